@@ -1,0 +1,95 @@
+# Proeftuin: `make demo` and `make test` do all set-up on a fresh machine.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# PostgreSQL used by `make test` when one answers (trust auth on this machine).
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+VENDOR := src/proeftuin/static/vendor
+
+.PHONY: help install assets messages demo serve test test-sqlite test-postgres lint format browser bench clean
+
+help:
+	@echo "make demo   - install everything, load Gemeente Voorbeeldstad and serve on http://$(HOST):$(PORT)/"
+	@echo "make test   - install what the tests need and run them all (SQLite, then PostgreSQL if reachable)"
+	@echo "make lint   - ruff check and format check"
+	@echo "make bench  - run the benchmarks in bench/"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+$(VENDOR)/.copied: node_modules/.package-lock.json Makefile
+	mkdir -p $(VENDOR)/utrecht $(VENDOR)/htmx $(VENDOR)/vega
+	cp node_modules/@utrecht/design-tokens/dist/index.css $(VENDOR)/utrecht/design-tokens.css
+	cp node_modules/@utrecht/component-library-css/dist/index.css $(VENDOR)/utrecht/component-library.css
+	cp node_modules/@utrecht/component-library-css/dist/html.css $(VENDOR)/utrecht/html.css
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/htmx.min.js
+	cp node_modules/vega/build/vega.min.js $(VENDOR)/vega/vega.min.js
+	cp node_modules/vega-lite/build/vega-lite.min.js $(VENDOR)/vega/vega-lite.min.js
+	cp node_modules/vega-interpreter/build/vega-interpreter.js $(VENDOR)/vega/vega-interpreter.js
+	# The two files name their source maps; collectstatic's manifest storage fails without them.
+	cp node_modules/vega-lite/build/vega-lite.min.js.map $(VENDOR)/vega/vega-lite.min.js.map
+	cp node_modules/vega-interpreter/build/vega-interpreter.js.map $(VENDOR)/vega/vega-interpreter.js.map
+	touch $@
+
+install: $(VENV)/.installed assets messages
+
+assets: $(VENDOR)/.copied
+
+messages: $(VENV)/.installed
+	@if command -v msgfmt >/dev/null; then \
+		cd src/proeftuin && ../../$(BIN)/django-admin compilemessages --settings=proeftuin.settings.dev -v 0; \
+	else echo "msgfmt not found (Debian package gettext): the English translation is skipped; Dutch works."; fi
+
+demo: install
+	$(BIN)/proeftuin demo --host $(HOST) --port $(PORT)
+
+serve: install
+	$(BIN)/proeftuin serve --host $(HOST) --port $(PORT)
+
+browser:
+	@command -v chromium >/dev/null || { \
+		echo "Installing Debian's chromium for the browser tests..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: install browser
+	$(BIN)/ruff check src tests bench
+	$(MAKE) --no-print-directory test-sqlite
+	@if [ -n "$$DATABASE_URL" ] || (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then \
+		$(MAKE) --no-print-directory test-postgres; \
+	else echo "No PostgreSQL answers on 127.0.0.1:5432 and DATABASE_URL is unset: PostgreSQL run skipped."; fi
+
+test-sqlite:
+	@echo "== Test suite on SQLite =="
+	env -u DATABASE_URL $(BIN)/pytest -q -p no:cacheprovider
+
+test-postgres:
+	@echo "== Test suite on PostgreSQL ($${DATABASE_URL:-$(PG_TEST_URL)}) =="
+	DATABASE_URL=$${DATABASE_URL:-$(PG_TEST_URL)} $(BIN)/pytest -q -p no:cacheprovider
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format: install
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+bench: install
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var .pytest_cache
