@@ -1,0 +1,163 @@
+"""The ``proeftuin`` command: everyday operations without remembering manage.py.
+
+    proeftuin demo [--projects N] [--seed S]   load Gemeente Voorbeeldstad and serve it
+    proeftuin serve [--host H] [--port P]      serve the app (development server)
+    proeftuin report PROJECT --format pdf|html [--output FILE]
+    proeftuin mkba PROJECT [--draws N]          print the indicative MKBA (social value)
+    proeftuin import PROJECT FILE --mapping TEMPLATE|JSON [--dry-run]
+    proeftuin tenant create NAME --kind KIND
+    proeftuin user create USERNAME --organisation NAME --role ROLE
+    proeftuin manage ...                       any Django management command
+
+Each maps onto a management command; ``proeftuin manage`` passes straight through.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proeftuin.settings.dev")
+    import django
+
+    django.setup()
+
+
+def _call(*args: str) -> None:
+    from django.core.management import call_command
+
+    call_command(*args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="proeftuin", description="Proeftuin: van proeftuin naar praktijk"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="create the database, load the demo municipality, serve it")
+    demo.add_argument("--projects", type=int, default=15)
+    demo.add_argument("--seed", type=int, default=2026)
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", default="8000")
+    demo.add_argument("--no-serve", action="store_true", help="load the data but do not serve")
+
+    serve = sub.add_parser("serve", help="serve the app on localhost (development server)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", default="8000")
+
+    report = sub.add_parser("report", help="write a project's report as PDF or HTML")
+    report.add_argument("project", help="project id or exact name")
+    report.add_argument("--format", choices=["pdf", "html"], default="pdf")
+    report.add_argument(
+        "--output", "-o", help="file to write (default: rapport-<project>.<format>)"
+    )
+
+    imp = sub.add_parser(
+        "import", help="import a spreadsheet (XLSX, ODS, CSV) into a project's Tel en vertel"
+    )
+    imp.add_argument("project", help="project id or exact name")
+    imp.add_argument("file", help="the spreadsheet")
+    imp.add_argument("--mapping", help="mapping template name, JSON file or JSON string")
+    imp.add_argument("--instrument", help="instrument id (default: the mapping's)")
+    imp.add_argument("--suggest", metavar="FILE", help="write the suggested mapping as JSON")
+    imp.add_argument("--save-template", metavar="NAME", help="save the mapping as a template")
+    imp.add_argument("--dry-run", action="store_true", help="check only, write nothing")
+
+    mkba = sub.add_parser("mkba", help="print a project's indicative MKBA (social value)")
+    mkba.add_argument("project", help="project id or exact name")
+    mkba.add_argument("--draws", type=int, help="Monte Carlo draws (default: the project's)")
+
+    tenant = sub.add_parser("tenant", help="manage organisations (tenants)")
+    tenant_sub = tenant.add_subparsers(dest="action", required=True)
+    tc = tenant_sub.add_parser("create")
+    tc.add_argument("name")
+    tc.add_argument("--kind", required=True)
+    tc.add_argument("--city", default="")
+
+    user = sub.add_parser("user", help="manage user accounts")
+    user_sub = user.add_subparsers(dest="action", required=True)
+    uc = user_sub.add_parser("create")
+    uc.add_argument("username")
+    uc.add_argument("--organisation", required=True)
+    uc.add_argument("--role", required=True)
+    uc.add_argument("--email", default="")
+    uc.add_argument("--password", help="omit to be asked (or set PROEFTUIN_PASSWORD)")
+
+    manage = sub.add_parser("manage", help="run any Django management command")
+    manage.add_argument("args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    ns = build_parser().parse_args(argv)
+    _django()
+    from django.core.management.base import CommandError
+
+    try:
+        return _run(ns)
+    except CommandError as exc:
+        # A clear message, not a traceback: these are the user's mistakes, not bugs.
+        print(f"proeftuin: {exc}", file=sys.stderr)
+        return 1
+
+
+def _run(ns: argparse.Namespace) -> int:
+    if ns.command == "demo":
+        _call("migrate", "--noinput", "-v", "0")
+        _call("generate_demo", "--projects", str(ns.projects), "--seed", str(ns.seed), "--reset")
+        if not ns.no_serve:
+            _serve(ns.host, ns.port)
+    elif ns.command == "serve":
+        _call("migrate", "--noinput", "-v", "0")
+        _serve(ns.host, ns.port)
+    elif ns.command == "report":
+        args = ["project_report", ns.project, "--format", ns.format]
+        if ns.output:
+            args += ["--output", ns.output]
+        _call(*args)
+    elif ns.command == "import":
+        args = ["import_spreadsheet", ns.project, ns.file]
+        for flag, value in (
+            ("--mapping", ns.mapping),
+            ("--instrument", ns.instrument),
+            ("--suggest", ns.suggest),
+            ("--save-template", ns.save_template),
+        ):
+            if value:
+                args += [flag, value]
+        if ns.dry_run:
+            args.append("--dry-run")
+        _call(*args)
+    elif ns.command == "mkba":
+        args = ["mkba", ns.project]
+        if ns.draws is not None:
+            args += ["--draws", str(ns.draws)]
+        _call(*args)
+    elif ns.command == "tenant":
+        _call("create_tenant", ns.name, "--kind", ns.kind, "--city", ns.city)
+    elif ns.command == "user":
+        args = ["create_account", ns.username, "--organisation", ns.organisation]
+        args += ["--role", ns.role]
+        if ns.email:
+            args += ["--email", ns.email]
+        if ns.password:
+            args += ["--password", ns.password]
+        _call(*args)
+    elif ns.command == "manage":
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["proeftuin manage", *ns.args])
+    return 0
+
+
+def _serve(host: str, port: str) -> None:
+    print(f"\nProeftuin draait op http://{host}:{port}/  (stoppen: Ctrl+C)\n", flush=True)
+    _call("runserver", f"{host}:{port}", "--noreload")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Small Django helpers shared by every capability app (versioning, tenancy-aware views)."""

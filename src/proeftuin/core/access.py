@@ -1,0 +1,103 @@
+"""Who may do what: the roles and their capabilities, as one table.
+
+Tenancy (which organisation's data a user sees) is enforced by the querysets; this table says what a
+role may do with the projects it can see. Keeping it here, free of Django, lets the URL × role ×
+tenant test and the views read the same source.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    BEHEERDER = "beheerder"
+    BELEIDSADVISEUR = "beleidsadviseur"
+    PROJECTLEIDER = "projectleider"
+    PROFESSIONAL = "professional"
+    FINANCIER = "financier"
+    ONDERZOEKER = "onderzoeker"
+
+
+class Capability(StrEnum):
+    VIEW = "view"  # see projects shared with the organisation
+    CREATE = "create"  # register a new project for the own organisation
+    EDIT = "edit"  # change project facts, coalition, funding and goals
+    DECIDE = "decide"  # record continue / stop / scale / adjust decisions
+    ARCHIVE = "archive"  # archive or restore a project
+    SHARE = "share"  # grant other organisations access to a project
+    ADMIN = "admin"  # the Django admin: tenants, users, roles
+    ASSESS = "assess"  # start assessments (self-scan or external scan) and rate indicators
+    PLAN = "plan"  # write the continuation plan (the +1: sustainability route and actions)
+    VALUE = "value"  # build the effects chain and the indicative MKBA
+    MONITOR = "monitor"  # record measurements, interventions and stories; import spreadsheets
+    PARTICIPANT_DATA = "participant_data"  # see participant-level records (access is logged)
+    EXPORT = "export"  # export aggregated, suppressed figures
+
+
+CAPABILITIES: dict[Role, frozenset[Capability]] = {
+    Role.BEHEERDER: frozenset(Capability),
+    Role.BELEIDSADVISEUR: frozenset(
+        {
+            Capability.VIEW,
+            Capability.CREATE,
+            Capability.EDIT,
+            Capability.DECIDE,
+            Capability.ARCHIVE,
+            Capability.SHARE,
+            Capability.ASSESS,
+            Capability.PLAN,
+            Capability.VALUE,
+            Capability.EXPORT,
+        }
+    ),
+    Role.PROJECTLEIDER: frozenset(
+        {
+            Capability.VIEW,
+            Capability.CREATE,
+            Capability.EDIT,
+            Capability.SHARE,
+            Capability.ASSESS,
+            Capability.PLAN,
+            Capability.VALUE,
+            Capability.MONITOR,
+            Capability.PARTICIPANT_DATA,
+            Capability.EXPORT,
+        }
+    ),
+    Role.PROFESSIONAL: frozenset(
+        {Capability.VIEW, Capability.MONITOR, Capability.PARTICIPANT_DATA}
+    ),
+    Role.FINANCIER: frozenset({Capability.VIEW}),
+    Role.ONDERZOEKER: frozenset({Capability.VIEW, Capability.ASSESS, Capability.EXPORT}),
+}
+
+# Capabilities that change data need write access to the project as well as the role: the owner
+# organisation has it, and so has an organisation with an "edit" grant.
+WRITE_CAPABILITIES = frozenset(
+    {
+        Capability.EDIT,
+        Capability.DECIDE,
+        Capability.ARCHIVE,
+        Capability.SHARE,
+        Capability.PLAN,
+        Capability.VALUE,
+        Capability.MONITOR,
+    }
+)
+
+
+def can(role: str, capability: Capability, *, write_access: bool = True) -> bool:
+    """Whether ``role`` may use ``capability``; write capabilities also need project write access.
+
+    ``write_access`` is the project-level half: the owner organisation has it, an organisation with
+    an "edit" grant has it for EDIT, and only the owner has it for SHARE and ARCHIVE (the caller
+    decides which applies).
+    """
+    try:
+        allowed = capability in CAPABILITIES[Role(role)]
+    except ValueError:
+        return False
+    if capability in WRITE_CAPABILITIES:
+        return allowed and write_access
+    return allowed

@@ -1,0 +1,156 @@
+"""Funding streams over time and the funding cliff.
+
+Seed 004 (Introduction, §5.1) describes the *projectencarrousel*: effective pilots disappear when
+their temporary money stops. The funding cliff makes that moment visible ahead of time: for each
+horizon (6, 12, 24 months) it tells how much money a year a project loses when its incidental
+streams end.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_FLOOR, Decimal
+
+DAYS_PER_YEAR = Decimal("365.25")
+
+
+@dataclass(frozen=True, slots=True)
+class Stream:
+    """A funding stream as the core sees it: money over a period, incidental or structural."""
+
+    label: str
+    amount: Decimal
+    start: date
+    end: date | None
+    structural: bool = False
+
+    def days(self) -> int:
+        """Length of the period in days, inclusive of both ends (at least one day)."""
+        if self.end is None:
+            return 0
+        return max((self.end - self.start).days + 1, 1)
+
+    def annual_rate(self) -> Decimal:
+        """Money per year: the amount spread evenly over the period.
+
+        A structural stream without an end date is taken to be an amount per year already.
+        """
+        if self.end is None:
+            return self.amount
+        return self.amount * DAYS_PER_YEAR / Decimal(self.days())
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, clipped to the month's last day (31 Jan + 1 = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year = day.year + month_index // 12
+    month = month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable: day 28 exists in every month")
+
+
+def months_until(end: date, today: date) -> int:
+    """Whole months from ``today`` until ``end``; negative when ``end`` is past."""
+    months = (end.year - today.year) * 12 + (end.month - today.month)
+    # Compare with add_months rather than the day numbers, so month-end clipping agrees:
+    # from 31 January, 28 February is one whole month on.
+    if end < add_months(today, months):
+        months -= 1
+    return months
+
+
+def allocate_by_year(stream: Stream) -> dict[int, Decimal]:
+    """Spread a stream's amount over calendar years in proportion to the days in each year.
+
+    The parts add up to the amount (in cents) exactly and none is negative: each year gets its
+    share rounded down to the cent, and the cents left over go to the years with the largest
+    remainders (largest-remainder method). A stream without an end date (structural, open-ended)
+    is not allocated.
+    """
+    if stream.end is None or stream.end < stream.start:
+        return {}
+    cent = Decimal("0.01")
+    total = stream.amount.quantize(cent)
+    total_days = Decimal(stream.days())
+    parts: dict[int, Decimal] = {}
+    remainders: dict[int, Decimal] = {}
+    for year in range(stream.start.year, stream.end.year + 1):
+        first = max(stream.start, date(year, 1, 1))
+        last = min(stream.end, date(year, 12, 31))
+        exact = total * Decimal((last - first).days + 1) / total_days
+        parts[year] = exact.quantize(cent, rounding=ROUND_FLOOR)
+        remainders[year] = exact - parts[year]
+    left_over = int((total - sum(parts.values())) / cent)
+    # Ties go to the later year, as the single remainder did before.
+    for year in sorted(remainders, key=lambda y: (remainders[y], y), reverse=True)[:left_over]:
+        parts[year] += cent
+    return parts
+
+
+def funding_by_year(streams: Iterable[Stream]) -> list[dict[str, object]]:
+    """Rows (stream, year, amount) for the "funding per stream over time" chart."""
+    rows: list[dict[str, object]] = []
+    for stream in streams:
+        for year, amount in sorted(allocate_by_year(stream).items()):
+            rows.append({"stream": stream.label, "year": year, "amount": float(amount)})
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class Cliff:
+    """Money a year that ends within ``months`` months from today, and the streams behind it."""
+
+    months: int
+    annual_amount_lost: Decimal
+    streams: tuple[str, ...]
+    first_end: date | None
+
+
+def funding_cliffs(
+    streams: Sequence[Stream], today: date, horizons: Sequence[int] = (6, 12, 24)
+) -> list[Cliff]:
+    """For each horizon, the incidental money a year whose stream ends between today and then.
+
+    Structural streams are left out: they are meant to go on. Streams that have already ended are
+    left out too; the cliff is what is still ahead.
+    """
+    result: list[Cliff] = []
+    for months in sorted(horizons):
+        until = add_months(today, months)
+        ending = [
+            s for s in streams if not s.structural and s.end is not None and today <= s.end <= until
+        ]
+        result.append(
+            Cliff(
+                months=months,
+                annual_amount_lost=sum((s.annual_rate() for s in ending), Decimal("0")),
+                streams=tuple(s.label for s in ending),
+                first_end=min((s.end for s in ending if s.end), default=None),
+            )
+        )
+    return result
+
+
+def incidental_share(streams: Iterable[Stream], today: date) -> Decimal | None:
+    """Share of the current money a year that is incidental; ``None`` when nothing runs today."""
+    running = [s for s in streams if s.start <= today and (s.end is None or s.end >= today)]
+    total = sum((s.annual_rate() for s in running), Decimal("0"))
+    if total == 0:
+        return None
+    incidental = sum((s.annual_rate() for s in running if not s.structural), Decimal("0"))
+    return incidental / total
+
+
+def totals_by_key(rows: Iterable[tuple[str, Decimal]]) -> dict[str, Decimal]:
+    """Sum amounts per key, keeping first-seen order (for per-domain and per-funder totals)."""
+    sums: dict[str, Decimal] = defaultdict(Decimal)
+    for key, amount in rows:
+        sums[key] += amount
+    return dict(sums)

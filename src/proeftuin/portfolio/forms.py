@@ -1,0 +1,244 @@
+"""Forms for the portfolio. Validation messages are Dutch and sit on the field they concern."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.utils.formats import get_format
+from django.utils.translation import gettext_lazy as _
+
+from proeftuin.accounts.models import Organisation
+from proeftuin.common.versioning import VersionedFormMixin
+
+from .models import (
+    CoalitionMember,
+    Decision,
+    FundingStream,
+    Goal,
+    Neighbourhood,
+    Phase,
+    Project,
+    ProjectGrant,
+    Status,
+    Theme,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class AmountField(forms.DecimalField):
+    """A euro amount as people type it: "1.234,50", "240.000" and "€ 5.000" in Dutch.
+
+    Django drops thousand separators only with USE_THOUSAND_SEPARATOR, which would also put them
+    in every number the templates print. Here they are dropped only where they group digits in
+    threes, so "12.50" stays twelve and a half.
+    """
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().removeprefix("€").strip()
+            thousands = re.escape(get_format("THOUSAND_SEPARATOR"))
+            decimal = re.escape(get_format("DECIMAL_SEPARATOR"))
+            if re.fullmatch(rf"-?\d{{1,3}}(?:{thousands}\d{{3}})+(?:{decimal}\d*)?", value):
+                value = re.sub(thousands, "", value)
+        return super().to_python(value)
+
+
+class ProjectForm(VersionedFormMixin, forms.ModelForm):
+    themes = forms.MultipleChoiceField(
+        label=_("Thema's"),
+        choices=Theme.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    new_neighbourhoods = forms.CharField(
+        label=_("Nieuwe wijken"),
+        required=False,
+        help_text=_("Staat een wijk er nog niet bij? Typ de namen, gescheiden door komma's."),
+    )
+
+    class Meta:
+        model = Project
+        fields = [
+            "name",
+            "summary",
+            "target_group",
+            "themes",
+            "neighbourhoods",
+            "new_neighbourhoods",
+            "start_date",
+            "end_date",
+            "phase",
+            "status",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "neighbourhoods": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, owner: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+        self.fields["neighbourhoods"].queryset = Neighbourhood.objects.filter(organisation=owner)
+        self.fields["name"].error_messages["required"] = _("Geef het project een naam.")
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Geef het project een naam."))
+        return name
+
+    def clean_new_neighbourhoods(self) -> list[str]:
+        raw = self.cleaned_data.get("new_neighbourhoods") or ""
+        return [n.strip() for n in raw.split(",") if n.strip()]
+
+    def save_with_owner(self):
+        def attach(instance: Project) -> None:
+            instance.owner = self.owner
+
+        project = self.save_versioned(commit_extra=attach)
+        if project is not None:
+            for name in self.cleaned_data["new_neighbourhoods"]:
+                hood, _created = Neighbourhood.objects.get_or_create(
+                    organisation=self.owner, name=name
+                )
+                project.neighbourhoods.add(hood)
+        return project
+
+    def _post_clean(self):
+        # The owner is not a form field; set it before model validation runs.
+        self.instance.owner = self.owner
+        super()._post_clean()
+
+
+class CoalitionMemberForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = CoalitionMember
+        fields = [
+            "organisation",
+            "contact_person",
+            "contact_function",
+            "role",
+            "level",
+            "since",
+            "until",
+            "note",
+        ]
+        widgets = {
+            "since": DateInput(),
+            "until": DateInput(),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].error_messages["invalid_choice"] = _(
+            "Deze organisatie is onbekend. Kies een organisatie uit de lijst of vraag de beheerder "
+            "haar toe te voegen."
+        )
+
+
+class FundingStreamForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = FundingStream
+        fields = [
+            "label",
+            "funder",
+            "amount",
+            "start_date",
+            "end_date",
+            "kind",
+            "policy_domain",
+            "conditions",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "conditions": forms.Textarea(attrs={"rows": 2}),
+        }
+        field_classes = {"amount": AmountField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["funder"].error_messages["invalid_choice"] = _(
+            "Deze financier is onbekend. Kies een organisatie uit de lijst of vraag de beheerder "
+            "haar toe te voegen."
+        )
+        self.fields["amount"].localize = True
+        self.fields["amount"].widget.is_localized = True
+
+
+class GoalForm(VersionedFormMixin, forms.ModelForm):
+    change_reason = forms.CharField(
+        label=_("Reden van de wijziging"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Doelen verouderen; leg vast waarom dit doel verandert (000 §2.5.2)."),
+    )
+
+    class Meta:
+        model = Goal
+        fields = ["goal_type", "text", "indicator", "retired"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            # A new goal needs no reason; its first version is the reason.
+            self.fields["change_reason"].required = False
+            del self.fields["retired"]
+
+
+class DecisionForm(forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = ["kind", "decided_by", "decided_on", "rationale"]
+        widgets = {"decided_on": DateInput(), "rationale": forms.Textarea(attrs={"rows": 3})}
+
+
+class GrantForm(forms.ModelForm):
+    class Meta:
+        model = ProjectGrant
+        fields = ["organisation", "level"]
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+        self.fields["organisation"].queryset = Organisation.objects.exclude(pk=project.owner_id)
+
+    def clean_organisation(self):
+        org = self.cleaned_data["organisation"]
+        if ProjectGrant.objects.filter(project=self.project, organisation=org).exists():
+            raise forms.ValidationError(_("Dit project is al gedeeld met deze organisatie."))
+        return org
+
+
+class PortfolioFilterForm(forms.Form):
+    q = forms.CharField(label=_("Zoeken"), required=False)
+    theme = forms.ChoiceField(
+        label=_("Thema"), choices=[("", _("Alle thema's")), *Theme.choices], required=False
+    )
+    neighbourhood = forms.ModelChoiceField(
+        label=_("Wijk"),
+        queryset=Neighbourhood.objects.none(),
+        required=False,
+        empty_label=_("Alle wijken"),
+    )
+    phase = forms.ChoiceField(
+        label=_("Fase"), choices=[("", _("Alle fasen")), *Phase.choices], required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Alle statussen")), *Status.choices], required=False
+    )
+    archived = forms.BooleanField(label=_("Ook gearchiveerde projecten"), required=False)
+
+    def __init__(self, *args, neighbourhoods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["neighbourhood"].queryset = neighbourhoods

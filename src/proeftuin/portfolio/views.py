@@ -1,0 +1,474 @@
+"""Portfolio screens: overview, funding cliff, project page with tabs, and the edit forms."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from proeftuin.core import funding as funding_core
+from proeftuin.core.access import Capability
+
+from . import history as history_sources
+from . import tabs
+from .access import permissions_for, require, visible_project
+from .charts import cliff_chart, funding_chart
+from .forms import (
+    CoalitionMemberForm,
+    DecisionForm,
+    FundingStreamForm,
+    GoalForm,
+    GrantForm,
+    PortfolioFilterForm,
+    ProjectForm,
+)
+from .models import (
+    CoalitionMember,
+    FundingStream,
+    Goal,
+    Neighbourhood,
+    Project,
+    ProjectGrant,
+)
+
+
+def project_context(request, project: Project, active: str, **extra) -> dict:
+    return {
+        "project": project,
+        "tabs": tabs.all_tabs(),
+        "active_tab": active,
+        "perms": permissions_for(request, project),
+        **extra,
+    }
+
+
+def _render_tab(request, template: str, context: dict):
+    """Tabs are whole pages; HTMX (hx-boost) swaps only <main> when moving between them."""
+    return render(request, template, context)
+
+
+OVERVIEW_PAGE_SIZE = 50
+
+# Overview --------------------------------------------------------------------------------------
+
+
+@login_required
+def overview(request):
+    user = request.user
+    hoods = Neighbourhood.objects.filter(
+        Q(organisation_id=user.organisation_id) | Q(projects__in=Project.objects.visible_to(user))
+    ).distinct()
+    form = PortfolioFilterForm(request.GET or None, neighbourhoods=hoods)
+    projects = Project.objects.visible_to(user).select_related("owner")
+    if form.is_valid():
+        data = form.cleaned_data
+        if not data["archived"]:
+            projects = projects.filter(archived_at__isnull=True)
+        if data["q"]:
+            projects = projects.filter(
+                Q(name__icontains=data["q"]) | Q(summary__icontains=data["q"])
+            )
+        if data["theme"]:
+            projects = projects.filter(themes__icontains=f'"{data["theme"]}"')
+        if data["neighbourhood"]:
+            projects = projects.filter(neighbourhoods=data["neighbourhood"])
+        if data["phase"]:
+            projects = projects.filter(phase=data["phase"])
+        if data["status"]:
+            projects = projects.filter(status=data["status"])
+    else:
+        projects = projects.filter(archived_at__isnull=True)
+    projects = (
+        projects.prefetch_related(
+            "neighbourhoods", Prefetch("funding_streams", queryset=FundingStream.objects.all())
+        )
+        .distinct()
+        .order_by("name", "pk")
+    )
+    today = timezone.localdate()
+    page = Paginator(projects, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    rows = []
+    on_page = list(page.object_list)
+    # Verduurzaming (sustainability app): near the funding cliff without an agreed continuation
+    # plan. One query for the whole page; the funding streams are prefetched above.
+    from proeftuin.sustainability.flags import projects_without_plan
+
+    without_plan = projects_without_plan(on_page, today)
+    for project in on_page:
+        cliffs = funding_core.funding_cliffs(project.core_streams(), today, (12,))
+        rows.append({"project": project, "cliff": cliffs[0], "no_plan": project.pk in without_plan})
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    # Only the rows for an HTMX filter request, but the whole page when htmx restores history.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "portfolio/_overview_rows.html" if partial else "portfolio/overview.html"
+    response = render(
+        request,
+        template,
+        {
+            "form": form,
+            "rows": rows,
+            "page": page,
+            "query": query.urlencode(),
+            "can_create": user.can(Capability.CREATE),
+        },
+    )
+    # The same URL answers with rows or a page: without Vary the browser's back button can show
+    # the cached rows on their own, unstyled.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+def funding_cliffs(request):
+    """Which projects lose how much money a year in the next 6, 12 and 24 months."""
+    today = timezone.localdate()
+    horizons = (6, 12, 24)
+    projects = (
+        Project.objects.visible_to(request.user)
+        .filter(archived_at__isnull=True)
+        .prefetch_related("funding_streams", "funding_streams__funder")
+    )
+    rows = []
+    totals = dict.fromkeys(horizons, Decimal("0"))
+    timeline: list[dict] = []
+    for project in projects:
+        streams = list(project.funding_streams.all())
+        cliffs = funding_core.funding_cliffs([s.as_core() for s in streams], today, horizons)
+        if not cliffs[-1].streams:
+            continue
+        by_months = {c.months: c for c in cliffs}
+        for h in horizons:
+            totals[h] += by_months[h].annual_amount_lost
+        rows.append({"project": project, "cliffs": cliffs, "first_end": cliffs[-1].first_end})
+        for s in streams:
+            core = s.as_core()
+            if (
+                not core.structural
+                and s.end_date
+                and today <= s.end_date <= funding_core.add_months(today, 24)
+            ):
+                timeline.append(
+                    {
+                        "project": project.name,
+                        "stream": s.label,
+                        "funder": s.funder.name,
+                        "end": s.end_date.isoformat(),
+                        "per_year": round(float(core.annual_rate()), 2),
+                    }
+                )
+    rows.sort(key=lambda r: r["first_end"] or date.max)
+    return render(
+        request,
+        "portfolio/funding_cliffs.html",
+        {
+            "rows": rows,
+            "horizons": horizons,
+            "totals": totals,
+            "chart_spec": cliff_chart(timeline, today) if timeline else None,
+            "today": today,
+        },
+    )
+
+
+# Project create / edit / archive ----------------------------------------------------------------
+
+
+@login_required
+def project_create(request):
+    require(request, Capability.CREATE)
+    form = ProjectForm(request.POST or None, owner=request.user.organisation)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            project = form.save_with_owner()
+        messages.success(request, _("Project aangemaakt."))
+        return redirect("portfolio:project", pk=project.pk)
+    return render(request, "portfolio/project_form.html", {"form": form, "project": None})
+
+
+@login_required
+def project_edit(request, pk: int):
+    project = visible_project(request, pk)
+    require(request, Capability.EDIT, project)
+    form = ProjectForm(request.POST or None, instance=project, owner=project.owner)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            saved = form.save_with_owner()
+        if saved is not None:
+            messages.success(request, _("Wijzigingen opgeslagen."))
+            return redirect("portfolio:project", pk=project.pk)
+        project.refresh_from_db()
+    return render(request, "portfolio/project_form.html", {"form": form, "project": project})
+
+
+@login_required
+@require_POST
+def project_archive(request, pk: int):
+    project = visible_project(request, pk)
+    require(request, Capability.ARCHIVE, project)
+    if project.archived_at:
+        project.archived_at = None
+        messages.success(request, _("Project teruggezet uit het archief."))
+    else:
+        project.archived_at = timezone.now()
+        messages.success(request, _("Project gearchiveerd. Het blijft vindbaar via het filter."))
+    project._change_reason = request.POST.get("reason", "")
+    project.save()
+    return redirect("portfolio:project", pk=project.pk)
+
+
+# Tabs -------------------------------------------------------------------------------------------
+
+
+@login_required
+def project_detail(request, pk: int):
+    project = visible_project(request, pk)
+    today = timezone.localdate()
+    return _render_tab(
+        request,
+        "portfolio/tab_overview.html",
+        project_context(
+            request,
+            project,
+            "overzicht",
+            goals=project.goals.filter(retired=False),
+            decisions=project.decisions.all()[:3],
+            coverage=project.coalition_coverage(today),
+            cliffs=project.funding_cliffs(today),
+            incidental_share=funding_core.incidental_share(project.core_streams(), today),
+        ),
+    )
+
+
+@login_required
+def coalition(request, pk: int):
+    project = visible_project(request, pk)
+    members = project.coalition.select_related("organisation")
+    return _render_tab(
+        request,
+        "portfolio/tab_coalition.html",
+        project_context(
+            request,
+            project,
+            "coalitie",
+            members=members,
+            coverage=project.coalition_coverage(),
+            level_choices=CoalitionMember.Level.choices,
+        ),
+    )
+
+
+@login_required
+def funding(request, pk: int):
+    project = visible_project(request, pk)
+    streams = list(project.funding_streams.select_related("funder"))
+    core_streams = [s.as_core() for s in streams]
+    today = timezone.localdate()
+    return _render_tab(
+        request,
+        "portfolio/tab_funding.html",
+        project_context(
+            request,
+            project,
+            "financiering",
+            streams=streams,
+            cliffs=funding_core.funding_cliffs(core_streams, today),
+            total=sum((s.amount for s in streams if s.end_date), Decimal("0")),
+            chart_spec=funding_chart(core_streams),
+        ),
+    )
+
+
+@login_required
+def goals(request, pk: int):
+    project = visible_project(request, pk)
+    return _render_tab(
+        request,
+        "portfolio/tab_goals.html",
+        project_context(request, project, "doelen", goals=project.goals.all()),
+    )
+
+
+@login_required
+def goal_history(request, pk: int, goal_pk: int):
+    project = visible_project(request, pk)
+    goal = get_object_or_404(project.goals, pk=goal_pk)
+    return _render_tab(
+        request,
+        "portfolio/goal_history.html",
+        project_context(request, project, "doelen", goal=goal, versions=goal.history.all()),
+    )
+
+
+@login_required
+def decisions(request, pk: int):
+    project = visible_project(request, pk)
+    perms = permissions_for(request, project)
+    form = DecisionForm(request.POST or None) if perms["can_decide"] else None
+    if request.method == "POST":
+        require(request, Capability.DECIDE, project)
+        if form.is_valid():
+            decision = form.save(commit=False)
+            decision.project = project
+            decision.recorded_by = request.user
+            decision.save()
+            messages.success(request, _("Besluit vastgelegd."))
+            return redirect("portfolio:decisions", pk=project.pk)
+    return _render_tab(
+        request,
+        "portfolio/tab_decisions.html",
+        project_context(
+            request, project, "besluiten", decisions=project.decisions.all(), form=form
+        ),
+    )
+
+
+@login_required
+def grants(request, pk: int):
+    project = visible_project(request, pk)
+    perms = permissions_for(request, project)
+    form = GrantForm(request.POST or None, project=project) if perms["can_share"] else None
+    if request.method == "POST":
+        require(request, Capability.SHARE, project)
+        if form.is_valid():
+            grant = form.save(commit=False)
+            grant.project = project
+            grant.granted_by = request.user
+            grant.save()
+            messages.success(request, _("Project gedeeld met %s.") % grant.organisation.name)
+            return redirect("portfolio:grants", pk=project.pk)
+    coalition_orgs = {
+        m.organisation for m in project.coalition.select_related("organisation") if m.organisation
+    }
+    granted = {g.organisation for g in project.grants.select_related("organisation")}
+    return _render_tab(
+        request,
+        "portfolio/tab_grants.html",
+        project_context(
+            request,
+            project,
+            "delen",
+            grants=project.grants.select_related("organisation", "granted_by"),
+            form=form,
+            ungranted_partners=sorted(
+                coalition_orgs - granted - {project.owner}, key=lambda o: o.name
+            ),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def grant_revoke(request, pk: int, grant_pk: int):
+    project = visible_project(request, pk)
+    require(request, Capability.SHARE, project)
+    grant = get_object_or_404(ProjectGrant, project=project, pk=grant_pk)
+    grant.delete()
+    messages.success(request, _("Deling ingetrokken."))
+    return redirect("portfolio:grants", pk=project.pk)
+
+
+@login_required
+def history(request, pk: int):
+    """Every change to the project and its coalition, funding, goals, decisions and shares."""
+    project = visible_project(request, pk)
+    sources = [(source.records_for(project), source.label) for source in history_sources.sources()]
+    entries = []
+    for records, area in sources:
+        for record in records.select_related("history_user"):
+            changes = []
+            previous = record.prev_record
+            if previous is not None and record.history_type == "~":
+                delta = record.diff_against(previous)
+                changes = [
+                    {"field": _field_label(record, c.field), "old": c.old, "new": c.new}
+                    for c in delta.changes
+                ]
+            entries.append({"record": record, "area": area, "changes": changes})
+    entries.sort(key=lambda e: e["record"].history_date, reverse=True)
+    return _render_tab(
+        request,
+        "portfolio/tab_history.html",
+        project_context(request, project, "geschiedenis", entries=entries[:500]),
+    )
+
+
+def _field_label(record, field_name: str) -> str:
+    try:
+        return str(record.instance_type._meta.get_field(field_name).verbose_name)
+    except Exception:  # noqa: BLE001 - a removed field still shows by its name
+        return field_name
+
+
+# Child rows: coalition members, funding streams, goals --------------------------------------------
+
+CHILDREN = {
+    "coalitie": (CoalitionMember, CoalitionMemberForm, "coalition", "portfolio:coalition"),
+    "financiering": (FundingStream, FundingStreamForm, "funding_streams", "portfolio:funding"),
+    "doelen": (Goal, GoalForm, "goals", "portfolio:goals"),
+}
+
+
+@login_required
+def child_edit(request, pk: int, kind: str, child_pk: int | None = None):
+    """Add or edit a coalition member, funding stream or goal, with the stale-edit check."""
+    if kind not in CHILDREN:
+        raise Http404
+    model, form_class, related, back = CHILDREN[kind]
+    project = visible_project(request, pk)
+    require(request, Capability.EDIT, project)
+    instance = get_object_or_404(getattr(project, related), pk=child_pk) if child_pk else None
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+
+        def attach(obj):
+            obj.project = project
+            reason = form.cleaned_data.get("change_reason")
+            if reason:
+                obj._change_reason = reason
+
+        with transaction.atomic():
+            saved = form.save_versioned(commit_extra=attach)
+        if saved is not None:
+            messages.success(request, _("Opgeslagen."))
+            return redirect(back, pk=project.pk)
+    return render(
+        request,
+        "portfolio/child_form.html",
+        project_context(
+            request,
+            project,
+            kind,
+            form=form,
+            model_name=model._meta.verbose_name,
+            back_url=reverse(back, kwargs={"pk": project.pk}),
+            editing=instance is not None,
+        ),
+    )
+
+
+@login_required
+def child_delete(request, pk: int, kind: str, child_pk: int):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if kind not in CHILDREN or CHILDREN[kind][0] is Goal:
+        # Goals are retired, not deleted: their history is the point.
+        raise Http404
+    _model, _form, related, back = CHILDREN[kind]
+    project = visible_project(request, pk)
+    require(request, Capability.EDIT, project)
+    get_object_or_404(getattr(project, related), pk=child_pk).delete()
+    messages.success(request, _("Verwijderd."))
+    return redirect(back, pk=project.pk)

@@ -1,0 +1,10 @@
+"""Test settings: fast hashing, plain static storage, no lockout leakage between tests."""
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+ALLOWED_HOSTS = ["*"]
+# WhiteNoise looks in STATIC_ROOT at start-up; tests serve from the finders, but keep it existing.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -1,0 +1,34 @@
+"""URL map. Dutch paths for people; the API under /api/."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView
+
+from proeftuin.accounts.forms import LoginForm
+
+admin.site.site_header = "Proeftuin beheer"
+admin.site.site_title = "Proeftuin beheer"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="portfolio:overview", permanent=False), name="home"),
+    path(
+        "account/inloggen/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
+    path("account/uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("projecten/", include("proeftuin.portfolio.urls")),
+    path("rapporten/", include("proeftuin.reporting.urls")),
+    path("beoordelingen/", include("proeftuin.assessments.urls")),
+    path("verduurzaming/", include("proeftuin.sustainability.urls")),
+    path("waarde/", include("proeftuin.valuation.urls")),
+    path("tel-en-vertel/", include("proeftuin.monitoring.urls")),
+    path("api/tel-en-vertel/", include("proeftuin.monitoring.api_urls")),
+    path("api/", include("proeftuin.portfolio.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("beheer/", admin.site.urls),
+    path("favicon.ico", RedirectView.as_view(url="/static/img/favicon.svg", permanent=True)),
+]

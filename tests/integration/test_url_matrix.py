@@ -1,0 +1,712 @@
+"""Every URL of the project × every role × own, shared and foreign project.
+
+The table below is the specification. ``test_every_url_pattern_is_in_the_table`` walks the URLconf
+and fails when a pattern appears that the table does not know (or the table names one that is
+gone), so a new view cannot ship without someone deciding who may use it.
+
+Expected outcome for a logged-in user of the own tenant:
+
+* a project of another tenant (``foreign``): 404, and the page does not contain the project;
+* the own tenant's project (``own``): the probe's success status when the role has the capability,
+  403 when it has not;
+* a project shared with the own tenant read-only (``shared``, grant level "lezen"): reading works,
+  every write capability is 403.
+
+Anonymous visitors are sent to the login page (the JSON API answers 403 instead).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from integration_support import login
+
+from proeftuin.assessments.models import Assessment, Rating
+from proeftuin.core.access import CAPABILITIES, Capability, Role
+from proeftuin.portfolio.models import ProjectGrant
+from proeftuin.sustainability.models import ContinuationPlan, PlanAction
+
+ROLES = [role.value for role in Role]
+SIDES = ("own", "shared", "foreign")
+ANONYMOUS = "anonymous"
+LOGIN = "login"  # expected outcome: a redirect to the login page
+
+# Who may do what, written out by hand so that an accidental change to CAPABILITIES fails here
+# (test_capability_table_matches_core_access) instead of silently widening access.
+MAY = {
+    Capability.VIEW: set(ROLES),
+    Capability.CREATE: {"beheerder", "beleidsadviseur", "projectleider"},
+    Capability.EDIT: {"beheerder", "beleidsadviseur", "projectleider"},
+    Capability.DECIDE: {"beheerder", "beleidsadviseur"},
+    Capability.ARCHIVE: {"beheerder", "beleidsadviseur"},
+    Capability.SHARE: {"beheerder", "beleidsadviseur", "projectleider"},
+    Capability.ADMIN: {"beheerder"},
+    Capability.MONITOR: {"beheerder", "projectleider", "professional"},
+    Capability.PARTICIPANT_DATA: {"beheerder", "projectleider", "professional"},
+    Capability.PLAN: {"beheerder", "beleidsadviseur", "projectleider"},
+    Capability.ASSESS: {"beheerder", "beleidsadviseur", "projectleider", "onderzoeker"},
+    Capability.EXPORT: {"beheerder", "beleidsadviseur", "projectleider", "onderzoeker"},
+    Capability.VALUE: {"beheerder", "beleidsadviseur", "projectleider"},
+}
+WRITE = {Capability.EDIT, Capability.DECIDE, Capability.ARCHIVE, Capability.SHARE, Capability.PLAN}
+# Participant-level data opens only to organisations with write access (owner or edit grant).
+WRITE |= {Capability.MONITOR, Capability.PARTICIPANT_DATA}
+WRITE |= {Capability.VALUE}  # the effects chain (maatschappelijke waarde)
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One request against one URL pattern.
+
+    ``path`` is a template filled per side with ``pk``, ``goal_pk``, ``grant_pk`` and
+    ``child_coalitie`` / ``child_financiering`` / ``child_doelen``. ``cap`` is the capability the
+    view requires (None: any logged-in user). ``fixed`` overrides everything for logged-in users
+    (a 405 or 404 that does not depend on role or tenant).
+    """
+
+    path: str
+    method: str = "get"
+    cap: Capability | None = None
+    ok: int = 200
+    anon: int | str = LOGIN
+    fixed: int | None = None
+    data: dict = field(default_factory=dict)
+
+    @property
+    def project_scoped(self) -> bool:
+        return "{pk}" in self.path
+
+    def label(self) -> str:
+        return f"{self.method.upper()} {self.path}"
+
+
+P = "/projecten/{pk}"
+TV = "/tel-en-vertel/project/{pk}"  # Tel en vertel (monitoring)
+TVT = TV + "/trajecten/{trajectory_pk}"
+TVM = TV + "/metingen/{measurement_pk}"
+TVI = TV + "/import/{import_pk}"
+KINDS = ("coalitie", "financiering", "doelen")
+AB = "/beoordelingen/project/{pk}"
+VD = "/verduurzaming/{pk}"  # the Verduurzaming tab and continuation plan
+AS = AB + "/{assessment_pk}"
+WD = "/waarde/{pk}"  # Maatschappelijke waarde (valuation)
+VALUE_KINDS = ("investering", "activiteit", "effect", "schakel", "prijs")
+
+# Route (as ResolverMatch.route spells it) → the probes that exercise it.
+TABLE: dict[str, list[Probe]] = {
+    "": [Probe("/", ok=302, anon=302)],
+    "favicon.ico": [Probe("/favicon.ico", ok=301, anon=301)],
+    "account/inloggen/": [Probe("/account/inloggen/", anon=200)],
+    "account/uitloggen/": [
+        Probe("/account/uitloggen/", method="post", ok=302, anon=302),
+        Probe("/account/uitloggen/", fixed=405, anon=405),
+    ],
+    "i18n/setlang/": [
+        Probe("/i18n/setlang/", method="post", data={"language": "nl"}, ok=302, anon=302)
+    ],
+    "projecten/": [Probe("/projecten/")],
+    "projecten/nieuw/": [
+        Probe("/projecten/nieuw/", cap=Capability.CREATE),
+        # An empty form is re-rendered with errors (200), never saved.
+        Probe("/projecten/nieuw/", method="post", cap=Capability.CREATE),
+    ],
+    "projecten/financieringsklif/": [Probe("/projecten/financieringsklif/")],
+    "projecten/<int:pk>/": [Probe(P + "/")],
+    "projecten/<int:pk>/bewerken/": [
+        Probe(P + "/bewerken/", cap=Capability.EDIT),
+        Probe(P + "/bewerken/", method="post", cap=Capability.EDIT),
+    ],
+    "projecten/<int:pk>/archiveren/": [
+        Probe(P + "/archiveren/", method="post", cap=Capability.ARCHIVE, ok=302),
+        Probe(P + "/archiveren/", fixed=405),
+    ],
+    "projecten/<int:pk>/coalitie/": [Probe(P + "/coalitie/")],
+    "projecten/<int:pk>/financiering/": [Probe(P + "/financiering/")],
+    "projecten/<int:pk>/doelen/": [Probe(P + "/doelen/")],
+    "projecten/<int:pk>/doelen/<int:goal_pk>/versies/": [Probe(P + "/doelen/{goal_pk}/versies/")],
+    "projecten/<int:pk>/besluiten/": [
+        Probe(P + "/besluiten/"),
+        Probe(P + "/besluiten/", method="post", cap=Capability.DECIDE),
+    ],
+    "projecten/<int:pk>/delen/": [
+        Probe(P + "/delen/"),
+        Probe(P + "/delen/", method="post", cap=Capability.SHARE),
+    ],
+    "projecten/<int:pk>/delen/<int:grant_pk>/intrekken/": [
+        Probe(P + "/delen/{grant_pk}/intrekken/", method="post", cap=Capability.SHARE, ok=302),
+        Probe(P + "/delen/{grant_pk}/intrekken/", fixed=405),
+    ],
+    "projecten/<int:pk>/geschiedenis/": [Probe(P + "/geschiedenis/")],
+    "projecten/<int:pk>/<str:kind>/nieuw/": [
+        *(Probe(P + f"/{kind}/nieuw/", cap=Capability.EDIT) for kind in KINDS),
+        Probe(P + "/onbekend/nieuw/", fixed=404),
+    ],
+    "projecten/<int:pk>/<str:kind>/<int:child_pk>/bewerken/": [
+        Probe(P + f"/{kind}/{{child_{kind}}}/bewerken/", cap=Capability.EDIT) for kind in KINDS
+    ],
+    "projecten/<int:pk>/<str:kind>/<int:child_pk>/verwijderen/": [
+        Probe(P + "/coalitie/{child_coalitie}/verwijderen/", "post", Capability.EDIT, ok=302),
+        Probe(
+            P + "/financiering/{child_financiering}/verwijderen/", "post", Capability.EDIT, ok=302
+        ),
+        # Goals are retired, never deleted.
+        Probe(P + "/doelen/{child_doelen}/verwijderen/", method="post", fixed=404),
+        Probe(P + "/coalitie/{child_coalitie}/verwijderen/", fixed=405),
+    ],
+    # The PDF variant is rendered by WeasyPrint (slow): see test_pdf_report below.
+    r"rapporten/project/(?P<pk>\d+)\.(?P<fmt>pdf|html)$": [Probe("/rapporten/project/{pk}.html")],
+    "api/": [Probe("/api/", anon=403)],
+    "api/<drf_format_suffix:format>": [Probe("/api/.json", anon=403)],
+    "api/projecten/$": [Probe("/api/projecten/", anon=403)],
+    r"api/projecten\.(?P<format>[a-z0-9]+)/?$": [Probe("/api/projecten.json", anon=403)],
+    "api/projecten/(?P<pk>[^/.]+)/$": [Probe("/api/projecten/{pk}/", anon=403)],
+    r"api/projecten/(?P<pk>[^/.]+)\.(?P<format>[a-z0-9]+)/?$": [
+        Probe("/api/projecten/{pk}.json", anon=403)
+    ],
+    # The OpenAPI schema describes the API, not data; it is public (linked from every footer).
+    "api/schema/": [Probe("/api/schema/", anon=200)],
+    # Assessments. The probes use an external scan run by the own tenant, which its ASSESS roles
+    # may rate on a read-shared project too; self-scans (write access needed) and the other
+    # nuances are in test_assessments_access.py.
+    "beoordelingen/matrix/": [Probe("/beoordelingen/matrix/")],
+    "beoordelingen/matrix/export.<str:fmt>": [
+        Probe("/beoordelingen/matrix/export.csv", cap=Capability.EXPORT),
+        Probe("/beoordelingen/matrix/export.pdf", fixed=404),
+    ],
+    "beoordelingen/project/<int:pk>/": [
+        Probe(AB + "/"),
+        # An empty start form is re-rendered with errors (200), never saved.
+        Probe(AB + "/", method="post", cap=Capability.ASSESS),
+    ],
+    "beoordelingen/project/<int:pk>/<int:apk>/": [Probe(AS + "/")],
+    "beoordelingen/project/<int:pk>/<int:apk>/indicator/<slug:indicator_id>/": [
+        Probe(
+            AS + "/indicator/integrated_all_domains/",
+            method="post",
+            cap=Capability.ASSESS,
+            ok=302,
+            data={"integrated_all_domains-value": "onbekend"},
+        ),
+        Probe(AS + "/indicator/integrated_all_domains/", fixed=405),
+    ],
+    "beoordelingen/project/<int:pk>/<int:apk>/afronden/": [
+        Probe(AS + "/afronden/", method="post", cap=Capability.ASSESS, ok=302),
+        Probe(AS + "/afronden/", fixed=405),
+    ],
+    "beoordelingen/project/<int:pk>/<int:apk>/profiel/": [Probe(AS + "/profiel/")],
+    "beoordelingen/project/<int:pk>/<int:apk>/vergelijking/": [Probe(AS + "/vergelijking/")],
+    "beoordelingen/project/<int:pk>/<int:apk>/geschiedenis/": [Probe(AS + "/geschiedenis/")],
+    "beoordelingen/project/<int:pk>/<int:apk>/export.<str:fmt>": [
+        Probe(AS + "/export.xlsx", cap=Capability.EXPORT)
+    ],
+    "beoordelingen/project/<int:pk>/<int:apk>/bewijs/<int:rating_pk>/": [
+        Probe(AS + "/bewijs/{rating_pk}/")
+    ],
+    # Verduurzaming: reading the tab needs a visible project; the plan needs PLAN with write
+    # access. Empty POSTs re-render the form with errors (200), never saved.
+    "verduurzaming/<int:pk>/": [Probe(VD + "/")],
+    "verduurzaming/<int:pk>/advies-overnemen/": [
+        Probe(VD + "/advies-overnemen/", method="post", cap=Capability.PLAN, ok=302),
+        Probe(VD + "/advies-overnemen/", fixed=405),
+    ],
+    "verduurzaming/<int:pk>/bewerken/": [
+        Probe(VD + "/bewerken/", cap=Capability.PLAN),
+        Probe(VD + "/bewerken/", method="post", cap=Capability.PLAN),
+    ],
+    "verduurzaming/<int:pk>/acties/nieuw/": [
+        Probe(VD + "/acties/nieuw/", cap=Capability.PLAN),
+        Probe(VD + "/acties/nieuw/", method="post", cap=Capability.PLAN),
+    ],
+    "verduurzaming/<int:pk>/acties/<int:action_pk>/bewerken/": [
+        Probe(VD + "/acties/{plan_action_pk}/bewerken/", cap=Capability.PLAN)
+    ],
+    "verduurzaming/<int:pk>/acties/<int:action_pk>/gedaan/": [
+        Probe(VD + "/acties/{plan_action_pk}/gedaan/", "post", Capability.PLAN, ok=302),
+        Probe(VD + "/acties/{plan_action_pk}/gedaan/", fixed=405),
+    ],
+    "verduurzaming/<int:pk>/acties/<int:action_pk>/verwijderen/": [
+        Probe(VD + "/acties/{plan_action_pk}/verwijderen/", "post", Capability.PLAN, ok=302),
+        Probe(VD + "/acties/{plan_action_pk}/verwijderen/", fixed=405),
+    ],
+    # Tel en vertel. Aggregated, suppressed figures for whoever sees the project; participant
+    # data and recording need PARTICIPANT_DATA / MONITOR and write access. Empty POSTs re-render
+    # with errors (200) or redirect back (302); nothing is saved.
+    "tel-en-vertel/portfolio/": [Probe("/tel-en-vertel/portfolio/")],
+    "tel-en-vertel/project/<int:pk>/": [Probe(TV + "/")],
+    "tel-en-vertel/project/<int:pk>/export.<str:fmt>": [
+        Probe(TV + "/export.csv", cap=Capability.EXPORT),
+        Probe(TV + "/export.xlsx", cap=Capability.EXPORT),
+        Probe(TV + "/export.pdf", fixed=404),
+    ],
+    "tel-en-vertel/project/<int:pk>/gegevens.<str:fmt>": [
+        Probe(TV + "/gegevens.csv", cap=Capability.PARTICIPANT_DATA),
+        Probe(TV + "/gegevens.pdf", fixed=404),
+    ],
+    "tel-en-vertel/project/<int:pk>/deelnemers/": [
+        Probe(TV + "/deelnemers/", cap=Capability.PARTICIPANT_DATA)
+    ],
+    "tel-en-vertel/project/<int:pk>/deelnemers/nieuw/": [
+        Probe(TV + "/deelnemers/nieuw/", cap=Capability.MONITOR),
+        Probe(TV + "/deelnemers/nieuw/", method="post", cap=Capability.MONITOR),
+    ],
+    "tel-en-vertel/project/<int:pk>/deelnemers/<int:participant_pk>/": [
+        Probe(TV + "/deelnemers/{participant_pk}/", cap=Capability.PARTICIPANT_DATA)
+    ],
+    "tel-en-vertel/project/<int:pk>/trajecten/<int:tpk>/bewerken/": [
+        Probe(TVT + "/bewerken/", cap=Capability.MONITOR),
+        Probe(TVT + "/bewerken/", method="post", cap=Capability.MONITOR),
+    ],
+    "tel-en-vertel/project/<int:pk>/trajecten/<int:tpk>/meting/nieuw/": [
+        Probe(TVT + "/meting/nieuw/", cap=Capability.MONITOR),
+        Probe(TVT + "/meting/nieuw/", method="post", cap=Capability.MONITOR),
+    ],
+    "tel-en-vertel/project/<int:pk>/trajecten/<int:tpk>/<str:kind>/nieuw/": [
+        *(
+            Probe(TVT + f"/{kind}/nieuw/", cap=Capability.MONITOR)
+            for kind in ("verhaal", "zwaar-middel", "interventie")
+        ),
+        Probe(TVT + "/verhaal/nieuw/", method="post", cap=Capability.MONITOR),
+    ],
+    "tel-en-vertel/project/<int:pk>/metingen/<int:mpk>/": [
+        Probe(TVM + "/", cap=Capability.MONITOR),
+        Probe(TVM + "/", method="post", cap=Capability.MONITOR, ok=302),
+    ],
+    "tel-en-vertel/project/<int:pk>/metingen/<int:mpk>/scores/": [
+        Probe(TVM + "/scores/", method="post", cap=Capability.MONITOR, ok=302),
+        Probe(TVM + "/scores/", fixed=405),
+    ],
+    "tel-en-vertel/project/<int:pk>/metingen/<int:mpk>/gegevens/": [
+        Probe(TVM + "/gegevens/", method="post", cap=Capability.MONITOR, ok=302),
+        Probe(TVM + "/gegevens/", fixed=405),
+    ],
+    "tel-en-vertel/project/<int:pk>/metingen/<int:mpk>/verwijderen/": [
+        Probe(TVM + "/verwijderen/", method="post", cap=Capability.MONITOR, ok=302),
+        Probe(TVM + "/verwijderen/", fixed=405),
+    ],
+    "tel-en-vertel/project/<int:pk>/import/": [
+        Probe(TV + "/import/", cap=Capability.MONITOR),
+        Probe(TV + "/import/", method="post", cap=Capability.MONITOR),
+    ],
+    "tel-en-vertel/project/<int:pk>/import/<int:ipk>/koppeling/": [
+        Probe(TVI + "/koppeling/", cap=Capability.MONITOR),
+        Probe(TVI + "/koppeling/", method="post", cap=Capability.MONITOR, ok=302),
+    ],
+    # The stored file has an error: the dry run lists it and the POST imports nothing (200).
+    "tel-en-vertel/project/<int:pk>/import/<int:ipk>/controle/": [
+        Probe(TVI + "/controle/", cap=Capability.MONITOR),
+        Probe(TVI + "/controle/", method="post", cap=Capability.MONITOR),
+    ],
+    "tel-en-vertel/project/<int:pk>/import/<int:ipk>/annuleren/": [
+        Probe(TV + "/import/{cancel_import_pk}/annuleren/", "post", Capability.MONITOR, ok=302),
+        Probe(TV + "/import/{cancel_import_pk}/annuleren/", fixed=405),
+    ],
+    "tel-en-vertel/project/<int:pk>/taken/<int:jpk>/": [
+        Probe(TV + "/taken/{job_pk}/", cap=Capability.MONITOR)
+    ],
+    "api/tel-en-vertel/projecten/<int:pk>/effecten/": [
+        Probe("/api/tel-en-vertel/projecten/{pk}/effecten/", anon=403)
+    ],
+    # Maatschappelijke waarde. Reading needs a visible project; every change needs VALUE with
+    # write access. Element 999999 does not exist, so an allowed role gets 404 and the others 403:
+    # the role is checked first. Real elements, autosave and bad input: test_valuation.py.
+    "waarde/<int:pk>/": [Probe(WD + "/")],
+    "waarde/<int:pk>/werkplaats/": [Probe(WD + "/werkplaats/")],
+    "waarde/<int:pk>/werkplaats/<str:kind>/<int:item_pk>/": [
+        Probe(WD + "/werkplaats/effect/999999/", method="post", cap=Capability.VALUE, ok=404),
+        Probe(WD + "/werkplaats/onbekend/1/", method="post", fixed=404),
+        Probe(WD + "/werkplaats/effect/999999/", fixed=405),
+    ],
+    "waarde/<int:pk>/resultaten/": [Probe(WD + "/resultaten/")],
+    "waarde/<int:pk>/prijzen/": [Probe(WD + "/prijzen/")],
+    "waarde/<int:pk>/instellingen/": [
+        Probe(WD + "/instellingen/", cap=Capability.VALUE),
+        Probe(WD + "/instellingen/", method="post", cap=Capability.VALUE),
+    ],
+    "waarde/<int:pk>/export.xlsx": [Probe(WD + "/export.xlsx", cap=Capability.EXPORT)],
+    "waarde/<int:pk>/<str:kind>/nieuw/": [
+        *(Probe(WD + f"/{kind}/nieuw/", cap=Capability.VALUE) for kind in VALUE_KINDS),
+        Probe(WD + "/effect/nieuw/", method="post", cap=Capability.VALUE),
+        Probe(WD + "/onbekend/nieuw/", fixed=404),
+    ],
+    "waarde/<int:pk>/<str:kind>/<int:item_pk>/bewerken/": [
+        Probe(WD + "/effect/999999/bewerken/", cap=Capability.VALUE, ok=404)
+    ],
+    "waarde/<int:pk>/<str:kind>/<int:item_pk>/verwijderen/": [
+        Probe(WD + "/investering/999999/verwijderen/", "post", Capability.VALUE, ok=404),
+        Probe(WD + "/investering/999999/verwijderen/", fixed=405),
+    ],
+}
+
+ADMIN_PREFIX = "beheer/"
+
+
+def _join(route1: str, route2: str) -> str:
+    """Join routes the way ResolverMatch.route does (a nested regex loses its leading ^)."""
+    if not route1:
+        return route2
+    return route1 + route2.removeprefix("^")
+
+
+def walk(resolver: URLResolver, prefix: str = ""):
+    for entry in resolver.url_patterns:
+        route = _join(prefix, str(entry.pattern))
+        if isinstance(entry, URLResolver):
+            yield from walk(entry, route)
+        else:
+            assert isinstance(entry, URLPattern)
+            yield route
+
+
+def project_routes() -> set[str]:
+    return {r for r in walk(get_resolver()) if not r.startswith(ADMIN_PREFIX)}
+
+
+def test_every_url_pattern_is_in_the_table():
+    routes = project_routes()
+    unknown = routes - TABLE.keys()
+    gone = TABLE.keys() - routes
+    assert not unknown, f"URL patterns without an access expectation in TABLE: {sorted(unknown)}"
+    assert not gone, f"TABLE names patterns that no longer exist: {sorted(gone)}"
+    assert any(r.startswith(ADMIN_PREFIX) for r in walk(get_resolver())), "admin not mounted"
+
+
+def test_capability_table_matches_core_access():
+    for capability, roles in MAY.items():
+        assert {r.value for r in Role if capability in CAPABILITIES[r]} == roles, capability
+
+
+PROBES = [(route, probe) for route, probes in TABLE.items() for probe in probes]
+
+
+@pytest.fixture
+def world(own_project, foreign_project, shared_project, partner_org, users, settings, tmp_path):
+    """The three projects with every id a URL needs, per side."""
+    # Each project gets a grant to revoke (the shared one already has the grant to the own tenant).
+    ProjectGrant.objects.create(project=own_project, organisation=partner_org, level="lezen")
+    ProjectGrant.objects.create(project=foreign_project, organisation=partner_org, level="lezen")
+    sides = {}
+    for side, project in (
+        ("own", own_project),
+        ("shared", shared_project),
+        ("foreign", foreign_project),
+    ):
+        sides[side] = {
+            "project": project,
+            "pk": project.pk,
+            "goal_pk": project.goals.get().pk,
+            "grant_pk": project.grants.order_by("pk").first().pk,
+            "child_coalitie": project.coalition.get().pk,
+            "child_financiering": project.funding_streams.get().pk,
+            "child_doelen": project.goals.get().pk,
+        }
+    # An external scan per project, run by the own tenant where it can see the project, with a
+    # rating that carries an evidence document.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    for side, ids in sides.items():
+        runner = users[("foreign" if side == "foreign" else "own", "onderzoeker")]
+        scan = Assessment.objects.create(
+            project=ids["project"],
+            framework_id="four_plus_one",
+            framework_version="1.0",
+            kind="extern",
+            title="Externe scan",
+            organisation=runner.organisation,
+            created_by=runner,
+        )
+        rating = Rating(assessment=scan, indicator_id="one_contact_person", rater=runner)
+        rating.evidence_file.save("bewijs.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+        rating.save()
+        ids.update(assessment_pk=scan.pk, rating_pk=rating.pk)
+    # A continuation plan with one action per project (sustainability).
+    for ids in sides.values():
+        plan = ContinuationPlan.objects.create(project=ids["project"])
+        ids["plan_action_pk"] = PlanAction.objects.create(plan=plan, text="Actie").pk
+    # Tel en vertel: a participant with a trajectory and a scored baseline per project, an import
+    # whose file has one bad score (checked, never committed), one to cancel, and a finished job.
+    for ids in sides.values():
+        ids.update(monitoring_ids(ids["project"], settings))
+    return sides
+
+
+def monitoring_ids(project, settings) -> dict:
+    from datetime import date
+
+    from proeftuin.core import intake
+    from proeftuin.core.instruments import LIFE_DOMAINS
+    from proeftuin.monitoring import jobs, services
+    from proeftuin.monitoring.models import (
+        ImportFile,
+        Job,
+        Measurement,
+        Participant,
+        Score,
+        Trajectory,
+    )
+
+    settings.PROEFTUIN_JOBS_INLINE = True
+    participant = Participant.objects.create(
+        organisation=project.owner,
+        pseudonym=services.pseudonym_for(project.owner_id, f"C-{project.pk}"),
+    )
+    trajectory = Trajectory.objects.create(
+        participant=participant, project=project, started_on=date(2025, 2, 1)
+    )
+    measurement = Measurement.objects.create(
+        trajectory=trajectory,
+        measured_on=date(2025, 2, 3),
+        moment="baseline",
+        instrument=LIFE_DOMAINS,
+    )
+    Score.objects.create(measurement=measurement, item="housing", value=2)
+    content = "Cliëntnummer;Datum;Meetmoment;Wonen\nC-1;03-02-2025;0-meting;9\n"
+    stored = f"matrix-{project.pk}.csv"
+    (jobs.imports_dir() / stored).write_text(content, encoding="utf-8")
+    instrument = services.instrument(LIFE_DOMAINS)
+    suggestion = intake.suggest_mapping(jobs.imports_dir() / stored, instrument, filename="m.csv")
+    mapping = suggestion.mapping
+    checked = ImportFile.objects.create(
+        project=project,
+        original_name="monitor.csv",
+        stored_name=stored,
+        instrument=LIFE_DOMAINS,
+        mapping=mapping.to_dict(),
+        status="mapped",
+    )
+    cancel = ImportFile.objects.create(
+        project=project,
+        original_name="weg.csv",
+        stored_name=f"weg-{project.pk}.csv",
+        instrument=LIFE_DOMAINS,
+    )
+    job = Job.objects.create(project=project, import_file=checked, status="done", progress=100)
+    return {
+        "participant_pk": participant.pk,
+        "trajectory_pk": trajectory.pk,
+        "measurement_pk": measurement.pk,
+        "import_pk": checked.pk,
+        "cancel_import_pk": cancel.pk,
+        "job_pk": job.pk,
+    }
+
+
+def expected(probe: Probe, role: str, side: str | None) -> int:
+    if probe.fixed is not None:
+        return probe.fixed
+    if side == "foreign":
+        return 404
+    if probe.cap is not None:
+        if role not in MAY[probe.cap]:
+            return 403
+        if side == "shared" and probe.cap in WRITE:
+            return 403
+    return probe.ok
+
+
+def call(http, probe: Probe, ids: dict):
+    path = probe.path.format(**ids)
+    return path, getattr(http, probe.method)(path, probe.data)
+
+
+def check(http, probe: Probe, role: str, side: str | None, ids: dict) -> str | None:
+    """Make the request; return a description of the mismatch, or None when it is as expected."""
+    path, response = call(http, probe, ids)
+    got = response.status_code
+    if role == ANONYMOUS:
+        if probe.anon == LOGIN:
+            location = response.get("Location", "")
+            if got == 302 and location.startswith("/account/inloggen/?next="):
+                return None
+            want = "302 to the login page"
+        elif got == probe.anon:
+            return None
+        else:
+            want = probe.anon
+    else:
+        want = expected(probe, role, side)
+        if got == want:
+            if side != "foreign" or ids["project"].name.encode() not in response.content:
+                return None
+            want = "404 without the foreign project's name in the page"
+    return f"{role} on {side or '-'}: {probe.method.upper()} {path} → {got}, expected {want}"
+
+
+@pytest.mark.parametrize(("route", "probe"), PROBES, ids=[p.label() for _r, p in PROBES])
+def test_access(route, probe, users, world):
+    """One probe for anonymous and every role of the own tenant, on every side.
+
+    Each role runs in a savepoint that is rolled back, so a POST by one role (archive, delete,
+    revoke) does not change what the next role meets; the fixtures are built once per probe.
+    """
+    # The probe really exercises the pattern it is listed under.
+    assert resolve(probe.path.format(**world["own"])).route == route
+
+    sides = SIDES if probe.project_scoped else (None,)
+    failures = []
+    for role in (ANONYMOUS, *ROLES):
+        with transaction.atomic():
+            http = Client() if role == ANONYMOUS else login(users[("own", role)])
+            for side in sides:
+                failure = check(http, probe, role, side, world[side or "own"])
+                if failure:
+                    failures.append(failure)
+            transaction.set_rollback(True)
+    assert not failures, "\n".join(failures)
+
+
+# Beyond the matrix -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("side", "status"), [("own", 200), ("shared", 200), ("foreign", 404)])
+def test_pdf_report(side, status, users, world, client_for):
+    http = client_for(users[("own", "onderzoeker")])
+    response = http.get(f"/rapporten/project/{world[side]['pk']}.pdf")
+    assert response.status_code == status
+    if status == 200:
+        assert response["Content-Type"] == "application/pdf"
+        assert response.content.startswith(b"%PDF")
+        assert "attachment" in response["Content-Disposition"]
+    else:
+        assert world[side]["project"].name.encode() not in response.content
+
+
+def test_pdf_report_anonymous_redirects_to_login(world, client):
+    response = client.get(f"/rapporten/project/{world['own']['pk']}.pdf")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/account/inloggen/?next=")
+
+
+def test_api_list_holds_only_visible_projects(users, world, client_for):
+    http = client_for(users[("own", "financier")])
+    response = http.get("/api/projecten/")
+    assert response.status_code == 200
+    ids = {row["id"] for row in response.json()["results"]}
+    assert ids == {world["own"]["pk"], world["shared"]["pk"]}
+
+
+def test_api_detail_of_foreign_project_is_404(users, world, client_for):
+    http = client_for(users[("own", "beheerder")])
+    response = http.get(f"/api/projecten/{world['foreign']['pk']}/")
+    assert response.status_code == 404
+    assert b"Project Elders" not in response.content
+    # And the other way round: the foreign tenant cannot read the own project.
+    other = client_for(users[("foreign", "beheerder")])
+    assert other.get(f"/api/projecten/{world['own']['pk']}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        # Own project, but the child/goal/grant id belongs to another project.
+        "/projecten/{own}/coalitie/{foreign_coalitie}/bewerken/",
+        "/projecten/{own}/financiering/{foreign_financiering}/bewerken/",
+        "/projecten/{own}/doelen/{foreign_goal}/bewerken/",
+        "/projecten/{own}/doelen/{foreign_goal}/versies/",
+    ],
+)
+def test_child_of_another_project_is_404(path, users, world, client_for):
+    http = client_for(users[("own", "beheerder")])
+    ids = {
+        "own": world["own"]["pk"],
+        "foreign_coalitie": world["foreign"]["child_coalitie"],
+        "foreign_financiering": world["foreign"]["child_financiering"],
+        "foreign_goal": world["foreign"]["goal_pk"],
+    }
+    response = http.get(path.format(**ids))
+    assert response.status_code == 404
+    assert "Niet gevonden" in response.content.decode()
+
+
+@pytest.mark.parametrize("kind", ["coalitie", "financiering"])
+def test_deleting_a_child_of_another_project_is_404(kind, users, world, client_for):
+    http = client_for(users[("own", "beheerder")])
+    child = world["foreign"][f"child_{kind}"]
+    response = http.post(f"/projecten/{world['own']['pk']}/{kind}/{child}/verwijderen/")
+    assert response.status_code == 404
+    project = world["foreign"]["project"]
+    assert project.coalition.count() == 1
+    assert project.funding_streams.count() == 1
+
+
+def test_revoking_a_grant_of_another_project_is_404(users, world, client_for):
+    http = client_for(users[("own", "beheerder")])
+    foreign_grant = world["foreign"]["grant_pk"]
+    response = http.post(f"/projecten/{world['own']['pk']}/delen/{foreign_grant}/intrekken/")
+    assert response.status_code == 404
+    assert ProjectGrant.objects.filter(pk=foreign_grant).exists()
+
+
+def test_read_grant_shows_project_but_offers_no_edit(users, world, client_for):
+    http = client_for(users[("own", "beleidsadviseur")])
+    shared = world["shared"]
+    response = http.get(f"/projecten/{shared['pk']}/")
+    assert response.status_code == 200
+    assert shared["project"].name in response.content.decode()
+    assert f"/projecten/{shared['pk']}/bewerken/" not in response.content.decode()
+    response = http.post(f"/projecten/{shared['pk']}/bewerken/", {"name": "Overschreven"})
+    assert response.status_code == 403
+    shared["project"].refresh_from_db()
+    assert shared["project"].name == "Gedeeld project"
+
+
+def test_edit_grant_allows_editing_but_not_sharing_or_archiving(users, world, client_for):
+    grant = ProjectGrant.objects.get(project=world["shared"]["project"])
+    grant.level = ProjectGrant.Level.EDIT
+    grant.save()
+    http = client_for(users[("own", "beleidsadviseur")])
+    pk = world["shared"]["pk"]
+    assert http.get(f"/projecten/{pk}/bewerken/").status_code == 200
+    assert http.get(f"/projecten/{pk}/doelen/nieuw/").status_code == 200
+    assert http.post(f"/projecten/{pk}/archiveren/").status_code == 403
+    assert http.post(f"/projecten/{pk}/delen/", {}).status_code == 403
+
+
+# The Django admin ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_index_only_for_beheerder(role, users, client_for):
+    http = client_for(users[("own", role)])
+    response = http.get("/beheer/")
+    assert response.status_code == (200 if role == "beheerder" else 404)
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "beheerder"])
+def test_admin_changelist_hidden_from_other_roles(role, users, client_for):
+    http = client_for(users[("own", role)])
+    assert http.get("/beheer/portfolio/project/").status_code == 404
+
+
+def test_admin_anonymous_goes_to_admin_login(client):
+    response = client.get("/beheer/portfolio/project/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/beheer/login/")
+
+
+def test_admin_changelist_for_superuser(own_org, client):
+    from proeftuin.accounts.models import User
+
+    admin = User.objects.create_superuser("root", "root@example.org", "x" * 20)
+    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get("/beheer/portfolio/project/").status_code == 200
+    assert client.get("/beheer/accounts/user/").status_code == 200
+
+
+def test_admin_changelist_for_beheerder(users, client_for):
+    """The beheerder manages organisations, users and neighbourhoods, not project data."""
+    http = client_for(users[("own", "beheerder")])
+    assert http.get("/beheer/accounts/user/").status_code == 200
+    assert http.get("/beheer/accounts/organisation/").status_code == 200
+    assert http.get("/beheer/portfolio/project/").status_code == 403
+
+
+def test_beheerder_cannot_make_anyone_superuser(users, client_for):
+    beheerder = users[("own", "beheerder")]
+    http = client_for(beheerder)
+    page = http.get(f"/beheer/accounts/user/{beheerder.pk}/change/").content.decode()
+    assert 'name="is_superuser"' not in page
+    assert 'name="user_permissions"' not in page
