@@ -1,0 +1,88 @@
+"""A project leader runs a 4+1 self-scan in workshop mode: autosave, profile chart, matrix."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.e2e
+
+PROJECT = (
+    "Mantelzorg in de wijk"  # owned by Welzijn Voorbeeldstad, the project leader's organisation
+)
+SAME_PAGE = "window.__stillTheSamePage === true"
+
+
+def test_project_leader_runs_a_self_scan_in_workshop_mode(
+    page: Page, login, project_pk, problems, assert_accessible, wait_for_chart
+):
+    from proeftuin.assessments.models import Rating
+
+    login("projectleider")
+    pk = project_pk(PROJECT)
+    page.goto(f"/beoordelingen/project/{pk}/")
+    expect(page.get_by_role("link", name="Beoordelingen", exact=True)).to_have_attribute(
+        "aria-current", "page"
+    )
+    page.get_by_label("Kader").select_option(value="four_plus_one")
+    page.get_by_role("group", name="Soort scan").get_by_label("Zelfscan").check()
+    page.get_by_label("Titel").fill("Zelfscan werkplaats")
+    page.get_by_role("button", name="Beoordeling starten").click()
+
+    expect(page).to_have_url(re.compile(rf"/beoordelingen/project/{pk}/\d+/$"))
+    expect(page.get_by_role("heading", name="Zelfscan werkplaats")).to_be_visible()
+    page.evaluate("window.__stillTheSamePage = true")
+
+    # Rate the first indicator: the choice is saved by itself, and the status says so.
+    first = page.get_by_role("group", name="Integraal over leefgebieden")
+    first.get_by_label("redelijk", exact=True).check()
+    status = page.locator("#status-integrated_all_domains")
+    expect(status).to_have_text(re.compile(r"Opgeslagen om \d\d:\d\d:\d\d"))
+    expect(status).to_have_attribute("role", "status")
+
+    # Evidence is saved when the field is left; the next autosave carries the new version.
+    article = page.locator("#ind-integrated_all_domains")
+    article.get_by_label("Onderbouwing").fill("Plannen gaan over alle leefgebieden (dossiers).")
+    article.get_by_label("Link naar bewijs (optioneel)").focus()
+    expect(article.locator(".pt-assess-combined")).to_contain_text("redelijk")
+
+    # Onbekend is an answer of its own.
+    second = page.get_by_role("group", name="Eén vaste contactpersoon")
+    second.get_by_label("onbekend", exact=True).check()
+    expect(page.locator("#status-one_contact_person")).to_contain_text("Opgeslagen om")
+    expect(page.locator("#dimsum-effective_approach")).to_contain_text("beoordeeld: 1/7")
+
+    assert page.evaluate(SAME_PAGE), "autosave reloaded the page"
+    ratings = {
+        r.indicator_id: (r.value, r.evidence, r.version)
+        for r in Rating.objects.filter(rater__username="projectleider")
+    }
+    assert ratings == {
+        "integrated_all_domains": (
+            "redelijk",
+            "Plannen gaan over alle leefgebieden (dossiers).",
+            2,
+        ),
+        "one_contact_person": ("onbekend", "", 1),
+    }
+    assert_accessible(page)
+
+    # The profile: a drawn chart in which onbekend is a segment of its own, and the table beside.
+    page.get_by_role("link", name="Profiel", exact=True).click()
+    wait_for_chart(page)
+    chart = page.locator(".pt-chart__canvas svg")
+    expect(chart).to_have_count(1)
+    expect(chart).to_have_attribute("aria-label", re.compile("Onbekend en nog niet beoordeeld"))
+    expect(
+        page.get_by_role("table", name="Aantal indicatoren per niveau, per dimensie")
+    ).to_be_visible()
+
+    # The cross-project matrix shows the (provisional) scan, and passes axe.
+    page.goto("/beoordelingen/matrix/")
+    row = page.get_by_role("row").filter(has_text=PROJECT)
+    expect(row).to_contain_text("voorlopig (open)")
+    expect(row).to_contain_text("1/7")
+    assert_accessible(page)
+    assert problems.all() == []
