@@ -1,0 +1,160 @@
+"""Glue between the project's rows and the +1 advisor core; adopting advice into the plan.
+
+The views and the report call :func:`project_advice`; the computing happens in
+:mod:`proeftuin.core.advisor`. The 4+1 scan comes from the assessments app
+(``proeftuin.assessments.services.latest_summary``), imported lazily: without it (or without a
+scan) the advisor works on the money and the coalition, and says the scan is missing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from proeftuin.core.advisor import (
+    Advice,
+    AdvisorInput,
+    AdvisorRulesError,
+    advise,
+    coalition_facts,
+    funding_facts,
+    load_ruleset,
+    scan_facts,
+)
+from proeftuin.core.frameworks import (
+    Framework,
+    FrameworkLoadError,
+    FrameworkSummary,
+    get_frameworks,
+    load_frameworks,
+)
+
+from .models import ContinuationPlan, PlanAction
+
+logger = logging.getLogger(__name__)
+
+FRAMEWORK_ID = "four_plus_one"
+
+
+@dataclass(frozen=True)
+class ProjectAdvice:
+    """The advice for a project, with what it was based on."""
+
+    advice: Advice
+    framework: Framework
+    facts: AdvisorInput
+    #: The assessment the scan facts came from (None: no scan yet).
+    assessment: object | None
+    summary: FrameworkSummary | None
+
+
+def latest_scan(project):
+    """``(assessment, summary)`` of the project's latest 4+1 scan, or None (no scan, or no app)."""
+    try:
+        from proeftuin.assessments.services import latest_summary
+    except ImportError:
+        return None
+    return latest_summary(project, FRAMEWORK_ID)
+
+
+def _scan_date(assessment) -> date | None:
+    for name in ("finalised_at", "created_at"):
+        value = getattr(assessment, name, None)
+        if value is not None:
+            return timezone.localdate(value) if hasattr(value, "tzinfo") else value
+    return None
+
+
+def benefit_landing(project) -> dict[str, float] | None:
+    """Policy domain → value of the known benefits, from the valuation capability."""
+    from proeftuin.valuation.services import benefit_landing as landing
+
+    return landing(project)
+
+
+def advisor_input(project, today: date) -> tuple[AdvisorInput, object | None, object | None]:
+    """The facts about ``project`` on ``today``, plus the assessment and summary behind them."""
+    streams = list(project.funding_streams.all())
+    running_domains = {
+        s.policy_domain
+        for s in streams
+        if s.start_date <= today and (s.end_date is None or s.end_date >= today)
+    }
+    scan = latest_scan(project)
+    assessment, summary = scan if scan else (None, None)
+    facts = AdvisorInput(
+        scan=scan_facts(summary, _scan_date(assessment)) if summary is not None else None,
+        funding=funding_facts([s.as_core() for s in streams], today, running_domains),
+        coalition=coalition_facts(project.coalition_coverage(today)),
+        # Where benefits land, from the project's effects chain (unknown without one).
+        benefits=benefit_landing(project),
+    )
+    return facts, assessment, summary
+
+
+def project_advice(project, today: date | None = None) -> ProjectAdvice:
+    """The advisor's advice for the project. A broken installation rules or framework file is
+    logged and the shipped rules are used: it never breaks a page (the shipped files are tested).
+    """
+    today = today or timezone.localdate()
+    facts, assessment, summary = advisor_input(project, today)
+    try:
+        framework = get_frameworks()[FRAMEWORK_ID]
+        advice = advise(facts, today, framework=framework)
+    except (AdvisorRulesError, FrameworkLoadError):
+        logger.exception("Installation advisor rules could not be loaded; using the shipped ones")
+        frameworks = load_frameworks(extra_dirs=[])
+        framework = frameworks[FRAMEWORK_ID]
+        ruleset = load_ruleset([], frameworks=frameworks)
+        advice = advise(facts, today, ruleset=ruleset, framework=framework)
+    return ProjectAdvice(advice, framework, facts, assessment, summary)
+
+
+def option_names(framework: Framework, lang: str) -> dict[str, str]:
+    """Route and strategy ids → their names in ``lang``."""
+    return {
+        option.id: option.name.get(lang)
+        for option in (*framework.sustainability_routes, *framework.financing_strategies)
+    }
+
+
+def adopt_advice(project, advice: Advice, lang: str) -> tuple[ContinuationPlan, int]:
+    """Take the advice over into the project's plan; returns the plan and how many actions were
+    added. Idempotent: an action already in the plan (same rule, same text in either language)
+    is not added again. The deadline and strategies are filled only when the plan has none; the
+    route stays a choice people make (004 §5.2: "provided it happens consciously").
+    """
+    with transaction.atomic():
+        plan, _created = ContinuationPlan.objects.select_for_update().get_or_create(project=project)
+        existing = set(plan.actions.values_list("source_rule", "text"))
+        position = plan.actions.aggregate(top=Max("position"))["top"] or 0
+        added = 0
+        for action in advice.actions:
+            if (action.rule_id, action.text.nl) in existing or (
+                action.rule_id,
+                action.text.en,
+            ) in existing:
+                continue
+            position += 1
+            PlanAction.objects.create(
+                plan=plan,
+                text=action.text.get(lang),
+                due_date=action.due,
+                source_rule=action.rule_id,
+                source_citation=action.source,
+                position=position,
+            )
+            added += 1
+        if plan.deadline is None and advice.deadline is not None:
+            plan.deadline = advice.deadline.date
+        if not plan.strategies:
+            plan.strategies = [s.id for s in advice.recommended_strategies]
+        plan.adopted_at = timezone.now()
+        plan.adopted_rules_version = advice.ruleset_version
+        plan.save_checked(plan.version)
+    return plan, added
