@@ -1,0 +1,399 @@
+"""Rows → core objects, in one place.
+
+:func:`load` reads a project's effects chain, its MKBA settings, the installation's price
+catalogue and the project's own prices, and builds the pure core's ``Chain``, ``PriceList`` and
+``Settings``. It also keeps what the screens need to talk about the chain in Dutch: a readable
+name and an edit link per core id, and per price where its value comes from.
+
+Nothing is validated here beyond turning stored values into numbers: the core's ``validate``
+decides what is wrong, and :mod:`proeftuin.valuation.messages` says it in Dutch.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from proeftuin.core.valuation import (
+    DEFAULT_DISCOUNT_RATE,
+    Activity,
+    BenefitShare,
+    Chain,
+    Distribution,
+    Effect,
+    Estimate,
+    Investment,
+    Link,
+    Price,
+    PriceList,
+    Settings,
+    SizeKind,
+    cost_key,
+    effect_key,
+    price_key,
+)
+from proeftuin.core.valuation.pricelist import PriceCatalogue
+
+from . import models
+from .monitoring import ObservedInput, observed_inputs
+from .prices import catalogue as installation_catalogue
+
+# URL kinds (Dutch slugs) of the chain's elements.
+INVESTMENT, ACTIVITY, EFFECT, LINK, PRICE = (
+    "investering",
+    "activiteit",
+    "effect",
+    "schakel",
+    "prijs",
+)
+
+FICTIONAL_MARK = "fictief"
+"""A project price whose source says this is a made-up example (the demo), shown as such."""
+
+
+def field_names() -> dict[str, str]:
+    """Dutch names of the core's fields, for messages and chart labels."""
+    return {
+        "size": _("omvang"),
+        "participants": _("aantal deelnemers"),
+        "deadweight": _("deadweight (wat ook zonder project gebeurt)"),
+        "attribution": _("attributie (aandeel van dit project)"),
+        "decay": _("afname per jaar"),
+        "cost_factor": _("kostenfactor"),
+        "value": _("waarde"),
+        "price": _("prijs"),
+        "start_year": _("startjaar"),
+        "duration": _("looptijd"),
+        "amounts": _("bedragen per jaar"),
+        "party": _("partij"),
+        "beneficiaries": _("wie profiteert"),
+        "price_key": _("prijs"),
+        "horizon": _("horizon"),
+        "discount_rate": _("discontovoet"),
+    }
+
+
+@dataclass(frozen=True)
+class ElementRef:
+    """A chain element as the screens name it."""
+
+    core_id: str
+    kind: str
+    name: str
+    url: str | None
+    obj: Any = None
+
+    @property
+    def kind_label(self) -> str:
+        return {
+            INVESTMENT: _("investering"),
+            ACTIVITY: _("activiteit"),
+            EFFECT: _("effect"),
+            PRICE: _("prijs"),
+        }.get(self.kind, self.kind)
+
+    @property
+    def label(self) -> str:
+        """``effect ‘Minder uithuisplaatsingen’``: for use inside a Dutch sentence."""
+        return f"{self.kind_label} ‘{self.name}’"
+
+
+@dataclass(frozen=True)
+class PriceInfo:
+    """One price as used in this project, and where its value comes from."""
+
+    key: str
+    label: str
+    unit: str
+    value: Estimate | None  # as used (after indexation / the project's override)
+    source: str
+    price_year: int | None
+    origin: str  # "standaard", "installatie" or "project"
+    indexation: str = ""
+    index_reason: str = ""
+    where_to_find: str = ""
+    note: str = ""
+    listed_value: Estimate | None = None
+    listed_source: str = ""
+    override: models.PriceOverride | None = None
+    used_by: tuple[str, ...] = ()
+
+    @property
+    def known(self) -> bool:
+        return self.value is not None
+
+    @property
+    def fictional(self) -> bool:
+        return self.override is not None and FICTIONAL_MARK in self.source.lower()
+
+
+@dataclass
+class ProjectValuation:
+    """A project's chain as core objects, plus the Dutch names and links the screens need."""
+
+    project: Any
+    analysis: models.Analysis
+    base_year: int
+    settings: Settings
+    rate_is_default: bool
+    chain: Chain
+    prices: PriceList
+    catalogue: PriceCatalogue
+    investments: list[models.Investment]
+    activities: list[models.Activity]
+    effects: list[models.Effect]
+    links: list[models.Link]
+    overrides: list[models.PriceOverride]
+    elements: dict[str, ElementRef] = field(default_factory=dict)
+    price_info: dict[str, PriceInfo] = field(default_factory=dict)
+    observed: dict[int, ObservedInput] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.investments or self.effects)
+
+    def ref(self, core_id: str | None) -> ElementRef | None:
+        if core_id is None:
+            return None
+        if core_id in self.elements:
+            return self.elements[core_id]
+        if core_id in self.price_info:
+            info = self.price_info[core_id]
+            return ElementRef(core_id, PRICE, info.label, self.prices_url)
+        return None
+
+    def name(self, core_id: str | None) -> str:
+        ref = self.ref(core_id)
+        return ref.label if ref else f"‘{core_id}’"
+
+    @property
+    def prices_url(self) -> str:
+        return reverse("valuation:prices", args=[self.project.pk])
+
+    def link_rows(self) -> list[dict]:
+        """The links with the names of both ends, for tables."""
+        return [
+            {"link": link, "source": self.name(link.source), "target": self.name(link.target)}
+            for link in self.links
+        ]
+
+    def parameter_names(self) -> dict[str, str]:
+        """Readable names for the core's parameter keys (tornado bars, exports)."""
+        names = field_names()
+        result: dict[str, str] = {}
+        for effect in self.effects:
+            for name in ("size", "participants", "deadweight", "attribution", "decay"):
+                result[effect_key(effect.core_id, name)] = f"{effect.indicator}: {names[name]}"
+        for investment in self.investments:
+            result[cost_key(investment.core_id)] = f"{investment.name}: {names['cost_factor']}"
+        for key, info in self.price_info.items():
+            result[price_key(key)] = f"{info.label}: {names['price']}"
+        return result
+
+    def effect_row(self, core_id: str) -> models.Effect | None:
+        ref = self.elements.get(core_id)
+        return ref.obj if ref and ref.kind == EFFECT else None
+
+
+def analysis_for(project) -> models.Analysis:
+    """The project's MKBA settings, or unsaved defaults (nothing is written on a read)."""
+    try:
+        return project.valuation_analysis
+    except models.Analysis.DoesNotExist:
+        return models.Analysis(project=project)
+
+
+def base_year_of(project, analysis: models.Analysis) -> int:
+    return analysis.base_year or project.start_date.year
+
+
+def settings_of(analysis: models.Analysis) -> tuple[Settings, bool]:
+    if analysis.discount_rate is None:
+        return Settings(DEFAULT_DISCOUNT_RATE, int(analysis.horizon)), True
+    rate = float(Decimal(analysis.discount_rate) / 100)
+    return Settings(rate, int(analysis.horizon)), False
+
+
+def _estimate(low, likely, high, distribution=Distribution.PERT) -> Estimate:
+    likely = float(likely)
+    return Estimate(
+        likely if low is None else float(low),
+        likely,
+        likely if high is None else float(high),
+        Distribution(distribution),
+    )
+
+
+def _investment(row: models.Investment, base_year: int) -> Investment:
+    try:
+        amounts = {int(year) - base_year: float(amount) for year, amount in row.amounts.items()}
+    except (TypeError, ValueError, AttributeError):
+        # Not numbers by year (edited outside the forms): the core's validation names it.
+        amounts = {0: math.nan}
+    factor = Estimate(
+        1.0 if row.cost_low is None else row.cost_low,
+        1.0,
+        1.0 if row.cost_high is None else row.cost_high,
+    )
+    return Investment.by_year(
+        row.core_id, row.party, row.domain, amounts, cost_factor=factor, name=row.name
+    )
+
+
+def _effect(row: models.Effect, base_year: int, observed: ObservedInput | None) -> Effect:
+    dist = row.distribution
+    size = _estimate(row.size_low, row.size_likely, row.size_high, dist)
+    participants = _estimate(
+        row.participants_low, row.participants_likely, row.participants_high, dist
+    )
+    source = row.source
+    if observed is not None and row.observed:
+        size = observed.size
+        participants = observed.participants or participants
+        source = observed.source or source
+    return Effect(
+        id=row.core_id,
+        indicator=row.indicator,
+        price_key=row.price_key,
+        size=size,
+        participants=participants,
+        beneficiaries=[
+            BenefitShare(share.party, share.domain, float(share.share))
+            for share in row.shares.all()
+        ],
+        size_kind=SizeKind(row.size_kind),
+        start_year=(row.start_year or base_year) - base_year,
+        duration=row.duration,
+        # Shares are bounded in [0, 1]: drawn from PERT whatever the effect's own distribution.
+        decay=_estimate(row.decay_low, row.decay_likely, row.decay_high),
+        deadweight=_estimate(row.deadweight_low, row.deadweight_likely, row.deadweight_high),
+        attribution=_estimate(row.attribution_low, row.attribution_likely, row.attribution_high),
+        basis=row.basis,
+        source=source,
+    )
+
+
+def _override_price(row: models.PriceOverride, listed: Price | None) -> Price:
+    value = (
+        None
+        if row.value_likely is None
+        else _estimate(row.value_low, row.value_likely, row.value_high)
+    )
+    return Price(
+        row.key,
+        value,
+        row.label or (listed.label if listed else row.key),
+        row.unit or (listed.unit if listed else ""),
+        row.source,
+        row.price_year,
+    )
+
+
+def load(project, *, price_catalogue: PriceCatalogue | None = None) -> ProjectValuation:
+    """Read the project's chain and prices and build the core objects (see the module docstring).
+
+    Raises :class:`~proeftuin.core.valuation.pricelist.PriceListLoadError` when the installation's
+    price list is broken; everything else is left to the core's validation.
+    """
+    price_catalogue = price_catalogue or installation_catalogue()
+    language = get_language() or "nl"
+    analysis = analysis_for(project)
+    base_year = base_year_of(project, analysis)
+    settings, rate_is_default = settings_of(analysis)
+    pk = project.pk
+
+    investments = list(project.value_investments.select_related("party_organisation"))
+    activities = list(project.value_activities.all())
+    effects = list(project.value_effects.prefetch_related("shares", "shares__party_organisation"))
+    links = list(project.value_links.all())
+    overrides = list(project.value_prices.all())
+    observed = observed_inputs(project)
+
+    elements: dict[str, ElementRef] = {}
+    for kind, rows in ((INVESTMENT, investments), (ACTIVITY, activities), (EFFECT, effects)):
+        for row in rows:
+            elements[row.core_id] = ElementRef(
+                row.core_id,
+                kind,
+                str(row),
+                reverse("valuation:edit", args=[pk, kind, row.pk]),
+                row,
+            )
+
+    listed = price_catalogue.to_price_list(base_year=base_year, language=language)
+    extra = [_override_price(row, listed.get(row.key)) for row in overrides]
+    prices = price_catalogue.to_price_list(base_year=base_year, extra=extra, language=language)
+
+    used_by: dict[str, list[str]] = {}
+    for row in effects:
+        used_by.setdefault(row.price_key, []).append(row.indicator)
+    price_info: dict[str, PriceInfo] = {}
+    for entry in price_catalogue.entries.values():
+        indexed = price_catalogue.index(entry, base_year)
+        price_info[entry.key] = PriceInfo(
+            key=entry.key,
+            label=entry.label.get(language),
+            unit=entry.unit.get(language),
+            value=indexed.value,
+            source=entry.source,
+            price_year=entry.price_year,
+            origin="installatie" if entry.overrides else "standaard",
+            indexation=entry.indexation,
+            index_reason=indexed.reason,
+            where_to_find=entry.where_to_find.get(language) if entry.where_to_find else "",
+            note=entry.note.get(language) if entry.note else "",
+            listed_value=entry.value,
+            listed_source=entry.source,
+            used_by=tuple(used_by.get(entry.key, ())),
+        )
+    for row, price in zip(overrides, extra, strict=True):
+        before = price_info.get(row.key)
+        price_info[row.key] = PriceInfo(
+            key=row.key,
+            label=price.label,
+            unit=price.unit,
+            value=price.value,
+            source=row.source,
+            price_year=row.price_year,
+            origin="project",
+            indexation=before.indexation if before else "",
+            index_reason="" if row.price_year in (None, base_year) else "no_figures",
+            where_to_find=before.where_to_find if before else "",
+            note=row.note or (before.note if before else ""),
+            listed_value=before.listed_value if before else None,
+            listed_source=before.listed_source if before else "",
+            override=row,
+            used_by=tuple(used_by.get(row.key, ())),
+        )
+
+    chain = Chain(
+        investments=[_investment(row, base_year) for row in investments],
+        activities=[Activity(row.core_id, row.name, row.description) for row in activities],
+        effects=[_effect(row, base_year, observed.get(row.pk)) for row in effects],
+        links=[Link(row.source, row.target, row.assumption) for row in links],
+        name=project.name,
+    )
+    return ProjectValuation(
+        project=project,
+        analysis=analysis,
+        base_year=base_year,
+        settings=settings,
+        rate_is_default=rate_is_default,
+        chain=chain,
+        prices=prices,
+        catalogue=price_catalogue,
+        investments=investments,
+        activities=activities,
+        effects=effects,
+        links=links,
+        overrides=overrides,
+        elements=elements,
+        price_info=price_info,
+        observed=observed,
+    )
