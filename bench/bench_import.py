@@ -1,0 +1,260 @@
+"""Benchmark: importing 1,000,000 CSV rows with full validation (issue 4, Target 2).
+
+Target: at most 20 s and at most 2 GB peak memory for a dry run of a 1M-row CSV (500,000
+participants × a baseline and an end measurement, 13 life domains, professionals, heavy measures,
+neighbourhood, birth year). For comparison the same file is validated by a straightforward
+csv-module loop, one row at a time in Python, in the same run. Run it with::
+
+    .venv/bin/python bench/bench_import.py [--rows 1000000] [--baseline-rows 200000]
+
+The baseline loop may run on fewer rows (``--baseline-rows``); its time is scaled linearly to the
+full row count, and the script says so. No Django is needed. Nothing here asserts on timing; it
+prints the figures and whether they meet the targets. Peak memory is the process's peak resident
+set size (``ru_maxrss``) measured right after the dry run, before the baseline runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import hmac
+import io
+import json
+import platform
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from proeftuin.core.instruments import LIFE_DOMAINS, load_instruments  # noqa: E402
+from proeftuin.core.intake import dry_run, suggest_mapping  # noqa: E402
+
+TARGET_SECONDS = 20.0
+TARGET_PEAK_GB = 2.0
+SECRET = b"benchmark-secret-32-bytes-long!!"
+TODAY = dt.date(2025, 6, 1)
+
+WIJKEN = ["Noord", "Oost", "Zuid", "West", "Centrum", "Haagse Beemden", "Princenhage", "Ginneken"]
+
+
+def generate_csv(path: Path, rows: int, items: list[tuple[str, str]], seed: int = 4) -> int:
+    """Write a Dutch-style CSV (``;``, dd-mm-jjjj dates, UTF-8 with BOM) and return its size."""
+    rng = np.random.default_rng(seed)
+    participants = (rows + 1) // 2
+    start = np.datetime64("2022-01-01") + rng.integers(0, 600, participants)
+    end = start + rng.integers(90, 450, participants)
+    dates = np.empty(participants * 2, dtype="datetime64[D]")
+    dates[0::2], dates[1::2] = start, end
+
+    def digits(low: int, high: int) -> pl.Series:
+        return pl.Series(rng.integers(low, high, rows)).cast(pl.String)
+
+    def yes_no(p: float) -> pl.Series:
+        return pl.Series(rng.random(rows) < p).replace_strict({True: "ja", False: "nee"})
+
+    columns: dict[str, pl.Series] = {
+        "Cliëntnummer": pl.Series(np.arange(rows) // 2 + 100_000).cast(pl.String),
+        "Datum": pl.Series(dates[:rows]).dt.strftime("%d-%m-%Y"),
+        "Fase": pl.Series(np.arange(rows) % 2).replace_strict({0: "0-meting", 1: "eindmeting"}),
+    }
+    for _item_id, name in items:
+        columns[name] = digits(1, 6)
+    columns["Aantal hulpverleners"] = digits(0, 27)
+    columns["Wijk"] = pl.Series(rng.integers(0, len(WIJKEN), rows)).replace_strict(
+        dict(enumerate(WIJKEN))
+    )
+    columns["OTS"] = yes_no(0.05)
+    columns["Uithuisplaatsing"] = yes_no(0.03)
+    columns["Huisuitzetting"] = yes_no(0.02)
+    columns["Geboortejaar"] = digits(1940, 2010)
+    frame = pl.DataFrame({name: series.alias(name) for name, series in columns.items()})
+    with path.open("wb") as handle:
+        handle.write(b"\xef\xbb\xbf")
+        frame.write_csv(handle, separator=";")
+    return path.stat().st_size
+
+
+def measure_dry_run(path: Path) -> dict[str, float]:
+    """Run the dry run in this (fresh) process and report time and peak memory as JSON."""
+    instrument = load_instruments(environ={})[LIFE_DOMAINS]
+    with path.open("rb") as handle:
+        head = io.BytesIO(handle.read(64 * 1024))
+    mapping = suggest_mapping(head, instrument, filename=path.name).mapping
+    before = peak_rss_gb()
+    t0 = time.perf_counter()
+    result = dry_run(path, mapping, instrument, secret=SECRET, today=TODAY)
+    seconds = time.perf_counter() - t0
+    return {
+        "seconds": seconds,
+        "peak_gb": peak_rss_gb(),
+        "before_gb": before,
+        "records": result.records.height,
+        "errors": result.error_count,
+        "rows_read": result.rows_read,
+        "first_errors": [str(e) for e in result.errors[:5]],
+    }
+
+
+# --- the straightforward baseline -----------------------------------------------------------------
+
+_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})$")
+_PHASES = {"0-meting": "baseline", "tussenmeting": "interim", "eindmeting": "end"}
+_BOOL = {"ja": True, "nee": False, "": None}
+
+
+def naive_import(
+    path: Path, n_rows: int, items: list[tuple[str, str]], today: dt.date
+) -> tuple[int, int]:
+    """csv.reader plus per-cell Python validation and HMAC; returns (records, errors)."""
+    errors = 0
+    records = []
+    seen: set[tuple[str, str, dt.date]] = set()
+    keys: dict[str, str] = {}
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle, delimiter=";")
+        header = next(reader)
+        index = {name: i for i, name in enumerate(header)}
+        for count, row in enumerate(reader):
+            if count >= n_rows:
+                break
+            row = [cell.strip() for cell in row]
+            client = row[index["Cliëntnummer"]]
+            if not client:
+                errors += 1
+                continue
+            match = _DATE.match(row[index["Datum"]])
+            try:
+                day, month, year = (int(g) for g in match.groups())  # type: ignore[union-attr]
+                when = dt.date(year if year > 99 else 2000 + year, month, day)
+            except (AttributeError, ValueError):
+                errors += 1
+                continue
+            if when > today:
+                errors += 1
+            phase = _PHASES.get(row[index["Fase"]].lower())
+            if phase is None:
+                errors += 1
+            scores = {}
+            for item_id, name in items:
+                text = row[index[name]].replace(",", ".")
+                if not text:
+                    continue
+                try:
+                    value = float(text)
+                except ValueError:
+                    errors += 1
+                    continue
+                if value != int(value) or not 1 <= value <= 5:
+                    errors += 1
+                scores[item_id] = int(value)
+            try:
+                professionals = int(row[index["Aantal hulpverleners"]] or 0)
+            except ValueError:
+                errors += 1
+                professionals = None
+            flags = [
+                _BOOL.get(row[index[k]].lower())
+                for k in ("OTS", "Uithuisplaatsing", "Huisuitzetting")
+            ]
+            key = keys.get(client)
+            if key is None:
+                key = hmac.digest(SECRET, ("\x1f" + client.upper()).encode(), "sha256").hex()
+                keys[client] = key
+            natural = (key, phase or "", when)
+            if natural in seen:
+                errors += 1
+            seen.add(natural)
+            records.append(
+                {
+                    "participant_key": key,
+                    "phase": phase,
+                    "measured_on": when,
+                    "scores": scores,
+                    "professionals": professionals,
+                    "flags": flags,
+                    "neighbourhood": row[index["Wijk"]],
+                    "birth_year": int(row[index["Geboortejaar"]]),
+                }
+            )
+    return len(records), errors
+
+
+def peak_rss_gb() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak * (1 if platform.system() == "Darwin" else 1024) / 1024**3
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--baseline-rows", type=int, default=None, help="default: all rows")
+    parser.add_argument("--keep", type=Path, default=None, help="write the CSV here and keep it")
+    parser.add_argument("--measure", type=Path, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure is not None:  # the child process: only the dry run
+        print(json.dumps(measure_dry_run(args.measure)))
+        return
+
+    instrument = load_instruments(environ={})[LIFE_DOMAINS]
+    items = [(item.id, item.name.nl) for item in instrument.items]
+    print(f"Python {platform.python_version()}, polars {pl.__version__}, {platform.machine()}")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = args.keep or Path(tmp) / "import.csv"
+        t0 = time.perf_counter()
+        size = generate_csv(path, args.rows, items)
+        print(
+            f"generated {args.rows:,} rows, {size / 1024**2:.0f} MB in {time.perf_counter() - t0:.1f} s"
+        )
+
+        # The dry run runs in a fresh process, so its peak memory is its own.
+        child = subprocess.run(
+            [sys.executable, __file__, "--measure", str(path)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        measured = json.loads(child.stdout.strip().splitlines()[-1])
+        seconds, peak = measured["seconds"], measured["peak_gb"]
+        print(
+            f"dry_run: {measured['records']:,} records, {measured['errors']} errors, "
+            f"{measured['rows_read']:,} rows read"
+        )
+        for line in measured["first_errors"]:
+            print("   ", line)
+
+        baseline_rows = args.baseline_rows or args.rows
+        t0 = time.perf_counter()
+        naive_records, naive_errors = naive_import(path, baseline_rows, items, TODAY)
+        naive_seconds = time.perf_counter() - t0
+        scaled = naive_seconds * args.rows / baseline_rows
+        note = (
+            "" if baseline_rows == args.rows else f" (measured on {baseline_rows:,} rows, scaled)"
+        )
+
+    print()
+    print(f"Target 2: import {args.rows:,} CSV rows with full validation")
+    print(f"  dry_run            {seconds:8.2f} s   {args.rows / seconds:12,.0f} rows/s")
+    print(f"  csv-module loop    {scaled:8.2f} s   {args.rows / scaled:12,.0f} rows/s{note}")
+    print(f"  ratio (loop / dry_run)  {scaled / seconds:6.1f}x")
+    print(
+        f"  peak RSS (dry run) {peak:8.2f} GB  (after start-up, before the dry run: {measured['before_gb']:.2f} GB)"
+    )
+    print(
+        f"  target ≤ {TARGET_SECONDS:.0f} s: {'MET' if seconds <= TARGET_SECONDS else 'NOT MET'}; "
+        f"peak ≤ {TARGET_PEAK_GB:.0f} GB: {'MET' if peak <= TARGET_PEAK_GB else 'NOT MET'}"
+    )
+    print(f"  (baseline loop: {naive_records:,} records, {naive_errors} errors)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,415 @@
+"""Read a spreadsheet (XLSX, ODS, CSV) into sheets of text cells, with their Excel row numbers.
+
+Every cell becomes text in one canonical form, so that validation is the same for every format:
+
+- numbers from XLSX/ODS: integers as digits (``1001``), others with a decimal comma (``3,5``),
+  which the Dutch number parser reads back exactly;
+- dates and date-times: ISO (``2024-03-01``, ``2024-03-01T12:30:00``);
+- booleans: ``ja``/``nee``; empty cells and error values (``#DEEL/0!``): empty.
+
+**Formulas.** Nothing is ever evaluated. In XLSX we take the value Excel last calculated and
+stored with the formula (what the user sees in Excel); a formula without a stored value (files
+written by scripts that never ran Excel) is an error for that cell, and every column where
+formulas were used gets a warning. ODS files store calculated values the same way and are read
+likewise, but their formulas are not reported. In CSV a cell starting with ``=`` is a formula that
+lost its value on export, and is refused by the validation.
+
+**CSV.** Encoding: a BOM (UTF-8, UTF-16) decides; otherwise UTF-8 if the bytes are valid UTF-8,
+else Windows-1252 (what Excel writes on Dutch Windows). The delimiter (``;``, ``,``, tab or
+``|``) is the one that splits the first records into the most consistent number of fields. The
+whole file is then parsed by polars, never cell by cell in Python.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import math
+import os
+import re
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+
+import polars as pl
+from defusedxml import ElementTree
+
+from .headers import MergedRange
+from .safety import CSV, XLSX, Limits, detect_kind, refuse
+
+ROW = "__row"
+HEAD_ROWS = 40
+
+Cell = str | None
+
+
+def canonical(value: object) -> Cell:
+    """One cell value from calamine as canonical text (see the module docstring)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value if value.strip() else None
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return None
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value).replace(".", ",")
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    return str(value)
+
+
+@dataclass
+class SheetSource:
+    """One sheet: its first rows for header detection, and a way to get all rows as a frame."""
+
+    name: str | None
+    head: list[list[Cell]]
+    merged: list[MergedRange] = field(default_factory=list)
+    visible: bool = True
+    #: (row0, col0) of formula cells → whether a calculated value was stored (XLSX only).
+    formulas: dict[tuple[int, int], bool] = field(default_factory=dict)
+    #: How many rows the sheet has in total (for the row limit); None when unknown (CSV).
+    height: int | None = None
+    _grid: list[list[object]] | None = None
+    _csv: tuple[bytes, str, int] | None = None  # (utf-8 bytes, delimiter, width)
+
+    def frame(self, start: int, width: int, limits: Limits) -> pl.DataFrame:
+        """All rows from 0-based row ``start`` on, columns ``c0``…, plus ``__row`` (1-based)."""
+        names = [f"c{i}" for i in range(width)]
+        if self._csv is not None:
+            data, delimiter, _ = self._csv
+            frame = pl.read_csv(
+                data,
+                separator=delimiter,
+                has_header=False,
+                skip_rows=start,
+                schema=dict.fromkeys(names, pl.String),
+                missing_columns="insert",
+                truncate_ragged_lines=True,
+                raise_if_empty=False,
+                n_rows=limits.max_rows + 1,
+                quote_char='"',
+                low_memory=False,
+            )
+        else:
+            rows = (self._grid or [])[start : start + limits.max_rows + 1]
+            columns = {
+                name: [canonical(row[i]) if i < len(row) else None for row in rows]
+                for i, name in enumerate(names)
+            }
+            frame = pl.DataFrame(columns, schema=dict.fromkeys(names, pl.String))
+        return frame.with_row_index(ROW, offset=start + 1).with_columns(pl.col(ROW).cast(pl.Int64))
+
+
+@dataclass
+class Workbook:
+    file: str
+    kind: str
+    sheets: list[SheetSource]
+    encoding: str | None = None
+    delimiter: str | None = None
+    sha256: str | None = None
+
+
+def _too_large(size: int, file: str, limits: Limits) -> Exception:
+    return refuse(
+        "file_too_large",
+        f"Het bestand is {size / (1024 * 1024):.0f} MB; de grens is "
+        f"{limits.max_bytes / (1024 * 1024):.0f} MB.",
+        "Splits het bestand, bijvoorbeeld per jaar of per project, en importeer de delen na "
+        "elkaar.",
+        file,
+    )
+
+
+def read_bytes(source: object, file: str, limits: Limits) -> bytes:
+    """The file's bytes from a path, bytes, or a binary file object, within the size limit."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+    elif hasattr(source, "read"):
+        data = source.read(limits.max_bytes + 1)  # type: ignore[union-attr]
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+    else:
+        path = os.fspath(source)  # type: ignore[arg-type]
+        try:
+            size = os.path.getsize(path)
+            if size > limits.max_bytes:
+                raise _too_large(size, file, limits)
+            with open(path, "rb") as handle:
+                data = handle.read(limits.max_bytes + 1)
+        except OSError as exc:
+            raise refuse(
+                "read_failed",
+                f"Het bestand kan niet worden gelezen ({exc.strerror or exc}).",
+                "Controleer of het bestand bestaat en niet geopend is in een ander programma.",
+                file,
+            ) from exc
+    if len(data) > limits.max_bytes:
+        raise _too_large(len(data), file, limits)
+    return data
+
+
+def open_workbook(source: object, file: str, limits: Limits) -> Workbook:
+    """Read any supported file; raises :class:`~.errors.FileRefused` for files we refuse."""
+    data = read_bytes(source, file, limits)
+    kind = detect_kind(data, file, limits)
+    if kind == CSV:
+        book = _open_csv(data, file, limits)
+    else:
+        book = _open_zip_workbook(data, kind, file, limits)
+    book.sha256 = hashlib.sha256(data).hexdigest()
+    return book
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+_DELIMITERS = (";", ",", "\t", "|")
+
+
+def decode_csv(data: bytes, file: str) -> tuple[bytes, str]:
+    """(UTF-8 bytes without BOM, the encoding found)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        body = data[3:]
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _encoding_refusal(file) from exc
+        return body, "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16").encode("utf-8"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise _encoding_refusal(file) from exc
+    try:
+        data.decode("utf-8")
+        return data, "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+        encoding = "cp1252"
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+        encoding = "latin-1"
+    if "\x00" in text:
+        raise _encoding_refusal(file)
+    return text.encode("utf-8"), encoding
+
+
+def _encoding_refusal(file: str) -> Exception:
+    return refuse(
+        "encoding",
+        "De tekens in dit bestand kunnen niet worden gelezen.",
+        "Sla het bestand in Excel op als 'CSV UTF-8 (door komma's gescheiden)' en probeer het "
+        "opnieuw.",
+        file,
+    )
+
+
+def _head_records(text: str, delimiter: str, limit: int = HEAD_ROWS) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"')
+    records: list[list[str]] = []
+    try:
+        for record in reader:
+            records.append(record)
+            if len(records) >= limit:
+                break
+    except csv.Error:
+        pass
+    return records
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter that splits the first records most consistently into several fields."""
+    best, best_score = ",", 0.0
+    for delimiter in _DELIMITERS:
+        counts = [len(r) for r in _head_records(text, delimiter) if any(c.strip() for c in r)]
+        if not counts:
+            continue
+        mode, freq = Counter(counts).most_common(1)[0]
+        if mode < 2:
+            continue
+        score = freq / len(counts) * min(mode, 50)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _head_text(data: bytes, size: int = 256 * 1024) -> str:
+    head = data[:size]
+    if len(data) > size:
+        cut = head.rfind(b"\n")
+        head = head[: cut + 1] if cut > 0 else head
+    return head.decode("utf-8", errors="replace")
+
+
+def _open_csv(data: bytes, file: str, limits: Limits) -> Workbook:
+    body, encoding = decode_csv(data, file)
+    text = _head_text(body)
+    delimiter = sniff_delimiter(text)
+    head: list[list[Cell]] = [
+        [c if c.strip() else None for c in record] for record in _head_records(text, delimiter)
+    ]
+    width = max((len(r) for r in head), default=0)
+    if width > limits.max_columns:
+        raise refuse(
+            "too_many_columns",
+            f"Het bestand heeft {width} kolommen; de grens is {limits.max_columns}.",
+            "Verwijder de kolommen die niet geïmporteerd hoeven te worden.",
+            file,
+        )
+    sheet = SheetSource(name=None, head=head, _csv=(body, delimiter, width))
+    return Workbook(file=file, kind=CSV, sheets=[sheet], encoding=encoding, delimiter=delimiter)
+
+
+# --- XLSX / ODS ---------------------------------------------------------------------------------
+
+
+def _open_zip_workbook(data: bytes, kind: str, file: str, limits: Limits) -> Workbook:
+    import python_calamine as calamine
+
+    try:
+        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        metadata = list(book.sheets_metadata)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # calamine errors, and Rust panics (a BaseException)
+        raise refuse(
+            "corrupt_file",
+            f"Het bestand kan niet als spreadsheet worden gelezen ({type(exc).__name__}).",
+            "Open het in Excel of LibreOffice, sla het opnieuw op en probeer het nog eens.",
+            file,
+        ) from exc
+    worksheets = [m for m in metadata if "WorkSheet" in str(m.typ)]
+    if len(worksheets) > limits.max_sheets:
+        raise refuse(
+            "too_many_sheets",
+            f"Het bestand heeft {len(worksheets)} bladen; de grens is {limits.max_sheets}.",
+            "Verwijder de bladen die niet geïmporteerd hoeven te worden.",
+            file,
+        )
+    formulas = _xlsx_formula_cells(data) if kind == XLSX else {}
+    sheets = []
+    for meta in worksheets:
+        try:
+            sheet = book.get_sheet_by_name(meta.name)
+            height = sheet.height
+            if height > limits.max_rows + HEAD_ROWS:
+                raise refuse(
+                    "too_many_rows",
+                    f"Blad '{meta.name}' heeft {height} rijen; de grens is {limits.max_rows}.",
+                    "Splits het bestand in kleinere delen en importeer ze na elkaar.",
+                    file,
+                    sheet=meta.name,
+                )
+            if sheet.width > limits.max_columns:
+                raise refuse(
+                    "too_many_columns",
+                    f"Blad '{meta.name}' heeft {sheet.width} kolommen; de grens is "
+                    f"{limits.max_columns}.",
+                    "Verwijder de kolommen die niet geïmporteerd hoeven te worden.",
+                    file,
+                    sheet=meta.name,
+                )
+            grid = sheet.to_python(skip_empty_area=False)
+            merged = list(sheet.merged_cell_ranges or [])
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:
+            if type(exc).__name__ == "FileRefused":
+                raise
+            raise refuse(
+                "corrupt_file",
+                f"Blad '{meta.name}' kan niet worden gelezen ({type(exc).__name__}).",
+                "Open het bestand in Excel of LibreOffice, sla het opnieuw op en probeer het nog "
+                "eens.",
+                file,
+                sheet=meta.name,
+            ) from exc
+        sheet_formulas = formulas.get(meta.name, {})
+        if sheet_formulas:
+            sheet_formulas = {pos: _cell(grid, *pos) is not None for pos in sheet_formulas}
+        head = [[canonical(v) for v in row] for row in grid[:HEAD_ROWS]]
+        sheets.append(
+            SheetSource(
+                name=meta.name,
+                head=head,
+                merged=[tuple(map(tuple, m)) for m in merged],  # type: ignore[misc]
+                visible="Visible" in str(meta.visible) and "Hidden" not in str(meta.visible),
+                formulas=sheet_formulas,
+                height=len(grid),
+                _grid=grid,
+            )
+        )
+    return Workbook(file=file, kind=kind, sheets=sheets)
+
+
+def _cell(grid: list[list[object]], row: int, col: int) -> Cell:
+    if row < len(grid) and col < len(grid[row]):
+        return canonical(grid[row][col])
+    return None
+
+
+_CELL_WITH_FORMULA = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?<!/)>\s*<(?:\w+:)?f\b")
+_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _xlsx_formula_cells(data: bytes) -> dict[str, dict[tuple[int, int], bool]]:
+    """Sheet name → formula cell positions (0-based), by scanning the sheet XML for ``<f>``.
+
+    Best effort: any surprise in the package structure gives no formula information rather than
+    an error (the values are still read by calamine).
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        targets = {}
+        for rel in rels:
+            if _local(rel.tag) == "Relationship":
+                target = rel.get("Target", "")
+                target = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                targets[rel.get("Id")] = target
+        result: dict[str, dict[tuple[int, int], bool]] = {}
+        for element in workbook.iter():
+            if _local(element.tag) != "sheet":
+                continue
+            rid = next((v for k, v in element.attrib.items() if _local(k) == "id"), None)
+            part = targets.get(rid)
+            if not part or part not in archive.namelist():
+                continue
+            xml = archive.read(part)
+            cells: dict[tuple[int, int], bool] = {}
+            for match in _CELL_WITH_FORMULA.finditer(xml):
+                ref = _REF.search(match.group(1))
+                if ref:
+                    col = 0
+                    for char in ref.group(1):
+                        col = col * 26 + (char - 64)
+                    cells[(int(ref.group(2)) - 1, col - 1)] = True
+            if cells:
+                result[element.get("name", "")] = cells
+        return result
+    except Exception:  # noqa: BLE001 - best effort, see docstring
+        return {}

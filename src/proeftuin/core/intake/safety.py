@@ -1,0 +1,329 @@
+"""Checks that run before a file is parsed: size, kind, zip bombs; and identifier detection.
+
+Before any spreadsheet library sees a file we decide what it is from its *content* (never from
+its name), and refuse what is not a spreadsheet. A zip-based file (XLSX, ODS) is opened with the
+standard :mod:`zipfile` module only to read its central directory; we refuse it when:
+
+- it has too many members, or encrypted or unusually compressed members;
+- the declared uncompressed size is larger than :attr:`Limits.max_uncompressed_bytes`;
+- a large member compresses better than :attr:`Limits.max_ratio` (real sheets compress 5–30×; a
+  zip bomb thousands of times);
+- the *actual* decompressed size of any member differs from what the directory declares, or the
+  total exceeds the limit. We measure this by inflating each member ourselves with a byte budget,
+  so a file that lies in its directory cannot make a library inflate gigabytes.
+
+Only then is the file handed to python-calamine.
+
+Identifier detection (:func:`passes_elfproef`, :func:`bsn_share`, :func:`name_like_share`) finds
+columns holding BSNs or person names, which the importer refuses unless they are explicitly mapped
+to ``hash`` or ``drop``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import polars as pl
+
+from .errors import FileRefused, IntakeError
+
+XLSX = "xlsx"
+ODS = "ods"
+CSV = "csv"
+
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Configurable limits; the defaults fit a municipality's largest realistic files."""
+
+    #: The file as uploaded.
+    max_bytes: int = 256 * 1024 * 1024
+    #: Data rows per sheet (CSV: per file), not counting header rows.
+    max_rows: int = 2_000_000
+    max_columns: int = 500
+    max_sheets: int = 50
+    #: Zip containers (XLSX, ODS): the total of all members once decompressed.
+    max_uncompressed_bytes: int = 512 * 1024 * 1024
+    #: Zip containers: the largest compression ratio accepted for a member larger than 1 MB.
+    max_ratio: float = 200.0
+    max_zip_members: int = 2_000
+    #: Errors listed one by one; beyond this only counts per kind are reported.
+    max_errors: int = 1_000
+    #: A story (free text) longer than this is refused.
+    max_text_chars: int = 20_000
+
+
+def refuse(code: str, reason: str, action: str, file: str, **where: object) -> FileRefused:
+    return FileRefused(IntakeError(code=code, reason=reason, action=action, file=file, **where))
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} kB"
+
+
+# --- what kind of file ----------------------------------------------------------------------------
+
+
+_BINARY_SIGNATURES = {
+    b"\xd0\xcf\x11\xe0": (
+        "Dit is een oud Excel-bestand (.xls) of een ander Office-bestand.",
+        "Open het in Excel of LibreOffice en sla het op als .xlsx, .ods of .csv.",
+    ),
+    b"%PDF": (
+        "Dit is een PDF, geen spreadsheet.",
+        "Lever de gegevens aan als .xlsx, .ods of .csv.",
+    ),
+}
+
+
+def detect_kind(data: bytes, file: str, limits: Limits) -> str:
+    """``xlsx``, ``ods`` or ``csv`` from the content; refuse anything else (and too-large files)."""
+    if len(data) > limits.max_bytes:
+        raise refuse(
+            "file_too_large",
+            f"Het bestand is {_mb(len(data))}; de grens is {_mb(limits.max_bytes)}.",
+            "Splits het bestand, bijvoorbeeld per jaar of per project, en importeer de delen na "
+            "elkaar.",
+            file,
+        )
+    if not data or data.isspace():
+        raise refuse(
+            "empty_file",
+            "Het bestand is leeg.",
+            "Kies het bestand met de gegevens en probeer het opnieuw.",
+            file,
+        )
+    if data[:4] == b"PK\x03\x04" or data[:4] == b"PK\x05\x06":
+        return check_zip(data, file, limits)
+    for signature, (reason, action) in _BINARY_SIGNATURES.items():
+        if data.startswith(signature):
+            raise refuse("not_spreadsheet", reason, action, file)
+    head = data[:8192]
+    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if not utf16 and b"\x00" in head:
+        raise refuse(
+            "not_spreadsheet",
+            "Dit bestand is geen spreadsheet en geen tekstbestand (CSV).",
+            "Lever de gegevens aan als .xlsx, .ods of .csv.",
+            file,
+        )
+    return CSV
+
+
+# --- zip containers -----------------------------------------------------------------------------
+
+
+def _zip_refusal(reason: str, file: str) -> FileRefused:
+    return refuse(
+        "zip_refused",
+        reason,
+        "Open het bestand in Excel of LibreOffice, controleer de inhoud en sla het opnieuw op; "
+        "lukt dat niet, lever dan een CSV-bestand aan.",
+        file,
+    )
+
+
+def check_zip(data: bytes, file: str, limits: Limits) -> str:
+    """Refuse zip bombs and non-spreadsheet zips *before* any spreadsheet library opens them."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error) as exc:
+        raise refuse(
+            "corrupt_file",
+            f"Het bestand is beschadigd of geen geldig spreadsheetbestand ({exc}).",
+            "Open het in Excel of LibreOffice en sla het opnieuw op.",
+            file,
+        ) from exc
+    if len(infos) > limits.max_zip_members:
+        raise _zip_refusal(
+            f"Het bestand bestaat uit {len(infos)} onderdelen; een spreadsheet heeft er veel minder.",
+            file,
+        )
+    declared = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise refuse(
+                "encrypted_file",
+                "Het bestand is beveiligd met een wachtwoord.",
+                "Haal de beveiliging eraf (in Excel: Bestand > Info > Werkmap beveiligen) en "
+                "probeer het opnieuw.",
+                file,
+            )
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise _zip_refusal("Het bestand gebruikt een onbekende manier van inpakken.", file)
+        declared += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > 1024 * 1024 and ratio > limits.max_ratio:
+            raise _zip_refusal(
+                f"Een onderdeel van het bestand pakt {ratio:.0f} keer uit tot "
+                f"{_mb(info.file_size)}; dat past niet bij een spreadsheet (mogelijk een "
+                "'zipbom').",
+                file,
+            )
+    if declared > limits.max_uncompressed_bytes:
+        raise _zip_refusal(
+            f"Uitgepakt zou het bestand {_mb(declared)} zijn; de grens is "
+            f"{_mb(limits.max_uncompressed_bytes)}.",
+            file,
+        )
+    kind = _zip_kind(archive, infos, file)
+    _measure_members(data, infos, file, limits)
+    return kind
+
+
+def _zip_kind(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], file: str) -> str:
+    names = {info.filename for info in infos}
+    if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
+        return XLSX
+    if "mimetype" in names:
+        info = archive.getinfo("mimetype")
+        if info.file_size <= 200 and archive.read("mimetype").strip() == ODS_MIMETYPE:
+            return ODS
+    if "word/document.xml" in names or "ppt/presentation.xml" in names:
+        reason = "Dit is een Word- of PowerPoint-bestand, geen spreadsheet."
+    elif "mimetype" in names:
+        reason = "Dit is een OpenDocument-bestand, maar geen rekenblad (.ods)."
+    else:
+        reason = "Dit is een zip-bestand, geen spreadsheet."
+    raise refuse("not_spreadsheet", reason, "Lever de gegevens aan als .xlsx, .ods of .csv.", file)
+
+
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
+
+
+def _measure_members(
+    data: bytes, infos: Iterable[zipfile.ZipInfo], file: str, limits: Limits
+) -> None:
+    """Inflate every member with a byte budget and compare with the declared sizes."""
+    view = memoryview(data)
+    budget = limits.max_uncompressed_bytes
+    for info in infos:
+        offset = info.header_offset
+        header = bytes(view[offset : offset + _LOCAL_HEADER.size])
+        if len(header) < _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
+            raise _zip_refusal("De inhoudsopgave van het bestand klopt niet.", file)
+        fields = _LOCAL_HEADER.unpack(header)
+        start = offset + _LOCAL_HEADER.size + fields[-2] + fields[-1]
+        raw = view[start : start + info.compress_size]
+        if info.compress_type == zipfile.ZIP_STORED:
+            actual = len(raw)
+        else:
+            actual = _inflated_size(raw, min(budget, info.file_size) + 1)
+        if actual != info.file_size:
+            raise _zip_refusal(
+                "Een onderdeel van het bestand is groter dan het bestand zelf aangeeft "
+                "(mogelijk een 'zipbom').",
+                file,
+            )
+        budget -= actual
+        if budget < 0:
+            raise _zip_refusal(
+                f"Uitgepakt is het bestand groter dan {_mb(limits.max_uncompressed_bytes)}.", file
+            )
+
+
+def _inflated_size(raw: memoryview, cap: int) -> int:
+    """The size ``raw`` (raw deflate) inflates to, counting at most ``cap`` bytes."""
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    total = 0
+    chunk = 1 << 20
+    try:
+        for position in range(0, max(len(raw), 1), chunk):
+            block = raw[position : position + chunk]
+            out = inflater.decompress(block, cap - total + 1)
+            total += len(out)
+            while inflater.unconsumed_tail and total <= cap:
+                out = inflater.decompress(inflater.unconsumed_tail, cap - total + 1)
+                total += len(out)
+            if total > cap:
+                return total
+        total += len(inflater.flush())
+    except zlib.error:
+        return -1
+    return total
+
+
+# --- identifiers: BSN (11-test) -------------------------------------------------------------------
+
+_BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+
+
+def passes_elfproef(value: str | int) -> bool:
+    """True for a 9-digit number (8 digits: a lost leading zero) that passes the BSN 11-test.
+
+    The test: 9·d1 + 8·d2 + … + 2·d8 − 1·d9 is divisible by 11, and not all digits are zero.
+    """
+    text = str(value).strip()
+    if not text.isdigit() or len(text) not in (8, 9) or not text.isascii():
+        return False
+    digits = text.zfill(9)
+    if digits == "000000000":
+        return False
+    total = sum(int(d) * w for d, w in zip(digits, _BSN_WEIGHTS, strict=True))
+    return total % 11 == 0
+
+
+def elfproef_expr(column: pl.Expr) -> pl.Expr:
+    """Vectorised :func:`passes_elfproef` over a string column (null for empty cells)."""
+    text = column.str.strip_chars()
+    is_candidate = text.str.contains(r"^[0-9]{8,9}$")
+    padded = text.str.zfill(9)
+    total = pl.lit(0, dtype=pl.Int64)
+    for position, weight in enumerate(_BSN_WEIGHTS):
+        digit = padded.str.slice(position, 1).cast(pl.Int64, strict=False)
+        total = total + digit * weight
+    return (is_candidate & (total % 11 == 0) & (padded != "000000000")).fill_null(False)
+
+
+def bsn_share(values: pl.Series) -> tuple[float, int]:
+    """(share of non-empty values passing the 11-test, number of non-empty values)."""
+    text = values.cast(pl.String).str.strip_chars()
+    text = text.filter(text.is_not_null() & (text != ""))
+    if text.len() == 0:
+        return 0.0, 0
+    candidates = text.filter(text.str.contains(r"^[0-9]{8,9}$"))
+    if candidates.len() == 0:
+        return 0.0, text.len()
+    passing = pl.select(elfproef_expr(pl.lit(candidates))).to_series().sum()
+    return passing / text.len(), text.len()
+
+
+# --- identifiers: person names --------------------------------------------------------------------
+
+_PARTICLES = (
+    "van|de|der|den|het|ten|ter|te|op|in|'t|d'|da|di|del|della|le|la|du|des|von|zu|el|al|bin|ben"
+)
+_WORD = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:[-'][A-ZÀ-ÖØ-Þa-zà-öø-ÿ][a-zà-öø-ÿ]+)*"
+_INITIALS = r"(?:[A-Z]\.){1,4}"
+_NAME_TOKEN = rf"(?:{_WORD}|{_INITIALS}|(?:{_PARTICLES}))"
+#: Two to five tokens, at least one a capitalised word, e.g. "Fatima el Amrani", "J.P. de Vries",
+#: "de Vries, Jan".
+NAME_PATTERN = re.compile(rf"^(?:{_NAME_TOKEN})(?:,? (?:{_NAME_TOKEN})){{1,4}}$")
+_HAS_WORD = re.compile(_WORD)
+
+
+def looks_like_name(value: str) -> bool:
+    """True for text shaped like a person's name (two to five name tokens, one capitalised)."""
+    text = str(value).strip()
+    return bool(NAME_PATTERN.match(text) and _HAS_WORD.search(text))
+
+
+def name_like_share(values: pl.Series) -> tuple[float, float, int]:
+    """(share looking like a person's name, share of distinct values, number of non-empty values)."""
+    text = values.cast(pl.String).str.strip_chars()
+    text = text.filter(text.is_not_null() & (text != ""))
+    n = text.len()
+    if n == 0:
+        return 0.0, 0.0, 0
+    shaped = text.str.contains(NAME_PATTERN.pattern) & text.str.contains(_HAS_WORD.pattern)
+    matches = shaped.sum()
+    return matches / n, text.n_unique() / n, n

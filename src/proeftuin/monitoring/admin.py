@@ -1,0 +1,29 @@
+"""The beheerder reads the access log of participant data here; nobody can change it.
+
+Participant data itself stays out of the admin: it is reached through the app, scoped and logged.
+"""
+
+from django.contrib import admin
+
+from proeftuin.accounts.admin import BeheerderAdminMixin
+
+from .models import AccessLog
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(BeheerderAdminMixin, admin.ModelAdmin):
+    list_display = ("at", "username", "organisation", "action", "project", "participant", "detail")
+    list_filter = ("action", "at")
+    search_fields = ("username", "organisation", "detail", "project__name")
+    date_hierarchy = "at"
+    list_select_related = ("project", "participant")
+    fields = list_display
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,82 @@
+"""JSON API for Tel en vertel: aggregated effect figures, small cells suppressed like everywhere.
+
+``GET /api/tel-en-vertel/projecten/<pk>/effecten/?instrument=…&uitsplitsing=wijk|leeftijd|periode``
+
+Scoped like the screens: a project the caller's organisation cannot see is a 404. Groups below
+the threshold are left out entirely; ``suppressed_groups`` says how many.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from proeftuin.portfolio.access import visible_project
+
+from . import analytics, services
+
+BREAKDOWNS = {"wijk": "neighbourhood", "leeftijd": "age_group", "periode": "period"}
+
+
+def _key(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+class ProjectEffectsView(APIView):
+    """Change per life domain (n, mean change, 95% CI, shares, effect size, distributions)."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("instrument", str, description="instrument id"),
+            OpenApiParameter(
+                "uitsplitsing", str, enum=list(BREAKDOWNS), description="breakdown per group"
+            ),
+        ],
+        responses={200: dict},
+    )
+    def get(self, request, pk: int):
+        project = visible_project(request, pk)
+        ids = [project.pk]
+        in_use = {i.id: i for i in analytics.instruments_in_use(ids)}
+        wanted = request.query_params.get("instrument")
+        if wanted and wanted not in in_use:
+            raise ValidationError({"instrument": "unknown or not used in this project"})
+        instrument = in_use.get(wanted) if wanted else None
+        instrument = instrument or next(iter(in_use.values()), services.instrument())
+        split = request.query_params.get("uitsplitsing")
+        if split and split not in BREAKDOWNS:
+            raise ValidationError({"uitsplitsing": f"one of {', '.join(BREAKDOWNS)}"})
+        levels = instrument.scale.values
+        by = (BREAKDOWNS[split],) if split else ()
+        if split:
+            # A breakdown adds up to the project's figure per domain, which is shown too:
+            # secondary suppression per domain, exactly as on the screens.
+            groups, hidden = [], 0
+            for item in instrument.item_ids:
+                sub = analytics.breakdown(ids, instrument, item, BREAKDOWNS[split])
+                part = analytics.shown_groups(sub, secondary=True)
+                hidden += part.suppressed
+                groups += [(item, g) for g in part.groups]
+        else:
+            shown = analytics.shown_groups(analytics.effects(ids, instrument))
+            groups = [(g.key["domain"], g) for g in shown.groups]
+            hidden = shown.suppressed
+        return Response(
+            {
+                "project": project.pk,
+                "instrument": instrument.id,
+                "threshold": services.threshold(),
+                "breakdown": by[0] if by else None,
+                "suppressed_groups": hidden,
+                "groups": [
+                    {
+                        "domain": domain,
+                        **({by[0]: _key(g.key.get(by[0]))} if by else {}),
+                        **analytics.api_group(g, levels),
+                    }
+                    for domain, g in groups
+                ],
+            }
+        )

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MonitoringConfig(AppConfig):
+    name = "proeftuin.monitoring"
+    label = "monitoring"
+    verbose_name = _("Tel en vertel")
+
+    def ready(self) -> None:
+        from proeftuin.portfolio import tabs
+        from proeftuin.reporting import sections
+
+        from .report import build_section
+
+        tabs.register(tabs.Tab("tel-en-vertel", _("Tel en vertel"), "monitoring:project", 35))
+        sections.register(
+            sections.Section("monitoring", "monitoring/report_section.html", build_section, 25)
+        )

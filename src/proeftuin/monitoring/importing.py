@@ -1,0 +1,352 @@
+"""Importing the project leader's own spreadsheet: upload → mapping → dry run → background commit.
+
+1. **Upload** (XLSX, ODS, CSV, at most 25 MB) is stored in ``MEDIA_ROOT/imports`` under a random
+   name and deleted after the commit, a cancel, or a day.
+2. **Mapping**: the intake core suggests what each column holds (from Dutch and English headers);
+   the user confirms or corrects it and may save it as a template for the project.
+3. **Dry run**: every problem by file, sheet, row, column and reason, before anything is written.
+4. **Commit**: a background job (:mod:`.jobs`) writes everything in one transaction; the page
+   polls its progress.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import replace
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from proeftuin.core import intake
+from proeftuin.core.intake import FIELDS, PHASES, Mapping
+from proeftuin.portfolio.views import project_context
+
+from . import importer, jobs, services
+from .access import monitor_project
+from .forms import UploadForm
+from .models import ImportFile, MappingTemplate
+
+TAB = "tel-en-vertel"
+
+
+def phase_choices():
+    return [
+        ("", _("— geen —")),
+        ("baseline", _("0-meting")),
+        ("interim", _("Tussenmeting")),
+        ("end", _("Eindmeting")),
+    ]
+
+
+def field_groups(instrument) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The options of a column's select, grouped; values are stored in the mapping as they are."""
+    lang = "en" if (get_language() or "nl").startswith("en") else "nl"
+
+    def label(field_id: str) -> str:
+        f = FIELDS[field_id]
+        return f.label_en if lang == "en" else f.label_nl
+
+    participant = [
+        "client_number",
+        "household_number",
+        "neighbourhood",
+        "birth_year",
+        "age",
+        "trajectory_start",
+        "trajectory_end",
+        "end_reason",
+    ]
+    measurement = [
+        "measured_on",
+        "phase",
+        "professionals",
+        "organisations",
+        "supervision_order",
+        "out_of_home_placement",
+        "eviction",
+        "story",
+        "consent",
+    ]
+    return [
+        (
+            _("Niet importeren"),
+            [
+                ("ignore", _("niet importeren")),
+                ("drop", _("weglaten (gevoelige gegevens)")),
+                ("hash", _("alleen versleuteld bewaren (hash)")),
+            ],
+        ),
+        (_("Deelnemer en traject"), [(f, label(f)) for f in participant if f in FIELDS]),
+        (_("Meting"), [(f, label(f)) for f in measurement if f in FIELDS]),
+        (
+            _("Score per leefgebied"),
+            [(f"score:{item.id}", item.name.get(lang)) for item in instrument.items]
+            + [
+                ("item", _("leefgebied (lange tabel: één rij per leefgebied)")),
+                ("score", _("score (lange tabel)")),
+            ],
+        ),
+    ]
+
+
+def _allowed_targets(instrument) -> set[str]:
+    return {value for _group, options in field_groups(instrument) for value, _label in options}
+
+
+def _import_of(project, ipk: int) -> ImportFile:
+    return get_object_or_404(project.import_files, pk=ipk)
+
+
+def _column_value(column) -> str:
+    if column.target == "score" and column.item:
+        return f"score:{column.item}"
+    return column.target
+
+
+# --- 1. upload ------------------------------------------------------------------------------------
+
+
+@login_required
+def upload(request, pk: int):
+    project = monitor_project(request, pk)
+    form = UploadForm(request.POST or None, request.FILES or None, project=project)
+    if request.method == "POST" and form.is_valid():
+        jobs.sweep_stale_uploads()
+        # A new upload replaces this user's unfinished ones (typically: the file was corrected).
+        jobs.cancel_pending(project, request.user)
+        data = form.cleaned_data
+        file = data["file"]
+        extension = Path(file.name).suffix.lower()
+        stored = f"{secrets.token_hex(16)}{extension}"
+        with open(jobs.imports_dir() / stored, "wb") as out:
+            for chunk in file.chunks():
+                out.write(chunk)
+        template = data["template"]
+        import_file = ImportFile.objects.create(
+            project=project,
+            uploaded_by=request.user,
+            original_name=Path(file.name).name[:255],
+            stored_name=stored,
+            size=file.size,
+            instrument=data["instrument"],
+            mapping=template.mapping if template else None,
+        )
+        return redirect("monitoring:import_mapping", pk=project.pk, ipk=import_file.pk)
+    return render(
+        request,
+        "monitoring/import_upload.html",
+        project_context(
+            request,
+            project,
+            TAB,
+            form=form,
+            recent=project.monitoring_jobs.select_related("import_file", "created_by")[:10],
+            templates=project.mapping_templates.all(),
+        ),
+    )
+
+
+# --- 2. mapping -------------------------------------------------------------------------------------
+
+
+def _apply_post(mapping: Mapping, post, instrument) -> tuple[Mapping, list[str]]:
+    allowed = _allowed_targets(instrument)
+    problems = []
+    sheets = []
+    for i, sheet in enumerate(mapping.sheets):
+        columns = []
+        for j, column in enumerate(sheet.columns):
+            value = post.get(f"s{i}-c{j}-target", _column_value(column))
+            phase = post.get(f"s{i}-c{j}-phase", column.phase or "") or None
+            if value not in allowed:
+                problems.append(
+                    _("Kolom %(column)s: kies een betekenis uit de lijst.")
+                    % {"column": column.column or column.header}
+                )
+                value = "ignore"
+            if phase is not None and phase not in PHASES:
+                phase = None
+            item = None
+            target = value
+            if value.startswith("score:"):
+                target, item = "score", value.split(":", 1)[1]
+            columns.append(replace(column, target=target, item=item, phase=phase))
+        sheet_phase = post.get(f"s{i}-phase", sheet.phase or "") or None
+        if sheet_phase is not None and sheet_phase not in PHASES:
+            sheet_phase = None
+        sheets.append(
+            replace(
+                sheet,
+                include=post.get(f"s{i}-include") == "on",
+                phase=sheet_phase,
+                columns=tuple(columns),
+            )
+        )
+    return replace(mapping, sheets=tuple(sheets)), problems
+
+
+def _sheet_rows(mapping: Mapping, suggestion) -> list[dict]:
+    previews = {p.name or "": p for p in suggestion.previews} if suggestion else {}
+    rows = []
+    for i, sheet in enumerate(mapping.sheets):
+        preview = previews.get(sheet.name)
+        samples: dict[str, list] = {}
+        if preview is not None:
+            for k, col in enumerate(preview.columns):
+                samples[col["column"]] = [
+                    "" if row[k] is None else str(row[k])[:40] for row in preview.sample[:3]
+                ]
+        rows.append(
+            {
+                "index": i,
+                "sheet": sheet,
+                "columns": [
+                    {
+                        "index": j,
+                        "c": column,
+                        "value": _column_value(column),
+                        "samples": samples.get(column.column or "", []),
+                        "sensitive": column.sensitive,
+                    }
+                    for j, column in enumerate(sheet.columns)
+                ],
+            }
+        )
+    return rows
+
+
+@login_required
+def mapping(request, pk: int, ipk: int):
+    project = monitor_project(request, pk)
+    import_file = _import_of(project, ipk)
+    if import_file.status not in (ImportFile.Status.UPLOADED, ImportFile.Status.MAPPED):
+        return redirect("monitoring:import", pk=project.pk)
+    instrument = services.instrument(import_file.instrument)
+    path = jobs.upload_path(import_file)
+    suggestion = intake.suggest_mapping(path, instrument, filename=import_file.original_name)
+    file_errors = importer.errors_for_display(suggestion.errors)
+    current = Mapping.from_dict(import_file.mapping) if import_file.mapping else suggestion.mapping
+    problems: list[str] = []
+    if request.method == "POST" and not file_errors:
+        current, problems = _apply_post(current, request.POST, instrument)
+        if not problems:
+            import_file.mapping = current.to_dict()
+            import_file.status = ImportFile.Status.MAPPED
+            import_file.save(update_fields=["mapping", "status"])
+            name = request.POST.get("template_name", "").strip()[:100]
+            if name:
+                MappingTemplate.objects.update_or_create(
+                    project=project,
+                    name=name,
+                    defaults={
+                        "instrument": instrument.id,
+                        "mapping": current.to_dict(),
+                        "created_by": request.user,
+                    },
+                )
+                messages.success(
+                    request, _("Koppeling bewaard als sjabloon ‘%(name)s’.") % {"name": name}
+                )
+            return redirect("monitoring:import_check", pk=project.pk, ipk=import_file.pk)
+    return render(
+        request,
+        "monitoring/import_mapping.html",
+        project_context(
+            request,
+            project,
+            TAB,
+            import_file=import_file,
+            instrument=instrument,
+            sheets=_sheet_rows(current, suggestion),
+            groups=field_groups(instrument),
+            phases=phase_choices(),
+            file_errors=file_errors,
+            problems=problems,
+            from_template=bool(import_file.mapping) and import_file.status == "uploaded",
+        ),
+    )
+
+
+# --- 3. dry run and 4. commit --------------------------------------------------------------------
+
+
+def _dry_run(project, import_file: ImportFile, instrument):
+    return intake.dry_run(
+        jobs.upload_path(import_file),
+        import_file.mapping,
+        instrument,
+        secret=services.pseudonym_secret(),
+        scope=services.scope_for(project.owner_id),
+        filename=import_file.original_name,
+    )
+
+
+@login_required
+def check(request, pk: int, ipk: int):
+    project = monitor_project(request, pk)
+    import_file = _import_of(project, ipk)
+    if import_file.status != ImportFile.Status.MAPPED or not import_file.mapping:
+        if import_file.status == ImportFile.Status.UPLOADED:
+            return redirect("monitoring:import_mapping", pk=project.pk, ipk=import_file.pk)
+        return redirect("monitoring:import", pk=project.pk)
+    instrument = services.instrument(import_file.instrument)
+    result = _dry_run(project, import_file, instrument)
+    listed, error_count = importer.all_errors(result)
+    ok = error_count == 0 and result.records.height > 0
+    if request.method == "POST":
+        if not ok:
+            messages.error(request, _("Er zijn nog fouten; er is niets geïmporteerd."))
+        else:
+            with transaction.atomic():
+                job = jobs.start_import(import_file, request.user, get_language() or "nl")
+            return redirect("monitoring:job", pk=project.pk, jpk=job.pk)
+    records = result.records
+    participants = records["participant_key"].n_unique() if records.height else 0
+    return render(
+        request,
+        "monitoring/import_check.html",
+        project_context(
+            request,
+            project,
+            TAB,
+            import_file=import_file,
+            instrument=instrument,
+            result=result,
+            errors=[e for e in importer.errors_for_display(listed) if e["is_error"]],
+            warnings=[e for e in importer.errors_for_display(listed) if not e["is_error"]],
+            error_count=error_count,
+            ok=ok,
+            measurement_count=records.height,
+            participant_count=participants,
+        ),
+    )
+
+
+@login_required
+@require_POST
+def cancel(request, pk: int, ipk: int):
+    project = monitor_project(request, pk)
+    import_file = _import_of(project, ipk)
+    if import_file.status in (ImportFile.Status.UPLOADED, ImportFile.Status.MAPPED):
+        jobs.delete_upload(import_file)
+        import_file.status = ImportFile.Status.CANCELLED
+        import_file.save(update_fields=["status"])
+        messages.success(request, _("Import geannuleerd; het bestand is verwijderd."))
+    return redirect("monitoring:import", pk=project.pk)
+
+
+@login_required
+def job(request, pk: int, jpk: int):
+    project = monitor_project(request, pk)
+    job = get_object_or_404(project.monitoring_jobs.select_related("import_file"), pk=jpk)
+    progress, message = jobs.live_progress(job) if not job.finished else (100, job.message)
+    context = {"job": job, "progress": progress, "message": message}
+    if request.htmx:
+        return render(request, "monitoring/_job_status.html", {**context, "project": project})
+    return render(request, "monitoring/job.html", project_context(request, project, TAB, **context))

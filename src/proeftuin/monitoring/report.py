@@ -1,0 +1,36 @@
+"""Tel en vertel's section of the project report: the effect table, its chart and shared stories."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from . import analytics, charts, services
+from .models import Trajectory
+
+
+def build_section(project, today: date) -> dict[str, Any] | None:
+    """Per life domain: n, mean change with 95% CI, shares; ``None`` without any measurement."""
+    if not Trajectory.objects.filter(project=project).exists():
+        return None
+    from proeftuin.reporting.charts import to_svg  # vl-convert: loaded only when reporting
+
+    ids = [project.pk]
+    in_use = analytics.instruments_in_use(ids)
+    instrument = in_use[0] if in_use else services.instrument()
+    shown = analytics.shown_groups(analytics.effects(ids, instrument))
+    rows = analytics.effect_rows(shown, instrument)
+    spec = charts.effect_chart(rows)
+    burden = analytics.shown_groups(analytics.burden(ids))
+    labels = analytics.burden_labels()
+    return {
+        "instrument_name": instrument.name.get(analytics.lang()),
+        "rows": rows,
+        "hidden": shown.suppressed,
+        "svg": to_svg(spec) if spec else None,
+        "burden_rows": [
+            {"label": labels.get(g.key["domain"], g.key["domain"]), "g": g} for g in burden.groups
+        ],
+        "stories": analytics.consented_stories(ids, limit=3),
+        "threshold": services.threshold(),
+    }

@@ -1,0 +1,329 @@
+"""The Django side of Tel en vertel's rules: pseudonyms, the maintained pairs table, access logs.
+
+Views and the importer call these; the figures themselves come from the pure core
+(:mod:`proeftuin.core.monitoring`).
+
+**No stale results.** :func:`refresh_pairs` rebuilds the :class:`~.models.Pair` rows of the given
+trajectories from all their measurements and must run inside the transaction that changed them
+(it asserts so). Every write path (the entry screen, the import, deleting a measurement) calls it,
+so a report computed after a change always includes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from functools import lru_cache
+
+import polars as pl
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+
+from proeftuin.core import intake
+from proeftuin.core import monitoring as core
+from proeftuin.core.instruments import LIFE_DOMAINS, Instrument, load_instruments
+
+from .models import AccessLog, AgeGroup, Measurement, Pair, Participant, Score, Trajectory
+
+BURDEN_VARIABLES = core.BURDEN_VARIABLES  # professionals, organisations, heavy_measures
+CHUNK = 2000
+
+
+# --- configuration ---------------------------------------------------------------------------------
+
+
+def pseudonym_secret() -> bytes:
+    return settings.PROEFTUIN_PSEUDONYM_SECRET.encode()
+
+
+def threshold() -> int:
+    """The small-cell threshold (settings; the core refuses anything below 5)."""
+    return core.check_threshold(int(settings.PROEFTUIN_SMALL_CELL_THRESHOLD))
+
+
+@lru_cache(maxsize=1)
+def instruments() -> dict[str, Instrument]:
+    """The shipped instruments plus the installation's own (loaded once per process)."""
+    return load_instruments()
+
+
+def instrument(instrument_id: str | None = None) -> Instrument:
+    found = instruments()
+    if instrument_id and instrument_id in found:
+        return found[instrument_id]
+    return found.get(LIFE_DOMAINS) or next(iter(found.values()))
+
+
+def item_name(instrument_obj: Instrument, item_id: str, lang: str = "nl") -> str:
+    try:
+        return instrument_obj.item(item_id).name.get(lang)
+    except KeyError:
+        return item_id
+
+
+# --- pseudonyms ----------------------------------------------------------------------------------
+
+
+def scope_for(organisation_id: int) -> str:
+    """The HMAC scope: the organisation's id, so equal client numbers of two organisations differ."""
+    return str(organisation_id)
+
+
+def pseudonym_for(organisation_id: int, client_number: str) -> str:
+    """The participant key for a client number: HMAC-SHA256 under the installation's secret."""
+    return intake.participant_key(client_number, pseudonym_secret(), scope_for(organisation_id))
+
+
+def household_key_for(organisation_id: int, household_number: str) -> str:
+    return intake.participant_key(
+        household_number, pseudonym_secret(), f"{scope_for(organisation_id)}\x1fhuishouden"
+    )
+
+
+def find_participant(project, client_number: str) -> Participant | None:
+    """The participant with this client number in this project's organisation, if any."""
+    try:
+        key = pseudonym_for(project.owner_id, client_number)
+    except ValueError:
+        return None
+    return Participant.objects.filter(organisation_id=project.owner_id, pseudonym=key).first()
+
+
+# --- access log ----------------------------------------------------------------------------------
+
+
+def log_access(request, action: str, project=None, participant=None, detail: str = "") -> None:
+    user = request.user
+    AccessLog.objects.create(
+        user=user,
+        username=user.get_username(),
+        organisation=getattr(user.organisation, "name", "") if user.organisation_id else "",
+        action=action,
+        project=project,
+        participant=participant,
+        detail=detail[:300],
+    )
+
+
+# --- the pairs table -------------------------------------------------------------------------------
+
+
+def quarter_start(day: date) -> date:
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def _trajectory_frame(ids: list[int]) -> pl.DataFrame:
+    """The grouping attributes copied onto each pair: project, neighbourhood, age group, period."""
+    rows = {
+        "trajectory_id": [],
+        "project_id": [],
+        "neighbourhood": [],
+        "age_group": [],
+        "period": [],
+    }
+    for pk, project_id, started_on, hood, birth_year, age_group in (
+        Trajectory.objects.filter(pk__in=ids)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "project_id",
+            "started_on",
+            "participant__neighbourhood",
+            "participant__birth_year",
+            "participant__age_group",
+        )
+    ):
+        rows["trajectory_id"].append(pk)
+        rows["project_id"].append(project_id)
+        rows["neighbourhood"].append(hood or "")
+        group = AgeGroup.for_age(started_on.year - birth_year) if birth_year else age_group
+        rows["age_group"].append(group or "")
+        rows["period"].append(quarter_start(started_on))
+    return pl.DataFrame(
+        rows,
+        schema={
+            "trajectory_id": pl.Int64,
+            "project_id": pl.Int64,
+            "neighbourhood": pl.String,
+            "age_group": pl.String,
+            "period": pl.Date,
+        },
+    )
+
+
+PAIR_COLUMNS = (
+    "project_id",
+    "trajectory_id",
+    "series",
+    "instrument",
+    "domain",
+    "neighbourhood",
+    "age_group",
+    "period",
+    "baseline_on",
+    "baseline_score",
+    "latest_on",
+    "latest_score",
+)
+
+
+def _pair_tuples(pairs: pl.DataFrame, series: str) -> list[tuple]:
+    """Rows for a plain INSERT: no model instance per pair (there can be millions)."""
+    if pairs.height == 0:
+        return []
+    if series == Pair.Series.DOMAIN:
+        split = pl.col("domain").str.splitn("/", 2)
+        pairs = pairs.with_columns(
+            split.struct.field("field_0").alias("instrument"),
+            split.struct.field("field_1").alias("domain"),
+        )
+    else:
+        pairs = pairs.with_columns(pl.lit("").alias("instrument"))
+    pairs = pairs.with_columns(
+        pl.lit(str(series)).alias("series"),
+        pl.col("neighbourhood").fill_null(""),
+        pl.col("age_group").fill_null(""),
+    )
+    adapt = connection.ops.adapt_datefield_value
+    out = []
+    for row in pairs.select(PAIR_COLUMNS).iter_rows():
+        out.append((*row[:7], adapt(row[7]), adapt(row[8]), row[9], adapt(row[10]), row[11]))
+    return out
+
+
+def _insert_pairs(rows: list[tuple]) -> None:
+    if not rows:
+        return
+    table = connection.ops.quote_name(Pair._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in PAIR_COLUMNS)
+    marks = ", ".join(["%s"] * len(PAIR_COLUMNS))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - fixed names
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[start : start + 5000])
+
+
+def _refresh_chunk(ids: list[int]) -> None:
+    Pair.objects.filter(trajectory_id__in=ids).delete()
+    frame_t = _trajectory_frame(ids)
+    if frame_t.height == 0:
+        return
+    scores = Score.objects.filter(measurement__trajectory_id__in=ids).values_list(
+        "measurement__trajectory_id",
+        "measurement__instrument",
+        "item",
+        "measurement__measured_on",
+        "value",
+        "measurement_id",
+    )
+    m = {"trajectory_id": [], "domain": [], "measured_on": [], "score": [], "measurement_id": []}
+    for trajectory_id, instrument_id, item, measured_on, value, measurement_id in scores:
+        m["trajectory_id"].append(trajectory_id)
+        m["domain"].append(f"{instrument_id}/{item}")
+        m["measured_on"].append(measured_on)
+        m["score"].append(value)
+        m["measurement_id"].append(measurement_id)
+    rows: list[tuple] = []
+    if m["trajectory_id"]:
+        measurements = pl.DataFrame(
+            m,
+            schema={
+                "trajectory_id": pl.Int64,
+                "domain": pl.String,
+                "measured_on": pl.Date,
+                "score": pl.Int64,
+                "measurement_id": pl.Int64,
+            },
+        )
+        rows += _pair_tuples(
+            core.pairs_from_measurements(measurements, frame_t), Pair.Series.DOMAIN
+        )
+    sessions = {
+        "trajectory_id": [],
+        "measured_on": [],
+        "measurement_id": [],
+        "professionals": [],
+        "organisations": [],
+        "heavy_measures": [],
+    }
+    for (
+        pk,
+        trajectory_id,
+        measured_on,
+        professionals,
+        organisations,
+        *flags,
+    ) in Measurement.objects.filter(trajectory_id__in=ids).values_list(
+        "pk",
+        "trajectory_id",
+        "measured_on",
+        "professionals",
+        "organisations",
+        *Measurement.HEAVY_FIELDS,
+    ):
+        sessions["trajectory_id"].append(trajectory_id)
+        sessions["measured_on"].append(measured_on)
+        sessions["measurement_id"].append(pk)
+        sessions["professionals"].append(professionals)
+        sessions["organisations"].append(organisations)
+        known = [f for f in flags if f is not None]
+        sessions["heavy_measures"].append(sum(known) if known else None)
+    if sessions["trajectory_id"]:
+        frame_s = pl.DataFrame(
+            sessions,
+            schema={
+                "trajectory_id": pl.Int64,
+                "measured_on": pl.Date,
+                "measurement_id": pl.Int64,
+                "professionals": pl.Int64,
+                "organisations": pl.Int64,
+                "heavy_measures": pl.Int64,
+            },
+        )
+        burden = core.pairs_from_measurements(core.burden_measurements(frame_s), frame_t)
+        rows += _pair_tuples(burden, Pair.Series.BURDEN)
+    _insert_pairs(rows)
+
+
+def refresh_pairs(trajectory_ids: Iterable[int]) -> None:
+    """Rebuild the pairs of these trajectories from all their measurements (same transaction)."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("refresh_pairs must run inside the transaction that changed the data")
+    ids = sorted({int(i) for i in trajectory_ids})
+    for start in range(0, len(ids), CHUNK):
+        _refresh_chunk(ids[start : start + CHUNK])
+
+
+def refresh_project_pairs(project) -> None:
+    """Rebuild every pair of a project (after a large import)."""
+    ids = list(Trajectory.objects.filter(project=project).values_list("pk", flat=True))
+    with transaction.atomic():
+        refresh_pairs(ids)
+
+
+# --- writes used by the entry screen ---------------------------------------------------------------
+
+
+def save_score(measurement: Measurement, item: str, value: int | None) -> Score:
+    """Store one domain's score (None = onbekend) and refresh the trajectory's pairs."""
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                score, _created = Score.objects.update_or_create(
+                    measurement=measurement, item=item, defaults={"value": value}
+                )
+                Measurement.objects.filter(pk=measurement.pk).update(updated_at=score.updated_at)
+                refresh_pairs([measurement.trajectory_id])
+            return score
+        except IntegrityError:
+            # Two saves of the same new answer at once (two screens): the second updates.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def clear_score(measurement: Measurement, item: str) -> None:
+    """Remove an answer altogether (not answered is not the same as onbekend)."""
+    with transaction.atomic():
+        Score.objects.filter(measurement=measurement, item=item).delete()
+        refresh_pairs([measurement.trajectory_id])

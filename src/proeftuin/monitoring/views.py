@@ -1,0 +1,834 @@
+"""Tel en vertel screens: the project tab (the *tel* with the *vertel*), the portfolio comparison,
+exports, the participant view, and the professional's fast entry screen.
+
+Views call the core through :mod:`.analytics` and :mod:`.services`; they do not compute. Every
+project is reached through ``visible_project`` and every child row through the project.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from proeftuin.common import exports
+from proeftuin.core.access import Capability
+from proeftuin.portfolio.access import require, visible_project
+from proeftuin.portfolio.models import Project
+from proeftuin.portfolio.views import project_context
+
+from . import analytics, charts, services
+from .access import monitor_project, participant_project, permissions
+from .forms import (
+    HeavyMeasureForm,
+    InterventionForm,
+    MeasurementCreateForm,
+    MeasurementDetailsForm,
+    ParticipantForm,
+    ParticipantSearchForm,
+    ScoreForm,
+    StoryForm,
+    TrajectoryForm,
+)
+from .models import (
+    AccessLog,
+    AgeGroup,
+    Measurement,
+    Pair,
+    Participant,
+    Story,
+    Trajectory,
+)
+
+TAB = "tel-en-vertel"
+PAGE_SIZE = 50
+
+
+# --- the project tab ------------------------------------------------------------------------------
+
+
+def _chosen_instrument(request, project_ids):
+    in_use = analytics.instruments_in_use(project_ids)
+    wanted = request.GET.get("instrument")
+    for instrument in in_use:
+        if instrument.id == wanted:
+            return instrument, in_use
+    return (in_use[0] if in_use else services.instrument()), in_use
+
+
+def _process_rows(report, every: str) -> list[dict]:
+    if report is None:
+        return []
+    rows = []
+    for row in report.rows:
+        figures = (
+            row.inflow,
+            row.outflow,
+            row.mean_duration_days,
+            row.mean_waiting_days,
+            row.share_without_help,
+            row.share_closed_as_planned,
+            row.share_referred,
+        )
+        if all(f is None for f in figures):
+            continue
+        rows.append(
+            {
+                "period": analytics.value_label(
+                    "year" if every == "year" else "period", row.period
+                ),
+                "key": {k: analytics.value_label(k, v) for k, v in row.key.items()},
+                "r": row,
+            }
+        )
+    return rows
+
+
+def tab_context(
+    request,
+    project: Project,
+    *,
+    breakdown_by: str = "",
+    domain: str = "",
+    every: str = "year",
+    process_by_hood: bool = False,
+) -> dict:
+    """Everything the tab shows, suppressed; also used by the report section and exports."""
+    ids = [project.pk]
+    instrument, in_use = _chosen_instrument(request, ids)
+    shown = analytics.shown_groups(analytics.effects(ids, instrument))
+    rows = analytics.effect_rows(shown, instrument)
+    burden = analytics.shown_groups(analytics.burden(ids))
+    labels = analytics.burden_labels()
+    burden_rows = [
+        {"label": labels.get(g.key["domain"], g.key["domain"]), "g": g}
+        for g in sorted(
+            burden.groups, key=lambda g: analytics.services.BURDEN_VARIABLES.index(g.key["domain"])
+        )
+    ]
+    # Breakdown: one domain by neighbourhood, age group or period (secondary suppression: the
+    # domain total is shown in the main table).
+    by = breakdown_by if breakdown_by in analytics.DIMENSIONS else "neighbourhood"
+    domains = [(r["key"], r["label"]) for r in rows]
+    chosen_domain = domain if domain in dict(domains) else (domains[0][0] if domains else "")
+    breakdown_rows, breakdown_hidden = [], 0
+    if chosen_domain:
+        split = analytics.shown_groups(
+            analytics.breakdown(ids, instrument, chosen_domain, by), secondary=True
+        )
+        breakdown_rows = analytics.effect_rows(split, instrument, key=by)
+        breakdown_hidden = split.suppressed
+    threshold = services.threshold()
+    return {
+        "instrument": instrument,
+        "instruments": in_use,
+        "levels": instrument.scale.levels,
+        "effect_rows": rows,
+        "effect_hidden": shown.suppressed,
+        "effect_chart": charts.effect_chart(rows),
+        "distribution_chart": charts.distribution_chart(rows, instrument),
+        "burden_rows": burden_rows,
+        "burden_hidden": burden.suppressed,
+        "breakdown_by": by,
+        "breakdown_label": analytics.dimension_labels()[by],
+        "dimensions": analytics.dimension_labels().items(),
+        "domains": domains,
+        "breakdown_domain": chosen_domain,
+        "breakdown_domain_label": dict(domains).get(chosen_domain, ""),
+        "breakdown_rows": breakdown_rows,
+        "breakdown_hidden": breakdown_hidden,
+        "process_rows": _process_rows(
+            analytics.process(ids, ("neighbourhood",) if process_by_hood else (), every), every
+        ),
+        "process_every": every,
+        "process_by_hood": process_by_hood,
+        "stories": analytics.consented_stories(ids),
+        "threshold": threshold,
+        # No total count of trajectories: with the inflow per period it would let a suppressed
+        # period be recovered by subtraction.
+        "has_data": Trajectory.objects.filter(project=project).exists(),
+    }
+
+
+@login_required
+def project_tab(request, pk: int):
+    project = visible_project(request, pk)
+    context = tab_context(
+        request,
+        project,
+        breakdown_by=request.GET.get("uitsplitsing", ""),
+        domain=request.GET.get("leefgebied", ""),
+        every="quarter" if request.GET.get("per") == "kwartaal" else "year",
+        process_by_hood=request.GET.get("proces") == "wijk",
+    )
+    context["mon"] = permissions(request, project)
+    context["import_jobs"] = (
+        project.monitoring_jobs.select_related("import_file")[:3]
+        if context["mon"]["can_monitor"]
+        else []
+    )
+    return render(request, "monitoring/tab.html", project_context(request, project, TAB, **context))
+
+
+# --- exports of aggregated figures ---------------------------------------------------------------
+
+
+def _export_tables(request, project: Project) -> dict[str, tuple[list, list]]:
+    ids = [project.pk]
+    instrument, _in_use = _chosen_instrument(request, ids)
+    levels = instrument.scale.values
+    header = analytics.export_header(levels)
+    shown = analytics.shown_groups(analytics.effects(ids, instrument))
+    rows = analytics.effect_rows(shown, instrument)
+    effect = analytics.export_rows(_("Project"), rows)
+    split_rows: list[list] = []
+    for dimension in analytics.DIMENSIONS:
+        for row in rows:
+            split = analytics.shown_groups(
+                analytics.breakdown(ids, instrument, row["key"], dimension), secondary=True
+            )
+            for srow in analytics.effect_rows(split, instrument, key=dimension):
+                label = f"{analytics.dimension_labels()[dimension]}: {srow['label']}"
+                srow = {**srow, "label": row["label"]}
+                split_rows += analytics.export_rows(label, [srow])
+    burden = analytics.shown_groups(analytics.burden(ids))
+    labels = analytics.burden_labels()
+    burden_rows = [
+        [
+            labels.get(g.key["domain"], g.key["domain"]),
+            *[analytics._round(getattr(g, f)) for f in analytics.EXPORT_FIELDS],
+            analytics._round(g.share_any_before),
+            analytics._round(g.share_any_after),
+        ]
+        for g in burden.groups
+    ]
+    burden_header = [
+        _("Onderwerp"),
+        *header[2:13],
+        _("Aandeel met minstens één, vóór"),
+        _("Aandeel met minstens één, na"),
+    ]
+    return {
+        _("Effecten"): (header, effect + split_rows),
+        _("Betrokkenheid"): (burden_header, burden_rows),
+    }
+
+
+@login_required
+def project_export(request, pk: int, fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    project = visible_project(request, pk)
+    require(request, Capability.EXPORT)
+    tables = _export_tables(request, project)
+    name = f"tel-en-vertel-{project.pk}"
+    if fmt == "csv":
+        header, rows = next(iter(tables.values()))
+        return exports.download(exports.csv_bytes(header, rows), name, "csv")
+    return exports.download(exports.xlsx_bytes(tables), name, "xlsx")
+
+
+# --- the portfolio comparison (no ranking) --------------------------------------------------------
+
+
+@login_required
+def portfolio(request):
+    projects = list(
+        Project.objects.visible_to(request.user)
+        .filter(archived_at__isnull=True, pk__in=Pair.objects.values("project_id"))
+        .select_related("owner")
+        .order_by("name", "pk")
+    )
+    ids = [p.pk for p in projects]
+    instrument, in_use = _chosen_instrument(request, ids)
+    report = analytics.effects(ids, instrument, by=("project_id",)) if ids else None
+    cells = {}
+    if report is not None:
+        for g in analytics.shown_groups(report).groups:
+            cells[(g.key["project_id"], g.key["domain"])] = g
+    language = analytics.lang()
+    table = []
+    chart_cells = []
+    names = [p.name for p in projects]
+    for order, item in enumerate(instrument.items):
+        row = {"label": item.name.get(language), "cells": []}
+        for project in projects:
+            g = cells.get((project.pk, item.id))
+            row["cells"].append(g)
+            if g is not None and g.mean_change is not None:
+                chart_cells.append(
+                    {
+                        "project": project.name,
+                        "domain": row["label"],
+                        "order": order,
+                        "mean": g.mean_change,
+                        "low": g.ci_low,
+                        "high": g.ci_high,
+                        "n": g.n,
+                    }
+                )
+        if any(c is not None for c in row["cells"]):
+            table.append(row)
+    return render(
+        request,
+        "monitoring/portfolio.html",
+        {
+            "projects": projects,
+            "instrument": instrument,
+            "instruments": in_use,
+            "table": table,
+            "chart": charts.comparison_chart(chart_cells, names),
+            "threshold": services.threshold(),
+            "stories": analytics.consented_stories(ids) if ids else [],
+        },
+    )
+
+
+# --- participants -------------------------------------------------------------------------------
+
+
+def _participants_of(project: Project):
+    return Participant.objects.filter(
+        organisation_id=project.owner_id, trajectories__project=project
+    ).distinct()
+
+
+@login_required
+def participants(request, pk: int):
+    project = participant_project(request, pk)
+    form = ParticipantSearchForm(request.GET or None)
+    if form.is_valid() and form.cleaned_data["client_number"]:
+        found = services.find_participant(project, form.cleaned_data["client_number"])
+        if found is not None and _participants_of(project).filter(pk=found.pk).exists():
+            return redirect("monitoring:participant", pk=project.pk, participant_pk=found.pk)
+        messages.warning(request, _("Geen deelnemer met dit cliëntnummer in dit project."))
+    qs = (
+        _participants_of(project)
+        .annotate(
+            measurement_count=Count(
+                "trajectories__measurements",
+                filter=Q(trajectories__project=project),
+                distinct=True,
+            ),
+            last_measured=Max(
+                "trajectories__measurements__measured_on",
+                filter=Q(trajectories__project=project),
+            ),
+        )
+        .order_by("-last_measured", "pk")
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    services.log_access(
+        request,
+        AccessLog.Action.PARTICIPANT_LIST,
+        project,
+        detail=_("pagina %(page)s") % {"page": page.number},
+    )
+    return render(
+        request,
+        "monitoring/participants.html",
+        project_context(
+            request,
+            project,
+            TAB,
+            form=form,
+            page=page,
+            mon=permissions(request, project),
+        ),
+    )
+
+
+@login_required
+def participant_new(request, pk: int):
+    project = monitor_project(request, pk)
+    hoods = sorted(
+        set(project.neighbourhoods.values_list("name", flat=True))
+        | set(
+            Participant.objects.filter(organisation_id=project.owner_id)
+            .exclude(neighbourhood="")
+            .values_list("neighbourhood", flat=True)
+            .distinct()[:200]
+        )
+    )
+    form = ParticipantForm(request.POST or None, neighbourhoods=hoods)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        key = services.pseudonym_for(project.owner_id, data["client_number"])
+        with transaction.atomic():
+            participant, _created = Participant.objects.get_or_create(
+                organisation_id=project.owner_id, pseudonym=key
+            )
+            if data["household_number"]:
+                participant.household_key = services.household_key_for(
+                    project.owner_id, data["household_number"]
+                )
+            if data["neighbourhood"]:
+                participant.neighbourhood = data["neighbourhood"].strip()
+            if data["birth_year"]:
+                participant.birth_year = data["birth_year"]
+                participant.age_group = ""
+            elif data["age_group"]:
+                participant.age_group = data["age_group"]
+            participant.save()
+            try:
+                with transaction.atomic():
+                    trajectory = Trajectory.objects.create(
+                        participant=participant,
+                        project=project,
+                        started_on=data["started_on"],
+                        registered_on=data["registered_on"],
+                    )
+            except IntegrityError:
+                trajectory = None
+            if trajectory is not None:
+                services.refresh_pairs(
+                    participant.trajectories.filter(project=project).values_list("pk", flat=True)
+                )
+        if trajectory is None:
+            form.add_error(
+                "started_on",
+                _("Deze deelnemer heeft in dit project al een traject met deze start."),
+            )
+        else:
+            messages.success(
+                request, _("Deelnemer %(code)s en traject vastgelegd.") % {"code": participant.code}
+            )
+            return redirect("monitoring:measurement_new", pk=project.pk, tpk=trajectory.pk)
+    return render(
+        request,
+        "monitoring/participant_form.html",
+        project_context(request, project, TAB, form=form, hoods=hoods),
+    )
+
+
+def _trajectory_view(trajectory: Trajectory, instrument_cache: dict) -> dict:
+    measurements = list(trajectory.measurements.prefetch_related("scores"))
+    instrument_ids = [m.instrument for m in measurements] or [services.instrument().id]
+    main = max(set(instrument_ids), key=instrument_ids.count)
+    instrument = instrument_cache.setdefault(main, services.instrument(main))
+    first, latest = {}, {}
+    table = []
+    pairs = {
+        p.domain: p
+        for p in Pair.objects.filter(
+            trajectory=trajectory, series=Pair.Series.DOMAIN, instrument=instrument.id
+        )
+    }
+    for item in instrument.items:
+        pair = pairs.get(item.id)
+        if pair is None:
+            continue
+        first[item.id] = (pair.baseline_score, pair.baseline_on)
+        if pair.latest_on and pair.latest_on != pair.baseline_on:
+            latest[item.id] = (pair.latest_score, pair.latest_on)
+        change = (
+            pair.latest_score - pair.baseline_score
+            if pair.latest_score is not None and pair.baseline_score is not None
+            else None
+        )
+        table.append({"label": item.name.get(analytics.lang()), "pair": pair, "change": change})
+    unknown_counts = {m.pk: sum(1 for s in m.scores.all() if s.value is None) for m in measurements}
+    return {
+        "t": trajectory,
+        "instrument": instrument,
+        "measurements": [
+            {"m": m, "answered": len(m.scores.all()), "unknown": unknown_counts[m.pk]}
+            for m in measurements
+        ],
+        "chart": charts.participant_chart(instrument, first, latest),
+        "chart_id": f"participant-chart-{trajectory.pk}",
+        "table": table,
+        "stories": list(trajectory.stories.all()),
+        "heavy": list(trajectory.heavy_measures.all()),
+        "interventions": list(trajectory.interventions.all()),
+    }
+
+
+@login_required
+def participant_detail(request, pk: int, participant_pk: int):
+    project = participant_project(request, pk)
+    participant = get_object_or_404(_participants_of(project), pk=participant_pk)
+    services.log_access(request, AccessLog.Action.PARTICIPANT, project, participant)
+    cache: dict = {}
+    trajectories = [
+        _trajectory_view(t, cache)
+        for t in participant.trajectories.filter(project=project).order_by("-started_on")
+    ]
+    household = (
+        _participants_of(project)
+        .filter(household_key=participant.household_key)
+        .exclude(pk=participant.pk)
+        if participant.household_key
+        else []
+    )
+    return render(
+        request,
+        "monitoring/participant.html",
+        project_context(
+            request,
+            project,
+            TAB,
+            participant=participant,
+            trajectories=trajectories,
+            household=household,
+            mon=permissions(request, project),
+        ),
+    )
+
+
+def _trajectory_of(project: Project, tpk: int) -> Trajectory:
+    return get_object_or_404(
+        Trajectory.objects.filter(project=project).select_related("participant"), pk=tpk
+    )
+
+
+def _participant_url(trajectory: Trajectory) -> str:
+    return reverse(
+        "monitoring:participant",
+        kwargs={"pk": trajectory.project_id, "participant_pk": trajectory.participant_id},
+    )
+
+
+@login_required
+def trajectory_edit(request, pk: int, tpk: int):
+    project = monitor_project(request, pk)
+    trajectory = _trajectory_of(project, tpk)
+    form = TrajectoryForm(request.POST or None, instance=trajectory)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                saved = form.save_versioned()
+                if saved is not None:
+                    services.refresh_pairs([trajectory.pk])
+        except IntegrityError:
+            form.add_error("started_on", _("Er is al een traject met deze start."))
+            saved = None
+        if saved is not None:
+            messages.success(request, _("Traject opgeslagen."))
+            return redirect(_participant_url(trajectory))
+    return render(
+        request,
+        "monitoring/trajectory_form.html",
+        project_context(request, project, TAB, form=form, trajectory=trajectory),
+    )
+
+
+ADD_FORMS = {
+    "verhaal": (StoryForm, _("Verhaal toevoegen")),
+    "zwaar-middel": (HeavyMeasureForm, _("Zwaar middel of crisis vastleggen")),
+    "interventie": (InterventionForm, _("Interventie vastleggen")),
+}
+
+
+@login_required
+def trajectory_add(request, pk: int, tpk: int, kind: str):
+    project = monitor_project(request, pk)
+    if kind not in ADD_FORMS:
+        raise Http404
+    trajectory = _trajectory_of(project, tpk)
+    form_class, title = ADD_FORMS[kind]
+    extra = {}
+    if form_class is StoryForm:
+        last = trajectory.measurements.order_by("-measured_on").first()
+        extra["instrument"] = services.instrument(last.instrument if last else None)
+    form = form_class(request.POST or None, **extra)
+    if request.method == "POST" and form.is_valid():
+        obj = form.save(commit=False)
+        obj.trajectory = trajectory
+        obj.recorded_by = request.user
+        try:
+            with transaction.atomic():
+                obj.save()
+        except IntegrityError:
+            form.add_error(None, _("Dit is al vastgelegd."))
+        else:
+            messages.success(request, _("Vastgelegd."))
+            return redirect(_participant_url(trajectory))
+    return render(
+        request,
+        "monitoring/trajectory_add.html",
+        project_context(
+            request, project, TAB, form=form, trajectory=trajectory, title=str(title), kind=kind
+        ),
+    )
+
+
+@login_required
+def measurement_new(request, pk: int, tpk: int):
+    project = monitor_project(request, pk)
+    trajectory = _trajectory_of(project, tpk)
+    form = MeasurementCreateForm(request.POST or None, trajectory=trajectory)
+    if request.method == "POST" and form.is_valid():
+        measurement = form.save(commit=False)
+        measurement.trajectory = trajectory
+        measurement.recorded_by = request.user
+        with transaction.atomic():
+            measurement.save()
+            services.refresh_pairs([trajectory.pk])
+        return redirect("monitoring:entry", pk=project.pk, mpk=measurement.pk)
+    return render(
+        request,
+        "monitoring/measurement_new.html",
+        project_context(request, project, TAB, form=form, trajectory=trajectory),
+    )
+
+
+# --- the fast entry screen -------------------------------------------------------------------------
+
+
+def _measurement_of(project: Project, mpk: int) -> Measurement:
+    return get_object_or_404(
+        Measurement.objects.filter(trajectory__project=project).select_related(
+            "trajectory__participant"
+        ),
+        pk=mpk,
+    )
+
+
+def _entry_items(measurement: Measurement, instrument) -> list[dict]:
+    language = analytics.lang()
+    current = {s.item: s for s in measurement.scores.all()}
+    items = []
+    for item in instrument.items:
+        score = current.get(item.id)
+        chosen = "" if score is None else ("onbekend" if score.value is None else str(score.value))
+        options = []
+        for level in instrument.scale.levels:
+            text = item.levels.get(level.value) if item.levels else None
+            options.append(
+                {
+                    "value": str(level.value),
+                    "label": level.label.get(language),
+                    "text": text.get(language) if text else "",
+                }
+            )
+        items.append(
+            {
+                "id": item.id,
+                "name": item.name.get(language),
+                "question": item.question.get(language) if item.question else "",
+                "options": options,
+                "chosen": chosen,
+            }
+        )
+    return items
+
+
+def _progress_text(measurement: Measurement, instrument) -> str:
+    answered = measurement.scores.filter(item__in=instrument.item_ids).count()
+    return _("%(answered)s van %(total)s leefgebieden ingevuld") % {
+        "answered": answered,
+        "total": len(instrument.items),
+    }
+
+
+@login_required
+def entry(request, pk: int, mpk: int):
+    project = monitor_project(request, pk)
+    measurement = _measurement_of(project, mpk)
+    instrument = services.instrument(measurement.instrument)
+    services.log_access(
+        request,
+        AccessLog.Action.MEASUREMENT,
+        project,
+        measurement.trajectory.participant,
+        detail=f"{measurement.get_moment_display()} {measurement.measured_on:%d-%m-%Y}",
+    )
+    if request.method == "POST":
+        # Without JavaScript the whole form is posted once; with HTMX each domain saves itself.
+        saved, errors = _save_scores(request, measurement, instrument)
+        if errors:
+            messages.error(request, " ".join(errors))
+        else:
+            messages.success(request, _("Scores opgeslagen."))
+            return redirect(_participant_url(measurement.trajectory))
+        return redirect("monitoring:entry", pk=project.pk, mpk=measurement.pk)
+    details = MeasurementDetailsForm(instance=measurement)
+    return render(
+        request,
+        "monitoring/entry.html",
+        project_context(
+            request,
+            project,
+            TAB,
+            measurement=measurement,
+            trajectory=measurement.trajectory,
+            instrument=instrument,
+            items=_entry_items(measurement, instrument),
+            details=details,
+            progress=_progress_text(measurement, instrument),
+        ),
+    )
+
+
+def _save_scores(request, measurement: Measurement, instrument) -> tuple[list[str], list[str]]:
+    saved, errors = [], []
+    for item in instrument.items:
+        name = f"score-{item.id}"
+        if name not in request.POST:
+            continue
+        form = ScoreForm({"value": request.POST.get(name)}, scale=instrument.scale.values)
+        if not form.is_valid():
+            errors.append(f"{item.name.get(analytics.lang())}: {form.errors['value'][0]}")
+            continue
+        value = form.cleaned_data["value"]
+        if value == "":
+            services.clear_score(measurement, item.id)
+        else:
+            services.save_score(measurement, item.id, None if value == "onbekend" else value)
+        saved.append(item.id)
+    return saved, errors
+
+
+@login_required
+@require_POST
+def scores(request, pk: int, mpk: int):
+    project = monitor_project(request, pk)
+    measurement = _measurement_of(project, mpk)
+    instrument = services.instrument(measurement.instrument)
+    saved, errors = _save_scores(request, measurement, instrument)
+    if not request.htmx:
+        if errors:
+            messages.error(request, " ".join(errors))
+        return redirect("monitoring:entry", pk=project.pk, mpk=measurement.pk)
+    return render(
+        request,
+        "monitoring/_score_status.html",
+        {
+            "saved": bool(saved) and not errors,
+            "errors": errors,
+            "saved_at": timezone.localtime(),
+            "progress": _progress_text(measurement, instrument),
+        },
+        status=200,
+    )
+
+
+@login_required
+@require_POST
+def details(request, pk: int, mpk: int):
+    project = monitor_project(request, pk)
+    measurement = _measurement_of(project, mpk)
+    form = MeasurementDetailsForm(request.POST, instance=measurement)
+    ok = form.is_valid()
+    if ok:
+        with transaction.atomic():
+            form.save()
+            services.refresh_pairs([measurement.trajectory_id])
+    if not request.htmx:
+        if ok:
+            messages.success(request, _("Gegevens van de meting opgeslagen."))
+        else:
+            messages.error(request, _("Niet opgeslagen: controleer de gegevens van de meting."))
+        return redirect("monitoring:entry", pk=project.pk, mpk=measurement.pk)
+    errors = [f"{form.fields[f].label}: {e[0]}" for f, e in form.errors.items() if f in form.fields]
+    errors += list(form.non_field_errors())
+    return render(
+        request,
+        "monitoring/_score_status.html",
+        {"saved": ok, "errors": errors, "saved_at": timezone.localtime(), "progress": None},
+        status=200,
+    )
+
+
+@login_required
+@require_POST
+def measurement_delete(request, pk: int, mpk: int):
+    project = monitor_project(request, pk)
+    measurement = _measurement_of(project, mpk)
+    trajectory = measurement.trajectory
+    with transaction.atomic():
+        Story.objects.filter(measurement=measurement).update(measurement=None)
+        measurement.delete()
+        services.refresh_pairs([trajectory.pk])
+    messages.success(request, _("Meting verwijderd."))
+    return redirect(_participant_url(trajectory))
+
+
+# --- participant-level export (pseudonymised, logged) ------------------------------------------------
+
+
+@login_required
+def rows_export(request, pk: int, fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    project = participant_project(request, pk)
+    instrument_ids = sorted(
+        set(
+            Measurement.objects.filter(trajectory__project=project).values_list(
+                "instrument", flat=True
+            )
+        )
+    )
+    items = [
+        (instrument_id, item.id)
+        for instrument_id in instrument_ids
+        for item in services.instrument(instrument_id).items
+    ]
+    header = [
+        _("Deelnemer (pseudoniem)"),
+        _("Huishouden (pseudoniem)"),
+        _("Wijk"),
+        _("Leeftijdsgroep"),
+        _("Start traject"),
+        _("Einde traject"),
+        _("Reden einde"),
+        _("Datum meting"),
+        _("Meetmoment"),
+        _("Instrument"),
+        _("Hulpverleners"),
+        _("Organisaties"),
+        _("OTS"),
+        _("Uithuisplaatsing"),
+        _("Huisuitzetting"),
+        *[f"{i}/{item}" for i, item in items],
+    ]
+    age_labels = dict(AgeGroup.choices)
+    rows = []
+    measurements = (
+        Measurement.objects.filter(trajectory__project=project)
+        .select_related("trajectory__participant")
+        .prefetch_related("scores")
+        .order_by("trajectory__participant_id", "trajectory__started_on", "measured_on", "pk")
+    )
+    for m in measurements:
+        t, p = m.trajectory, m.trajectory.participant
+        values = {s.item: ("onbekend" if s.value is None else s.value) for s in m.scores.all()}
+        rows.append(
+            [
+                p.pseudonym,
+                p.household_key,
+                p.neighbourhood,
+                str(age_labels.get(p.age_group_on(t.started_on.year), "")),
+                t.started_on,
+                t.ended_on,
+                t.get_end_reason_display(),
+                m.measured_on,
+                m.get_moment_display(),
+                m.instrument,
+                m.professionals,
+                m.organisations,
+                m.supervision_order,
+                m.out_of_home_placement,
+                m.eviction,
+                *[values.get(item) if i == m.instrument else None for i, item in items],
+            ]
+        )
+    services.log_access(
+        request,
+        AccessLog.Action.EXPORT_ROWS,
+        project,
+        detail=_("%(n)s metingen als %(fmt)s") % {"n": len(rows), "fmt": fmt.upper()},
+    )
+    name = f"tel-en-vertel-metingen-{project.pk}"
+    if fmt == "csv":
+        return exports.download(exports.csv_bytes(header, rows), name, "csv")
+    return exports.download(exports.xlsx_bytes({_("Metingen"): (header, rows)}), name, "xlsx")
