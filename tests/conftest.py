@@ -72,7 +72,11 @@ def make_project(org: Organisation, name: str = "Eén gezin, één plan", **extr
     hood = Neighbourhood.objects.create(organisation=org, name=f"Oost-{org.pk}-{name[:10]}")
     project.neighbourhoods.add(hood)
     CoalitionMember.objects.create(
-        project=project, organisation=org, role="uitvoerder", level="uitvoerend", contact_person="A. de Vries"
+        project=project,
+        organisation=org,
+        role="uitvoerder",
+        level="uitvoerend",
+        contact_person="A. de Vries",
     )
     FundingStream.objects.create(
         project=project,
@@ -86,7 +90,11 @@ def make_project(org: Organisation, name: str = "Eén gezin, één plan", **extr
     )
     Goal.objects.create(project=project, goal_type="resultaat", text="Minder uithuisplaatsingen")
     Decision.objects.create(
-        project=project, kind="doorgaan", decided_by="Stuurgroep", decided_on=date(2025, 6, 1), rationale="Goed op weg"
+        project=project,
+        kind="doorgaan",
+        decided_by="Stuurgroep",
+        decided_on=date(2025, 6, 1),
+        rationale="Goed op weg",
     )
     return project
 
@@ -114,7 +122,9 @@ def client_for(client):
     """``client_for(user)`` logs the user in through the real login form (axes needs a request)."""
 
     def login(user: User):
-        response = client.post("/account/inloggen/", {"username": user.username, "password": PASSWORD})
+        response = client.post(
+            "/account/inloggen/", {"username": user.username, "password": PASSWORD}
+        )
         assert response.status_code == 302, "login failed"
         return client
 

@@ -736,6 +736,53 @@ def test_demo_gives_three_projects_a_chain_with_honestly_labelled_prices(db):
     assert not Project.objects.get(name="Herstelacademie").value_effects.exists()
 
 
+def test_observed_effect_takes_its_size_from_tel_en_vertel_and_respects_suppression(db):
+    """Issue 5 §4: monitoring feeds the chain, marked observed, with its uncertainty; a group
+    below the small-cell threshold feeds nothing (the typed numbers stay)."""
+    from proeftuin.demo.generator import generate
+    from proeftuin.monitoring import analytics
+    from proeftuin.portfolio.models import Project
+
+    generate(projects=15, seed=2026)
+    project = Project.objects.get(name="Eén gezin, één plan")
+    effect = project.value_effects.get(observed_measure="professionals")
+    observed = observed_inputs(project)
+    assert set(observed) == {effect.pk}
+    seen = observed[effect.pk]
+    group = next(
+        g for g in analytics.burden([project.pk]).groups if g.key["domain"] == "professionals"
+    )
+    assert seen.n == group.n >= 10
+    assert seen.size.likely == pytest.approx(-group.mean_change)
+    assert seen.size.low <= seen.size.likely <= seen.size.high
+    assert seen.size.low < seen.size.high  # the uncertainty travels along
+    assert "paren" in seen.source
+    core_effect = convert.load(project).chain.effect(effect.core_id)
+    assert core_effect.size == seen.size and core_effect.basis == "observed"
+    from django.test import Client
+
+    from proeftuin.accounts.models import User
+
+    adviser = Client()
+    adviser.force_login(User.objects.get(username="beleid"))
+    html = page(adviser, project, "")
+    assert "gemeten" in html and seen.source in html
+
+    small = Project.objects.get(name="Jongeren Op Eigen Benen")
+    few = Effect.objects.create(
+        project=small,
+        indicator="Minder hulpverleners",
+        size_kind="quantity",
+        size_likely=0.7,
+        participants_likely=12,
+        price_key="hulpverlener_gezin_jaar",
+        basis="observed",
+        observed_measure="professionals",
+    )
+    assert few.pk not in observed_inputs(small)
+    assert convert.load(small).chain.effect(few.core_id).size.likely == 0.7
+
+
 def test_histogram_puts_zero_on_a_bin_edge():
     rows = core_charts.histogram_bins(np.array([-150.0, -20.0, 5.0, 80.0, 300.0]), bins=10)
     assert sum(r["count"] for r in rows) == 5

@@ -354,7 +354,24 @@ def generate(
     from proeftuin.valuation.demo import add_demo_chains
 
     add_demo_chains(created)
+    from proeftuin.assessments.demo import generate_demo_assessments
+
+    generate_demo_assessments(created, seed=seed)
+    _adopt_demo_plans(created[:15], today)
     return {"projects": len(created), "organisations": len(orgs), "users": len(USERS)}
+
+
+def _adopt_demo_plans(projects, today: date) -> None:
+    """Give a few scanned projects an adopted continuation plan, so the portfolio shows both
+    flagged projects (money ending, no plan) and projects that have planned for it."""
+    from proeftuin.sustainability.services import adopt_advice, latest_scan, project_advice
+
+    planned = 0
+    for project in projects:
+        if planned >= 3 or latest_scan(project) is None:
+            continue
+        adopt_advice(project, project_advice(project, today).advice, "nl")
+        planned += 1
 
 
 def _make_project(spec, i, rng, today, orgs, hoods, partner_names) -> Project:

@@ -196,6 +196,9 @@ LOGGING = {
 
 # Months before a funding stream ends that the portfolio starts warning (the funding cliff).
 PROEFTUIN_CLIFF_HORIZONS_MONTHS = (6, 12, 24)
+# The portfolio flags a project whose incidental money ends within this many months and that has
+# no continuation plan yet (issue 3, the +1 advisor).
+PROEFTUIN_PLAN_WARNING_MONTHS = int(os.environ.get("PROEFTUIN_PLAN_WARNING_MONTHS", "12"))
 
 # Tel en vertel: participant keys are HMACs of the organisation's own client number under this
 # per-installation secret, kept outside the database. production.py requires a real one.

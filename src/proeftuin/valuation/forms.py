@@ -396,6 +396,7 @@ class EffectForm(RangeChecksMixin, VersionedFormMixin, forms.ModelForm):
             "attribution_high",
             "price_key",
             "basis",
+            "observed_measure",
             "observed_source",
             "source",
         ]
@@ -445,10 +446,11 @@ class EffectForm(RangeChecksMixin, VersionedFormMixin, forms.ModelForm):
         (
             "basis",
             _lazy("Aangenomen of waargenomen?"),
-            ("basis", "observed_source", "source"),
+            ("basis", "observed_measure", "observed_source", "source"),
             _lazy(
-                "Waargenomen: uit de monitoring (tel en vertel). Aangenomen: een schatting in de "
-                "werkplaats of van deskundigen (004 §2.3)."
+                "Waargenomen: uit de monitoring (tel en vertel); kies het cijfer, dan neemt "
+                "Proeftuin de gemeten verandering met haar 90%-betrouwbaarheidsinterval over. "
+                "Aangenomen: een schatting in de werkplaats of van deskundigen (004 §2.3)."
             ),
         ),
     )
@@ -511,6 +513,16 @@ class EffectForm(RangeChecksMixin, VersionedFormMixin, forms.ModelForm):
                         f"{prefix}_low",
                         _("Een lognormale verdeling vraagt een lage waarde boven nul."),
                     )
+        if (
+            cleaned.get("observed_measure")
+            and cleaned.get("basis") != models.Effect.BasisChoice.OBSERVED
+        ):
+            self.add_error(
+                "observed_measure",
+                _(
+                    "Een cijfer uit de monitoring hoort bij een waargenomen effect: kies 'waargenomen'."
+                ),
+            )
         return cleaned
 
 

@@ -173,6 +173,18 @@ class Activity(VersionedModel):
         return f"a{self.pk}"
 
 
+class ObservedMeasure(models.TextChoices):
+    """Figures of *tel en vertel* that can feed an effect's size (the paired change per
+    participant between the 0-meting and the latest measurement)."""
+
+    HEAVY_MEASURES = (
+        "heavy_measures",
+        _("minder zware middelen (OTS, uithuisplaatsing, uitzetting)"),
+    )
+    PROFESSIONALS = "professionals", _("minder betrokken hulpverleners")
+    ORGANISATIONS = "organisations", _("minder betrokken organisaties")
+
+
 class Effect(VersionedModel):
     """An outcome the project causes, with its size as low / likely / high and who benefits.
 
@@ -252,6 +264,16 @@ class Effect(VersionedModel):
     price_key = models.CharField(_("prijs"), max_length=80)
     basis = models.CharField(
         _("basis"), max_length=20, choices=BasisChoice.choices, default=BasisChoice.ASSUMED
+    )
+    observed_measure = models.CharField(
+        _("waargenomen in de monitoring"),
+        max_length=30,
+        choices=ObservedMeasure.choices,
+        blank=True,
+        help_text=_(
+            "Bij waargenomen: welk cijfer uit tel en vertel de omvang levert. Leeg: de omvang "
+            "blijft zoals hier ingevuld."
+        ),
     )
     observed_source = models.CharField(
         _("bron van de waarneming"),

@@ -1,21 +1,26 @@
-"""The link from monitoring (*tel en vertel*) into the effects chain: a hook, empty for now.
+"""The link from monitoring (*tel en vertel*) into the effects chain.
 
-Seed 004 §2.2.3: monitoring during delivery feeds an ex-post MKBA. The issue asks that observed
-effects from *tel en vertel* (for example a change in heavy measures such as out-of-home
-placements, or in the number of professionals per family) can feed the chain as inputs with their
-uncertainty, and that observed and assumed inputs stay marked as such.
+Seed 004 §2.2.3: monitoring during delivery feeds an ex-post MKBA. An effect marked
+``basis = "observed"`` with an ``observed_measure`` takes its size from the project's paired
+change between the 0-meting and the latest measurement: fewer heavy measures, fewer professionals
+or fewer organisations per participant. The size is the mean reduction with its 90% confidence
+interval as low and high, drawn as a normal distribution in Monte Carlo (which reads low and high
+as the 5th and 95th percentiles). The mark "waargenomen" and the source sentence travel with it.
 
-Today an effect is marked ``basis = "observed"`` by hand, with a note on its source
-(``Effect.observed_source``), and its numbers are typed in. When the monitoring capability exists
-it implements :func:`observed_inputs`; :mod:`proeftuin.valuation.convert` already calls it and
-lets what it returns replace the typed numbers of effects marked observed, keeping the mark.
+Small-cell suppression holds here too: a figure over fewer pairs than the threshold is not
+returned, and the effect keeps its typed numbers.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from proeftuin.core.valuation import Estimate
+from django.utils.translation import gettext as _
+
+from proeftuin.core.valuation import Distribution, Estimate
+
+#: Monte Carlo's normal distribution reads low / high as a 90% interval (montecarlo.Z95).
+CONFIDENCE = 0.90
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,27 +29,68 @@ class ObservedInput:
 
     ``size`` is the observed change per participant (for a probability-type effect: the share of
     participants for whom it happened, e.g. heavy measures avoided between the 0- and 1-meting),
-    as low / likely / high (say a 90% interval); ``participants`` the observed group size, or
-    ``None`` to keep the typed one. ``source`` names the measurement and ``period`` the time it
+    as low / likely / high (a 90% interval); ``participants`` the observed group size, or
+    ``None`` to keep the typed one. ``source`` names the measurement and ``n`` the pairs it
     covers; both are shown beside the number.
     """
 
     size: Estimate
     participants: Estimate | None = None
     source: str = ""
-    period: str = ""
+    n: int = 0
 
 
 def observed_inputs(project) -> dict[int, ObservedInput]:
     """Observed values for the project's effects marked observed, keyed by ``Effect.pk``.
 
-    Contract for the monitoring capability:
-
-    - return only effects of ``project`` whose ``basis`` is ``"observed"``;
-    - never return a value for a group smaller than monitoring's suppression threshold (the
-      privacy rule of *tel en vertel*): leave such an effect out, its typed numbers then stay;
-    - ``{}`` means "nothing observed yet", never "observed to be zero".
-
-    Returns ``{}`` until monitoring is built.
+    Only effects of ``project`` whose ``basis`` is ``"observed"`` and that name a measure; never a
+    value for a group below the suppression threshold; ``{}`` means "nothing observed yet", never
+    "observed to be zero".
     """
-    return {}
+    from proeftuin.monitoring import services
+    from proeftuin.monitoring.analytics import burden_labels, pairs_frame
+    from proeftuin.monitoring.models import Pair
+
+    from .models import Effect
+
+    effects = list(
+        Effect.objects.filter(project=project, basis=Effect.BasisChoice.OBSERVED).exclude(
+            observed_measure=""
+        )
+    )
+    if not effects:
+        return {}
+    from proeftuin.core.monitoring import burden_report
+
+    frame = pairs_frame([project.pk], Pair.Series.BURDEN)
+    report = burden_report(frame, (), threshold=services.threshold(), confidence=CONFIDENCE)
+    figures = {
+        group.key.get("domain"): group
+        for group in report.groups
+        if not group.suppressed and group.mean_change is not None
+    }
+    labels = burden_labels()
+    found: dict[int, ObservedInput] = {}
+    for effect in effects:
+        group = figures.get(effect.observed_measure)
+        if group is None:
+            continue
+        # A decrease is the effect: the reduction is minus the change (latest − baseline).
+        low = -(group.ci_high if group.ci_high is not None else group.mean_change)
+        likely = -group.mean_change
+        high = -(group.ci_low if group.ci_low is not None else group.mean_change)
+        if effect.size_kind == Effect.Kind.PROBABILITY:
+            low, likely, high = (min(max(v, 0.0), 1.0) for v in (low, likely, high))
+        found[effect.pk] = ObservedInput(
+            size=Estimate(low, likely, high, Distribution.NORMAL),
+            source=_(
+                "Tel en vertel: %(measure)s, gemiddelde afname per deelnemer van 0-meting tot "
+                "laatste meting, %(n)s paren, 90%%-betrouwbaarheidsinterval."
+            )
+            % {
+                "measure": labels.get(effect.observed_measure, effect.observed_measure),
+                "n": group.n,
+            },
+            n=group.n or 0,
+        )
+    return found

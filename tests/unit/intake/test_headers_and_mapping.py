@@ -127,6 +127,24 @@ def test_confidence_orders_exact_over_contained_over_close():
 
 
 @pytest.mark.parametrize(
+    ("group", "header", "target", "item", "phase"),
+    [
+        # The column's own header wins over a field name in the group above it.
+        ("Deelnemer", "Wijk", "neighbourhood", None, None),
+        ("Gegevens cliënt", "Geboortejaar", "birth_year", None, None),
+        # A moment in the group still sets the phase of the score below it.
+        ("0-meting", "Wonen", "score", "housing", BASELINE),
+        ("Eindmeting", "Financiën", "score", "finances", END),
+        (None, "Wijk", "neighbourhood", None, None),
+    ],
+)
+def test_guess_under_a_group_row(group, header, target, item, phase):
+    guess = VOCAB.guess_column(header, group)
+    assert guess is not None
+    assert (guess.target, guess.item, guess.phase) == (target, item, phase)
+
+
+@pytest.mark.parametrize(
     ("header", "kind"),
     [
         ("BSN", "bsn"),

@@ -179,3 +179,14 @@ def test_burden_report_counts_a_decrease_as_improvement():
     assert heavy.share_any_before == 0.5 and heavy.share_any_after == 0.0
     organisations = groups["organisations"]
     assert organisations.suppressed and organisations.n is None
+
+
+def test_no_trajectory_has_ended_yet():
+    """Rows without any end date arrive with an untyped end column; still a report, no crash."""
+    rows = [
+        {"team": "Noord", "started_on": date(2024, 1, 10) + timedelta(days=i), "ended_on": None}
+        for i in range(12)
+    ]
+    report = process_indicators(rows, by=("team",), threshold=10)
+    assert [row.inflow for row in report.rows] == [12]
+    assert all(row.outflow is None for row in report.rows)  # 0 is below the threshold

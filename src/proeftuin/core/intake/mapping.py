@@ -800,6 +800,23 @@ class Vocabulary:
             return Guess(target, 0.6, f"kop '{text}' lijkt op '{close[0]}'", item, phase, number)
         return None
 
+    def guess_column(self, header: str, group: str | None) -> Guess | None:
+        """Guess a column under a group row: its own header wins over a word in the group.
+
+        "Deelnemer / Wijk" is the neighbourhood, not the client number; "0-meting / Wonen" is
+        the housing score at the baseline, so a moment in the group still counts.
+        """
+        label = f"{group} / {header}" if group and header else (header or group or "")
+        whole = self.guess(label)
+        if not (group and header):
+            return whole
+        own = self.guess(header)
+        if own is None or own.confidence < 0.9:
+            return whole
+        if whole is None or (whole.target, whole.item) != (own.target, own.item):
+            return own
+        return whole
+
 
 def sensitive_by_header(text: str) -> str | None:
     """``bsn``, ``name`` or ``contact`` when a header names such data, else None."""

@@ -247,7 +247,7 @@ def _sensitive_columns(layout: Layout, sample: pl.DataFrame, vocab: Vocabulary) 
             if n >= 1 and share >= 0.5:
                 kind = "bsn"
             else:
-                guess = vocab.guess(col.label)
+                guess = vocab.guess_column(col.header, col.group)
                 confident_other = (
                     guess is not None
                     and guess.confidence >= 0.9
@@ -274,7 +274,7 @@ def _suggest_sheet(
         )
     sample = _frame(sheet, layout, limits, n_rows=SENSITIVE_SAMPLE)
     sensitive = _sensitive_columns(layout, sample, vocab)
-    guesses = [vocab.guess(col.label) if col.label else None for col in layout.columns]
+    guesses = [vocab.guess_column(col.header, col.group) for col in layout.columns]
     numbered = numbered_phase_columns(guesses)
 
     columns: list[ColumnMapping] = []

@@ -779,6 +779,12 @@ def process_counts(
     for name in (STARTED_ON, ENDED_ON, REGISTERED_ON):
         if name in t.columns and t[name].dtype not in (pl.Date, pl.Null):
             raise ValueError(f"{name} must be a date column")
+    # A column that is empty throughout arrives untyped (nobody has ended yet): make it a date.
+    t = t.with_columns(
+        pl.col(name).cast(pl.Date)
+        for name in (STARTED_ON, ENDED_ON, REGISTERED_ON)
+        if name in t.columns and t[name].dtype == pl.Null
+    )
     if t.filter(pl.col(ENDED_ON) < pl.col(STARTED_ON)).height:
         raise ValueError(f"{ENDED_ON} lies before {STARTED_ON}")
     has_waiting = REGISTERED_ON in t.columns
