@@ -226,7 +226,7 @@ def test_entry_screen_autosaves_each_domain(users, own_project):
     assert page.count('name="score-housing"') == 6
     assert 'value="onbekend"' in page
     assert 'id="status-housing" class="pt-mon-status" role="status" aria-live="polite"' in page
-    assert 'hx-params="score-housing"' in page
+    assert 'hx-params="score-housing,was-housing"' in page
 
     saved = http.post(url + "scores/", {"score-housing": "4"}, **HX)
     assert saved.status_code == 200
@@ -261,6 +261,43 @@ def test_entry_screen_autosaves_each_domain(users, own_project):
         None,
         False,
     )
+    # Two professionals on the same measurement: the stale one is told, nothing is overwritten.
+    m.refresh_from_db()
+    seen = m.version
+    first = http.post(
+        url + "gegevens/",
+        {
+            "measured_on": m.measured_on.isoformat(),
+            "moment": "baseline",
+            "professionals": "20",
+            "edit_version": str(seen),
+        },
+        **HX,
+    )
+    assert "Opgeslagen om" in first.content.decode()
+    assert f'id="id_edit_version" value="{seen + 1}" hx-swap-oob="true"' in first.content.decode()
+    stale = http.post(
+        url + "gegevens/",
+        {
+            "measured_on": m.measured_on.isoformat(),
+            "moment": "baseline",
+            "professionals": "30",
+            "edit_version": str(seen),
+        },
+        **HX,
+    )
+    assert "Iemand anders heeft dit intussen gewijzigd" in stale.content.decode()
+    m.refresh_from_db()
+    assert m.professionals == 20
+    # A score the screen showed as empty, changed by a colleague meanwhile, is not overwritten.
+    colleague = http.post(url + "scores/", {"score-safety": "5", "was-safety": ""}, **HX)
+    assert 'id="was-safety" value="5" hx-swap-oob="true"' in colleague.content.decode()
+    late = http.post(url + "scores/", {"score-safety": "1", "was-safety": ""}, **HX)
+    assert "iemand anders heeft dit intussen op &#x27;5&#x27; gezet" in late.content.decode()
+    assert Score.objects.get(measurement=m, item="safety").value == 5
+    same = http.post(url + "scores/", {"score-safety": "5", "was-safety": ""}, **HX)
+    assert "Opgeslagen om" in same.content.decode()
+    Score.objects.filter(measurement=m, item="safety").delete()
     future = http.post(url + "gegevens/", {"measured_on": "2999-01-01", "moment": "baseline"}, **HX)
     assert "Niet opgeslagen" in future.content.decode()
     # Without JavaScript the whole form posts once and returns to the participant.

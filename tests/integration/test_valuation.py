@@ -745,7 +745,17 @@ def test_observed_effect_takes_its_size_from_tel_en_vertel_and_respects_suppress
 
     generate(projects=15, seed=2026)
     project = Project.objects.get(name="Eén gezin, één plan")
-    effect = project.value_effects.get(observed_measure="professionals")
+    effect = Effect.objects.create(
+        project=project,
+        indicator="Minder hulpverleners aan tafel",
+        size_kind="quantity",
+        size_likely=0.5,
+        participants_likely=100,
+        price_key="hulpverlener_gezin_jaar",
+        basis="observed",
+        observed_measure="professionals",
+    )
+    BenefitShare.objects.create(effect=effect, party_name="Gemeente", domain="wmo", share=1.0)
     observed = observed_inputs(project)
     assert set(observed) == {effect.pk}
     seen = observed[effect.pk]

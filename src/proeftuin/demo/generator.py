@@ -357,21 +357,22 @@ def generate(
     from proeftuin.assessments.demo import generate_demo_assessments
 
     generate_demo_assessments(created, seed=seed)
-    _adopt_demo_plans(created[:15], today)
+    _adopt_demo_plans(created, today)
     return {"projects": len(created), "organisations": len(orgs), "users": len(USERS)}
 
 
-def _adopt_demo_plans(projects, today: date) -> None:
-    """Give a few scanned projects an adopted continuation plan, so the portfolio shows both
-    flagged projects (money ending, no plan) and projects that have planned for it."""
-    from proeftuin.sustainability.services import adopt_advice, latest_scan, project_advice
+#: Projects whose demo continuation plan is already agreed, so the portfolio shows both kinds:
+#: money ending without a plan (flagged) and money ending with one.
+PLANNED = ("Eén gezin, één plan", "Wijkteam 2.0 Oost")
 
-    planned = 0
+
+def _adopt_demo_plans(projects, today: date) -> None:
+    """Adopt the advisor's advice into a plan for the :data:`PLANNED` projects."""
+    from proeftuin.sustainability.services import adopt_advice, project_advice
+
     for project in projects:
-        if planned >= 3 or latest_scan(project) is None:
-            continue
-        adopt_advice(project, project_advice(project, today).advice, "nl")
-        planned += 1
+        if project.name in PLANNED:
+            adopt_advice(project, project_advice(project, today).advice, "nl")
 
 
 def _make_project(spec, i, rng, today, orgs, hoods, partner_names) -> Project:

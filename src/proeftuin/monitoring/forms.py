@@ -209,8 +209,8 @@ class MeasurementCreateForm(forms.ModelForm):
         return data
 
 
-class MeasurementDetailsForm(forms.ModelForm):
-    """The measurement's own facts on the entry screen (autosaved)."""
+class MeasurementDetailsForm(VersionedFormMixin, forms.ModelForm):
+    """The measurement's own facts on the entry screen (autosaved, with the version check)."""
 
     class Meta:
         model = Measurement

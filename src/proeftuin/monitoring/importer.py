@@ -161,6 +161,7 @@ def commit(
         score_keys: list[tuple[tuple, str, int | None]] = []
         story_rows: list[tuple[tuple, Trajectory, dict[str, Any]]] = []
         heavy_rows: set[tuple[int, str, dt.date]] = set()
+        item_ids = set(instrument.item_ids)
         for index, record in enumerate(records):
             trajectory = trajectories[_trajectory_key(record)]
             key = (trajectory.pk, record["measured_on"], record["phase"])
@@ -197,7 +198,7 @@ def commit(
                     if measurement.pk:
                         changed[measurement.pk] = measurement
             for item, value in record["scores"].items():
-                if item not in instrument.item_ids:
+                if item not in item_ids:
                     raise ImportFailed(_("Onbekend leefgebied: %(item)s") % {"item": item})
                 score_keys.append((key, item, None if value == "onbekend" else int(value)))
             if record.get("story"):
@@ -208,7 +209,7 @@ def commit(
                     heavy_rows.add((trajectory.pk, flag, when))
             if index % 500 == 0:
                 report(20 + int(40 * index / total), _("Metingen vastleggen"))
-        bulk_create_with_history(new, Measurement, batch_size=CHUNK, default_user=user)
+        _insert_new(Measurement, new, user=user)
         if changed:
             bulk_update_with_history(
                 list(changed.values()),
@@ -328,7 +329,7 @@ def _trajectories(project, records, participants, stats, user) -> dict[tuple, Tr
             if trajectory.pk:
                 changed[trajectory.pk] = trajectory
         result[key] = trajectory
-    bulk_create_with_history(new, Trajectory, batch_size=CHUNK, default_user=user)
+    _insert_new(Trajectory, new, user=user)
     if changed:
         bulk_update_with_history(
             list(changed.values()),
@@ -338,6 +339,63 @@ def _trajectories(project, records, participants, stats, user) -> dict[tuple, Tr
             default_user=user,
         )
     return result
+
+
+_HISTORY_OWN = {
+    "history_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user",
+}
+INSERT_BATCH = 500
+
+
+def _insert_new(model, objs: list, *, user=None, reason: str = "import") -> None:
+    """Insert new rows with one multi-row INSERT … RETURNING per batch, and write their history
+    rows ("+", by ``user``) with one INSERT … SELECT: the same rows ``bulk_create_with_history``
+    would write, without its per-object cost (an import can hold a million measurements).
+    Each object gets its ``pk``. Databases without RETURNING fall back to Django's way."""
+    if not objs:
+        return
+    if not connection.features.can_return_rows_from_bulk_insert:
+        bulk_create_with_history(objs, model, batch_size=CHUNK, default_user=user)
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    columns = ", ".join(qn(f.column) for f in fields)
+    row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    history = model.history.model
+    copied = [f.column for f in history._meta.concrete_fields if f.name not in _HISTORY_OWN]
+    copied_sql = ", ".join(qn(c) for c in copied)
+    extra = ", ".join(
+        qn(c) for c in ("history_date", "history_change_reason", "history_type", "history_user_id")
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), INSERT_BATCH):
+            batch = objs[start : start + INSERT_BATCH]
+            params: list[Any] = []
+            for obj in batch:
+                for f in fields:
+                    params.append(f.get_db_prep_save(f.pre_save(obj, True), connection))
+            marks = ", ".join([row_marks] * len(batch))
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {marks} RETURNING {qn('id')}",  # noqa: S608 - fixed names
+                params,
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+            for obj, pk in zip(batch, ids, strict=True):
+                obj.pk = pk
+                obj._state.adding = False
+                obj._state.db = connection.alias
+            id_marks = ", ".join(["%s"] * len(ids))
+            cursor.execute(
+                f"INSERT INTO {qn(history._meta.db_table)} ({copied_sql}, {extra}) "  # noqa: S608
+                f"SELECT {copied_sql}, %s, %s, '+', %s FROM {table} WHERE {qn('id')} IN ({id_marks})",
+                [now, reason, getattr(user, "pk", None), *ids],
+            )
 
 
 def _write_stories(rows, by_key, user, stats) -> None:
@@ -396,30 +454,32 @@ def _write_scores(rows, stats) -> None:
             measurement_id__in=measurement_ids[start : start + CHUNK]
         ).values_list("pk", "measurement_id", "item", "value"):
             existing[(measurement_id, item)] = (pk, value)
-    new: dict[tuple[int, str], Score] = {}
+    # New scores stay plain tuples: a file can hold millions, and model instances cost time.
+    new: dict[tuple[int, str], int | None] = {}
     changed: dict[int, Score] = {}
     for measurement, item, value in rows:
         key = (measurement.pk, item)
         if key in existing:
             pk, current = existing[key]
             if current != value:
-                changed[pk] = Score(pk=pk, measurement=measurement, item=item, value=value)
+                changed[pk] = Score(pk=pk, measurement_id=measurement.pk, item=item, value=value)
                 existing[key] = (pk, value)
         else:
-            new[key] = Score(measurement=measurement, item=item, value=value)
-    _insert_scores(list(new.values()))
+            new[key] = value
+    _insert_scores([(m, item, value) for (m, item), value in new.items()])
     if changed:
         Score.objects.bulk_update(list(changed.values()), ["value"], batch_size=1000)
     stats["scores_created"] += len(new)
     stats["scores_updated"] += len(changed)
 
 
-def _insert_scores(scores: list[Score]) -> None:
-    """A plain INSERT for new scores: a file can hold millions (history covers the measurement)."""
+def _insert_scores(scores: list[tuple[int, str, int | None]]) -> None:
+    """A plain INSERT of (measurement id, item, value): a file can hold millions of scores
+    (the measurement's own history records the import)."""
     if not scores:
         return
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    rows = [(s.measurement.pk, s.item, s.value, now) for s in scores]
+    rows = [(m, item, value, now) for m, item, value in scores]
     table = connection.ops.quote_name(Score._meta.db_table)
     columns = ", ".join(
         connection.ops.quote_name(c) for c in ("measurement_id", "item", "value", "updated_at")

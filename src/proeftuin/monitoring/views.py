@@ -669,22 +669,51 @@ def entry(request, pk: int, mpk: int):
     )
 
 
-def _save_scores(request, measurement: Measurement, instrument) -> tuple[list[str], list[str]]:
+def _score_text(score) -> str:
+    """A stored score as the entry screen sends it: "" (no answer), "onbekend" or the level."""
+    if score is None:
+        return ""
+    return "onbekend" if score.value is None else str(score.value)
+
+
+def _save_scores(
+    request, measurement: Measurement, instrument
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """Save the posted domains; returns ((item, saved text) …, errors).
+
+    The screen sends what it showed for each domain (``was-<item>``). When a colleague changed
+    that domain in the meantime, the choice is not saved and the message says what is stored now,
+    so nobody overwrites another's answer without seeing it.
+    """
     saved, errors = [], []
+    current = {s.item: s for s in measurement.scores.all()}
+    language = analytics.lang()
     for item in instrument.items:
         name = f"score-{item.id}"
         if name not in request.POST:
             continue
         form = ScoreForm({"value": request.POST.get(name)}, scale=instrument.scale.values)
         if not form.is_valid():
-            errors.append(f"{item.name.get(analytics.lang())}: {form.errors['value'][0]}")
+            errors.append(f"{item.name.get(language)}: {form.errors['value'][0]}")
             continue
         value = form.cleaned_data["value"]
+        was = request.POST.get(f"was-{item.id}")
+        stored = _score_text(current.get(item.id))
+        if was is not None and was != stored and str(value) != stored:
+            errors.append(
+                _(
+                    "%(domain)s: iemand anders heeft dit intussen op '%(stored)s' gezet. Uw keuze "
+                    "is niet opgeslagen; vernieuw de pagina en kies opnieuw als uw score moet "
+                    "gelden."
+                )
+                % {"domain": item.name.get(language), "stored": stored or _("geen antwoord")}
+            )
+            continue
         if value == "":
             services.clear_score(measurement, item.id)
         else:
             services.save_score(measurement, item.id, None if value == "onbekend" else value)
-        saved.append(item.id)
+        saved.append((item.id, str(value)))
     return saved, errors
 
 
@@ -707,6 +736,7 @@ def scores(request, pk: int, mpk: int):
             "errors": errors,
             "saved_at": timezone.localtime(),
             "progress": _progress_text(measurement, instrument),
+            "updated": saved,
         },
         status=200,
     )
@@ -721,8 +751,12 @@ def details(request, pk: int, mpk: int):
     ok = form.is_valid()
     if ok:
         with transaction.atomic():
-            form.save()
-            services.refresh_pairs([measurement.trajectory_id])
+            ok = form.save_versioned() is not None
+            if ok:
+                services.refresh_pairs([measurement.trajectory_id])
+    # The screen keeps the version it saves against: the new one, or after a stale save the
+    # current one (the next save is then a conscious choice), else the one it sent.
+    version = measurement.version if ok else form.data.get("edit_version")
     if not request.htmx:
         if ok:
             messages.success(request, _("Gegevens van de meting opgeslagen."))
@@ -734,7 +768,13 @@ def details(request, pk: int, mpk: int):
     return render(
         request,
         "monitoring/_score_status.html",
-        {"saved": ok, "errors": errors, "saved_at": timezone.localtime(), "progress": None},
+        {
+            "saved": ok,
+            "errors": errors,
+            "saved_at": timezone.localtime(),
+            "progress": None,
+            "version": version,
+        },
         status=200,
     )
 

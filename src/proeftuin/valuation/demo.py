@@ -146,10 +146,7 @@ def one_family_one_plan(project: Project) -> None:
         deadweight_likely=0.3,
         attribution_likely=0.7,
         price_key="hulpverlener_gezin_jaar",
-        basis="observed",
-        observed_measure="professionals",
-        source="Schatting in de Effectenarena-sessie (voorbeeld, demo); de omvang komt uit de "
-        "0-meting en de laatste meting van tel en vertel.",
+        source="Schatting in de Effectenarena-sessie (voorbeeld, demo).",
     )
     ggz = _effect(
         project,
