@@ -534,3 +534,54 @@ def test_production_requires_a_pseudonym_secret(tmp_path):
         PROEFTUIN_PSEUDONYM_SECRET="s" * 40,
     )
     assert fine.returncode == 0, fine.stderr
+
+
+def test_a_broken_installation_instrument_never_breaks_a_page(
+    users, own_project, tmp_path, monkeypatch
+):
+    """The installation's broken instrument file: logged, reported by `check`, pages still work."""
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    (tmp_path / "kapot.yaml").write_text("id: kapot\nitems: [1, 2\n", encoding="utf-8")
+    monkeypatch.setenv("PROEFTUIN_INSTRUMENTS_DIR", str(tmp_path))
+    assert LIFE_DOMAINS in services.instruments()  # the shipped ones still load
+    problems = services.check_instruments()
+    assert [p.id for p in problems] == ["monitoring.E001"]
+    assert "kapot.yaml" in problems[0].msg
+    with pytest.raises(SystemCheckError):
+        call_command("check")
+    http = login(users[("own", "projectleider")])
+    assert tab(http, own_project).status_code == 200
+    assert http.get(f"/tel-en-vertel/project/{own_project.pk}/import/").status_code == 200
+
+
+def test_erasing_a_participant_removes_their_data_and_history(users, own_project):
+    """A withdrawn consent: the trajectory, measurements, scores, stories and their history go;
+    the erasure itself is logged; without the typed code nothing happens."""
+    http = login(users[("own", "professional")])
+    trajectory = add_trajectory(own_project, {"housing": 2}, {"housing": 4})
+    base = f"/tel-en-vertel/project/{own_project.pk}"
+    measurement = trajectory.measurements.order_by("measured_on").first()
+    http.post(f"{base}/metingen/{measurement.pk}/scores/", {"score-finances": "3"}, **HX)
+    assert Pair.objects.filter(trajectory_id=trajectory.pk).exists()
+    Story.objects.create(
+        trajectory=trajectory, told_on=trajectory.started_on, text="Het gaat beter."
+    )
+    participant = trajectory.participant
+    url = f"{base}/deelnemers/{participant.pk}/wissen/"
+    assert http.post(url, {"confirm": "verkeerd"}).status_code == 302
+    assert Trajectory.objects.filter(pk=trajectory.pk).exists()
+
+    response = http.post(url, {"confirm": participant.code})
+    assert response.status_code == 302 and response["Location"].endswith("/deelnemers/")
+    assert not Participant.objects.filter(pk=participant.pk).exists()
+    assert not Measurement.objects.filter(trajectory_id=trajectory.pk).exists()
+    assert not Score.objects.filter(measurement_id=measurement.pk).exists()
+    assert not Story.objects.filter(trajectory_id=trajectory.pk).exists()
+    assert not Trajectory.history.filter(id=trajectory.pk).exists()
+    assert not Measurement.history.filter(trajectory_id=trajectory.pk).exists()
+    assert not Score.history.filter(measurement_id=measurement.pk).exists()
+    assert not Pair.objects.filter(trajectory_id=trajectory.pk).exists()
+    entry = AccessLog.objects.get(action=AccessLog.Action.ERASE)
+    assert participant.code in entry.detail and entry.project == own_project

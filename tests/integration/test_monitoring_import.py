@@ -432,6 +432,12 @@ def test_cli_import_with_a_progress_bar(own_project, tmp_path, capsys):
     assert Measurement.objects.count() == 24
     call_command("import_spreadsheet", str(own_project.pk), str(good), "--mapping", "Wijkteam")
     assert Measurement.objects.count() == 24
+    # Both committed imports are in the access log, under the operating-system account.
+    from proeftuin.monitoring.models import AccessLog
+
+    logged = AccessLog.objects.filter(action=AccessLog.Action.IMPORT, project=own_project)
+    assert logged.count() == 2
+    assert all(e.username.startswith("cli:") and "monitor.xlsx" in e.detail for e in logged)
     with pytest.raises(CommandError):
         call_command("import_spreadsheet", str(own_project.pk), str(good), "--mapping", "Onbekend")
     assert not Story.objects.exists()

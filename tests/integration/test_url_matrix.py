@@ -257,6 +257,16 @@ TABLE: dict[str, list[Probe]] = {
     "tel-en-vertel/project/<int:pk>/deelnemers/<int:participant_pk>/": [
         Probe(TV + "/deelnemers/{participant_pk}/", cap=Capability.PARTICIPANT_DATA)
     ],
+    # Without the typed confirmation the POST erases nothing and returns to the participant.
+    "tel-en-vertel/project/<int:pk>/deelnemers/<int:participant_pk>/wissen/": [
+        Probe(
+            TV + "/deelnemers/{participant_pk}/wissen/",
+            method="post",
+            cap=Capability.MONITOR,
+            ok=302,
+        ),
+        Probe(TV + "/deelnemers/{participant_pk}/wissen/", fixed=405),
+    ],
     "tel-en-vertel/project/<int:pk>/trajecten/<int:tpk>/bewerken/": [
         Probe(TVT + "/bewerken/", cap=Capability.MONITOR),
         Probe(TVT + "/bewerken/", method="post", cap=Capability.MONITOR),

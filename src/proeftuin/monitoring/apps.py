@@ -8,10 +8,15 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Tel en vertel")
 
     def ready(self) -> None:
+        from django.core import checks
+
         from proeftuin.portfolio import tabs
         from proeftuin.reporting import sections
 
         from .report import build_section
+        from .services import check_instruments
+
+        checks.register(check_instruments)
 
         tabs.register(tabs.Tab("tel-en-vertel", _("Tel en vertel"), "monitoring:project", 35))
         sections.register(

@@ -383,6 +383,7 @@ class AccessLog(models.Model):
         MEASUREMENT = "measurement", _("Meting geopend")
         EXPORT_ROWS = "export_rows", _("Gegevens per meting geëxporteerd")
         IMPORT = "import", _("Spreadsheet geïmporteerd")
+        ERASE = "erase", _("Deelnemer gewist")
 
     at = models.DateTimeField(_("tijdstip"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

@@ -11,19 +11,29 @@ so a report computed after a change always includes it.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 
 import polars as pl
 from django.conf import settings
+from django.core import checks
 from django.db import IntegrityError, connection, transaction
 
 from proeftuin.core import intake
 from proeftuin.core import monitoring as core
-from proeftuin.core.instruments import LIFE_DOMAINS, Instrument, load_instruments
+from proeftuin.core.instruments import ENV_VAR as INSTRUMENTS_ENV_VAR
+from proeftuin.core.instruments import (
+    LIFE_DOMAINS,
+    Instrument,
+    InstrumentLoadError,
+    load_instruments,
+)
 
 from .models import AccessLog, AgeGroup, Measurement, Pair, Participant, Score, Trajectory
+
+logger = logging.getLogger(__name__)
 
 BURDEN_VARIABLES = core.BURDEN_VARIABLES  # professionals, organisations, heavy_measures
 CHUNK = 2000
@@ -43,8 +53,29 @@ def threshold() -> int:
 
 @lru_cache(maxsize=1)
 def instruments() -> dict[str, Instrument]:
-    """The shipped instruments plus the installation's own (loaded once per process)."""
-    return load_instruments()
+    """The shipped instruments plus the installation's own. A broken installation file never
+    breaks a page: it is logged (and reported by ``manage.py check``) and the shipped instruments
+    are used; a broken shipped file fails the tests."""
+    try:
+        return load_instruments()
+    except InstrumentLoadError:
+        logger.exception("Installation instruments could not be loaded; using the shipped ones")
+        return load_instruments(extra_dirs=[])
+
+
+def check_instruments(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """System check: every instrument file loads (the error names file, path and rule)."""
+    try:
+        load_instruments()
+    except InstrumentLoadError as exc:
+        return [
+            checks.Error(
+                f"Instrument cannot be loaded: {exc}",
+                hint=f"Fix the file, or remove it from {INSTRUMENTS_ENV_VAR}.",
+                id="monitoring.E001",
+            )
+        ]
+    return []
 
 
 def instrument(instrument_id: str | None = None) -> Instrument:
@@ -327,3 +358,35 @@ def clear_score(measurement: Measurement, item: str) -> None:
     with transaction.atomic():
         Score.objects.filter(measurement=measurement, item=item).delete()
         refresh_pairs([measurement.trajectory_id])
+
+
+# --- erasure ----------------------------------------------------------------------------------------
+
+
+def erase_participant(project, participant) -> dict[str, int]:
+    """Remove a participant's data from ``project``: trajectories with their measurements, scores,
+    stories, heavy measures, interventions and pairs, and the history rows of all of these (an
+    erasure that left copies in the history would not be one). The participant record itself
+    goes when no other project holds a trajectory of theirs. Runs in one transaction."""
+    with transaction.atomic():
+        trajectories = list(
+            Trajectory.objects.filter(project=project, participant=participant).values_list(
+                "pk", flat=True
+            )
+        )
+        measurements = list(
+            Measurement.objects.filter(trajectory_id__in=trajectories).values_list("pk", flat=True)
+        )
+        Trajectory.objects.filter(pk__in=trajectories).delete()  # cascades to the rest
+        # After the delete: deleting writes "-" history rows, which must go as well.
+        Score.history.model.objects.filter(measurement_id__in=measurements).delete()
+        Measurement.history.model.objects.filter(trajectory_id__in=trajectories).delete()
+        Trajectory.history.model.objects.filter(id__in=trajectories).delete()
+        remaining = Trajectory.objects.filter(participant=participant).exists()
+        if not remaining:
+            participant.delete()
+    return {
+        "trajectories": len(trajectories),
+        "measurements": len(measurements),
+        "participant_removed": int(not remaining),
+    }

@@ -17,6 +17,11 @@ urlpatterns = [
     path(P + "deelnemers/", views.participants, name="participants"),
     path(P + "deelnemers/nieuw/", views.participant_new, name="participant_new"),
     path(P + "deelnemers/<int:participant_pk>/", views.participant_detail, name="participant"),
+    path(
+        P + "deelnemers/<int:participant_pk>/wissen/",
+        views.participant_erase,
+        name="participant_erase",
+    ),
     path(T + "bewerken/", views.trajectory_edit, name="trajectory_edit"),
     path(T + "meting/nieuw/", views.measurement_new, name="measurement_new"),
     path(T + "<str:kind>/nieuw/", views.trajectory_add, name="trajectory_add"),

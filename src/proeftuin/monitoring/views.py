@@ -793,6 +793,36 @@ def measurement_delete(request, pk: int, mpk: int):
     return redirect(_participant_url(trajectory))
 
 
+@login_required
+@require_POST
+def participant_erase(request, pk: int, participant_pk: int):
+    """Erase a participant from the project (a withdrawn consent, a request under the AVG)."""
+    project = monitor_project(request, pk)
+    participant = get_object_or_404(_participants_of(project), pk=participant_pk)
+    if request.POST.get("confirm") != participant.code:
+        messages.error(
+            request,
+            _("Niet gewist: typ de code %(code)s ter bevestiging.") % {"code": participant.code},
+        )
+        return redirect("monitoring:participant", pk=project.pk, participant_pk=participant.pk)
+    code = participant.code
+    erased = services.erase_participant(project, participant)
+    services.log_access(
+        request,
+        AccessLog.Action.ERASE,
+        project,
+        None,
+        detail=_("Deelnemer %(code)s: %(t)s traject(en), %(m)s meting(en) gewist")
+        % {"code": code, "t": erased["trajectories"], "m": erased["measurements"]},
+    )
+    messages.success(
+        request,
+        _("De gegevens van deelnemer %(code)s in dit project zijn gewist, met hun geschiedenis.")
+        % {"code": code},
+    )
+    return redirect("monitoring:participants", pk=project.pk)
+
+
 # --- participant-level export (pseudonymised, logged) ------------------------------------------------
 
 

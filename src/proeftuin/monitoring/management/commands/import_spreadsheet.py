@@ -8,6 +8,7 @@ JSON to start a template from; ``--dry-run`` stops after the check.
 
 from __future__ import annotations
 
+import getpass
 import json
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from tqdm import tqdm
 
 from proeftuin.core import intake
 from proeftuin.monitoring import importer, services
-from proeftuin.monitoring.models import MappingTemplate
+from proeftuin.monitoring.models import AccessLog, MappingTemplate
 from proeftuin.portfolio.models import Project
 
 
@@ -138,6 +139,14 @@ class Command(BaseCommand):
             raise CommandError(f"{exc} Er is niets opgeslagen.") from None
         bar.update(100 - done[0])
         bar.close()
+        # The command line has no signed-in user: the log names the operating-system account.
+        AccessLog.objects.create(
+            username=f"cli:{getpass.getuser()}"[:150],
+            organisation=obj.owner.name,
+            action=AccessLog.Action.IMPORT,
+            project=obj,
+            detail=f"{path.name}: {stats.get('records', 0)} regels (proeftuin import)"[:300],
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Geïmporteerd in '{obj.name}': {stats.get('records', 0)} regels; "
