@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import re
 
+import openpyxl
 import pytest
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 pytestmark = pytest.mark.e2e
 
@@ -89,4 +92,47 @@ def test_project_leader_runs_a_self_scan_in_workshop_mode(
     expect(row).to_contain_text("voorlopig (open)")
     expect(row).to_contain_text("1/7")
     assert_accessible(page)
+
+    # Finalise and lock: the profile is now the scan's final state.
+    assessment = Assessment.objects.get(project_id=pk, title="Zelfscan werkplaats")
+    page.goto(f"/beoordelingen/project/{pk}/{assessment.pk}/")
+    page.get_by_role("button", name="Beoordeling afronden").click()
+    expect(page).to_have_url(re.compile(rf"/beoordelingen/project/{pk}/{assessment.pk}/profiel/"))
+    assessment.refresh_from_db()
+    assert assessment.is_finalised
+    page.goto(f"/beoordelingen/project/{pk}/{assessment.pk}/")
+    expect(page.get_by_role("button", name="Beoordeling afronden")).to_have_count(0)
+
+    # The +1: the advisor's plan on the Verduurzaming tab, with its first action.
+    page.goto(f"/verduurzaming/{pk}/")
+    expect(page.locator("ol.pt-advice-actions > li").first).to_be_visible()
+    assert_accessible(page)
+
+    # The report from the project page holds the profile and the plan.
+    page.goto(f"/projecten/{pk}/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Rapport (PDF)").click()
+    data = download.value.path().read_bytes()
+    assert data.startswith(b"%PDF")
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
+    assert "Beoordelingen" in text and "Verduurzaming" in text and "Advies" in text
     assert problems.all() == []
+
+
+def test_evaluator_compares_the_demo_projects_and_exports_the_matrix(
+    page: Page, login, assert_accessible
+):
+    """Issue 3: the cross-project matrix (000 §11.1.3) for the demo municipality, exported."""
+    login("onderzoeker")
+    page.goto("/beoordelingen/matrix/")
+    rows = page.locator("table tbody tr")
+    expect(rows.first).to_be_visible()
+    assert rows.count() >= 3  # the demo's scans
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export (XLSX)").click()
+    workbook = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    sheet = workbook.active
+    assert sheet.max_row >= 4
+    header = [cell.value for cell in sheet[1]]
+    assert any("Project" in str(h) for h in header if h)

@@ -101,3 +101,22 @@ def test_beleidsadviseur_edits_the_chain_in_workshop_mode_and_sees_the_results(
         violations += axe_violations(page)
     assert not violations, "\n".join(violations)
     assert not problems.all(), problems.all()
+
+
+def test_funder_downloads_the_report_with_the_cofunding_proposal(page: Page, login, project_pk):
+    """Issue 5: the funder's co-funding proposal is in the PDF downloaded from the project page."""
+    import io
+
+    from pypdf import PdfReader
+
+    login("financier")
+    pk = project_pk(PROJECT)
+    page.goto(f"/projecten/{pk}/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Rapport (PDF)").click()
+    data = download.value.path().read_bytes()
+    assert data.startswith(b"%PDF")
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    text = " ".join(text.split())
+    assert "Voorstel cofinanciering" in text
+    assert "Zorgverzekeraar Zuid" in text  # the insurer benefits (004 §5.4.1) and is asked
