@@ -206,7 +206,6 @@ def measure_commit(path: Path) -> dict[str, float]:
     from django.core.management import call_command
 
     from proeftuin.accounts.models import Organisation
-    from proeftuin.core import intake
     from proeftuin.monitoring import importer, services
     from proeftuin.portfolio.models import Project
 
@@ -217,15 +216,8 @@ def measure_commit(path: Path) -> dict[str, float]:
     )
     instrument = services.instrument(None)
     t0 = time.perf_counter()
-    mapping = intake.suggest_mapping(path, instrument, filename=path.name).mapping
-    result = intake.dry_run(
-        path,
-        mapping,
-        instrument,
-        secret=services.pseudonym_secret(),
-        scope=services.scope_for(owner.pk),
-        filename=path.name,
-    )
+    mapping = suggest_mapping(path, instrument, filename=path.name).mapping
+    result = services.dry_run(project, path, mapping, instrument, path.name)
     t1 = time.perf_counter()
     stats = importer.commit(project, result, instrument)
     t2 = time.perf_counter()

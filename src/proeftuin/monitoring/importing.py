@@ -277,13 +277,12 @@ def mapping(request, pk: int, ipk: int):
 
 
 def _dry_run(project, import_file: ImportFile, instrument):
-    return intake.dry_run(
+    return services.dry_run(
+        project,
         jobs.upload_path(import_file),
         import_file.mapping,
         instrument,
-        secret=services.pseudonym_secret(),
-        scope=services.scope_for(project.owner_id),
-        filename=import_file.original_name,
+        import_file.original_name,
     )
 
 

@@ -23,8 +23,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from proeftuin.core import intake
-
 from . import importer, services
 from .models import AccessLog, ImportFile, Job
 
@@ -128,13 +126,8 @@ def run_import(job_id: int, language: str = "nl") -> None:
             project = import_file.project
             instrument = services.instrument(import_file.instrument)
             path = upload_path(import_file)
-            result = intake.dry_run(
-                path,
-                import_file.mapping,
-                instrument,
-                secret=services.pseudonym_secret(),
-                scope=services.scope_for(project.owner_id),
-                filename=import_file.original_name,
+            result = services.dry_run(
+                project, path, import_file.mapping, instrument, import_file.original_name
             )
             _update(job_id, progress=40, message=_("Gegevens opslaan"))
 

@@ -95,6 +95,19 @@ def item_name(instrument_obj: Instrument, item_id: str, lang: str = "nl") -> str
 # --- pseudonyms ----------------------------------------------------------------------------------
 
 
+def dry_run(project, path, mapping, instrument: Instrument, filename: str | None = None):
+    """The core's dry run of a file for ``project``, keyed with this installation's secret and
+    the owner's scope: the one way the web upload, the background job and the CLI check a file."""
+    return intake.dry_run(
+        path,
+        mapping,
+        instrument,
+        secret=pseudonym_secret(),
+        scope=scope_for(project.owner_id),
+        filename=filename,
+    )
+
+
 def scope_for(organisation_id: int) -> str:
     """The HMAC scope: the organisation's id, so equal client numbers of two organisations differ."""
     return str(organisation_id)

@@ -91,14 +91,7 @@ class Command(BaseCommand):
         data, mapped_instrument = load_mapping(obj, mapping)
         chosen = services.instrument(instrument or mapped_instrument)
         bar = tqdm(total=100, desc="Controleren", unit="%", disable=opts.get("verbosity", 1) == 0)
-        result = intake.dry_run(
-            path,
-            data,
-            chosen,
-            secret=services.pseudonym_secret(),
-            scope=services.scope_for(obj.owner_id),
-            filename=path.name,
-        )
+        result = services.dry_run(obj, path, data, chosen, path.name)
         bar.update(30)
         problems, error_count = importer.all_errors(result)
         for problem in problems:
