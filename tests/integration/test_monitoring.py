@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from integration_support import login, make_project
 from test_monitoring_builders import HX, add_trajectory
 
-from proeftuin.core.instruments import LIFE_DOMAINS
+from proeftuin.core.instruments import LIFE_DOMAINS, QUALITY_OF_LIFE
 from proeftuin.monitoring import report, services
 from proeftuin.monitoring.models import (
     AccessLog,
@@ -222,6 +222,8 @@ def test_entry_screen_autosaves_each_domain(users, own_project):
     http = login(users[("own", "professional")])
     url = f"/tel-en-vertel/project/{own_project.pk}/metingen/{m.pk}/"
     page = http.get(url).content.decode()
+    # One version field for the autosaved details (a second one would be posted unchanged).
+    assert page.count('name="edit_version"') == 1
     # One radio group per life domain, with onbekend, and a live status region per domain.
     assert page.count('name="score-housing"') == 6
     assert 'value="onbekend"' in page
@@ -286,7 +288,9 @@ def test_entry_screen_autosaves_each_domain(users, own_project):
         },
         **HX,
     )
-    assert "Iemand anders heeft dit intussen gewijzigd" in stale.content.decode()
+    assert "Iemand anders heeft de gegevens van deze meting intussen" in stale.content.decode()
+    # The screen keeps its old version: every further autosave stays refused until a reload.
+    assert f'id="id_edit_version" value="{seen}" hx-swap-oob="true"' in stale.content.decode()
     m.refresh_from_db()
     assert m.professionals == 20
     # A score the screen showed as empty, changed by a colleague meanwhile, is not overwritten.
@@ -537,7 +541,7 @@ def test_production_requires_a_pseudonym_secret(tmp_path):
 
 
 def test_a_broken_installation_instrument_never_breaks_a_page(
-    users, own_project, tmp_path, monkeypatch
+    users, own_project, tmp_path, monkeypatch, request
 ):
     """The installation's broken instrument file: logged, reported by `check`, pages still work."""
     from django.core.management import call_command
@@ -545,6 +549,8 @@ def test_a_broken_installation_instrument_never_breaks_a_page(
 
     (tmp_path / "kapot.yaml").write_text("id: kapot\nitems: [1, 2\n", encoding="utf-8")
     monkeypatch.setenv("PROEFTUIN_INSTRUMENTS_DIR", str(tmp_path))
+    services.instruments.cache_clear()  # loaded once per process; here the files change
+    request.addfinalizer(services.instruments.cache_clear)
     assert LIFE_DOMAINS in services.instruments()  # the shipped ones still load
     problems = services.check_instruments()
     assert [p.id for p in problems] == ["monitoring.E001"]
@@ -554,6 +560,27 @@ def test_a_broken_installation_instrument_never_breaks_a_page(
     http = login(users[("own", "projectleider")])
     assert tab(http, own_project).status_code == 200
     assert http.get(f"/tel-en-vertel/project/{own_project.pk}/import/").status_code == 200
+
+    # A good file beside the broken one keeps working.
+    shipped = Path(services.instruments()[QUALITY_OF_LIFE].path).read_text(encoding="utf-8")
+    (tmp_path / "eigen.yaml").write_text(
+        shipped.replace("id: quality_of_life_check", "id: eigen_check"), encoding="utf-8"
+    )
+    services.instruments.cache_clear()
+    assert "eigen_check" in services.instruments()
+
+    # A measurement whose instrument is gone is never shown or saved with another instrument.
+    trajectory = add_trajectory(own_project, {"housing": 2})
+    measurement = trajectory.measurements.get()
+    measurement.instrument = "verdwenen_instrument"
+    measurement.save()
+    url = f"/tel-en-vertel/project/{own_project.pk}/metingen/{measurement.pk}/"
+    response = http.get(url, follow=True)
+    assert "verdwenen_instrument" in response.content.decode()
+    assert 'name="score-housing"' not in response.content.decode()
+    saved = http.post(url + "scores/", {"score-housing": "5"}, **HX)
+    assert "niet (meer) geïnstalleerd" in saved.content.decode()
+    assert Score.objects.get(measurement=measurement, item="housing").value == 2
 
 
 def test_erasing_a_participant_removes_their_data_and_history(users, own_project):
@@ -568,6 +595,11 @@ def test_erasing_a_participant_removes_their_data_and_history(users, own_project
     Story.objects.create(
         trajectory=trajectory, told_on=trajectory.started_on, text="Het gaat beter."
     )
+    # A measurement deleted earlier still has history rows; the erasure must find those too.
+    follow_up = trajectory.measurements.order_by("measured_on").last()
+    http.post(f"{base}/metingen/{follow_up.pk}/scores/", {"score-finances": "4"}, **HX)
+    assert http.post(f"{base}/metingen/{follow_up.pk}/verwijderen/").status_code == 302
+    assert Score.history.filter(measurement_id=follow_up.pk).exists()
     participant = trajectory.participant
     url = f"{base}/deelnemers/{participant.pk}/wissen/"
     assert http.post(url, {"confirm": "verkeerd"}).status_code == 302
@@ -581,7 +613,9 @@ def test_erasing_a_participant_removes_their_data_and_history(users, own_project
     assert not Story.objects.filter(trajectory_id=trajectory.pk).exists()
     assert not Trajectory.history.filter(id=trajectory.pk).exists()
     assert not Measurement.history.filter(trajectory_id=trajectory.pk).exists()
-    assert not Score.history.filter(measurement_id=measurement.pk).exists()
+    assert not Score.history.filter(measurement_id__in=[measurement.pk, follow_up.pk]).exists()
+    assert not Measurement.history.filter(id=follow_up.pk).exists()
     assert not Pair.objects.filter(trajectory_id=trajectory.pk).exists()
     entry = AccessLog.objects.get(action=AccessLog.Action.ERASE)
-    assert participant.code in entry.detail and entry.project == own_project
+    assert entry.project == own_project and "1 traject" in entry.detail
+    assert participant.code not in entry.detail  # nothing in the log leads back to the person

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -458,6 +458,46 @@ def load_instruments(
     return load_with_overrides(
         [*dirs, *override_dirs(ENV_VAR, extra_dirs, environ)], load_directory
     )
+
+
+def load_instruments_skipping_broken(
+    on_error: Callable[[InstrumentLoadError], None],
+    *,
+    environ: Mapping[str, str] | None = None,
+) -> dict[str, Instrument]:
+    """Like :func:`load_instruments`, but an installation file (or directory) that does not load
+    is passed to ``on_error`` and left out, so the good files of an installation keep working.
+    The shipped files must always load: their errors are raised."""
+
+    def load_dir(directory: Path) -> dict[str, Instrument]:
+        if directory == shipped_dir():
+            return load_directory(directory)
+        found: dict[str, Instrument] = {}
+        try:
+            files = datafiles.yaml_files(directory, ENV_VAR, error=InstrumentLoadError)
+        except InstrumentLoadError as exc:
+            on_error(exc)
+            return found
+        for file in files:
+            try:
+                item = load_instrument_file(file)
+            except InstrumentLoadError as exc:
+                on_error(exc)
+                continue
+            if item.id in found:
+                on_error(
+                    InstrumentLoadError(
+                        file,
+                        "id",
+                        "unique-instrument-id",
+                        f"instrument id {item.id!r} is also defined in {found[item.id].path}",
+                    )
+                )
+                continue
+            found[item.id] = item
+        return found
+
+    return load_with_overrides([shipped_dir(), *override_dirs(ENV_VAR, None, environ)], load_dir)
 
 
 #: Ids of the shipped instruments.

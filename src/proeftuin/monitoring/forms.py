@@ -210,7 +210,18 @@ class MeasurementCreateForm(forms.ModelForm):
 
 
 class MeasurementDetailsForm(VersionedFormMixin, forms.ModelForm):
-    """The measurement's own facts on the entry screen (autosaved, with the version check)."""
+    """The measurement's own facts on the entry screen (autosaved, with the version check).
+
+    After a stale save the screen keeps its old version, so every further autosave is refused
+    too until the page is reloaded with the colleague's values: the fields still hold the
+    user's old values, and saving them would overwrite the colleague's change unseen.
+    """
+
+    stale_message = _(
+        "Iemand anders heeft de gegevens van deze meting intussen gewijzigd. Uw wijziging is niet "
+        "opgeslagen. Vernieuw de pagina om de nieuwe stand te zien en vul daarna zo nodig opnieuw "
+        "in."
+    )
 
     class Meta:
         model = Measurement

@@ -294,7 +294,15 @@ def check(request, pk: int, ipk: int):
         if import_file.status == ImportFile.Status.UPLOADED:
             return redirect("monitoring:import_mapping", pk=project.pk, ipk=import_file.pk)
         return redirect("monitoring:import", pk=project.pk)
-    instrument = services.instrument(import_file.instrument)
+    try:
+        instrument = services.known_instrument(import_file.instrument)
+    except services.UnknownInstrument:
+        messages.error(
+            request,
+            _("Het instrument '%(id)s' is niet (meer) geïnstalleerd. Kies de koppeling opnieuw.")
+            % {"id": import_file.instrument},
+        )
+        return redirect("monitoring:import_mapping", pk=project.pk, ipk=import_file.pk)
     result = _dry_run(project, import_file, instrument)
     listed, error_count = importer.all_errors(result)
     ok = error_count == 0 and result.records.height > 0

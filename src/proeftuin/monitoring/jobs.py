@@ -124,7 +124,7 @@ def run_import(job_id: int, language: str = "nl") -> None:
         )
         try:
             project = import_file.project
-            instrument = services.instrument(import_file.instrument)
+            instrument = services.known_instrument(import_file.instrument)
             path = upload_path(import_file)
             result = services.dry_run(
                 project, path, import_file.mapping, instrument, import_file.original_name
@@ -140,6 +140,15 @@ def run_import(job_id: int, language: str = "nl") -> None:
             )
         except importer.ImportFailed as exc:
             _finish(job, import_file, Job.Status.FAILED, str(exc), {})
+        except services.UnknownInstrument as exc:
+            _finish(
+                job,
+                import_file,
+                Job.Status.FAILED,
+                _("Het instrument '%(id)s' is niet (meer) geïnstalleerd. Er is niets opgeslagen.")
+                % {"id": exc.args[0]},
+                {},
+            )
         except Exception as exc:  # noqa: BLE001 - a job reports, it never crashes the server
             logger.exception("import job %s failed", job_id)
             _finish(

@@ -29,6 +29,7 @@ from proeftuin.core.instruments import (
     Instrument,
     InstrumentLoadError,
     load_instruments,
+    load_instruments_skipping_broken,
 )
 
 from .models import AccessLog, AgeGroup, Measurement, Pair, Participant, Score, Trajectory
@@ -59,8 +60,22 @@ def instruments() -> dict[str, Instrument]:
     try:
         return load_instruments()
     except InstrumentLoadError:
-        logger.exception("Installation instruments could not be loaded; using the shipped ones")
-        return load_instruments(extra_dirs=[])
+        return load_instruments_skipping_broken(
+            lambda exc: logger.error("Instrument file skipped: %s", exc)
+        )
+
+
+class UnknownInstrument(LookupError):
+    """A measurement or import names an instrument this installation does not (or no longer)
+    have. Never substitute another one: its items would be saved onto the measurement."""
+
+
+def known_instrument(instrument_id: str) -> Instrument:
+    """The installed instrument ``instrument_id``, or :class:`UnknownInstrument`."""
+    found = instruments()
+    if instrument_id not in found:
+        raise UnknownInstrument(instrument_id)
+    return found[instrument_id]
 
 
 def check_instruments(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
@@ -382,13 +397,21 @@ def erase_participant(project, participant) -> dict[str, int]:
     erasure that left copies in the history would not be one). The participant record itself
     goes when no other project holds a trajectory of theirs. Runs in one transaction."""
     with transaction.atomic():
-        trajectories = list(
+        trajectories = set(
             Trajectory.objects.filter(project=project, participant=participant).values_list(
                 "pk", flat=True
             )
         )
-        measurements = list(
+        # The history knows trajectories and measurements that were deleted earlier, too.
+        trajectories |= set(
+            Trajectory.history.filter(
+                project_id=project.pk, participant_id=participant.pk
+            ).values_list("id", flat=True)
+        )
+        measurements = set(
             Measurement.objects.filter(trajectory_id__in=trajectories).values_list("pk", flat=True)
+        ) | set(
+            Measurement.history.filter(trajectory_id__in=trajectories).values_list("id", flat=True)
         )
         Trajectory.objects.filter(pk__in=trajectories).delete()  # cascades to the rest
         # After the delete: deleting writes "-" history rows, which must go as well.

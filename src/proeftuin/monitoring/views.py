@@ -630,11 +630,23 @@ def _progress_text(measurement: Measurement, instrument) -> str:
     }
 
 
+def _missing_instrument_text(measurement: Measurement) -> str:
+    return _(
+        "Het instrument '%(id)s' van deze meting is niet (meer) geïnstalleerd; de scores kunnen "
+        "niet worden getoond of gewijzigd. Vraag de beheerder het instrumentbestand terug te "
+        "zetten."
+    ) % {"id": measurement.instrument}
+
+
 @login_required
 def entry(request, pk: int, mpk: int):
     project = monitor_project(request, pk)
     measurement = _measurement_of(project, mpk)
-    instrument = services.instrument(measurement.instrument)
+    try:
+        instrument = services.known_instrument(measurement.instrument)
+    except services.UnknownInstrument:
+        messages.error(request, _missing_instrument_text(measurement))
+        return redirect(_participant_url(measurement.trajectory))
     services.log_access(
         request,
         AccessLog.Action.MEASUREMENT,
@@ -722,8 +734,14 @@ def _save_scores(
 def scores(request, pk: int, mpk: int):
     project = monitor_project(request, pk)
     measurement = _measurement_of(project, mpk)
-    instrument = services.instrument(measurement.instrument)
-    saved, errors = _save_scores(request, measurement, instrument)
+    try:
+        instrument = services.known_instrument(measurement.instrument)
+    except services.UnknownInstrument:
+        instrument = None
+    if instrument is None:
+        saved, errors = [], [_missing_instrument_text(measurement)]
+    else:
+        saved, errors = _save_scores(request, measurement, instrument)
     if not request.htmx:
         if errors:
             messages.error(request, " ".join(errors))
@@ -735,7 +753,7 @@ def scores(request, pk: int, mpk: int):
             "saved": bool(saved) and not errors,
             "errors": errors,
             "saved_at": timezone.localtime(),
-            "progress": _progress_text(measurement, instrument),
+            "progress": _progress_text(measurement, instrument) if instrument else None,
             "updated": saved,
         },
         status=200,
@@ -754,9 +772,9 @@ def details(request, pk: int, mpk: int):
             ok = form.save_versioned() is not None
             if ok:
                 services.refresh_pairs([measurement.trajectory_id])
-    # The screen keeps the version it saves against: the new one, or after a stale save the
-    # current one (the next save is then a conscious choice), else the one it sent.
-    version = measurement.version if ok else form.data.get("edit_version")
+    # The screen keeps the version it saves against: the new one after a save, else the one it
+    # sent (after a stale save, further autosaves stay refused until the page is reloaded).
+    version = measurement.version if ok else request.POST.get("edit_version")
     if not request.htmx:
         if ok:
             messages.success(request, _("Gegevens van de meting opgeslagen."))
@@ -806,15 +824,17 @@ def participant_erase(request, pk: int, participant_pk: int):
         )
         return redirect("monitoring:participant", pk=project.pk, participant_pk=participant.pk)
     code = participant.code
-    erased = services.erase_participant(project, participant)
-    services.log_access(
-        request,
-        AccessLog.Action.ERASE,
-        project,
-        None,
-        detail=_("Deelnemer %(code)s: %(t)s traject(en), %(m)s meting(en) gewist")
-        % {"code": code, "t": erased["trajectories"], "m": erased["measurements"]},
-    )
+    with transaction.atomic():
+        erased = services.erase_participant(project, participant)
+        # The log keeps no pseudonym: after the erasure nothing may lead back to the person.
+        services.log_access(
+            request,
+            AccessLog.Action.ERASE,
+            project,
+            None,
+            detail=_("Een deelnemer gewist: %(t)s traject(en), %(m)s meting(en)")
+            % {"t": erased["trajectories"], "m": erased["measurements"]},
+        )
     messages.success(
         request,
         _("De gegevens van deelnemer %(code)s in dit project zijn gewist, met hun geschiedenis.")

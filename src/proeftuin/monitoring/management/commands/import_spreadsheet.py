@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from tqdm import tqdm
 
 from proeftuin.core import intake
@@ -59,6 +61,14 @@ def load_mapping(project: Project, text: str) -> tuple[dict, str | None]:
     except (ValueError, KeyError, TypeError) as exc:
         raise CommandError(f"De koppeling kan niet worden gelezen: {exc}") from None
     return data, data.get("instrument") or None
+
+
+def _system_user() -> str:
+    """The operating-system account, also in a container with an arbitrary uid and no USER."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid {os.getuid()}"
 
 
 class Command(BaseCommand):
@@ -127,19 +137,22 @@ class Command(BaseCommand):
             bar.set_description(message)
 
         try:
-            stats = importer.commit(obj, result, chosen, progress=progress)
+            with transaction.atomic():
+                stats = importer.commit(obj, result, chosen, progress=progress)
+                # The command line has no signed-in user: the log names the system account.
+                AccessLog.objects.create(
+                    username=f"cli:{_system_user()}"[:150],
+                    organisation=obj.owner.name,
+                    action=AccessLog.Action.IMPORT,
+                    project=obj,
+                    detail=f"{path.name}: {stats.get('records', 0)} regels (proeftuin import)"[
+                        :300
+                    ],
+                )
         except importer.ImportFailed as exc:
             raise CommandError(f"{exc} Er is niets opgeslagen.") from None
         bar.update(100 - done[0])
         bar.close()
-        # The command line has no signed-in user: the log names the operating-system account.
-        AccessLog.objects.create(
-            username=f"cli:{getpass.getuser()}"[:150],
-            organisation=obj.owner.name,
-            action=AccessLog.Action.IMPORT,
-            project=obj,
-            detail=f"{path.name}: {stats.get('records', 0)} regels (proeftuin import)"[:300],
-        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Geïmporteerd in '{obj.name}': {stats.get('records', 0)} regels; "
