@@ -2,7 +2,8 @@
 
 The rules (``proeftuin.assessments.access``): reading needs only a visible project; starting and
 rating need the ASSESS capability; a self-scan also needs write access to the project (a read
-grant is not enough), while an external scan belongs to the organisation that runs it; exports
+grant is not enough), while an external scan is started by an organisation without write access
+and belongs to the organisation that runs it; exports
 need EXPORT. A foreign project is a 404 and never shows its name. Anonymous visitors go to the
 login page.
 """
@@ -50,7 +51,19 @@ def rating_data(value="groot"):
 PROBES = [
     Probe(A),
     Probe(A, "post", ASSESS),  # an empty start form comes back with errors
-    Probe(A, "post", ASSESS, ok=302, data={"framework": "four_plus_one", "kind": "extern"}),
+    # The project's own people start a self-scan, never an "external" one (the form refuses the
+    # choice: 200 with an error); on a project it may only read, an organisation scans externally.
+    Probe(
+        A, "post", ASSESS, ok=200, shared=302, data={"framework": "four_plus_one", "kind": "extern"}
+    ),
+    Probe(
+        A,
+        "post",
+        ASSESS,
+        ok=302,
+        shared=200,
+        data={"framework": "four_plus_one", "kind": "zelfscan"},
+    ),
     Probe(SELF),
     Probe(SELF + "profiel/"),
     Probe(SELF + "vergelijking/"),

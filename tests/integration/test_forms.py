@@ -6,6 +6,7 @@ below that returns at all.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -197,7 +198,11 @@ def test_stream_amount_garbage(adviser, own_project, own_org, typed, message):
 def test_stream_amount_is_shown_with_a_decimal_comma(adviser, own_project):
     stream = own_project.funding_streams.get()
     response = adviser.get(f"/projecten/{own_project.pk}/financiering/{stream.pk}/bewerken/")
-    assert 'value="240000,00"' in response.content.decode()
+    html = response.content.decode()
+    assert 'value="240000,00"' in html
+    # A text input: a browser's number input cannot parse "240000,00" and would post it empty.
+    amount = re.search(r'<input[^>]*name="amount"[^>]*>', html).group(0)
+    assert 'type="text"' in amount and 'inputmode="decimal"' in amount
     # And what is shown is accepted back unchanged.
     url = f"/projecten/{own_project.pk}/financiering/{stream.pk}/bewerken/"
     response = adviser.post(url, form_data(response, label="Ongewijzigd bedrag"))

@@ -5,10 +5,11 @@ onderzoeker), and the project must be visible to the user's organisation. On top
 
 * a **self-scan** is the project's own scan: starting, rating and finalising it need write access
   to the project (the owner, or an organisation with an "edit" grant);
-* an **external scan** is an evaluator's: anyone with ASSESS who can see the project may start
-  one (an onderzoeker of a knowledge institute holding a read grant, say). It belongs to the
-  organisation that started it; only that organisation's raters rate and finalise it, so the
-  project's own people cannot change an evaluator's judgement.
+* an **external scan** is an evaluator's: anyone with ASSESS who can see the project but has no
+  write access to it may start one (an onderzoeker of a knowledge institute holding a read grant,
+  say). It belongs to the organisation that started it; only that organisation's raters rate and
+  finalise it, so the project's own people can neither change an evaluator's judgement nor
+  present their own judgement as an external one.
 
 Everyone who can see the project can read every assessment of it. A finalised assessment is
 locked for everyone.
@@ -32,6 +33,8 @@ def can_start(user, project: Project, kind: str | None = None) -> bool:
         return False
     if kind == Assessment.Kind.SELF:
         return has_write_access(user, project)
+    if kind == Assessment.Kind.EXTERNAL:
+        return not has_write_access(user, project)
     return True
 
 

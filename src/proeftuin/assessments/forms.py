@@ -53,18 +53,23 @@ class StartForm(forms.Form):
         ]
         if "four_plus_one" in frameworks:
             self.fields["framework"].initial = "four_plus_one"
-        kinds = (
-            Assessment.Kind.choices
-            if self_allowed
-            else [c for c in Assessment.Kind.choices if c[0] == Assessment.Kind.EXTERNAL]
-        )
+        # The project's own people do a self-scan; an external scan is an outsider's, so that a
+        # self-assessment can never be presented as an independent one.
+        own = Assessment.Kind.SELF if self_allowed else Assessment.Kind.EXTERNAL
+        kinds = [c for c in Assessment.Kind.choices if c[0] == own]
         self.fields["kind"].choices = kinds
-        self.fields["kind"].initial = kinds[0][0]
-        if not self_allowed:
-            self.fields["kind"].help_text = _(
+        self.fields["kind"].initial = own
+        self.fields["kind"].help_text = (
+            _(
+                "U hoort bij het project en doet dus een zelfscan; een externe scan is er voor "
+                "een evaluator van buiten het project."
+            )
+            if self_allowed
+            else _(
                 "Een zelfscan is er voor wie het project mag bewerken; u kunt een externe scan "
                 "doen."
             )
+        )
 
 
 def _check_document(upload: UploadedFile) -> str:

@@ -37,8 +37,16 @@ class AmountField(forms.DecimalField):
 
     Django drops thousand separators only with USE_THOUSAND_SEPARATOR, which would also put them
     in every number the templates print. Here they are dropped only where they group digits in
-    threes, so "12.50" stays twelve and a half.
+    threes, so "12.50" stays twelve and a half. It renders as a text input: a number input
+    cannot show the localised "444000,00" and would post the amount back empty.
     """
+
+    widget = forms.TextInput
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update(inputmode="decimal", autocomplete="off")
+        return attrs
 
     def to_python(self, value):
         if isinstance(value, str):
