@@ -814,3 +814,17 @@ def test_benefit_landing_for_the_sustainability_advisor(own_project):
     )
     landing = services.benefit_landing(own_project)
     assert set(landing) == {"jeugd"} and landing["jeugd"] > 0
+
+
+def test_notes_link_to_edit_forms_only_for_who_may_edit():
+    """A funder or researcher reads the notes; a link to a form they may not open is a 403."""
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    note = SimpleNamespace(text="Effect zonder begunstigde", url="/waarde/1/effect/3/bewerken/")
+    outcome = SimpleNamespace(problem=note, notes=[note])
+    reader = render_to_string("valuation/_problems.html", {"outcome": outcome, "can_value": False})
+    assert "Effect zonder begunstigde" in reader and "/bewerken/" not in reader
+    editor = render_to_string("valuation/_problems.html", {"outcome": outcome, "can_value": True})
+    assert editor.count("/waarde/1/effect/3/bewerken/") == 2

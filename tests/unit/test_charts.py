@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from decimal import Decimal
 from html import escape
@@ -188,3 +189,28 @@ def test_any_stream_names_render_into_the_svg(names):
     svg = to_svg(funding_per_stream_chart(funding_by_year(streams)))
     for name in names:
         assert escape(name, quote=False) in svg
+
+
+def test_time_axes_follow_the_interface_language():
+    """Month names on a time axis: Dutch by default, English after the toggle."""
+    from proeftuin.core.charts import base_spec, localised
+
+    spec = base_spec("Titel", "Omschrijving")
+    spec.update(
+        width=400,
+        data={"values": [{"d": "2026-10-01", "v": 1}, {"d": "2027-03-01", "v": 2}]},
+        mark="bar",
+        encoding={
+            "x": {"field": "d", "type": "temporal", "timeUnit": "yearmonth"},
+            "y": {"field": "v", "type": "quantitative"},
+        },
+    )
+    before = repr(spec)
+    def labels(language: str) -> list[str]:
+        svg = vlc.vegalite_to_svg(vl_spec=localised(spec, language))
+        return re.findall(r">([^<]+)</text>", svg)
+
+    assert "mrt 2027" in labels("nl") and "Mar 2027" not in labels("nl")
+    assert "Mar 2027" in labels("en-gb") and "1.0" in labels("en-gb")
+    assert localised(spec, "tlh")["config"]["locale"]["time"]["shortMonths"][2] == "mrt"
+    assert repr(spec) == before  # the caller's spec is not changed

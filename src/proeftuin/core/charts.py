@@ -16,6 +16,51 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 Spec = dict[str, Any]
 
 DUTCH_NUMBERS = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]}
+ENGLISH_NUMBERS = {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]}
+# d3 time-format locales: month and day names on time axes follow the interface language.
+DUTCH_TIME = {
+    "dateTime": "%a %e %B %Y %H:%M:%S",
+    "date": "%d-%m-%Y",
+    "time": "%H:%M:%S",
+    "periods": ["", ""],
+    "days": ["zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"],
+    "shortDays": ["zo", "ma", "di", "wo", "do", "vr", "za"],
+    "months": [
+        "januari", "februari", "maart", "april", "mei", "juni",
+        "juli", "augustus", "september", "oktober", "november", "december",
+    ],
+    "shortMonths": [
+        "jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"
+    ],
+}  # fmt: skip
+ENGLISH_TIME = {
+    "dateTime": "%a %e %B %Y %H:%M:%S",
+    "date": "%d/%m/%Y",
+    "time": "%H:%M:%S",
+    "periods": ["AM", "PM"],
+    "days": ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
+    "shortDays": ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
+    "months": [
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ],
+    "shortMonths": [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+    ],
+}  # fmt: skip
+CHART_LOCALES = {
+    "nl": {"number": DUTCH_NUMBERS, "time": DUTCH_TIME},
+    "en": {"number": ENGLISH_NUMBERS, "time": ENGLISH_TIME},
+}
+
+
+def localised(spec: Spec, language: str) -> Spec:
+    """The spec with numbers, months and days in ``language`` (Dutch for anything unknown).
+
+    A shallow copy: only ``config`` is replaced, the caller's spec stays as it was.
+    """
+    locale = CHART_LOCALES.get((language or "nl")[:2], CHART_LOCALES["nl"])
+    return {**spec, "config": {**spec.get("config", {}), "locale": locale}}
 
 
 def base_spec(title: str, description: str) -> Spec:
@@ -31,7 +76,7 @@ def base_spec(title: str, description: str) -> Spec:
             "axis": {"labelFontSize": 12, "titleFontSize": 12},
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
             # Dutch number format (240.000 rather than 240,000), as in the tables beside the charts.
-            "locale": {"number": DUTCH_NUMBERS},
+            "locale": CHART_LOCALES["nl"],
         },
     }
 

@@ -24,3 +24,13 @@ def level_labels(codes):
 
     labels = dict(CoalitionMember.Level.choices)
     return [str(labels.get(code, code)) for code in codes]
+
+
+@register.filter
+def chart_locale(spec):
+    """A Vega-Lite spec with numbers and dates in the interface's current language."""
+    from django.utils.translation import get_language
+
+    from proeftuin.core.charts import localised
+
+    return localised(spec, get_language() or "nl") if isinstance(spec, dict) else spec
