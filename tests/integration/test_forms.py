@@ -561,5 +561,6 @@ def test_history_lists_an_edit_with_old_and_new(adviser, own_project):
 
     page = adviser.get(f"/projecten/{own_project.pk}/geschiedenis/").content.decode()
     assert "<del>Eén gezin, één plan</del> → <ins>Eén gezin, één plan (Oost)</ins>" in page
-    assert "<del>implementatie</del> → <ins>verspreiding</ins>" in page
+    # Choices by their label, not their stored code.
+    assert "<del>Implementatie</del> → <ins>Verspreiding</ins>" in page
     assert "beleidsadviseur-" in page  # who made the change

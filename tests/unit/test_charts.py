@@ -206,6 +206,7 @@ def test_time_axes_follow_the_interface_language():
         },
     )
     before = repr(spec)
+
     def labels(language: str) -> list[str]:
         svg = vlc.vegalite_to_svg(vl_spec=localised(spec, language))
         return re.findall(r">([^<]+)</text>", svg)

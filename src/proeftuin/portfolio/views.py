@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from datetime import date
 from decimal import Decimal
 
@@ -15,7 +16,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from proeftuin.core import funding as funding_core
@@ -386,6 +389,7 @@ def history(request, pk: int):
     project = visible_project(request, pk)
     sources = [(source.records_for(project), source.label) for source in history_sources.sources()]
     entries = []
+    names: dict[tuple[type, object], str] = {}  # related objects already looked up
     for records, area in sources:
         for record in records.select_related("history_user"):
             changes = []
@@ -393,8 +397,13 @@ def history(request, pk: int):
             if previous is not None and record.history_type == "~":
                 delta = record.diff_against(previous)
                 changes = [
-                    {"field": _field_label(record, c.field), "old": c.old, "new": c.new}
+                    {
+                        "field": _field_label(record, c.field),
+                        "old": _field_value(record, c.field, c.old, names),
+                        "new": _field_value(record, c.field, c.new, names),
+                    }
                     for c in delta.changes
+                    if c.field not in QUIET_FIELDS
                 ]
             entries.append({"record": record, "area": area, "changes": changes})
     entries.sort(key=lambda e: e["record"].history_date, reverse=True)
@@ -405,11 +414,56 @@ def history(request, pk: int):
     )
 
 
+#: Bookkeeping columns: a change to them says nothing a reader needs.
+QUIET_FIELDS = {"created_at", "updated_at", "version"}
+#: Labels for technical columns whose model gives no Dutch name.
+FIELD_LABELS = {
+    "created_by": _lazy("aangemaakt door"),
+    "recorded_by": _lazy("vastgelegd door"),
+    "granted_by": _lazy("gedeeld door"),
+    "finalised_by": _lazy("afgerond door"),
+    "adopted_rules_version": _lazy("versie van de adviesregels"),
+    "route": _lazy("route"),
+    "position": _lazy("volgorde"),
+    "status": _lazy("status"),
+}
+
+
 def _field_label(record, field_name: str) -> str:
+    if field_name in FIELD_LABELS:
+        return str(FIELD_LABELS[field_name])
     try:
         return str(record.instance_type._meta.get_field(field_name).verbose_name)
     except Exception:  # noqa: BLE001 - a removed field still shows by its name
         return field_name
+
+
+def _field_value(record, field_name: str, value, names: dict) -> str:
+    """A stored value as a reader knows it: the choice's label, the related object's name (not
+    its id), yes/no, a Dutch number or date, a list as a comma-separated text."""
+    if value is None or value == "":
+        return "—"
+    try:
+        field = record.instance_type._meta.get_field(field_name)
+    except Exception:  # noqa: BLE001 - a removed field still shows its raw value
+        field = None
+    if isinstance(value, list | tuple):
+        return ", ".join(_field_value(record, field_name, v, names) for v in value) or "—"
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field is not None and field.many_to_one and field.related_model is not None:
+        key = (field.related_model, value)
+        if key not in names:
+            related = field.related_model._default_manager.filter(pk=value).first()
+            names[key] = str(related) if related is not None else _("(verwijderd)")
+        return names[key]
+    if isinstance(value, bool):
+        return _("ja") if value else _("nee")
+    if isinstance(value, float | Decimal):
+        return number_format(value, decimal_pos=None, use_l10n=True)
+    if isinstance(value, datetime.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
 
 
 # Child rows: coalition members, funding streams, goals --------------------------------------------
