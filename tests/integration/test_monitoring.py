@@ -446,7 +446,13 @@ def test_portfolio_compares_projects_alphabetically_without_ranking(users, own_o
     for name, after in (("Zeer goed project", 5), ("Aardig project", 2), ("Middel project", 3)):
         project = make_project(own_org, name=name)
         for _ in range(10):
-            add_trajectory(project, {"housing": 1}, {"housing": after})
+            trajectory = add_trajectory(project, {"housing": 1}, {"housing": after})
+        Story.objects.create(
+            trajectory=trajectory,
+            told_on=date(2025, 3, 1),
+            text=f"Verhaal uit {name}",
+            consent=True,
+        )
     response = login(users[("own", "beleidsadviseur")]).get(
         "/tel-en-vertel/portfolio/", {"sort": "score"}
     )
@@ -458,6 +464,8 @@ def test_portfolio_compares_projects_alphabetically_without_ranking(users, own_o
     page = response.content.decode()
     assert "rangschik" in page  # says so explicitly: not ranked
     assert 'data-vega-spec="mon-comparison-chart"' in page
+    # Beside several projects, each story says which project it comes from.
+    assert "Aardig project · " in page and "Verhaal uit Aardig project" in page
 
 
 def test_report_section_has_the_effect_table_and_a_chart(own_project):

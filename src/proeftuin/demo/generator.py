@@ -361,18 +361,29 @@ def generate(
     return {"projects": len(created), "organisations": len(orgs), "users": len(USERS)}
 
 
-#: Projects whose demo continuation plan is already agreed, so the portfolio shows both kinds:
-#: money ending without a plan (flagged) and money ending with one.
-PLANNED = ("Eén gezin, één plan", "Wijkteam 2.0 Oost")
+#: Projects with a demo continuation plan: the first agreed (route, owner, strategies), the second
+#: still a draft, so the portfolio shows money ending with and without an agreed plan.
+PLANNED = {
+    "Eén gezin, één plan": ("absorption", "Afdeling Jeugd, gemeente Voorbeeldstad"),
+    "Wijkteam 2.0 Oost": None,
+}
 
 
 def _adopt_demo_plans(projects, today: date) -> None:
     """Adopt the advisor's advice into a plan for the :data:`PLANNED` projects."""
+    from proeftuin.sustainability.models import PlanStatus
     from proeftuin.sustainability.services import adopt_advice, project_advice
 
     for project in projects:
-        if project.name in PLANNED:
-            adopt_advice(project, project_advice(project, today).advice, "nl")
+        if project.name not in PLANNED:
+            continue
+        plan, _added = adopt_advice(project, project_advice(project, today).advice, "nl")
+        agreed = PLANNED[project.name]
+        if agreed:
+            plan.route, plan.owner = agreed
+            plan.status = PlanStatus.AGREED
+            plan.full_clean()
+            plan.save_checked(plan.version)
 
 
 def _make_project(spec, i, rng, today, orgs, hoods, partner_names) -> Project:

@@ -330,7 +330,11 @@ def consented_stories(project_ids: Sequence[int], limit: int = 4, domain: str | 
     # A stable sample for the day: the same page shows the same stories until tomorrow.
     chooser = random.Random(f"{sorted(project_ids)}-{date.today().isoformat()}")  # noqa: S311
     picked = chooser.sample(ids, k=min(limit, len(ids)))
-    stories = list(Story.objects.filter(pk__in=picked).order_by("-told_on"))
+    stories = list(
+        Story.objects.filter(pk__in=picked)
+        .select_related("trajectory__project")
+        .order_by("-told_on")
+    )
     label_stories(stories)
     return stories
 
