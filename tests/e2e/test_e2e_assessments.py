@@ -96,6 +96,7 @@ def test_project_leader_runs_a_self_scan_in_workshop_mode(
     # Finalise and lock: the profile is now the scan's final state.
     assessment = Assessment.objects.get(project_id=pk, title="Zelfscan werkplaats")
     page.goto(f"/beoordelingen/project/{pk}/{assessment.pk}/")
+    page.get_by_label("De groep is klaar: de oordelen liggen vast").check()
     page.get_by_role("button", name="Beoordeling afronden").click()
     expect(page).to_have_url(re.compile(rf"/beoordelingen/project/{pk}/{assessment.pk}/profiel/"))
     assessment.refresh_from_db()

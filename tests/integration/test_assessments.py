@@ -377,7 +377,12 @@ def test_finalised_assessment_is_locked(users, own_project):
     scan = start(own_project, leader)
     http = login(leader)
     rate(http, own_project, scan, value="matig")
-    response = http.post(base(own_project, scan) + "afronden/")
+    # Without the confirmation nothing is locked.
+    unconfirmed = http.post(base(own_project, scan) + "afronden/")
+    assert unconfirmed["Location"] == base(own_project, scan)
+    scan.refresh_from_db()
+    assert scan.status == "open"
+    response = http.post(base(own_project, scan) + "afronden/", {"confirm": "ja"})
     assert response.status_code == 302
     assert response["Location"] == base(own_project, scan) + "profiel/"
     scan.refresh_from_db()

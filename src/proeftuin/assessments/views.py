@@ -367,6 +367,13 @@ def finalise(request, pk: int, apk: int):
     require(request, Capability.ASSESS, project)
     if not may_rate(request.user, assessment):
         raise PermissionDenied
+    if assessment.is_open and request.POST.get("confirm") != "ja":
+        # Locking is for everyone and for good: one click by accident must not do it.
+        messages.error(
+            request,
+            _("Niet afgerond: vink eerst aan dat de groep klaar is en de oordelen vastliggen."),
+        )
+        return redirect("assessments:rate", pk=project.pk, apk=assessment.pk)
     with transaction.atomic():
         updated = Assessment.objects.filter(pk=assessment.pk, status=Assessment.Status.OPEN)
         target = updated.select_for_update().first()
