@@ -699,7 +699,10 @@ def _messages(
     cm = r.mapping
     label = instrument.item(cm.item).name.nl if cm.item else "deze score"
     score_action = f"Vul een getal van {lo} tot en met {hi} in of laat de cel leeg."
-    date_action = "Schrijf de datum als dd-mm-jjjj, bijvoorbeeld 03-02-2025."
+    date_action = (
+        "Schrijf de datum als dd-mm-jjjj, bijvoorbeeld 03-02-2025, en controleer of die dag "
+        "bestaat (31-02 of 31-04 bestaat niet)."
+    )
     item_names = ", ".join(i.name.nl for i in instrument.items)
     return {
         "formula": _FORMULA_MESSAGE,
