@@ -828,3 +828,19 @@ def test_notes_link_to_edit_forms_only_for_who_may_edit():
     assert "Effect zonder begunstigde" in reader and "/bewerken/" not in reader
     editor = render_to_string("valuation/_problems.html", {"outcome": outcome, "can_value": True})
     assert editor.count("/waarde/1/effect/3/bewerken/") == 2
+
+
+def test_unknown_price_sentences_read_plainly():
+    """What an onbekend price means for the conclusion, in words a funder can use."""
+    from types import SimpleNamespace
+
+    from proeftuin.valuation.wording import unknown_sentence
+
+    def say(break_even, flips_if="at_most"):
+        unknown = SimpleNamespace(label="GGZ-traject", break_even=break_even, flips_if=flips_if)
+        return unknown_sentence(unknown, "per traject", ["Minder GGZ"])
+
+    assert "ten minste € 1.200 per traject" in say(1200.0, "at_least")
+    positive = say(-28522.0)
+    assert "nul of meer" in positive and "-28" not in positive
+    assert "verandert de conclusie niet" in say(None)

@@ -317,7 +317,7 @@ def unknown_sentence(unknown: UnknownValue, unit: str, effects: list[str]) -> st
         return (
             _(
                 "De prijs ‘%(label)s’ is onbekend (%(effects)s). Het bekende deel is al positief: "
-                "alleen een negatieve waarde (hoogstens %(x)s %(unit)s) zou de conclusie omdraaien."
+                "welk bedrag van nul of meer deze prijs ook krijgt, het project verdient zich terug."
             )
             % values
         )
