@@ -89,7 +89,8 @@ format: install
 
 bench: install
 	$(BIN)/pip install --quiet -e '.[test,bench]'
-	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@if (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then export BENCH_POSTGRES_URL=$(PG_TEST_URL); fi; \
+	for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var .pytest_cache

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from proeftuin.common.bulk import insert_rows
 from proeftuin.core.instruments import Instrument
 from proeftuin.core.intake import ERROR, DryRunResult, IntakeError
 
@@ -474,20 +475,14 @@ def _write_scores(rows, stats) -> None:
 
 
 def _insert_scores(scores: list[tuple[int, str, int | None]]) -> None:
-    """A plain INSERT of (measurement id, item, value): a file can hold millions of scores
-    (the measurement's own history records the import)."""
-    if not scores:
-        return
+    """A plain INSERT (COPY on PostgreSQL) of (measurement id, item, value): a file can hold
+    millions of scores (the measurement's own history records the import)."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    rows = [(m, item, value, now) for m, item, value in scores]
-    table = connection.ops.quote_name(Score._meta.db_table)
-    columns = ", ".join(
-        connection.ops.quote_name(c) for c in ("measurement_id", "item", "value", "updated_at")
+    insert_rows(
+        Score._meta.db_table,
+        ("measurement_id", "item", "value", "updated_at"),
+        [(m, item, value, now) for m, item, value in scores],
     )
-    sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s)"  # noqa: S608 - fixed names
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(sql, rows[start : start + 5000])
 
 
 def errors_for_display(errors: list[IntakeError]) -> list[dict[str, Any]]:

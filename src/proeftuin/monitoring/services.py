@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core import checks
 from django.db import IntegrityError, connection, transaction
 
+from proeftuin.common.bulk import insert_rows
 from proeftuin.core import intake
 from proeftuin.core import monitoring as core
 from proeftuin.core.instruments import ENV_VAR as INSTRUMENTS_ENV_VAR
@@ -251,15 +252,7 @@ def _pair_tuples(pairs: pl.DataFrame, series: str) -> list[tuple]:
 
 
 def _insert_pairs(rows: list[tuple]) -> None:
-    if not rows:
-        return
-    table = connection.ops.quote_name(Pair._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in PAIR_COLUMNS)
-    marks = ", ".join(["%s"] * len(PAIR_COLUMNS))
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - fixed names
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(sql, rows[start : start + 5000])
+    insert_rows(Pair._meta.db_table, PAIR_COLUMNS, rows)
 
 
 def _refresh_chunk(ids: list[int]) -> None:
