@@ -21,6 +21,19 @@ def test_participant_chart_leaves_unknown_scores_out():
     assert "Financiën" in svg and "Wonen" in svg
 
 
+def test_participant_chart_keeps_the_instrument_order_when_a_score_is_missing():
+    """A domain with one bar (the other unknown) keeps its place: sorted by the smallest order,
+    not by a sum that a missing row would change."""
+    rows = []
+    for order, domain in enumerate(["Wonen", "Financiën", "Werk", "Gezondheid"]):
+        rows.append({"domain": domain, "order": order, "moment": "Eerste meting", "score": 2})
+        if domain != "Gezondheid":
+            rows.append({"domain": domain, "order": order, "moment": "Laatste meting", "score": 3})
+    svg = to_svg(mc.participant_chart(rows))
+    positions = [svg.index(f">{d}<") for d in ["Wonen", "Financiën", "Werk", "Gezondheid"]]
+    assert positions == sorted(positions)
+
+
 def test_effect_chart_has_interval_point_and_a_decorative_zero_line():
     rows = [{"domain": "Wonen", "order": 0, "mean": 0.4, "low": 0.1, "high": 0.7, "n": 12}]
     spec = mc.effect_chart(rows)

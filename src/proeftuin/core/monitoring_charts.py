@@ -90,7 +90,7 @@ def participant_chart(
                     "field": "domain",
                     "type": "nominal",
                     "title": None,
-                    "sort": {"field": "order"},
+                    "sort": {"field": "order", "op": "min"},
                 },
                 "yOffset": {"field": "moment", "type": "nominal", "sort": list(moments)},
                 "x": {
@@ -171,7 +171,7 @@ def effect_chart(rows: list[dict[str, Any]], *, labels: dict[str, str] | None = 
                     "field": "domain",
                     "type": "nominal",
                     "title": None,
-                    "sort": {"field": "order"},
+                    "sort": {"field": "order", "op": "min"},
                 }
             },
             "layer": _interval_layers(t),
@@ -202,7 +202,7 @@ def comparison_chart(
                     "field": "domain",
                     "type": "nominal",
                     "title": None,
-                    "sort": {"field": "order"},
+                    "sort": {"field": "order", "op": "min"},
                 },
                 "yOffset": {"field": "project", "type": "nominal", "sort": projects},
             },
@@ -243,7 +243,7 @@ def distribution_chart(
                     "field": "bar",
                     "type": "nominal",
                     "title": None,
-                    "sort": {"field": "bar_order"},
+                    "sort": {"field": "bar_order", "op": "min"},
                     "axis": {"labelLimit": 320},
                 },
                 "x": {
