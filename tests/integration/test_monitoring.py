@@ -627,3 +627,20 @@ def test_erasing_a_participant_removes_their_data_and_history(users, own_project
     entry = AccessLog.objects.get(action=AccessLog.Action.ERASE)
     assert entry.project == own_project and "1 traject" in entry.detail
     assert participant.code not in entry.detail  # nothing in the log leads back to the person
+
+
+def test_a_story_shows_its_life_domain_beside_the_scores(users, own_project):
+    trajectory = add_trajectory(own_project, {"housing": 2}, {"housing": 4})
+    Story.objects.create(
+        trajectory=trajectory,
+        told_on=trajectory.started_on,
+        text="Eindelijk een eigen huis.",
+        domain="housing",
+        consent=True,
+    )
+    http = login(users[("own", "professional")])
+    page = http.get(
+        f"/tel-en-vertel/project/{own_project.pk}/deelnemers/{trajectory.participant_id}/"
+    ).content.decode()
+    story = page[page.find("Eindelijk een eigen huis.") :]
+    assert " · Wonen · " in story[: story.find("</footer>")]

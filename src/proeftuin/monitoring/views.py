@@ -446,7 +446,7 @@ def _trajectory_view(trajectory: Trajectory, instrument_cache: dict) -> dict:
         "chart": charts.participant_chart(instrument, first, latest),
         "chart_id": f"participant-chart-{trajectory.pk}",
         "table": table,
-        "stories": list(trajectory.stories.all()),
+        "stories": _labelled(list(trajectory.stories.all())),
         "heavy": list(trajectory.heavy_measures.all()),
         "interventions": list(trajectory.interventions.all()),
     }
@@ -482,6 +482,11 @@ def participant_detail(request, pk: int, participant_pk: int):
             mon=permissions(request, project),
         ),
     )
+
+
+def _labelled(stories: list) -> list:
+    analytics.label_stories(stories)
+    return stories
 
 
 def _trajectory_of(project: Project, tpk: int) -> Trajectory:
