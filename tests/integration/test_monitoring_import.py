@@ -49,13 +49,15 @@ def imports_dir() -> Path:
     return jobs.imports_dir()
 
 
-def upload(http, project, name: str, content: bytes, template=None):
+def upload(http, project, name: str, content: bytes, template=None, previous=None):
     data = {
         "file": SimpleUploadedFile(name, content, content_type=XLSX),
         "instrument": LIFE_DOMAINS,
     }
     if template is not None:
         data["template"] = template.pk
+    if previous is not None:
+        data["previous"] = previous.pk
     return http.post(f"/tel-en-vertel/project/{project.pk}/import/", data)
 
 
@@ -177,6 +179,30 @@ def test_messy_workbook_imports_after_suggested_mapping_and_fixing_the_error(lea
     tab = leader.get(f"{base}/")
     housing = next(r["g"] for r in tab.context["effect_rows"] if r["key"] == "housing")
     assert housing.n == 12 and housing.mean_change == pytest.approx(2.0)
+
+
+def test_a_corrected_file_reuses_the_confirmed_mapping(leader, own_project):
+    """Fix the cell, upload again from the check page: no need to map every column again."""
+    base = f"/tel-en-vertel/project/{own_project.pk}"
+    response = upload(leader, own_project, "monitor.xlsx", messy_workbook())
+    first = ImportFile.objects.get()
+    mapping_page = leader.get(response["Location"])
+    fixes = {"/ Wijk": "neighbourhood", "/ Reden einde": "end_reason"}
+    leader.post(response["Location"], browser_mapping(mapping_page, fixes))
+    first.refresh_from_db()
+    check = leader.get(f"{base}/import/{first.pk}/controle/").content.decode()
+    assert f"/import/?vorige={first.pk}" in check
+
+    page = leader.get(f"{base}/import/?vorige={first.pk}").content.decode()
+    assert "verbeterde versie van monitor.xlsx" in page
+    response = upload(
+        leader, own_project, "monitor.xlsx", messy_workbook(bad_score=False), previous=first
+    )
+    second = ImportFile.objects.latest("pk")
+    assert second.pk != first.pk and second.mapping == first.mapping
+    mapping_page = leader.get(response["Location"])
+    leader.post(response["Location"], browser_mapping(mapping_page))
+    assert leader.get(f"{base}/import/{second.pk}/controle/").context["ok"]
 
 
 def test_reimporting_the_same_file_creates_no_duplicates(own_project, tmp_path):

@@ -348,6 +348,8 @@ class UploadForm(forms.Form):
         empty_label=_("— eerst een voorstel maken —"),
         help_text=_("Een eerder bevestigde koppeling voor een bestand met dezelfde opbouw."),
     )
+    #: The import this upload corrects: its confirmed mapping is reused (no template needed).
+    previous = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, project=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -112,10 +112,31 @@ def _column_value(column) -> str:
 # --- 1. upload ------------------------------------------------------------------------------------
 
 
+def _previous_import(project, user, pk) -> ImportFile | None:
+    """This user's earlier upload in this project whose confirmed mapping a corrected file reuses."""
+    if not pk:
+        return None
+    return (
+        ImportFile.objects.filter(project=project, uploaded_by=user, pk=pk)
+        .exclude(mapping=None)
+        .first()
+    )
+
+
 @login_required
 def upload(request, pk: int):
     project = monitor_project(request, pk)
-    form = UploadForm(request.POST or None, request.FILES or None, project=project)
+    form = UploadForm(
+        request.POST or None,
+        request.FILES or None,
+        project=project,
+        initial={"previous": request.GET.get("vorige")},
+    )
+    previous = _previous_import(
+        project,
+        request.user,
+        form.cleaned_data.get("previous") if form.is_valid() else _int(request.GET.get("vorige")),
+    )
     if request.method == "POST" and form.is_valid():
         jobs.sweep_stale_uploads()
         # A new upload replaces this user's unfinished ones (typically: the file was corrected).
@@ -128,14 +149,18 @@ def upload(request, pk: int):
             for chunk in file.chunks():
                 out.write(chunk)
         template = data["template"]
+        mapping = template.mapping if template else None
+        instrument = data["instrument"]
+        if mapping is None and previous is not None:
+            mapping, instrument = previous.mapping, previous.instrument
         import_file = ImportFile.objects.create(
             project=project,
             uploaded_by=request.user,
             original_name=Path(file.name).name[:255],
             stored_name=stored,
             size=file.size,
-            instrument=data["instrument"],
-            mapping=template.mapping if template else None,
+            instrument=instrument,
+            mapping=mapping,
         )
         return redirect("monitoring:import_mapping", pk=project.pk, ipk=import_file.pk)
     return render(
@@ -148,8 +173,16 @@ def upload(request, pk: int):
             form=form,
             recent=project.monitoring_jobs.select_related("import_file", "created_by")[:10],
             templates=project.mapping_templates.all(),
+            previous=previous,
         ),
     )
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 # --- 2. mapping -------------------------------------------------------------------------------------
