@@ -341,6 +341,13 @@ def test_a_professional_records_a_trajectory_through_the_screens(users, own_proj
     )
     follow = Measurement.objects.get(moment="end")
     http.post(f"{base}/metingen/{follow.pk}/scores/", {"score-housing": "4"}, **HX)
+    # An interim measurement after the end measurement is refused on the moment field.
+    late = http.post(
+        f"{base}/trajecten/{trajectory.pk}/meting/nieuw/",
+        {"measured_on": "2025-07-01", "moment": "interim", "instrument": LIFE_DOMAINS},
+    )
+    assert late.status_code == 200 and "al een eindmeting" in late.content.decode()
+    assert Measurement.objects.count() == 2
     pair = Pair.objects.get(trajectory=trajectory, series="domain", domain="housing")
     assert (pair.baseline_score, pair.latest_score) == (2, 4)
     # A story, a heavy measure and an intervention.

@@ -206,6 +206,19 @@ class MeasurementCreateForm(forms.ModelForm):
                 self.add_error(
                     "measured_on", _("Op deze datum is dit meetmoment al vastgelegd; open die.")
                 )
+            elif (
+                data["moment"] == Moment.INTERIM
+                and t.measurements.filter(
+                    moment=Moment.END, measured_on__lt=data["measured_on"]
+                ).exists()
+            ):
+                self.add_error(
+                    "moment",
+                    _(
+                        "Er is al een eindmeting vóór deze datum; een tussenmeting daarna kan "
+                        "niet. Kies een eerdere datum, of leg een nieuwe eindmeting vast."
+                    ),
+                )
         return data
 
 
