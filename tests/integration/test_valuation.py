@@ -834,11 +834,14 @@ def test_unknown_price_sentences_read_plainly():
     """What an onbekend price means for the conclusion, in words a funder can use."""
     from types import SimpleNamespace
 
+    from django.utils import translation
+
     from proeftuin.valuation.wording import unknown_sentence
 
     def say(break_even, flips_if="at_most"):
         unknown = SimpleNamespace(label="GGZ-traject", break_even=break_even, flips_if=flips_if)
-        return unknown_sentence(unknown, "per traject", ["Minder GGZ"])
+        with translation.override("nl"):
+            return unknown_sentence(unknown, "per traject", ["Minder GGZ"])
 
     assert "ten minste € 1.200 per traject" in say(1200.0, "at_least")
     positive = say(-28522.0)

@@ -77,3 +77,11 @@ def conclusion_text(appraisal):
 def attr_name(ref):
     """The readable name of an element reference (``ElementRef``), or an empty string."""
     return getattr(ref, "name", "") or ""
+
+
+@register.filter
+def domain_label(code):
+    """A policy domain code ("jeugd") as its label ("Jeugd") in the current language."""
+    from proeftuin.portfolio.models import PolicyDomain
+
+    return dict(PolicyDomain.choices).get(code, code)
