@@ -75,7 +75,7 @@ def test_beleidsadviseur_edits_the_chain_in_workshop_mode_and_sees_the_results(
     wait_for_chart(page)
     charts = page.locator(".pt-chart__canvas svg[role='img']")
     expect(charts).to_have_count(4)
-    for description in ("Twee gestapelde kolommen", "Per partij", "Tornadodiagram", "Histogram"):
+    for description in ("Sankeydiagram", "Per partij", "Tornadodiagram", "Histogram"):
         expect(charts.and_(page.locator(f"svg[aria-label^='{description}']"))).to_have_count(1)
     expect(page.locator("#omslagpunten")).to_contain_text(
         re.compile(r"ten minste \d+ van de 100 gezinnen een uithuisplaatsing wordt voorkomen")

@@ -65,14 +65,17 @@ def invest_benefit(outcome: Outcome) -> Spec | None:
         labels={
             "title": _("Wie investeert, wie profiteert"),
             "description": _(
-                "Twee gestapelde kolommen: links wat elke partij investeert, rechts wat elke "
-                "partij aan baten ontvangt (contante waarden). Baten met een onbekende prijs "
-                "ontbreken. De bedragen staan in de tabel bij de grafiek."
+                "Sankeydiagram: links de partijen die investeren, rechts de partijen die baten "
+                "ontvangen (contante waarden, op één schaal). Elk lint loopt van een investeerder "
+                "naar een begunstigde; het geld van een investeerder is naar rato van de baten "
+                "over de begunstigden verdeeld. Baten met een onbekende prijs ontbreken. De "
+                "bedragen staan in de tabel bij de grafiek."
             ),
             "invests": _("Investeert"),
             "benefits": _("Profiteert"),
             "amount": _("Contante waarde (€)"),
             "party": _("Partij"),
+            "flow": _("Van → naar (naar rato)"),
         },
     )
 

@@ -5,10 +5,14 @@ report turns the same spec into SVG. Labels come in as arguments (Dutch defaults
 layer passes translations), so the core stays free of Django. Every chart has a table beside it
 in the templates; an *onbekend* value is a gap in a chart, never a zero bar.
 
-Vega-Lite has no Sankey diagram. "Who invests → who benefits" (004 §2.2.1, the Effectenarena's
-key question) is drawn as two stacked columns, investments on the left and benefits on the right,
-one colour per party: the same party's share of each column shows at a glance who pays for whose
-gain. The balance per party is a diverging bar (pays to the left, gains to the right).
+"Who invests → who benefits" (004 §2.2.1, the Effectenarena's key question) is a Sankey diagram
+built from layered Vega-Lite marks (Vega-Lite has no Sankey mark): the investing parties as
+stacked nodes on the left, the benefiting parties on the right, on one euro scale, and a ribbon
+from every investor to every beneficiary. A chain says who pays and who gains, not which euro
+buys which gain, so each investor's money is spread over the beneficiaries in proportion to
+their benefits (and each benefit over the investors in proportion to their investment); the
+description says so. A ribbon narrows or widens when benefits are smaller or larger than costs.
+The balance per party is a diverging bar (pays to the left, gains to the right).
 """
 
 from __future__ import annotations
@@ -58,15 +62,18 @@ HISTOGRAM_LABELS = {
 FLOW_LABELS = {
     "title": "Wie investeert, wie profiteert",
     "description": (
-        "Twee gestapelde kolommen: links wat elke partij investeert, rechts wat elke partij aan "
-        "baten ontvangt (contante waarden). Baten met een onbekende prijs ontbreken. De bedragen "
-        "staan in de tabel bij de grafiek."
+        "Sankeydiagram: links de partijen die investeren, rechts de partijen die baten ontvangen "
+        "(contante waarden, op één schaal). Elk lint loopt van een investeerder naar een "
+        "begunstigde; het geld van een investeerder is naar rato van de baten over de "
+        "begunstigden verdeeld. Baten met een onbekende prijs ontbreken. De bedragen staan in de "
+        "tabel bij de grafiek."
     ),
     "column": "",
     "invests": "Investeert",
     "benefits": "Profiteert",
     "amount": "Contante waarde (€)",
     "party": "Partij",
+    "flow": "Van → naar (naar rato)",
 }
 
 BALANCE_LABELS = {
@@ -273,49 +280,142 @@ def npv_histogram_chart(
 def invest_benefit_chart(
     appraisal: Appraisal, *, labels: Mapping[str, str] | None = None
 ) -> Spec | None:
-    """Two stacked columns, "invests" and "benefits", one colour per party (Sankey alternative)."""
+    """A Sankey diagram: investing parties → benefiting parties (see the module docstring)."""
     t = _labels(FLOW_LABELS, labels)
-    rows = []
-    for order, party in enumerate(appraisal.parties):
-        if party.pays > 0:
-            rows.append(
-                {"column": t["invests"], "party": party.party, "amount": party.pays, "o": order}
-            )
-        if party.gains > 0:
-            rows.append(
-                {"column": t["benefits"], "party": party.party, "amount": party.gains, "o": order}
-            )
-    if not rows:
+    investors = [(p.party, p.pays) for p in appraisal.parties if p.pays > 0]
+    beneficiaries = [(p.party, p.gains) for p in appraisal.parties if p.gains > 0]
+    if not investors and not beneficiaries:
         return None
+    total_in = sum(a for _p, a in investors)
+    total_out = sum(a for _p, a in beneficiaries)
+    top = max(total_in, total_out)
+    gap = top * 0.03
+    node_width, rows = 0.07, []
+
+    def stack(items: list[tuple[str, float]], side: str, x: float) -> dict[str, float]:
+        starts, y = {}, 0.0
+        for party, amount in items:
+            rows.append(
+                {
+                    "kind": "node",
+                    "party": party,
+                    "x": x,
+                    "x2": x + node_width,
+                    "y": y,
+                    "y2": y + amount,
+                    "amount": amount,
+                    "side": side,
+                    "label_x": x - 0.01 if x == 0 else x + node_width + 0.01,
+                }
+            )
+            starts[party] = y
+            y += amount + gap
+        return starts
+
+    left = stack(investors, t["invests"], 0.0)
+    right = stack(beneficiaries, t["benefits"], 1.0 - node_width)
+    if investors and beneficiaries:
+        offset_in = dict(left)
+        offset_out = dict(right)
+        for link, ((src, pays), (dst, gains)) in enumerate(
+            (i, b) for i in investors for b in beneficiaries
+        ):
+            width_in = pays * gains / total_out  # this investor's money, spread by benefit
+            width_out = gains * pays / total_in  # this benefit, spread by investment
+            a0, b0 = offset_in[src], offset_out[dst]
+            offset_in[src] += width_in
+            offset_out[dst] += width_out
+            for step in range(17):
+                f = step / 16
+                smooth = f * f * (3 - 2 * f)
+                rows.append(
+                    {
+                        "kind": "link",
+                        "link": link,
+                        "party": src,
+                        "flow": f"{src} → {dst}",
+                        "x": node_width + f * (1 - 2 * node_width),
+                        "y": a0 + (b0 - a0) * smooth,
+                        "y2": a0 + width_in + (b0 + width_out - a0 - width_in) * smooth,
+                        "amount": width_in,
+                    }
+                )
     spec = base_spec(t["title"], t["description"])
-    spec["height"] = 320
+    spec["height"] = 340
+    x_scale = {"domain": [-0.45, 1.45], "nice": False}
+    y_scale = {"domain": [0, top + gap * max(len(investors), len(beneficiaries))], "nice": False}
+    hidden = {"axis": None, "scale": x_scale}
     spec.update(
         {
             "data": {"values": rows},
-            "mark": {"type": "bar", "tooltip": True, "stroke": "#fff", "strokeWidth": 1},
-            "encoding": {
-                "x": {
-                    "field": "column",
-                    "type": "nominal",
-                    "title": t["column"] or None,
-                    "sort": [t["invests"], t["benefits"]],
-                    "axis": {"labelAngle": 0, "labelFontSize": 13},
+            "layer": [
+                {
+                    "transform": [{"filter": "datum.kind === 'link'"}],
+                    "mark": {"type": "area", "opacity": 0.45, "tooltip": True},
+                    "encoding": {
+                        "x": {"field": "x", "type": "quantitative", **hidden},
+                        "y": {
+                            "field": "y",
+                            "type": "quantitative",
+                            "scale": y_scale,
+                            "title": t["amount"],
+                            "axis": {"format": MONEY, "grid": False},
+                        },
+                        "y2": {"field": "y2"},
+                        "detail": {"field": "link", "type": "nominal"},
+                        "color": {"field": "party", "type": "nominal", "title": t["party"]},
+                        "tooltip": [
+                            {"field": "flow", "title": t["flow"]},
+                            {"field": "amount", "title": t["amount"], "format": MONEY},
+                        ],
+                    },
                 },
-                "y": {
-                    "field": "amount",
-                    "type": "quantitative",
-                    "aggregate": "sum",
-                    "title": t["amount"],
-                    "axis": {"format": MONEY},
+                {
+                    "transform": [{"filter": "datum.kind === 'node'"}],
+                    "mark": {"type": "rect", "stroke": "#fff", "strokeWidth": 1, "tooltip": True},
+                    "encoding": {
+                        "x": {"field": "x", "type": "quantitative", **hidden},
+                        "x2": {"field": "x2"},
+                        "y": {"field": "y", "type": "quantitative", "scale": y_scale},
+                        "y2": {"field": "y2"},
+                        "color": {"field": "party", "type": "nominal", "title": t["party"]},
+                        "tooltip": [
+                            {"field": "party", "title": t["party"]},
+                            {"field": "side", "title": t["column"] or " "},
+                            {"field": "amount", "title": t["amount"], "format": MONEY},
+                        ],
+                    },
                 },
-                "color": {"field": "party", "type": "nominal", "title": t["party"]},
-                "order": {"field": "o", "type": "quantitative"},
-                "tooltip": [
-                    {"field": "party", "title": t["party"]},
-                    {"field": "column", "title": t["column"] or " "},
-                    {"field": "amount", "title": t["amount"], "format": MONEY, "aggregate": "sum"},
-                ],
-            },
+                *(
+                    {
+                        "transform": [
+                            {"filter": f"datum.kind === 'node' && datum.x {test}"},
+                            {"calculate": "(datum.y + datum.y2) / 2", "as": "mid"},
+                        ],
+                        "mark": {"type": "text", "fontSize": 11, "limit": 150, "align": align},
+                        "encoding": {
+                            "x": {"field": "label_x", "type": "quantitative", **hidden},
+                            "y": {"field": "mid", "type": "quantitative", "scale": y_scale},
+                            "text": {"field": "party"},
+                        },
+                    }
+                    for test, align in (("=== 0", "right"), ("> 0", "left"))
+                ),
+                {
+                    "data": {
+                        "values": [
+                            {"x": node_width / 2, "text": t["invests"]},
+                            {"x": 1 - node_width / 2, "text": t["benefits"]},
+                        ]
+                    },
+                    "mark": {"type": "text", "fontWeight": "bold", "fontSize": 13, "dy": -12},
+                    "encoding": {
+                        "x": {"field": "x", "type": "quantitative", **hidden},
+                        "y": {"datum": y_scale["domain"][1], "type": "quantitative"},
+                        "text": {"field": "text"},
+                    },
+                },
+            ],
         }
     )
     return spec
