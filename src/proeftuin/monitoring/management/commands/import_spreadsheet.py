@@ -20,22 +20,8 @@ from tqdm import tqdm
 from proeftuin.core import intake
 from proeftuin.monitoring import importer, services
 from proeftuin.monitoring.models import AccessLog, MappingTemplate
+from proeftuin.portfolio.lookup import find_project
 from proeftuin.portfolio.models import Project
-
-
-def find_project(text: str) -> Project:
-    qs = Project.objects.select_related("owner")
-    found = qs.filter(pk=int(text)) if text.isdigit() else qs.filter(name=text)
-    if not found.exists():
-        found = qs.filter(name__icontains=text)
-    if found.count() != 1:
-        names = ", ".join(found.values_list("name", flat=True)[:5])
-        raise CommandError(
-            f"Geen eenduidig project gevonden voor '{text}'"
-            + (f" (kandidaten: {names})" if names else "")
-            + ". Geef het id of de volledige naam."
-        )
-    return found.get()
 
 
 def load_mapping(project: Project, text: str) -> tuple[dict, str | None]:

@@ -1,9 +1,9 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils.text import slugify
 
-from proeftuin.portfolio.models import Project
+from proeftuin.portfolio.lookup import find_project
 from proeftuin.reporting.report import render_report_html, render_report_pdf
 
 
@@ -16,18 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", "-o")
 
     def handle(self, project, format, output, **options):
-        qs = Project.objects.all()
-        found = qs.filter(pk=int(project)) if project.isdigit() else qs.filter(name=project)
-        if not found.exists():
-            found = qs.filter(name__icontains=project)
-        if found.count() != 1:
-            names = ", ".join(found.values_list("name", flat=True)[:5])
-            raise CommandError(
-                f"Geen eenduidig project gevonden voor '{project}'"
-                + (f" (kandidaten: {names})" if names else "")
-                + ". Geef het id of de volledige naam."
-            )
-        obj = found.get()
+        obj = find_project(project)
         path = Path(output or f"rapport-{slugify(obj.name) or obj.pk}.{format}")
         if format == "pdf":
             path.write_bytes(render_report_pdf(obj))

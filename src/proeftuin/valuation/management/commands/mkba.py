@@ -9,25 +9,10 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from proeftuin.portfolio.models import Project
+from proeftuin.portfolio.lookup import find_project
 from proeftuin.valuation import services
 from proeftuin.valuation.models import MAX_DRAWS
 from proeftuin.valuation.wording import conclusion, euro, irr_text, number, percent
-
-
-def find_project(text: str) -> Project:
-    qs = Project.objects.all()
-    found = qs.filter(pk=int(text)) if text.isdigit() else qs.filter(name=text)
-    if not found.exists():
-        found = qs.filter(name__icontains=text)
-    if found.count() != 1:
-        names = ", ".join(found.values_list("name", flat=True)[:5])
-        raise CommandError(
-            f"Geen eenduidig project gevonden voor '{text}'"
-            + (f" (kandidaten: {names})" if names else "")
-            + ". Geef het id of de volledige naam."
-        )
-    return found.get()
 
 
 class Command(BaseCommand):
