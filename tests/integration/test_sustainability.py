@@ -401,3 +401,14 @@ def test_a_broken_installation_rules_file_never_breaks_the_page(
     response = adviser.get(tab(own_project.pk))
     assert response.status_code == 200
     assert response.context["advice"].ruleset_version == "1.0"  # the shipped rules
+
+
+def test_a_closed_project_leaves_the_funding_cliff(adviser, own_project):
+    # Finding: a closed project kept counting in the funding cliff for a year.
+    set_cliff(own_project, 8)
+    assert own_project.name in adviser.get("/projecten/financieringsklif/").content.decode()
+    for status in ("afgerond", "gestopt"):
+        own_project.status = status
+        own_project.save()
+        html = adviser.get("/projecten/financieringsklif/").content.decode()
+        assert own_project.name not in html, status

@@ -66,6 +66,15 @@ def months_until(end: date, today: date) -> int:
     return months
 
 
+def ends_within(end: date | None, today: date, months: int) -> bool:
+    """Whether ``end`` falls between today and ``months`` months ahead (both days included).
+
+    The one definition of "ends within N months": the funding cliff, the portfolio badge and the
+    advisor's "stops within N months" all ask this, so the screens never disagree about a date.
+    """
+    return end is not None and today <= end <= add_months(today, months)
+
+
 def allocate_by_year(stream: Stream) -> dict[int, Decimal]:
     """Spread a stream's amount over calendar years in proportion to the days in each year.
 
@@ -123,10 +132,7 @@ def funding_cliffs(
     """
     result: list[Cliff] = []
     for months in sorted(horizons):
-        until = add_months(today, months)
-        ending = [
-            s for s in streams if not s.structural and s.end is not None and today <= s.end <= until
-        ]
+        ending = [s for s in streams if not s.structural and ends_within(s.end, today, months)]
         result.append(
             Cliff(
                 months=months,

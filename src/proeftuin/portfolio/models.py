@@ -55,6 +55,10 @@ class Status(models.TextChoices):
     STOPPED = "gestopt", _("Gestopt")
 
 
+#: A completed or stopped project has no funding cliff ahead and gets no continuation warning.
+CLOSED_STATUSES = (Status.COMPLETED, Status.STOPPED)
+
+
 class Neighbourhood(models.Model):
     """A neighbourhood (*wijk*) of the organisation's area, for filtering and breakdowns."""
 

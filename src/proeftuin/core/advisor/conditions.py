@@ -31,6 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from proeftuin.core import funding as funding_core
 from proeftuin.core.frameworks.model import Text
 
 from .model import LEVEL_LABELS, OUTCOMES, AdvisorInput
@@ -306,6 +307,9 @@ def _months_to_cliff(leaf: Leaf, facts: AdvisorInput) -> Truth:
         return None
     if fund.months_to_cliff is None:
         return False  # no incidental money ends: there is no cliff
+    if fund.today is not None and fund.first_cliff is not None:
+        # The same definition as the funding cliff and the portfolio badge.
+        return funding_core.ends_within(fund.first_cliff, fund.today, leaf.value)
     return fund.months_to_cliff <= leaf.value
 
 

@@ -30,6 +30,7 @@ def funding_facts(
         months_to_cliff=funding_core.months_until(cliff, today) if cliff else None,
         incidental_share=None if share is None else float(share),
         funding_domains=frozenset(domains),
+        today=today,
     )
 
 

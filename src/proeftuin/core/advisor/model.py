@@ -71,6 +71,8 @@ class FundingFacts:
     incidental_share: float | None = None
     #: Policy domains (``jeugd``, ``wmo``, ``zorg`` ...) that pay for the project now.
     funding_domains: frozenset[str] = frozenset()
+    #: The day the facts describe; "within N months" is measured from it.
+    today: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
