@@ -40,7 +40,9 @@ def projects_without_plan(projects: Iterable, today: date, months: int | None = 
     near = {
         p.pk
         for p in projects
-        if p.archived_at is None and p.status not in CLOSED_STATUSES and near_cliff(p, today, months)
+        if p.archived_at is None
+        and p.status not in CLOSED_STATUSES
+        and near_cliff(p, today, months)
     }
     if not near:
         return set()
