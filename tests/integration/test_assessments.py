@@ -382,7 +382,9 @@ def test_finalised_assessment_is_locked(users, own_project):
     assert unconfirmed["Location"] == base(own_project, scan)
     scan.refresh_from_db()
     assert scan.status == "open"
-    response = http.post(base(own_project, scan) + "afronden/", {"confirm": "ja"})
+    response = http.post(
+        base(own_project, scan) + "afronden/", {"confirm": "ja", "reason": "Alleen indicator 1"}
+    )
     assert response.status_code == 302
     assert response["Location"] == base(own_project, scan) + "profiel/"
     scan.refresh_from_db()

@@ -74,9 +74,12 @@ PROBES = [
     # A self-scan is rated by those with write access: not through a read grant.
     Probe(SELF + f"indicator/{IND}/", "post", ASSESS, ok=302, shared=403, data=rating_data()),
     Probe(SELF + "afronden/", "post", ASSESS, ok=302, shared=403),
+    Probe(SELF + "heropenen/", "post", ASSESS, ok=302, shared=403),
+    Probe(SELF + "kenmerk/effective_approach/", "post", ASSESS, ok=302, shared=403),
     # An external scan run by the own organisation, also on a project it may only read.
     Probe(EXT + f"indicator/{IND}/", "post", ASSESS, ok=302, data=rating_data()),
     Probe(EXT + "afronden/", "post", ASSESS, ok=302),
+    Probe(EXT + "heropenen/", "post", ASSESS, ok=302),
 ]
 GLOBAL = [
     Probe("/beoordelingen/matrix/"),

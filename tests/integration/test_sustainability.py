@@ -401,3 +401,63 @@ def test_a_broken_installation_rules_file_never_breaks_the_page(
     response = adviser.get(tab(own_project.pk))
     assert response.status_code == 200
     assert response.context["advice"].ruleset_version == "1.0"  # the shipped rules
+
+
+def test_a_closed_project_leaves_the_funding_cliff(adviser, own_project):
+    # Finding: a closed project kept counting in the funding cliff for a year.
+    set_cliff(own_project, 8)
+    assert own_project.name in adviser.get("/projecten/financieringsklif/").content.decode()
+    for status in ("afgerond", "gestopt"):
+        own_project.status = status
+        own_project.save()
+        html = adviser.get("/projecten/financieringsklif/").content.decode()
+        assert own_project.name not in html, status
+
+
+def _back_all_levels(project):
+    for level in ("uitvoerend", "management", "ambtelijk", "bestuurlijk"):
+        CoalitionMember.objects.create(
+            project=project, organisation=project.owner, role="partner", level=level
+        )
+
+
+def test_an_embedded_pilot_page_says_keep_it_so(adviser, own_project):
+    set_cliff(own_project, 8)  # 100,000 incidental ending in 8 months
+    FundingStream.objects.create(
+        project=own_project,
+        funder=own_project.owner,
+        label="Structureel budget",
+        amount=Decimal("5000000"),
+        start_date=add_months(timezone.localdate(), -12),
+        kind="structureel",
+        policy_domain="wmo",
+    )
+    _back_all_levels(own_project)
+    html = adviser.get(f"/verduurzaming/{own_project.pk}/").content.decode()
+    assert "Al ingebed: zo houden en blijven volgen" in html
+    assert "Kies nu bewust een route" not in html
+
+
+def test_a_business_payment_is_a_funding_kind_and_points_to_a_business_case(
+    adviser, own_project, own_org
+):
+    from proeftuin.accounts.models import Organisation
+
+    company = Organisation.objects.create(name="Bouwbedrijf De Steiger", kind="bedrijf")
+    FundingStream.objects.create(
+        project=own_project,
+        funder=company,
+        label="Contract leerwerkplekken",
+        amount=Decimal("300000"),
+        start_date=add_months(timezone.localdate(), -12),
+        end_date=add_months(timezone.localdate(), 12),
+        kind="betaling_bedrijf",
+        policy_domain="participatie",
+    )
+    _back_all_levels(own_project)
+    result = services.project_advice(own_project)
+    assert result.facts.funding.earned_share > 0.25
+    assert result.advice.route.code == "social_enterprise"
+    assert "fund_reorientation" not in {s.id for s in result.advice.recommended_strategies}
+    html = adviser.get(f"/verduurzaming/{own_project.pk}/").content.decode()
+    assert "Aanbevolen" in html and "verdiend" in html

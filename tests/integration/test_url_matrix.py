@@ -198,6 +198,16 @@ TABLE: dict[str, list[Probe]] = {
         Probe(AS + "/afronden/", method="post", cap=Capability.ASSESS, ok=302),
         Probe(AS + "/afronden/", fixed=405),
     ],
+    # Reopening without a reason and rating a characteristic without a level redirect back with a
+    # message (302); both need ASSESS and being one of the scan's raters.
+    "beoordelingen/project/<int:pk>/<int:apk>/heropenen/": [
+        Probe(AS + "/heropenen/", method="post", cap=Capability.ASSESS, ok=302),
+        Probe(AS + "/heropenen/", fixed=405),
+    ],
+    "beoordelingen/project/<int:pk>/<int:apk>/kenmerk/<slug:dimension_id>/": [
+        Probe(AS + "/kenmerk/effective_approach/", method="post", cap=Capability.ASSESS, ok=302),
+        Probe(AS + "/kenmerk/effective_approach/", fixed=405),
+    ],
     "beoordelingen/project/<int:pk>/<int:apk>/profiel/": [Probe(AS + "/profiel/")],
     "beoordelingen/project/<int:pk>/<int:apk>/vergelijking/": [Probe(AS + "/vergelijking/")],
     "beoordelingen/project/<int:pk>/<int:apk>/geschiedenis/": [Probe(AS + "/geschiedenis/")],

@@ -20,6 +20,8 @@ class Organisation(models.Model):
         HOUSING = "woningcorporatie", _("Woningcorporatie")
         KNOWLEDGE = "kennisinstelling", _("Kennisinstelling")
         RESIDENTS = "bewonersinitiatief", _("Bewonersinitiatief")
+        BUSINESS = "bedrijf", _("Bedrijf")
+        POLICE = "politie", _("Politie")
 
     name = models.CharField(_("naam"), max_length=200, unique=True)
     kind = models.CharField(_("soort"), max_length=32, choices=Kind.choices)

@@ -85,6 +85,8 @@ class Assessment(models.Model):
         blank=True,
         related_name="+",
     )
+    #: Why the scan was finalised although fewer indicators were answered than the threshold asks.
+    finalise_reason = models.TextField(_("reden om onvolledig af te ronden"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -103,6 +105,39 @@ class Assessment(models.Model):
     @property
     def is_finalised(self) -> bool:
         return self.status == self.Status.FINALISED
+
+
+class StatusChange(models.Model):
+    """Finalising or reopening a scan: who, when, why, and how complete it was at that moment.
+
+    Reopening a finalised scan changes a result others may have used (the matrix, the advice),
+    so it takes a reason and leaves this trace; rows are never edited.
+    """
+
+    class Action(models.TextChoices):
+        FINALISED = "afgerond", _("Afgerond")
+        REOPENED = "heropend", _("Heropend")
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    action = models.CharField(_("handeling"), max_length=20, choices=Action.choices)
+    reason = models.TextField(_("reden"), blank=True)
+    answered = models.PositiveIntegerField(_("beantwoorde indicatoren"))
+    total = models.PositiveIntegerField(_("indicatoren"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    by_name = models.CharField(_("door"), max_length=200)
+    at = models.DateTimeField(_("tijdstip"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("statuswijziging van een beoordeling")
+        verbose_name_plural = _("statuswijzigingen van beoordelingen")
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}: {self.action}"
 
 
 class Rating(VersionedModel):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import lifecycle, views
 
 app_name = "assessments"
 
@@ -13,7 +13,9 @@ urlpatterns = [
     path(P, views.project_assessments, name="project"),
     path(A, views.rate, name="rate"),
     path(A + "indicator/<slug:indicator_id>/", views.save_rating, name="save_rating"),
-    path(A + "afronden/", views.finalise, name="finalise"),
+    path(A + "afronden/", lifecycle.finalise, name="finalise"),
+    path(A + "heropenen/", lifecycle.reopen, name="reopen"),
+    path(A + "kenmerk/<slug:dimension_id>/", lifecycle.rate_dimension, name="rate_dimension"),
     path(A + "profiel/", views.profile, name="profile"),
     path(A + "vergelijking/", views.compare, name="compare"),
     path(A + "geschiedenis/", views.history, name="history"),

@@ -31,7 +31,7 @@ from proeftuin.portfolio.access import require, visible_project
 from proeftuin.portfolio.models import Project
 from proeftuin.portfolio.views import project_context
 
-from . import services
+from . import lifecycle, services
 from .access import can_export, can_rate, can_start, has_write_access, may_rate
 from .forms import RatingForm, StartForm
 from .labels import chart_labels, current_lang, outcome_label, rater_name, value_label
@@ -262,6 +262,8 @@ def _rating_screen(request, project, assessment, framework, bound: RatingForm | 
             raters=[rater_name(u) for u in raters],
             editable=editable,
             may_rate=may_rate(user, assessment),
+            completeness=lifecycle.completeness(assessment, framework),
+            scale_choices=[(level.code, level.label.get(lang)) for level in framework.scale.levels],
         ),
     )
 
@@ -359,36 +361,6 @@ def save_rating(request, pk: int, apk: int, indicator_id: str):
     )
 
 
-@login_required
-@require_POST
-def finalise(request, pk: int, apk: int):
-    project = visible_project(request, pk)
-    assessment = _assessment(project, apk)
-    require(request, Capability.ASSESS, project)
-    if not may_rate(request.user, assessment):
-        raise PermissionDenied
-    if assessment.is_open and request.POST.get("confirm") != "ja":
-        # Locking is for everyone and for good: one click by accident must not do it.
-        messages.error(
-            request,
-            _("Niet afgerond: vink eerst aan dat de groep klaar is en de oordelen vastliggen."),
-        )
-        return redirect("assessments:rate", pk=project.pk, apk=assessment.pk)
-    with transaction.atomic():
-        updated = Assessment.objects.filter(pk=assessment.pk, status=Assessment.Status.OPEN)
-        target = updated.select_for_update().first()
-        if target is None:
-            return _locked(request, project, assessment)
-        target.status = Assessment.Status.FINALISED
-        target.finalised_at = timezone.now()
-        target.finalised_by = request.user
-        target.save()
-    messages.success(
-        request, _("Beoordeling afgerond en vergrendeld. Oordelen kunnen niet meer wijzigen.")
-    )
-    return redirect("assessments:profile", pk=project.pk, apk=assessment.pk)
-
-
 # Profile, comparison, history -------------------------------------------------------------------
 
 
@@ -457,6 +429,13 @@ def profile(request, pk: int, apk: int):
             framework,
             "profile",
             version_differs=assessment.framework_version != framework.version,
+            completeness=lifecycle.completeness(assessment, framework),
+            status_changes=list(assessment.status_changes.all()),
+            can_reopen=assessment.is_finalised
+            and may_rate(request.user, assessment)
+            and request.user.can(
+                Capability.ASSESS, write_access=has_write_access(request.user, project)
+            ),
             **profile_data(assessment, framework, lang),
         ),
     )
@@ -563,6 +542,18 @@ def history(request, pk: int, apk: int):
                 "value": record.get_status_display(),
                 "evidence": record.title,
                 "type": record.history_type,
+            }
+        )
+    for change in assessment.status_changes.all():
+        entries.append(
+            {
+                "date": change.at,
+                "user": change.by_name,
+                "what": _("Status van de beoordeling"),
+                "rater": "",
+                "value": change.get_action_display(),
+                "evidence": change.reason,
+                "type": "~",
             }
         )
     entries.sort(key=lambda e: e["date"], reverse=True)

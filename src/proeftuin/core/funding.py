@@ -9,7 +9,7 @@ streams end.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_FLOOR, Decimal
@@ -26,6 +26,10 @@ class Stream:
     start: date
     end: date | None
     structural: bool = False
+    #: Earned income: market revenue or a payment by a business for the service (not a grant).
+    earned: bool = False
+    #: The kind of organisation that pays (``gemeente``, ``fonds``, ``bedrijf`` …); "" unknown.
+    payer_kind: str = ""
 
     def days(self) -> int:
         """Length of the period in days, inclusive of both ends (at least one day)."""
@@ -64,6 +68,15 @@ def months_until(end: date, today: date) -> int:
     if end < add_months(today, months):
         months -= 1
     return months
+
+
+def ends_within(end: date | None, today: date, months: int) -> bool:
+    """Whether ``end`` falls between today and ``months`` months ahead (both days included).
+
+    The one definition of "ends within N months": the funding cliff, the portfolio badge and the
+    advisor's "stops within N months" all ask this, so the screens never disagree about a date.
+    """
+    return end is not None and today <= end <= add_months(today, months)
 
 
 def allocate_by_year(stream: Stream) -> dict[int, Decimal]:
@@ -123,10 +136,7 @@ def funding_cliffs(
     """
     result: list[Cliff] = []
     for months in sorted(horizons):
-        until = add_months(today, months)
-        ending = [
-            s for s in streams if not s.structural and s.end is not None and today <= s.end <= until
-        ]
+        ending = [s for s in streams if not s.structural and ends_within(s.end, today, months)]
         result.append(
             Cliff(
                 months=months,
@@ -146,6 +156,22 @@ def incidental_share(streams: Iterable[Stream], today: date) -> Decimal | None:
         return None
     incidental = sum((s.annual_rate() for s in running if not s.structural), Decimal("0"))
     return incidental / total
+
+
+def running(streams: Iterable[Stream], today: date) -> list[Stream]:
+    """The streams that run today."""
+    return [s for s in streams if s.start <= today and (s.end is None or s.end >= today)]
+
+
+def share_of_current_money(
+    streams: Iterable[Stream], today: date, which: Callable[[Stream], bool]
+) -> float | None:
+    """Share of today's money a year in the streams ``which`` selects; None when nothing runs."""
+    now = running(streams, today)
+    total = sum((s.annual_rate() for s in now), Decimal("0"))
+    if total == 0:
+        return None
+    return float(sum((s.annual_rate() for s in now if which(s)), Decimal("0")) / total)
 
 
 def totals_by_key(rows: Iterable[tuple[str, Decimal]]) -> dict[str, Decimal]:

@@ -55,6 +55,10 @@ class Status(models.TextChoices):
     STOPPED = "gestopt", _("Gestopt")
 
 
+#: A completed or stopped project has no funding cliff ahead and gets no continuation warning.
+CLOSED_STATUSES = (Status.COMPLETED, Status.STOPPED)
+
+
 class Neighbourhood(models.Model):
     """A neighbourhood (*wijk*) of the organisation's area, for filtering and breakdowns."""
 
@@ -273,6 +277,10 @@ class FundingStream(VersionedModel):
     class Kind(models.TextChoices):
         INCIDENTAL = "incidenteel", _("Incidenteel")
         STRUCTURAL = "structureel", _("Structureel")
+        #: Earned income: the service sold on a market (tickets, products, fees of clients).
+        MARKET = "marktopbrengst", _("Marktopbrengst")
+        #: Earned income: a business pays for the service (not a donation or sponsoring).
+        BUSINESS = "betaling_bedrijf", _("Betaling door een bedrijf")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="funding_streams")
     funder = models.ForeignKey(
@@ -321,7 +329,12 @@ class FundingStream(VersionedModel):
             amount=self.amount,
             start=self.start_date,
             end=self.end_date,
-            structural=self.kind == self.Kind.STRUCTURAL,
+            # Only incidental money (a grant or subsidy for a period) makes a funding cliff;
+            # earned income goes on as long as the service is sold.
+            structural=self.kind != self.Kind.INCIDENTAL,
+            earned=self.kind in (self.Kind.MARKET, self.Kind.BUSINESS),
+            # Read the payer's kind only when it is loaded: a list of projects stays one query.
+            payer_kind=self.funder.kind if FundingStream.funder.is_cached(self) else "",
         )
 
 

@@ -38,6 +38,7 @@ from .forms import (
     ProjectForm,
 )
 from .models import (
+    CLOSED_STATUSES,
     CoalitionMember,
     FundingStream,
     Goal,
@@ -142,6 +143,7 @@ def funding_cliffs(request):
     projects = (
         Project.objects.visible_to(request.user)
         .filter(archived_at__isnull=True)
+        .exclude(status__in=CLOSED_STATUSES)
         .prefetch_related("funding_streams", "funding_streams__funder")
     )
     rows = []

@@ -17,12 +17,11 @@ from datetime import date
 from django.conf import settings
 
 from proeftuin.core import funding as funding_core
-from proeftuin.portfolio.models import Status
+from proeftuin.portfolio.models import CLOSED_STATUSES
 
 from .models import ContinuationPlan, PlanStatus
 
 DEFAULT_WARNING_MONTHS = 12
-_CLOSED = {Status.COMPLETED, Status.STOPPED}
 
 
 def warning_months() -> int:
@@ -41,7 +40,9 @@ def projects_without_plan(projects: Iterable, today: date, months: int | None = 
     near = {
         p.pk
         for p in projects
-        if p.archived_at is None and p.status not in _CLOSED and near_cliff(p, today, months)
+        if p.archived_at is None
+        and p.status not in CLOSED_STATUSES
+        and near_cliff(p, today, months)
     }
     if not near:
         return set()

@@ -79,7 +79,7 @@ def benefit_landing(project) -> dict[str, float] | None:
 
 def advisor_input(project, today: date) -> tuple[AdvisorInput, object | None, object | None]:
     """The facts about ``project`` on ``today``, plus the assessment and summary behind them."""
-    streams = list(project.funding_streams.all())
+    streams = list(project.funding_streams.select_related("funder"))
     running_domains = {
         s.policy_domain
         for s in streams

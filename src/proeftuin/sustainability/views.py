@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from proeftuin.core.access import Capability
+from proeftuin.core.advisor.recommend import KEEP_EMBEDDED, NOT_YET, UNDECIDED
 from proeftuin.portfolio.access import require, visible_project
 from proeftuin.portfolio.models import Project
 from proeftuin.portfolio.views import project_context
@@ -63,12 +64,24 @@ def _scan_rows(result) -> list[dict]:
     ]
 
 
+def _route_label(route, names: dict[str, str]) -> str:
+    """The name of the recommended route, or of the outcomes that are not a route."""
+    if route is None:
+        return ""
+    return {
+        KEEP_EMBEDDED: _("Al ingebed: zo houden en blijven volgen"),
+        NOT_YET: _("Nog geen route: eerst de aanpak versterken of stoppen"),
+        UNDECIDED: _("Nog niet te bepalen"),
+    }.get(route.code) or names.get(route.code, route.code)
+
+
 @login_required
 def plan(request, pk: int):
     project = visible_project(request, pk)
     result = project_advice(project)
     saved = _plan_of(project)
     names = option_names(result.framework, _lang())
+    dimension_names = {d.id: d.name.get(_lang()) for d in result.framework.dimensions}
     deadline = result.advice.deadline
     actions = list(saved.actions.all()) if saved else []
     in_plan = {(a.source_rule, a.text) for a in actions}
@@ -99,6 +112,11 @@ def plan(request, pk: int):
             ),
             scan_rows=_scan_rows(result),
             can_plan=_can_plan(request, project),
+            recommended_route=_route_label(result.advice.route, names),
+            graded=[
+                {"name": dimension_names.get(g.dimension_id, g.dimension_id), "g": g}
+                for g in result.advice.graded
+            ],
         ),
     )
 

@@ -31,6 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from proeftuin.core import funding as funding_core
 from proeftuin.core.frameworks.model import Text
 
 from .model import LEVEL_LABELS, OUTCOMES, AdvisorInput
@@ -103,6 +104,20 @@ class Condition:
 
     def walk(self):
         yield self
+
+    def findings(self, facts: AdvisorInput, ctx: Context) -> list[Text]:
+        """What the facts actually are for every test in the condition, whatever the verdict.
+
+        A verdict is shown with these, so "niet voldaan" never stands beside a sentence that
+        claims the opposite.
+        """
+        seen: list[Text] = []
+        for node in self.walk():
+            if isinstance(node, Leaf):
+                text = node.finding(facts, ctx)
+                if text not in seen:
+                    seen.append(text)
+        return seen
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +253,10 @@ class Leaf(Condition):
             )
         raise AssertionError(self.kind)  # pragma: no cover
 
+    def finding(self, facts: AdvisorInput, ctx: Context) -> Text:
+        """The fact this test looks at, as it is now (see :meth:`Condition.findings`)."""
+        return _finding(self, facts, ctx)
+
     def reasons(self, facts: AdvisorInput, ctx: Context) -> list[Text]:
         """The test with the facts that made it true, for example the months left."""
         base = self.describe(ctx)
@@ -265,6 +284,79 @@ class Leaf(Condition):
             cov = _pct(facts.scan.coverage)
             return [Text(nl=f"{base.nl} (nu {cov})", en=f"{base.en} (now {cov})")]
         return [base]
+
+
+_UNKNOWN_FACT = {
+    "scan": Text(nl="er is nog geen 4+1-scan", en="there is no 4+1 scan yet"),
+    "coalition": Text(nl="de coalitie is niet vastgelegd", en="the coalition is not recorded"),
+    "funding": Text(nl="er is geen financiering vastgelegd", en="no funding is recorded"),
+    "benefits": Text(
+        nl="nog onbekend waar de baten landen", en="still unknown where the benefits land"
+    ),
+}
+
+
+def _finding(leaf: Leaf, facts: AdvisorInput, ctx: Context) -> Text:  # noqa: C901 - one per kind
+    kind, v = leaf.kind, leaf.value
+    scan, fund, coalition = facts.scan, facts.funding, facts.coalition
+    if kind == "dimension":
+        if scan is None or v not in scan.outcomes:
+            return _UNKNOWN_FACT["scan"]
+        name = ctx.dimension(v)
+        outcome = _OUTCOME_TEXT[scan.outcomes[v]]
+        level = scan.levels.get(v) if scan.levels else None
+        suffix_nl = f" (niveau {level})" if level else ""
+        suffix_en = f" (level {level})" if level else ""
+        return Text(
+            nl=f"4+1-scan: ‘{name.nl}’ is {outcome.nl}{suffix_nl}",
+            en=f"4+1 scan: ‘{name.en}’ is {outcome.en}{suffix_en}",
+        )
+    if kind == "scan":
+        return _UNKNOWN_FACT["scan"] if scan is None else leaf.describe(ctx)
+    if kind == "scan_coverage_below":
+        if scan is None:
+            return _UNKNOWN_FACT["scan"]
+        cov = _pct(scan.coverage)
+        return Text(nl=f"{cov} van de scan is beoordeeld", en=f"{cov} of the scan is rated")
+    if kind in ("missing_level", "backed_level"):
+        if coalition is None:
+            return _UNKNOWN_FACT["coalition"]
+        label = LEVEL_LABELS[v]
+        if v in coalition.missing_levels:
+            return Text(nl=f"draagvlak op {label.nl} niveau ontbreekt", en=f"no {label.en} backing")
+        return Text(nl=f"er is draagvlak op {label.nl} niveau", en=f"there is {label.en} backing")
+    if kind == "months_to_cliff_at_most":
+        if fund is None or not fund.has_streams:
+            return _UNKNOWN_FACT["funding"]
+        if fund.first_cliff is None:
+            return Text(nl="er stopt geen incidenteel geld", en="no incidental money stops")
+        return Text(
+            nl=f"het eerste incidentele geld stopt op {_date(fund.first_cliff, 'nl')}",
+            en=f"the first incidental money stops on {_date(fund.first_cliff, 'en')}",
+        )
+    if kind == "incidental_share_at_least":
+        if fund is None or fund.incidental_share is None:
+            return _UNKNOWN_FACT["funding"]
+        share = _pct(fund.incidental_share)
+        return Text(
+            nl=f"{share} van het lopende geld is incidenteel",
+            en=f"{share} of the current money is incidental",
+        )
+    if kind == "funding":
+        return leaf.describe(ctx) if leaf.evaluate(facts) else _UNKNOWN_FACT["funding"]
+    if kind == "benefits":
+        if not facts.benefits_known:
+            return _UNKNOWN_FACT["benefits"]
+        return Text(nl="bekend is waar de baten landen", en="it is known where benefits land")
+    if kind == "benefits_elsewhere_at_least":
+        share = benefits_elsewhere(facts)
+        if share is None:
+            return _UNKNOWN_FACT["benefits"]
+        return Text(
+            nl=f"{_pct(share)} van de baten landt buiten de domeinen die nu betalen",
+            en=f"{_pct(share)} of the benefits land outside the domains paying now",
+        )
+    raise AssertionError(kind)  # pragma: no cover
 
 
 def benefits_elsewhere(facts: AdvisorInput) -> float | None:
@@ -306,6 +398,9 @@ def _months_to_cliff(leaf: Leaf, facts: AdvisorInput) -> Truth:
         return None
     if fund.months_to_cliff is None:
         return False  # no incidental money ends: there is no cliff
+    if fund.today is not None and fund.first_cliff is not None:
+        # The same definition as the funding cliff and the portfolio badge.
+        return funding_core.ends_within(fund.first_cliff, fund.today, leaf.value)
     return fund.months_to_cliff <= leaf.value
 
 

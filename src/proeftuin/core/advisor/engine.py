@@ -25,6 +25,7 @@ from proeftuin.core.frameworks import Framework, get_frameworks
 from proeftuin.core.frameworks.model import Option, Text
 from proeftuin.core.funding import add_months
 
+from . import recommend
 from .conditions import Context
 from .loader import get_ruleset
 from .model import (
@@ -85,7 +86,13 @@ def due_date(rule: AdviceRule, today: date, deadline: Deadline | None) -> date |
 
 
 def _judge(
-    option: Option, kind: str, ruleset: RuleSet, facts: AdvisorInput, fired: list[AdviceRule]
+    option: Option,
+    kind: str,
+    ruleset: RuleSet,
+    facts: AdvisorInput,
+    fired: list[AdviceRule],
+    ctx: Context,
+    context: dict[str, tuple[Text, ...]] | None = None,
 ) -> OptionAdvice:
     checks: list[PreconditionCheck] = []
     english = option.preconditions.en
@@ -97,7 +104,8 @@ def _judge(
             continue
         value = mapping.when.evaluate(facts)
         status = Status.UNKNOWN if value is None else Status.MET if value else Status.NOT_MET
-        checks.append(PreconditionCheck(index, text, status, mapping.basis))
+        findings = tuple(mapping.when.findings(facts, ctx))
+        checks.append(PreconditionCheck(index, text, status, mapping.basis, findings))
     if any(c.status is Status.NOT_MET for c in checks):
         fit = Fit.NOT_YET
     elif all(c.status is Status.MET for c in checks):
@@ -117,6 +125,7 @@ def _judge(
         why=tuple(r.advice for r in pointing),
         advantages=option.advantages,
         drawbacks=option.drawbacks,
+        context=(context or {}).get(option.id, ()),
     )
 
 
@@ -197,9 +206,16 @@ def advise(
                 )
             )
 
-    routes = [_judge(o, "route", ruleset, facts, fired) for o in framework.sustainability_routes]
+    route = recommend.recommend_route(facts, ctx)
+    route_context = {route.code: route.reasons}
+    strategy_context = {r.code: r.reasons for r in recommend.recommend_strategies(facts, ctx)}
+    routes = [
+        _judge(o, "route", ruleset, facts, fired, ctx, route_context)
+        for o in framework.sustainability_routes
+    ]
     strategies = [
-        _judge(o, "strategy", ruleset, facts, fired) for o in framework.financing_strategies
+        _judge(o, "strategy", ruleset, facts, fired, ctx, strategy_context)
+        for o in framework.financing_strategies
     ]
     # Fitting routes first, then open ones, then those that do not fit yet; within each, the
     # ones the fired rules point to first; otherwise the framework's order.
@@ -226,4 +242,6 @@ def advise(
         deadline=deadline,
         unknowns=_unknowns(facts),
         ruleset_version=ruleset.version,
+        graded=recommend.graded_reasoning(facts),
+        route=route,
     )

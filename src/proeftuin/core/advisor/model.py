@@ -50,6 +50,9 @@ class ScanFacts:
     framework_id: str = "four_plus_one"
     #: When the scan was made or finalised (shown with the advice).
     assessed_on: date | None = None
+    #: Per dimension the typical level on the framework's scale (the lower median of the rated
+    #: indicators), or absent when nothing is rated: graded advice reads it.
+    levels: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for dimension_id, outcome in self.outcomes.items():
@@ -71,6 +74,12 @@ class FundingFacts:
     incidental_share: float | None = None
     #: Policy domains (``jeugd``, ``wmo``, ``zorg`` ...) that pay for the project now.
     funding_domains: frozenset[str] = frozenset()
+    #: The day the facts describe; "within N months" is measured from it.
+    today: date | None = None
+    #: Share of today's money that is earned (market revenue, payment by a business).
+    earned_share: float | None = None
+    #: Share of today's money per kind of paying organisation (``gemeente``, ``fonds`` …).
+    payer_shares: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +222,8 @@ class PreconditionCheck:
     status: Status
     #: How the status was derived (or why it cannot be).
     basis: Text
+    #: The facts as they are now, behind the status (never a claim the status contradicts).
+    findings: tuple[Text, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,10 +243,12 @@ class OptionAdvice:
     why: tuple[Text, ...]
     advantages: TextList
     drawbacks: TextList
+    #: Findings from strengths and context that point to this option (advisor v2).
+    context: tuple[Text, ...] = ()
 
     @property
     def recommended(self) -> bool:
-        return bool(self.pointed_by)
+        return bool(self.pointed_by or self.context)
 
     @property
     def unmet(self) -> tuple[PreconditionCheck, ...]:
@@ -300,6 +313,10 @@ class Advice:
     #: Inputs the advisor did not have (no scan, no funding, benefits unknown ...).
     unknowns: tuple[Text, ...]
     ruleset_version: str = ""
+    #: Per characteristic the text for the level it reached (``recommend.GradedText``).
+    graded: tuple = ()
+    #: The route the facts favour, with its findings (``recommend.Recommendation``).
+    route: object | None = None
 
     @property
     def first_action(self) -> Action | None:

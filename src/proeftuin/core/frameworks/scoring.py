@@ -124,6 +124,26 @@ class FrameworkSummary:
     def coverage(self) -> float:
         return self.rated / self.total if self.total else 0.0
 
+    @property
+    def unknown(self) -> int:
+        """Indicators answered *onbekend*: an answer, but no level."""
+        return sum(d.unknown for d in self.dimensions)
+
+    @property
+    def not_rated(self) -> int:
+        """Indicators nobody has answered yet (kept apart from *onbekend*)."""
+        return sum(d.not_rated for d in self.dimensions)
+
+    @property
+    def answered(self) -> int:
+        """Indicators with an answer: a level or *onbekend*."""
+        return self.rated + self.unknown
+
+    @property
+    def answered_share(self) -> float:
+        """How complete the scan is (0.0–1.0): the share of indicators answered."""
+        return self.answered / self.total if self.total else 0.0
+
     def dimension(self, dimension_id: str) -> DimensionSummary:
         for summary in self.dimensions:
             if summary.dimension_id == dimension_id:

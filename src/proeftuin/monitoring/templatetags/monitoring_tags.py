@@ -3,36 +3,28 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.formats import number_format
 from django.utils.translation import get_language
+
+from proeftuin.common import numbers
 
 register = template.Library()
 
 
 @register.filter
 def signed(value, digits: int = 2):
-    """``0.456`` → ``+0,46``; ``-0.5`` → ``−0,50``; ``None`` → ``—``."""
-    if value is None:
-        return "—"
-    text = number_format(abs(float(value)), int(digits))
-    if round(float(value), int(digits)) == 0:
-        return text
-    return ("+" if value > 0 else "−") + text
+    """``0.456`` → ``+0,46``; ``-0.5`` → ``−0,50``; ``None`` → ``—`` (rounded, never cut off)."""
+    return numbers.signed_text(value, int(digits))
 
 
 @register.filter
 def decimal(value, digits: int = 2):
-    if value is None:
-        return "—"
-    return number_format(float(value), int(digits))
+    return numbers.decimal_text(value, int(digits))
 
 
 @register.filter
 def pct(value):
     """A share (0–1) as a whole percentage: ``0.456`` → ``46%``."""
-    if value is None:
-        return "—"
-    return f"{round(float(value) * 100)}%"
+    return numbers.percent_text(value)
 
 
 @register.simple_tag
