@@ -699,7 +699,7 @@ def _save_scores(
     """Save the posted domains; returns ((item, saved text) …, errors).
 
     The screen sends what it showed for each domain (``was-<item>``). When a colleague changed
-    that domain in the meantime, the choice is not saved and the message says what is stored now,
+    that domain in the meantime (or the POST does not say what it showed), the choice is not saved and the message says what is stored now,
     so nobody overwrites another's answer without seeing it.
     """
     saved, errors = [], []
@@ -716,7 +716,8 @@ def _save_scores(
         value = form.cleaned_data["value"]
         was = request.POST.get(f"was-{item.id}")
         stored = _score_text(current.get(item.id))
-        if was is not None and was != stored and str(value) != stored:
+        # No ``was-`` at all is stale too: the sender cannot show it knew the stored answer.
+        if was != stored and str(value) != stored:
             errors.append(
                 _(
                     "%(domain)s: iemand anders heeft dit intussen op '%(stored)s' gezet. Uw keuze "
