@@ -384,6 +384,7 @@ class AccessLog(models.Model):
         EXPORT_ROWS = "export_rows", _("Gegevens per meting geëxporteerd")
         IMPORT = "import", _("Spreadsheet geïmporteerd")
         ERASE = "erase", _("Deelnemer gewist")
+        RECORD = "record", _("Gegevens vastgelegd of gewijzigd")
 
     at = models.DateTimeField(_("tijdstip"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
