@@ -76,27 +76,22 @@ def _overlap(first, second) -> list[BaseException]:
 def test_two_pairs_refreshes_of_one_trajectory_both_commit(own_project):
     t = add_trajectory(own_project, {"housing": 2, "finances": 3}, {"housing": 4})
     before = Pair.objects.filter(trajectory=t).count()
-    errors = _overlap(lambda: recording.refresh_pairs([t.pk]), lambda: recording.refresh_pairs([t.pk]))
+    errors = _overlap(
+        lambda: recording.refresh_pairs([t.pk]), lambda: recording.refresh_pairs([t.pk])
+    )
     assert errors == []
     assert Pair.objects.filter(trajectory=t).count() == before
 
 
-def test_two_autosaves_on_one_measurement_both_land(own_project, users):
-    t = add_trajectory(own_project, {"housing": 2})
-    m = t.measurements.get()
+def test_two_autosaves_on_two_measurements_of_one_trajectory_both_land(own_project, users):
+    t = add_trajectory(own_project, {"housing": 2}, {"housing": 3})
+    baseline, follow = t.measurements.order_by("measured_on")
     user = users[("own", "professional")]
     errors = _overlap(
-        lambda: recording.record_scores(m, {"finances": 3}, user=user),
-        lambda: recording.record_scores(m, {"safety": 4}, user=user),
+        lambda: recording.record_scores(baseline, {"finances": 3}, by=user),
+        lambda: recording.record_scores(follow, {"finances": 4}, by=user),
     )
     assert errors == []
-    assert dict(Score.objects.filter(measurement=m).values_list("item", "value")) == {
-        "housing": 2,
-        "finances": 3,
-        "safety": 4,
-    }
-    assert set(Pair.objects.filter(trajectory=t, series="domain").values_list("domain", flat=True)) == {
-        "housing",
-        "finances",
-        "safety",
-    }
+    assert Score.objects.filter(item="finances").count() == 2
+    pair = Pair.objects.get(trajectory=t, series="domain", domain="finances")
+    assert (pair.baseline_score, pair.latest_score) == (3, 4)

@@ -253,13 +253,9 @@ def date_change_errors(result: DryRunResult, changes: list[Planned]) -> list[Int
     return [
         IntakeError(
             code="moment_date_changed",
-            reason=_(
-                "Deze %(moment)s staat al in Proeftuin op %(old)s; het bestand zegt %(new)s."
-            )
+            reason=_("Deze %(moment)s staat al in Proeftuin op %(old)s; het bestand zegt %(new)s.")
             % {
-                "moment": dict(Measurement._meta.get_field("moment").choices).get(
-                    p.phase, p.phase
-                ),
+                "moment": dict(Measurement._meta.get_field("moment").choices).get(p.phase, p.phase),
                 "old": f"{p.moved_from:%d-%m-%Y}",
                 "new": f"{p.measured_on:%d-%m-%Y}",
             },

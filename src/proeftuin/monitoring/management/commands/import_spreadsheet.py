@@ -159,9 +159,7 @@ class Command(BaseCommand):
                 obj,
                 result,
                 chosen,
-                by=recording.Actor(
-                    username=f"cli:{_system_user()}", organisation=obj.owner.name
-                ),
+                by=recording.Actor(username=f"cli:{_system_user()}", organisation=obj.owner.name),
                 progress=progress,
                 confirm_date_changes=confirm_date_changes,
                 source=f"{path.name} (proeftuin import)",
