@@ -333,6 +333,15 @@ def test_bsn_and_name_columns_are_refused_unless_dropped_or_hashed(leader, own_p
                 dump = repr(cursor.fetchall())
                 for secret in ("111222333", "123456782", "Jan Jansen", "Yilmaz", "C1"):
                     assert secret not in dump, (table, secret)
+    # "hash" stores a keyed hash (HMAC under the installation's secret, its own scope), so two
+    # participants with the same BSN can be linked without the BSN; "drop" stores nothing.
+    stored = [p.linking_keys for p in Participant.objects.order_by("pk")]
+    if choice == "drop":
+        assert stored == [{}, {}, {}]
+    else:
+        expected = services.linking_key_for(own_project.owner_id, "bsn", "111222333")
+        assert [keys.get("bsn") for keys in stored].count(expected) == 2
+        assert len({keys["bsn"] for keys in stored}) == 2
 
 
 # --- the dry run lists every error and writes nothing -------------------------------------------------------

@@ -190,6 +190,13 @@ def _participants(project, records, stats) -> dict[str, Participant]:
             current["age_group"] = ""
         elif record.get("age") is not None and "birth_year" not in current:
             current["age_group"] = _age_group(record)
+        hashed = {
+            name.removeprefix("hashed__"): value
+            for name, value in record.items()
+            if name.startswith("hashed__") and value
+        }
+        if hashed:
+            current.setdefault("linking_keys", {}).update(hashed)
     keys = list(attrs)
     found: dict[str, Participant] = {}
     for start in range(0, len(keys), CHUNK):
@@ -206,14 +213,18 @@ def _participants(project, records, stats) -> dict[str, Participant]:
     stats["participants_created"] += len(new)
     changed = []
     for key, participant in found.items():
-        values = attrs[key]
+        values = dict(attrs[key])
+        if "linking_keys" in values:
+            values["linking_keys"] = {**participant.linking_keys, **values["linking_keys"]}
         if any(getattr(participant, k) != v for k, v in values.items()):
             for k, v in values.items():
                 setattr(participant, k, v)
             changed.append(participant)
     if changed:
         Participant.objects.bulk_update(
-            changed, ["household_key", "neighbourhood", "birth_year", "age_group"], batch_size=CHUNK
+            changed,
+            ["household_key", "neighbourhood", "birth_year", "age_group", "linking_keys"],
+            batch_size=CHUNK,
         )
     # Re-read the created rows for their ids.
     for start in range(0, len(keys), CHUNK):

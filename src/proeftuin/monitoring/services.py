@@ -140,6 +140,13 @@ def household_key_for(organisation_id: int, household_number: str) -> str:
     )
 
 
+def linking_key_for(organisation_id: int, label: str, value: str) -> str:
+    """The keyed hash a "hash" column stores (the import's scope: organisation and column)."""
+    return intake.participant_key(
+        value, pseudonym_secret(), f"{scope_for(organisation_id)}\x1f{label}"
+    )
+
+
 def find_participant(project, client_number: str) -> Participant | None:
     """The participant with this client number in this project's organisation, if any."""
     try:
