@@ -97,3 +97,18 @@ def test_a_score_without_was_is_refused_after_a_colleagues_save(users, own_proje
     late = other.post(url, {"score-housing": "1"}, **HX)
     assert "Niet opgeslagen" in late.content.decode()
     assert Score.objects.get(measurement=m, item="housing").value == 5
+
+
+def test_every_versioned_model_refuses_a_save_of_an_existing_row_without_a_version(own_project):
+    """The rule lives in ``VersionedModel.save_checked``, which every versioned form uses."""
+    from proeftuin.common.versioning import StaleEdit
+
+    own_project.name = "Zonder versie"
+    with pytest.raises(StaleEdit):
+        own_project.save_checked(None)
+    own_project.refresh_from_db()
+    assert own_project.name != "Zonder versie"
+    own_project.name = "Met versie"
+    own_project.save_checked(own_project.version)
+    own_project.refresh_from_db()
+    assert own_project.name == "Met versie"
