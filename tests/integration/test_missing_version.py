@@ -112,3 +112,25 @@ def test_every_versioned_model_refuses_a_save_of_an_existing_row_without_a_versi
     own_project.save_checked(own_project.version)
     own_project.refresh_from_db()
     assert own_project.name == "Met versie"
+
+
+def test_two_stale_trajectory_edits_one_wins_the_other_is_told(users, own_project):
+    t = add_trajectory(own_project, {})
+    base = f"/tel-en-vertel/project/{own_project.pk}/trajecten/{t.pk}/bewerken/"
+    first, second = login(users[("own", "professional")]), login(users[("own", "projectleider")])
+
+    def data(reason: str) -> dict:
+        return {
+            "started_on": t.started_on.isoformat(),
+            "ended_on": "2025-06-20",
+            "end_reason": reason,
+            "continues_without_help": "true",
+            "referred": "unknown",
+            "edit_version": str(t.version),
+        }
+
+    assert first.post(base, data("according_to_plan")).status_code == 302
+    told = second.post(base, data("dropped_out"))
+    assert told.status_code == 200 and STALE in told.content.decode()
+    t.refresh_from_db()
+    assert t.end_reason == "according_to_plan"

@@ -5,8 +5,9 @@ Views and the importer call these; the figures themselves come from the pure cor
 
 **No stale results.** :func:`refresh_pairs` rebuilds the :class:`~.models.Pair` rows of the given
 trajectories from all their measurements and must run inside the transaction that changed them
-(it asserts so). Every write path (the entry screen, the import, deleting a measurement) calls it,
-so a report computed after a change always includes it.
+(it asserts so). The one write path (:mod:`.recording`) calls it for every change, so a report
+computed after a change always includes it. It locks the trajectories it rebuilds, which makes
+it idempotent when two writers refresh one trajectory at once (PostgreSQL).
 """
 
 from __future__ import annotations
