@@ -95,3 +95,24 @@ def test_two_autosaves_on_two_measurements_of_one_trajectory_both_land(own_proje
     assert Score.objects.filter(item="finances").count() == 2
     pair = Pair.objects.get(trajectory=t, series="domain", domain="finances")
     assert (pair.baseline_score, pair.latest_score) == (3, 4)
+
+
+def test_two_stale_score_saves_at_once_one_wins_the_other_is_told(own_project, users):
+    t = add_trajectory(own_project, {"housing": 2})
+    m = t.measurements.get()
+    user = users[("own", "professional")]
+    outcomes: dict[str, tuple] = {}
+
+    def save(name: str, value: int):
+        def run():
+            outcomes[name] = recording.record_scores(
+                m, {"finances": value}, expected={"finances": ""}, by=user
+            )
+
+        return run
+
+    errors = _overlap(save("first", 3), save("second", 5))
+    assert errors == []
+    assert outcomes["first"] == (["finances"], {})
+    assert outcomes["second"] == ([], {"finances": "3"})
+    assert Score.objects.get(measurement=m, item="finances").value == 3

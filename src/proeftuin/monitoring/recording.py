@@ -104,27 +104,53 @@ def refresh_pairs(trajectory_ids: Iterable[int]) -> None:
 # --- the entry screen ----------------------------------------------------------------------------
 
 
-def record_scores(
-    measurement: Measurement, values: Mapping[str, int | str | None], *, by=None
-) -> list[str]:
-    """Store scores (``None`` is onbekend, :data:`CLEAR` removes the answer); returns the items.
+def score_text(score: Score | None) -> str:
+    """A stored score as the entry screen sends it: "" (no answer), "onbekend" or the level."""
+    if score is None:
+        return ""
+    return "onbekend" if score.value is None else str(score.value)
 
-    The caller has checked each value against the version it was shown (``was-<item>``)."""
+
+def record_scores(
+    measurement: Measurement,
+    values: Mapping[str, int | str | None],
+    *,
+    expected: Mapping[str, str | None] | None = None,
+    by=None,
+) -> tuple[list[str], dict[str, str]]:
+    """Store scores (``None`` is onbekend, :data:`CLEAR` removes the answer).
+
+    ``expected`` is what the screen showed per item (``was-<item>``; None: not sent). It is
+    compared under the trajectory's lock, so of two simultaneous saves one wins and the other
+    is told: an item whose stored answer differs from what was shown (or that was shown nothing
+    at all) is not saved, unless the new answer equals the stored one. Returns the saved items
+    and the refused ones with what is stored now."""
     actor = Actor.of(by)
+    saved: list[str] = []
+    refused: dict[str, str] = {}
     with transaction.atomic():
         lock_trajectories([measurement.trajectory_id])
+        current = {s.item: s for s in Score.objects.filter(measurement=measurement)}
         for item, value in values.items():
-            if value == CLEAR:
-                for score in Score.objects.filter(measurement=measurement, item=item):
-                    score.delete()  # one by one: each deletion gets its history row
+            score = current.get(item)
+            stored = score_text(score)
+            wanted = "onbekend" if value is None else str(value)
+            if expected is not None and expected.get(item) != stored and wanted != stored:
+                refused[item] = stored
                 continue
-            score = Score.objects.filter(measurement=measurement, item=item).first()
+            saved.append(item)
+            if value == CLEAR:
+                if score is not None:
+                    score.delete()  # through the model: the deletion gets its history row
+                continue
             if score is None:
                 score = Score(measurement=measurement, item=item, value=value)
             elif score.value == value:
                 continue
             score.value = value
             score.save()
+        if not saved:
+            return saved, refused
         Measurement.objects.filter(pk=measurement.pk).update(updated_at=timezone.now())
         services.refresh_pairs([measurement.trajectory_id])
         actor.log(
@@ -133,12 +159,12 @@ def record_scores(
             measurement.trajectory.participant,
             detail=_("Scores %(items)s bij %(moment)s %(date)s")
             % {
-                "items": ", ".join(values),
+                "items": ", ".join(saved),
                 "moment": measurement.get_moment_display(),
                 "date": f"{measurement.measured_on:%d-%m-%Y}",
             },
         )
-    return list(values)
+    return saved, refused
 
 
 def create_measurement(measurement: Measurement, *, by=None) -> Measurement:

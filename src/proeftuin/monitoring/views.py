@@ -666,53 +666,50 @@ def entry(request, pk: int, mpk: int):
     )
 
 
-def _score_text(score) -> str:
-    """A stored score as the entry screen sends it: "" (no answer), "onbekend" or the level."""
-    if score is None:
-        return ""
-    return "onbekend" if score.value is None else str(score.value)
-
-
 def _save_scores(
     request, measurement: Measurement, instrument
 ) -> tuple[list[tuple[str, str]], list[str]]:
     """Save the posted domains; returns ((item, saved text) …, errors).
 
     The screen sends what it showed for each domain (``was-<item>``). When a colleague changed
-    that domain in the meantime (or the POST does not say what it showed), the choice is not saved and the message says what is stored now,
-    so nobody overwrites another's answer without seeing it.
+    that domain in the meantime (or the POST does not say what it showed), the choice is not saved
+    and the message says what is stored now, so nobody overwrites another's answer without seeing
+    it. The comparison happens in the write's transaction (:func:`.recording.record_scores`).
     """
-    saved, errors = [], []
+    errors = []
     values: dict[str, int | str | None] = {}
-    current = {s.item: s for s in measurement.scores.all()}
+    posted: dict[str, str] = {}
     language = analytics.lang()
+    names = {item.id: item.name.get(language) for item in instrument.items}
     for item in instrument.items:
         name = f"score-{item.id}"
         if name not in request.POST:
             continue
         form = ScoreForm({"value": request.POST.get(name)}, scale=instrument.scale.values)
         if not form.is_valid():
-            errors.append(f"{item.name.get(language)}: {form.errors['value'][0]}")
+            errors.append(f"{names[item.id]}: {form.errors['value'][0]}")
             continue
         value = form.cleaned_data["value"]
-        was = request.POST.get(f"was-{item.id}")
-        stored = _score_text(current.get(item.id))
-        # No ``was-`` at all is stale too: the sender cannot show it knew the stored answer.
-        if was != stored and str(value) != stored:
-            errors.append(
-                _(
-                    "%(domain)s: iemand anders heeft dit intussen op '%(stored)s' gezet. Uw keuze "
-                    "is niet opgeslagen; vernieuw de pagina en kies opnieuw als uw score moet "
-                    "gelden."
-                )
-                % {"domain": item.name.get(language), "stored": stored or _("geen antwoord")}
-            )
-            continue
         values[item.id] = None if value == "onbekend" else value
-        saved.append((item.id, str(value)))
-    if values:
-        recording.record_scores(measurement, values, by=request)
-    return saved, errors
+        posted[item.id] = str(value)
+    if not values:
+        return [], errors
+    done, refused = recording.record_scores(
+        measurement,
+        values,
+        expected={item: request.POST.get(f"was-{item}") for item in values},
+        by=request,
+    )
+    for item, stored in refused.items():
+        errors.append(
+            _(
+                "%(domain)s: iemand anders heeft dit intussen op '%(stored)s' gezet. Uw keuze "
+                "is niet opgeslagen; vernieuw de pagina en kies opnieuw als uw score moet "
+                "gelden."
+            )
+            % {"domain": names[item], "stored": stored or _("geen antwoord")}
+        )
+    return [(item, posted[item]) for item in done], errors
 
 
 @login_required
