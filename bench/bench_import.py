@@ -214,7 +214,7 @@ def measure_commit(path: Path, database_url: str) -> dict[str, float]:
     from django.db import connection
 
     from proeftuin.accounts.models import Organisation
-    from proeftuin.monitoring import importer, services
+    from proeftuin.monitoring import recording, services
     from proeftuin.portfolio.models import Project
 
     original = connection.settings_dict["NAME"]
@@ -235,7 +235,7 @@ def measure_commit(path: Path, database_url: str) -> dict[str, float]:
         mapping = suggest_mapping(path, instrument, filename=path.name).mapping
         result = services.dry_run(project, path, mapping, instrument, path.name)
         t1 = time.perf_counter()
-        stats = importer.commit(project, result, instrument)
+        stats = recording.import_records(project, result, instrument)
         t2 = time.perf_counter()
     finally:
         if postgres:

@@ -230,21 +230,22 @@ def test_entry_screen_autosaves_each_domain(users, own_project):
     assert 'id="status-housing" class="pt-mon-status" role="status" aria-live="polite"' in page
     assert 'hx-params="score-housing,was-housing"' in page
 
-    saved = http.post(url + "scores/", {"score-housing": "4"}, **HX)
+    saved = http.post(url + "scores/", {"score-housing": "4", "was-housing": ""}, **HX)
     assert saved.status_code == 200
     assert "Opgeslagen om" in saved.content.decode()
     assert "1 van 13 leefgebieden ingevuld" in saved.content.decode()
     assert Score.objects.get(measurement=m, item="housing").value == 4
-    unknown = http.post(url + "scores/", {"score-finances": "onbekend"}, **HX)
+    unknown = http.post(url + "scores/", {"score-finances": "onbekend", "was-finances": ""}, **HX)
     assert "Opgeslagen om" in unknown.content.decode()
     assert Score.objects.get(measurement=m, item="finances").value is None  # onbekend, not 0
-    bad = http.post(url + "scores/", {"score-housing": "9"}, **HX)
+    bad = http.post(url + "scores/", {"score-housing": "9", "was-housing": "4"}, **HX)
     assert "Niet opgeslagen" in bad.content.decode()
     assert Score.objects.get(measurement=m, item="housing").value == 4
     # The measurement's own facts autosave too.
     details = http.post(
         url + "gegevens/",
         {
+            "edit_version": str(m.version),
             "measured_on": m.measured_on.isoformat(),
             "moment": "baseline",
             "professionals": "26",
@@ -305,7 +306,9 @@ def test_entry_screen_autosaves_each_domain(users, own_project):
     future = http.post(url + "gegevens/", {"measured_on": "2999-01-01", "moment": "baseline"}, **HX)
     assert "Niet opgeslagen" in future.content.decode()
     # Without JavaScript the whole form posts once and returns to the participant.
-    full = http.post(url, {"score-housing": "3", "score-safety": "2"})
+    full = http.post(
+        url, {"score-housing": "3", "was-housing": "4", "score-safety": "2", "was-safety": ""}
+    )
     assert full.status_code == 302
     assert dict(m.scores.values_list("item", "value")) == {
         "housing": 3,
@@ -328,7 +331,9 @@ def test_a_professional_records_a_trajectory_through_the_screens(users, own_proj
     )
     baseline = Measurement.objects.get()
     assert response["Location"] == f"{base}/metingen/{baseline.pk}/"
-    http.post(f"{base}/metingen/{baseline.pk}/scores/", {"score-housing": "2"}, **HX)
+    http.post(
+        f"{base}/metingen/{baseline.pk}/scores/", {"score-housing": "2", "was-housing": ""}, **HX
+    )
     # A second measurement on the same date and moment is refused.
     again = http.post(
         f"{base}/trajecten/{trajectory.pk}/meting/nieuw/",
@@ -340,7 +345,9 @@ def test_a_professional_records_a_trajectory_through_the_screens(users, own_proj
         {"measured_on": "2025-06-12", "moment": "end", "instrument": LIFE_DOMAINS},
     )
     follow = Measurement.objects.get(moment="end")
-    http.post(f"{base}/metingen/{follow.pk}/scores/", {"score-housing": "4"}, **HX)
+    http.post(
+        f"{base}/metingen/{follow.pk}/scores/", {"score-housing": "4", "was-housing": ""}, **HX
+    )
     # An interim measurement after the end measurement is refused on the moment field.
     late = http.post(
         f"{base}/trajecten/{trajectory.pk}/meting/nieuw/",
@@ -395,12 +402,16 @@ def test_a_new_measurement_immediately_changes_the_effect_section(users, own_pro
         {"measured_on": "2025-07-01", "moment": "end", "instrument": LIFE_DOMAINS},
     )
     follow = t.measurements.get(moment="end")
-    http.post(f"{base}/metingen/{follow.pk}/scores/", {"score-housing": "5"}, **HX)
+    http.post(
+        f"{base}/metingen/{follow.pk}/scores/", {"score-housing": "5", "was-housing": ""}, **HX
+    )
     housing = effect_rows(tab(http, own_project))["housing"]
     assert housing.n == 10
     assert housing.mean_change == pytest.approx((9 * 1 + 4) / 10)
     # Changing a score changes the figure at once.
-    http.post(f"{base}/metingen/{follow.pk}/scores/", {"score-housing": "1"}, **HX)
+    http.post(
+        f"{base}/metingen/{follow.pk}/scores/", {"score-housing": "1", "was-housing": "5"}, **HX
+    )
     assert effect_rows(tab(http, own_project))["housing"].mean_change == pytest.approx(0.9)
     # Deleting the measurement takes the pair out again.
     http.post(f"{base}/metingen/{follow.pk}/verwijderen/")
@@ -605,14 +616,22 @@ def test_erasing_a_participant_removes_their_data_and_history(users, own_project
     trajectory = add_trajectory(own_project, {"housing": 2}, {"housing": 4})
     base = f"/tel-en-vertel/project/{own_project.pk}"
     measurement = trajectory.measurements.order_by("measured_on").first()
-    http.post(f"{base}/metingen/{measurement.pk}/scores/", {"score-finances": "3"}, **HX)
+    http.post(
+        f"{base}/metingen/{measurement.pk}/scores/",
+        {"score-finances": "3", "was-finances": ""},
+        **HX,
+    )
     assert Pair.objects.filter(trajectory_id=trajectory.pk).exists()
     Story.objects.create(
         trajectory=trajectory, told_on=trajectory.started_on, text="Het gaat beter."
     )
     # A measurement deleted earlier still has history rows; the erasure must find those too.
     follow_up = trajectory.measurements.order_by("measured_on").last()
-    http.post(f"{base}/metingen/{follow_up.pk}/scores/", {"score-finances": "4"}, **HX)
+    http.post(
+        f"{base}/metingen/{follow_up.pk}/scores/",
+        {"score-finances": "4", "was-finances": ""},
+        **HX,
+    )
     assert http.post(f"{base}/metingen/{follow_up.pk}/verwijderen/").status_code == 302
     assert Score.history.filter(measurement_id=follow_up.pk).exists()
     participant = trajectory.participant

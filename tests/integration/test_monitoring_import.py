@@ -18,7 +18,7 @@ from test_monitoring_builders import HX, messy_workbook
 
 from proeftuin.core import intake
 from proeftuin.core.instruments import LIFE_DOMAINS
-from proeftuin.monitoring import importer, jobs, services
+from proeftuin.monitoring import importer, jobs, recording, services
 from proeftuin.monitoring.models import (
     ImportFile,
     Job,
@@ -219,7 +219,7 @@ def test_reimporting_the_same_file_creates_no_duplicates(own_project, tmp_path):
             secret=services.pseudonym_secret(),
             scope=services.scope_for(own_project.owner_id),
         )
-        return importer.commit(own_project, result, instrument)
+        return recording.import_records(own_project, result, instrument)
 
     first = run()
     counts = [m.objects.count() for m in (Participant, Trajectory, Measurement, Score, Pair)]
@@ -228,7 +228,9 @@ def test_reimporting_the_same_file_creates_no_duplicates(own_project, tmp_path):
         m.objects.count() for m in (Participant, Trajectory, Measurement, Score, Pair)
     ] == counts
     assert first["measurements_created"] == 24 and second["measurements_created"] == 0
-    assert second["measurements_updated"] == 24 and second["participants_created"] == 0
+    # Nothing in the file differs from what is stored: nothing is reported as updated.
+    assert second["measurements_updated"] == 0 and second["measurements_unchanged"] == 24
+    assert second["participants_created"] == 0 and second["scores_updated"] == 0
 
 
 # --- atomic: one failing row rolls everything back --------------------------------------------------
@@ -266,7 +268,7 @@ def test_commit_is_atomic(own_project, tmp_path, monkeypatch, failure):
     monkeypatch.setattr(result, "iter_records", broken)
     expected = importer.ImportFailed if failure == "unknown domain" else IntegrityError
     with pytest.raises(expected):
-        importer.commit(own_project, result, instrument)
+        recording.import_records(own_project, result, instrument)
     assert nothing_written()
 
 
@@ -331,6 +333,15 @@ def test_bsn_and_name_columns_are_refused_unless_dropped_or_hashed(leader, own_p
                 dump = repr(cursor.fetchall())
                 for secret in ("111222333", "123456782", "Jan Jansen", "Yilmaz", "C1"):
                     assert secret not in dump, (table, secret)
+    # "hash" stores a keyed hash (HMAC under the installation's secret, its own scope), so two
+    # participants with the same BSN can be linked without the BSN; "drop" stores nothing.
+    stored = [p.linking_keys for p in Participant.objects.order_by("pk")]
+    if choice == "drop":
+        assert stored == [{}, {}, {}]
+    else:
+        expected = services.linking_key_for(own_project.owner_id, "bsn", "111222333")
+        assert [keys.get("bsn") for keys in stored].count(expected) == 2
+        assert len({keys["bsn"] for keys in stored}) == 2
 
 
 # --- the dry run lists every error and writes nothing -------------------------------------------------------

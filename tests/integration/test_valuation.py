@@ -509,6 +509,23 @@ def test_workshop_autosaves_a_likely_value_and_updates_the_summary(own_project, 
     assert effect.size_likely == pytest.approx(0.1)
 
 
+def test_workshop_autosave_without_a_version_is_refused_as_stale(own_project, chain, editor):
+    effect = chain["effect"]
+    prefix = effect.core_id
+    response = editor.post(
+        f"/waarde/{own_project.pk}/werkplaats/effect/{effect.pk}/",
+        {f"{prefix}-size_likely": "0,12", f"{prefix}-size_low": "0,04",
+         f"{prefix}-size_high": "0,14", f"{prefix}-participants_likely": "100",
+         f"{prefix}-deadweight_likely": "0", f"{prefix}-attribution_likely": "1"},
+        **HX,
+    )  # fmt: skip
+    assert "Iemand anders heeft dit intussen gewijzigd" in response.content.decode()
+    effect.refresh_from_db()
+    assert effect.size_likely == pytest.approx(0.08)
+    # The refusal carries the current version: saving again is a conscious choice and works.
+    assert f'name="{prefix}-edit_version" value="{effect.version}"' in response.content.decode()
+
+
 def test_workshop_autosave_refuses_bad_numbers_in_dutch(own_project, chain, editor):
     effect = chain["effect"]
     prefix = effect.core_id

@@ -3,6 +3,9 @@
 Every editable row carries a ``version``. A form sends back the version it was rendered with; the
 save is an ``UPDATE … WHERE version = <sent>`` that bumps it. When another save came first, no row
 matches and :class:`StaleEdit` is raised, so nobody silently overwrites a colleague's work.
+
+A save of an existing row *without* a version (an old page, a hand-made POST, a script) is stale
+too: not knowing what the editor saw is not the same as knowing it is current.
 """
 
 from __future__ import annotations
@@ -24,10 +27,14 @@ class VersionedModel(models.Model):
         abstract = True
 
     def save_checked(self, expected_version: int | None, **kwargs) -> None:
-        """Save, but only if nobody saved this row since ``expected_version`` was read."""
-        if self._state.adding or expected_version is None:
+        """Save, but only if nobody saved this row since ``expected_version`` was read.
+
+        A new row needs no version; an existing row without one is refused as stale."""
+        if self._state.adding:
             self.save(**kwargs)
             return
+        if expected_version is None:
+            raise StaleEdit
         with transaction.atomic():
             updated = (
                 type(self)
@@ -72,7 +79,7 @@ class VersionedFormMixin(forms.Form):
                 type(instance).objects.filter(pk=instance.pk).values_list("version", flat=True)
             )
             self.data = self.data.copy()
-            self.data["edit_version"] = current.first()
+            self.data[self.add_prefix("edit_version")] = current.first()
             return None
         self.save_m2m()  # type: ignore[attr-defined]
         return instance

@@ -16,7 +16,7 @@ from django.db import transaction
 from proeftuin.core.instruments import LIFE_DOMAINS
 from proeftuin.portfolio.models import Project
 
-from . import services
+from . import recording, services
 from .models import (
     EndReason,
     HeavyMeasure,
@@ -232,6 +232,10 @@ def generate(today: date | None = None, seed: int = 2026) -> dict[str, int]:
                     measurement=baseline,
                 )
                 totals["stories"] += 1
-        Score.objects.bulk_create(scores, batch_size=1000)
-        services.refresh_pairs(trajectory_ids)
+        recording.bulk_record_scores(
+            project,
+            scores,
+            trajectory_ids,
+            by=recording.Actor(username="demo", organisation=project.owner.name),
+        )
     return totals

@@ -1,50 +1,36 @@
-"""Commit the records of a clean dry run to the database: atomically, and idempotently.
+"""What the database adds to an import's dry run: checks, the plan a user confirms, display.
 
-The pure core (:func:`proeftuin.core.intake.dry_run`) parses, validates and pseudonymises; this
-module only writes. Natural keys make a re-import of the same file change nothing:
+The pure core (:func:`proeftuin.core.intake.dry_run`) parses, validates and pseudonymises. This
+module adds what needs the database, without writing anything:
 
-- participant: (organisation, pseudonym);
-- trajectory: (participant, project, start); without a start column, the participant's latest
-  trajectory in the project (or a new one starting at its first measurement);
-- measurement: (trajectory, date, moment); scores per (measurement, domain);
-- story: (trajectory, date, text); heavy measure: (trajectory, kind, date).
+- :func:`app_checks`: a date and a moment per measurement;
+- :func:`plan`: per measurement, whether it is new, an update or unchanged, and whether it moves
+  an existing moment to another date (a corrected baseline date would otherwise create a second
+  baseline): the user confirms such a change on the check screen (``--confirm-date-changes`` on
+  the command line).
 
-Everything happens in one ``transaction.atomic``: one failing row rolls the whole import back.
-The pairs table is refreshed in the same transaction, so reports include the import at once.
+The writing itself is :func:`proeftuin.monitoring.recording.import_records`, the one write path.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import replace
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from proeftuin.common.bulk import insert_rows
-from proeftuin.core.instruments import Instrument
 from proeftuin.core.intake import ERROR, DryRunResult, IntakeError
 
-from . import services
-from .models import (
-    AgeGroup,
-    HeavyMeasure,
-    Measurement,
-    Participant,
-    Score,
-    Story,
-    Trajectory,
-)
+from .models import Measurement, Participant, Score, Trajectory
 
-Progress = Callable[[int, str], None]
 CHUNK = 500
 FLAGS = ("supervision_order", "out_of_home_placement", "eviction")
 MEASUREMENT_FIELDS = ("professionals", "organisations", *FLAGS)
+#: Moments a trajectory has once: a second one on another date is almost always a corrected date.
+SINGLE_MOMENTS = ("baseline", "end")
+NEW, UPDATE, UNCHANGED = "new", "update", "unchanged"
 
 
 class ImportFailed(Exception):
@@ -113,378 +99,6 @@ def all_errors(result: DryRunResult) -> tuple[list[IntakeError], int]:
     return listed, result.error_count + sum(1 for e in extra if e.severity == ERROR)
 
 
-def _age_group(record: dict[str, Any]) -> str:
-    if record.get("age") is not None:
-        return AgeGroup.for_age(int(record["age"]))
-    return ""
-
-
-def commit(
-    project,
-    result: DryRunResult,
-    instrument: Instrument,
-    *,
-    user=None,
-    progress: Progress | None = None,
-) -> dict[str, int]:
-    """Write the dry run's records. Raises :class:`ImportFailed` (and writes nothing) on errors."""
-    report = progress or (lambda _p, _m: None)
-    errors, count = all_errors(result)
-    if count:
-        first = next((e for e in errors if e.severity == ERROR), None)
-        raise ImportFailed(str(first) if first else _("Het bestand bevat fouten."))
-    records = list(result.iter_records())
-    stats: defaultdict[str, int] = defaultdict(int)
-    for key in (
-        "participants_created",
-        "trajectories_created",
-        "measurements_created",
-        "measurements_updated",
-        "scores_created",
-        "scores_updated",
-        "stories_created",
-        "heavy_measures_created",
-    ):
-        stats[key] = 0
-    total = max(len(records), 1)
-    with transaction.atomic():
-        participants = _participants(project, records, stats)
-        report(10, _("Deelnemers vastgelegd"))
-        trajectories = _trajectories(project, records, participants, stats, user)
-        report(20, _("Trajecten vastgelegd"))
-        existing = {
-            (m.trajectory_id, m.measured_on, m.moment): m
-            for m in Measurement.objects.filter(trajectory__in=list(trajectories.values()))
-        }
-        by_key: dict[tuple, Measurement] = {}
-        new: list[Measurement] = []
-        changed: dict[int, Measurement] = {}
-        score_keys: list[tuple[tuple, str, int | None]] = []
-        story_rows: list[tuple[tuple, Trajectory, dict[str, Any]]] = []
-        heavy_rows: set[tuple[int, str, dt.date]] = set()
-        item_ids = set(instrument.item_ids)
-        for index, record in enumerate(records):
-            trajectory = trajectories[_trajectory_key(record)]
-            key = (trajectory.pk, record["measured_on"], record["phase"])
-            measurement = by_key.get(key)
-            if measurement is None:
-                measurement = existing.get(key)
-                if measurement is None:
-                    measurement = Measurement(
-                        trajectory=trajectory,
-                        measured_on=record["measured_on"],
-                        moment=record["phase"],
-                        instrument=instrument.id,
-                        recorded_by=user,
-                    )
-                    new.append(measurement)
-                    stats["measurements_created"] += 1
-                else:
-                    stats["measurements_updated"] += 1
-                by_key[key] = measurement
-            if measurement.instrument != instrument.id:
-                raise ImportFailed(
-                    _(
-                        "Blad '%(sheet)s', rij %(row)s: deze meting staat al in Proeftuin met een "
-                        "ander instrument."
-                    )
-                    % {"sheet": record["sheet"], "row": record["row"]}
-                )
-            if record["measured_on"] is None or record["phase"] is None:
-                raise ImportFailed(_("Het bestand bevat fouten."))
-            for name in MEASUREMENT_FIELDS:
-                value = record.get(name)
-                if value is not None and getattr(measurement, name) != value:
-                    setattr(measurement, name, value)
-                    if measurement.pk:
-                        changed[measurement.pk] = measurement
-            for item, value in record["scores"].items():
-                if item not in item_ids:
-                    raise ImportFailed(_("Onbekend leefgebied: %(item)s") % {"item": item})
-                score_keys.append((key, item, None if value == "onbekend" else int(value)))
-            if record.get("story"):
-                story_rows.append((key, trajectory, record))
-            for flag in FLAGS:
-                when = record.get(f"{flag}_on")
-                if record.get(flag) and when:
-                    heavy_rows.add((trajectory.pk, flag, when))
-            if index % 500 == 0:
-                report(20 + int(40 * index / total), _("Metingen vastleggen"))
-        _insert_new(Measurement, new, user=user)
-        if changed:
-            bulk_update_with_history(
-                list(changed.values()),
-                Measurement,
-                list(MEASUREMENT_FIELDS),
-                batch_size=CHUNK,
-                default_user=user,
-            )
-        report(65, _("Metingen vastgelegd"))
-        score_rows = [(by_key[key], item, value) for key, item, value in score_keys]
-        _write_stories(story_rows, by_key, user, stats)
-        _write_heavy(heavy_rows, user, stats)
-        _write_scores(score_rows, stats)
-        report(80, _("Scores vastgelegd"))
-        services.refresh_pairs({t.pk for t in trajectories.values()})
-        report(95, _("Analyses bijgewerkt"))
-    stats["records"] = len(records)
-    return dict(stats)
-
-
-def _participants(project, records, stats) -> dict[str, Participant]:
-    attrs: dict[str, dict[str, Any]] = {}
-    for record in records:
-        current = attrs.setdefault(record["participant_key"], {})
-        if record.get("household_key"):
-            current["household_key"] = record["household_key"]
-        if record.get("neighbourhood"):
-            current["neighbourhood"] = str(record["neighbourhood"]).strip()[:100]
-        if record.get("birth_year"):
-            current["birth_year"] = int(record["birth_year"])
-            current["age_group"] = ""
-        elif record.get("age") is not None and "birth_year" not in current:
-            current["age_group"] = _age_group(record)
-    keys = list(attrs)
-    found: dict[str, Participant] = {}
-    for start in range(0, len(keys), CHUNK):
-        for p in Participant.objects.filter(
-            organisation_id=project.owner_id, pseudonym__in=keys[start : start + CHUNK]
-        ):
-            found[p.pseudonym] = p
-    new = [
-        Participant(organisation_id=project.owner_id, pseudonym=key, **attrs[key])
-        for key in keys
-        if key not in found
-    ]
-    Participant.objects.bulk_create(new, batch_size=CHUNK)
-    stats["participants_created"] += len(new)
-    changed = []
-    for key, participant in found.items():
-        values = attrs[key]
-        if any(getattr(participant, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(participant, k, v)
-            changed.append(participant)
-    if changed:
-        Participant.objects.bulk_update(
-            changed, ["household_key", "neighbourhood", "birth_year", "age_group"], batch_size=CHUNK
-        )
-    # Re-read the created rows for their ids.
-    for start in range(0, len(keys), CHUNK):
-        for p in Participant.objects.filter(
-            organisation_id=project.owner_id, pseudonym__in=keys[start : start + CHUNK]
-        ):
-            found[p.pseudonym] = p
-    return found
-
-
-def _trajectory_key(record) -> tuple[str, dt.date | None]:
-    return record["participant_key"], record.get("trajectory_start")
-
-
-def _sortable(key: tuple[str, dt.date | None]) -> tuple[str, dt.date]:
-    return key[0], key[1] or dt.date.min
-
-
-def _trajectories(project, records, participants, stats, user) -> dict[tuple, Trajectory]:
-    by_participant: dict[int, list[Trajectory]] = defaultdict(list)
-    ids = [p.pk for p in participants.values()]
-    for start in range(0, len(ids), CHUNK):
-        for t in Trajectory.objects.filter(
-            project=project, participant_id__in=ids[start : start + CHUNK]
-        ).order_by("started_on"):
-            by_participant[t.participant_id].append(t)
-    first_measured: dict[str, dt.date] = {}
-    facts: dict[tuple, dict[str, Any]] = defaultdict(dict)
-    for record in records:
-        key = _trajectory_key(record)
-        if key[1] is None and record.get("measured_on"):
-            when = record["measured_on"]
-            first_measured[key[0]] = min(first_measured.get(key[0], when), when)
-        if record.get("trajectory_end"):
-            facts[key]["ended_on"] = record["trajectory_end"]
-        if record.get("end_reason"):
-            facts[key]["end_reason"] = record["end_reason"]
-    result: dict[tuple, Trajectory] = {}
-    new: list[Trajectory] = []
-    changed: dict[int, Trajectory] = {}
-    for key in sorted({_trajectory_key(r) for r in records}, key=_sortable):
-        participant = participants[key[0]]
-        existing = by_participant.get(participant.pk, [])
-        start = key[1]
-        trajectory = None
-        if start is None:
-            trajectory = existing[-1] if existing else None
-            start = first_measured.get(key[0]) or dt.date.today()
-        else:
-            trajectory = next((t for t in existing if t.started_on == start), None)
-        if trajectory is None:
-            trajectory = Trajectory(participant=participant, project=project, started_on=start)
-            stats["trajectories_created"] += 1
-            new.append(trajectory)
-            by_participant[participant.pk].append(trajectory)
-        update = facts.get(key, {})
-        if update and any(getattr(trajectory, k) != v for k, v in update.items()):
-            for k, v in update.items():
-                setattr(trajectory, k, v)
-            if trajectory.pk:
-                changed[trajectory.pk] = trajectory
-        result[key] = trajectory
-    _insert_new(Trajectory, new, user=user)
-    if changed:
-        bulk_update_with_history(
-            list(changed.values()),
-            Trajectory,
-            ["ended_on", "end_reason"],
-            batch_size=CHUNK,
-            default_user=user,
-        )
-    return result
-
-
-_HISTORY_OWN = {
-    "history_id",
-    "history_date",
-    "history_change_reason",
-    "history_type",
-    "history_user",
-}
-INSERT_BATCH = 500
-
-
-def _insert_new(model, objs: list, *, user=None, reason: str = "import") -> None:
-    """Insert new rows with one multi-row INSERT … RETURNING per batch, and write their history
-    rows ("+", by ``user``) with one INSERT … SELECT: the same rows ``bulk_create_with_history``
-    would write, without its per-object cost (an import can hold a million measurements).
-    Each object gets its ``pk``. Databases without RETURNING fall back to Django's way."""
-    if not objs:
-        return
-    if not connection.features.can_return_rows_from_bulk_insert:
-        bulk_create_with_history(objs, model, batch_size=CHUNK, default_user=user)
-        return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    qn = connection.ops.quote_name
-    table = qn(model._meta.db_table)
-    columns = ", ".join(qn(f.column) for f in fields)
-    row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    history = model.history.model
-    copied = [f.column for f in history._meta.concrete_fields if f.name not in _HISTORY_OWN]
-    copied_sql = ", ".join(qn(c) for c in copied)
-    extra = ", ".join(
-        qn(c) for c in ("history_date", "history_change_reason", "history_type", "history_user_id")
-    )
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
-        for start in range(0, len(objs), INSERT_BATCH):
-            batch = objs[start : start + INSERT_BATCH]
-            params: list[Any] = []
-            for obj in batch:
-                for f in fields:
-                    params.append(f.get_db_prep_save(f.pre_save(obj, True), connection))
-            marks = ", ".join([row_marks] * len(batch))
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {marks} RETURNING {qn('id')}",  # noqa: S608 - fixed names
-                params,
-            )
-            ids = [row[0] for row in cursor.fetchall()]
-            for obj, pk in zip(batch, ids, strict=True):
-                obj.pk = pk
-                obj._state.adding = False
-                obj._state.db = connection.alias
-            id_marks = ", ".join(["%s"] * len(ids))
-            cursor.execute(
-                f"INSERT INTO {qn(history._meta.db_table)} ({copied_sql}, {extra}) "  # noqa: S608
-                f"SELECT {copied_sql}, %s, %s, '+', %s FROM {table} WHERE {qn('id')} IN ({id_marks})",
-                [now, reason, getattr(user, "pk", None), *ids],
-            )
-
-
-def _write_stories(rows, by_key, user, stats) -> None:
-    """Stories by (trajectory, date, text): a story already there is not added again."""
-    trajectory_ids = sorted({trajectory.pk for _key, trajectory, _record in rows})
-    seen: set[tuple[int, dt.date, str]] = set()
-    for start in range(0, len(trajectory_ids), CHUNK):
-        seen.update(
-            Story.objects.filter(
-                trajectory_id__in=trajectory_ids[start : start + CHUNK]
-            ).values_list("trajectory_id", "told_on", "text")
-        )
-    new = []
-    for key, trajectory, record in rows:
-        natural = (trajectory.pk, record["measured_on"], record["story"])
-        if natural in seen:
-            continue
-        seen.add(natural)
-        new.append(
-            Story(
-                trajectory=trajectory,
-                told_on=record["measured_on"],
-                text=record["story"],
-                consent=bool(record.get("consent")),
-                measurement=by_key[key],
-                recorded_by=user,
-            )
-        )
-    Story.objects.bulk_create(new, batch_size=CHUNK)
-    stats["stories_created"] += len(new)
-
-
-def _write_heavy(rows: set[tuple[int, str, dt.date]], user, stats) -> None:
-    trajectory_ids = sorted({t for t, _kind, _when in rows})
-    seen: set[tuple[int, str, dt.date]] = set()
-    for start in range(0, len(trajectory_ids), CHUNK):
-        seen.update(
-            HeavyMeasure.objects.filter(
-                trajectory_id__in=trajectory_ids[start : start + CHUNK]
-            ).values_list("trajectory_id", "kind", "occurred_on")
-        )
-    new = [
-        HeavyMeasure(trajectory_id=t, kind=kind, occurred_on=when, recorded_by=user)
-        for t, kind, when in sorted(rows - seen)
-    ]
-    HeavyMeasure.objects.bulk_create(new, batch_size=CHUNK)
-    stats["heavy_measures_created"] += len(new)
-
-
-def _write_scores(rows, stats) -> None:
-    """Scores per (measurement, domain): new ones inserted, changed ones updated, no duplicates."""
-    measurement_ids = sorted({m.pk for m, _i, _v in rows})
-    existing: dict[tuple[int, str], tuple[int, int | None]] = {}
-    for start in range(0, len(measurement_ids), CHUNK):
-        for pk, measurement_id, item, value in Score.objects.filter(
-            measurement_id__in=measurement_ids[start : start + CHUNK]
-        ).values_list("pk", "measurement_id", "item", "value"):
-            existing[(measurement_id, item)] = (pk, value)
-    # New scores stay plain tuples: a file can hold millions, and model instances cost time.
-    new: dict[tuple[int, str], int | None] = {}
-    changed: dict[int, Score] = {}
-    for measurement, item, value in rows:
-        key = (measurement.pk, item)
-        if key in existing:
-            pk, current = existing[key]
-            if current != value:
-                changed[pk] = Score(pk=pk, measurement_id=measurement.pk, item=item, value=value)
-                existing[key] = (pk, value)
-        else:
-            new[key] = value
-    _insert_scores([(m, item, value) for (m, item), value in new.items()])
-    if changed:
-        Score.objects.bulk_update(list(changed.values()), ["value"], batch_size=1000)
-    stats["scores_created"] += len(new)
-    stats["scores_updated"] += len(changed)
-
-
-def _insert_scores(scores: list[tuple[int, str, int | None]]) -> None:
-    """A plain INSERT (COPY on PostgreSQL) of (measurement id, item, value): a file can hold
-    millions of scores (the measurement's own history records the import)."""
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    insert_rows(
-        Score._meta.db_table,
-        ("measurement_id", "item", "value", "updated_at"),
-        [(m, item, value, now) for m, item, value in scores],
-    )
-
-
 def errors_for_display(errors: list[IntakeError]) -> list[dict[str, Any]]:
     """Rows for the error table: file, sheet, row, column and the Dutch reason and action."""
     return [
@@ -504,3 +118,154 @@ def errors_for_display(errors: list[IntakeError]) -> list[dict[str, Any]]:
 
 def with_file(errors: list[IntakeError], name: str) -> list[IntakeError]:
     return [e if e.file else replace(e, file=name) for e in errors]
+
+
+# --- the plan: what a commit would do, per measurement ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One measurement of the file and what committing it would do."""
+
+    sheet: str
+    row: int
+    measured_on: dt.date | None
+    phase: str | None
+    status: str  # NEW, UPDATE or UNCHANGED
+    moved_from: dt.date | None = None  # an existing moment whose date the file changes
+
+
+@dataclass
+class ImportPlan:
+    measurements: list[Planned] = field(default_factory=list)
+    #: (trajectory id, new date, moment) → the date of the existing measurement it moves.
+    moves: dict[tuple[int, dt.date, str], dt.date] = field(default_factory=dict)
+    #: The existing trajectories the file writes to (locked before the import writes).
+    trajectory_ids: set[int] = field(default_factory=set)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        found = Counter(p.status for p in self.measurements)
+        return {status: found.get(status, 0) for status in (NEW, UPDATE, UNCHANGED)}
+
+    @property
+    def date_changes(self) -> list[Planned]:
+        return [p for p in self.measurements if p.moved_from is not None]
+
+
+def trajectory_key(record) -> tuple[str, dt.date | None]:
+    """A record's trajectory: the participant and the trajectory start (None: not in the file)."""
+    return record["participant_key"], record.get("trajectory_start")
+
+
+def existing_trajectory(existing: list[Trajectory], start: dt.date | None) -> Trajectory | None:
+    """The trajectory a record belongs to: the one with its start, or without a start column the
+    participant's latest trajectory in the project (``existing`` is ordered by start)."""
+    if start is None:
+        return existing[-1] if existing else None
+    return next((t for t in existing if t.started_on == start), None)
+
+
+def _existing_trajectories(project, keys: list[str]) -> dict[str, list[Trajectory]]:
+    ids: dict[int, str] = {}
+    for start in range(0, len(keys), CHUNK):
+        for pk, pseudonym in Participant.objects.filter(
+            organisation_id=project.owner_id, pseudonym__in=keys[start : start + CHUNK]
+        ).values_list("pk", "pseudonym"):
+            ids[pk] = pseudonym
+    found: dict[str, list[Trajectory]] = defaultdict(list)
+    participant_ids = list(ids)
+    for start in range(0, len(participant_ids), CHUNK):
+        for t in Trajectory.objects.filter(
+            project=project, participant_id__in=participant_ids[start : start + CHUNK]
+        ).order_by("started_on", "pk"):
+            found[ids[t.participant_id]].append(t)
+    return found
+
+
+def plan(project, records: list[dict[str, Any]]) -> ImportPlan:
+    """What committing ``records`` would do, per measurement; reads, never writes."""
+    keys = sorted({r["participant_key"] for r in records if r.get("participant_key")})
+    by_participant = _existing_trajectories(project, keys)
+    trajectory_ids = [t.pk for ts in by_participant.values() for t in ts]
+    measurements: dict[tuple[int, dt.date, str], Measurement] = {}
+    for start in range(0, len(trajectory_ids), CHUNK):
+        for m in Measurement.objects.filter(
+            trajectory_id__in=trajectory_ids[start : start + CHUNK]
+        ):
+            measurements[(m.trajectory_id, m.measured_on, m.moment)] = m
+    scores: dict[tuple[int, str], int | None] = {}
+    measurement_ids = [m.pk for m in measurements.values()]
+    for start in range(0, len(measurement_ids), CHUNK):
+        for measurement_id, item, value in Score.objects.filter(
+            measurement_id__in=measurement_ids[start : start + CHUNK]
+        ).values_list("measurement_id", "item", "value"):
+            scores[(measurement_id, item)] = value
+    resolved: list[tuple[dict[str, Any], Trajectory | None]] = []
+    in_file: set[tuple[int, dt.date, str]] = set()
+    for record in records:
+        key = trajectory_key(record)
+        trajectory = existing_trajectory(by_participant.get(key[0], []), key[1])
+        resolved.append((record, trajectory))
+        if trajectory is not None:
+            in_file.add((trajectory.pk, record["measured_on"], record["phase"]))
+    result = ImportPlan(trajectory_ids={t.pk for _r, t in resolved if t is not None})
+    for record, trajectory in resolved:
+        when, phase = record["measured_on"], record["phase"]
+        status, moved_from, current = NEW, None, None
+        if trajectory is not None:
+            current = measurements.get((trajectory.pk, when, phase))
+            if current is None and phase in SINGLE_MOMENTS and when is not None:
+                others = [
+                    m
+                    for (t, d, p), m in measurements.items()
+                    if t == trajectory.pk and p == phase and (t, d, p) not in in_file
+                ]
+                if len(others) == 1:
+                    current, moved_from = others[0], others[0].measured_on
+                    result.moves[(trajectory.pk, when, phase)] = moved_from
+        if current is not None:
+            status = UPDATE if moved_from or _differs(current, record, scores) else UNCHANGED
+        result.measurements.append(
+            Planned(record["sheet"] or "", record["row"], when, phase, status, moved_from)
+        )
+    return result
+
+
+def _score_value(value) -> int | None:
+    return None if value == "onbekend" else int(value)
+
+
+def _differs(measurement: Measurement, record, scores: dict[tuple[int, str], int | None]) -> bool:
+    for name in MEASUREMENT_FIELDS:
+        value = record.get(name)
+        if value is not None and getattr(measurement, name) != value:
+            return True
+    for item, value in record["scores"].items():
+        key = (measurement.pk, item)
+        if key not in scores or scores[key] != _score_value(value):
+            return True
+    return False
+
+
+def date_change_errors(result: DryRunResult, changes: list[Planned]) -> list[IntakeError]:
+    """One error per date change that was not confirmed: the user decides, not the importer."""
+    return [
+        IntakeError(
+            code="moment_date_changed",
+            reason=_("Deze %(moment)s staat al in Proeftuin op %(old)s; het bestand zegt %(new)s.")
+            % {
+                "moment": dict(Measurement._meta.get_field("moment").choices).get(p.phase, p.phase),
+                "old": f"{p.moved_from:%d-%m-%Y}",
+                "new": f"{p.measured_on:%d-%m-%Y}",
+            },
+            action=_(
+                "Bevestig dat de datum is verbeterd (de bestaande meting krijgt de nieuwe datum), "
+                "of zet de oude datum terug in het bestand."
+            ),
+            file=result.file,
+            sheet=p.sheet or None,
+            row=p.row,
+        )
+        for p in changes
+    ]

@@ -30,9 +30,11 @@ from proeftuin.portfolio.views import project_context
 from . import importer, jobs, services
 from .access import monitor_project
 from .forms import UploadForm
-from .models import ImportFile, MappingTemplate
+from .models import ImportFile, MappingTemplate, Moment
 
 TAB = "tel-en-vertel"
+PLAN_ROWS = 200  # measurements listed on the check screen; the counts cover all
+MOMENTS = dict(Moment.choices)
 
 
 def phase_choices():
@@ -339,12 +341,25 @@ def check(request, pk: int, ipk: int):
     result = _dry_run(project, import_file, instrument)
     listed, error_count = importer.all_errors(result)
     ok = error_count == 0 and result.records.height > 0
+    planned = importer.plan(project, list(result.iter_records())) if ok else importer.ImportPlan()
+    date_changes = planned.date_changes
     if request.method == "POST":
+        confirmed = request.POST.get("confirm_date_changes") == "on"
         if not ok:
             messages.error(request, _("Er zijn nog fouten; er is niets geïmporteerd."))
+        elif date_changes and not confirmed:
+            messages.error(
+                request,
+                _("Bevestig eerst dat de gewijzigde datums kloppen; er is niets geïmporteerd."),
+            )
         else:
             with transaction.atomic():
-                job = jobs.start_import(import_file, request.user, get_language() or "nl")
+                job = jobs.start_import(
+                    import_file,
+                    request.user,
+                    get_language() or "nl",
+                    confirm_date_changes=bool(date_changes),
+                )
             return redirect("monitoring:job", pk=project.pk, jpk=job.pk)
     records = result.records
     participants = records["participant_key"].n_unique() if records.height else 0
@@ -364,6 +379,13 @@ def check(request, pk: int, ipk: int):
             ok=ok,
             measurement_count=records.height,
             participant_count=participants,
+            plan_counts=planned.counts,
+            planned=[
+                {"p": p, "moment": MOMENTS.get(p.phase, p.phase)}
+                for p in planned.measurements[:PLAN_ROWS]
+            ],
+            planned_more=max(0, len(planned.measurements) - PLAN_ROWS),
+            date_changes=date_changes,
         ),
     )
 

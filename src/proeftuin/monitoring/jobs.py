@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from . import importer, services
-from .models import AccessLog, ImportFile, Job
+from . import importer, recording, services
+from .models import ImportFile, Job
 
 logger = logging.getLogger("proeftuin.monitoring")
 
@@ -78,7 +78,9 @@ def _update(job_id: int, **fields) -> None:
         _set_live(job_id, fields.get("progress", current[0]), fields.get("message", current[1]))
 
 
-def start_import(import_file: ImportFile, user, language: str = "nl") -> Job:
+def start_import(
+    import_file: ImportFile, user, language: str = "nl", *, confirm_date_changes: bool = False
+) -> Job:
     """Queue the commit of a checked import and start it in the background."""
     job = Job.objects.create(
         project=import_file.project,
@@ -86,6 +88,8 @@ def start_import(import_file: ImportFile, user, language: str = "nl") -> Job:
         kind="import",
         import_file=import_file,
         message=_("In de wachtrij"),
+        # What the user confirmed on the check screen travels with the job.
+        result={"confirm_date_changes": True} if confirm_date_changes else {},
     )
     ImportFile.objects.filter(pk=import_file.pk).update(status=ImportFile.Status.QUEUED)
     if getattr(settings, "PROEFTUIN_JOBS_INLINE", False):
@@ -135,8 +139,14 @@ def run_import(job_id: int, language: str = "nl") -> None:
                 # Inside the import's transaction: only the in-memory figure can move.
                 _set_live(job_id, 40 + int(percent * 0.59), message)
 
-            stats = importer.commit(
-                project, result, instrument, user=job.created_by, progress=progress
+            stats = recording.import_records(
+                project,
+                result,
+                instrument,
+                by=job.created_by,
+                progress=progress,
+                confirm_date_changes=bool((job.result or {}).get("confirm_date_changes")),
+                source=import_file.original_name,
             )
         except importer.ImportFailed as exc:
             _finish(job, import_file, Job.Status.FAILED, str(exc), {})
@@ -160,16 +170,6 @@ def run_import(job_id: int, language: str = "nl") -> None:
                 {},
             )
         else:
-            _retry(
-                lambda: AccessLog.objects.create(
-                    user=job.created_by,
-                    username=job.created_by.get_username() if job.created_by else "",
-                    organisation=getattr(getattr(job.created_by, "organisation", None), "name", ""),
-                    action=AccessLog.Action.IMPORT,
-                    project=project,
-                    detail=f"{import_file.original_name}: {stats.get('records', 0)}",
-                )
-            )
             _finish(job, import_file, Job.Status.DONE, _("Import voltooid"), stats)
 
 

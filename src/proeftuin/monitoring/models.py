@@ -73,6 +73,12 @@ class Participant(models.Model):
     age_group = models.CharField(
         _("leeftijdsgroep"), max_length=10, choices=AgeGroup.choices, blank=True
     )
+    #: Columns an import mapped to "hash": column label → keyed hash (HMAC-SHA256 under the
+    #: installation's secret, scoped per organisation and column). Links records (two files with
+    #: the same BSN) without storing the value itself.
+    linking_keys = models.JSONField(
+        _("versleutelde koppelsleutels"), default=dict, blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -384,6 +390,7 @@ class AccessLog(models.Model):
         EXPORT_ROWS = "export_rows", _("Gegevens per meting geëxporteerd")
         IMPORT = "import", _("Spreadsheet geïmporteerd")
         ERASE = "erase", _("Deelnemer gewist")
+        RECORD = "record", _("Gegevens vastgelegd of gewijzigd")
 
     at = models.DateTimeField(_("tijdstip"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

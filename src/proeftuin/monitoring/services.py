@@ -5,8 +5,9 @@ Views and the importer call these; the figures themselves come from the pure cor
 
 **No stale results.** :func:`refresh_pairs` rebuilds the :class:`~.models.Pair` rows of the given
 trajectories from all their measurements and must run inside the transaction that changed them
-(it asserts so). Every write path (the entry screen, the import, deleting a measurement) calls it,
-so a report computed after a change always includes it.
+(it asserts so). The one write path (:mod:`.recording`) calls it for every change, so a report
+computed after a change always includes it. It locks the trajectories it rebuilds, which makes
+it idempotent when two writers refresh one trajectory at once (PostgreSQL).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from functools import lru_cache
 import polars as pl
 from django.conf import settings
 from django.core import checks
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 
 from proeftuin.common.bulk import insert_rows
 from proeftuin.core import intake
@@ -137,6 +138,13 @@ def pseudonym_for(organisation_id: int, client_number: str) -> str:
 def household_key_for(organisation_id: int, household_number: str) -> str:
     return intake.participant_key(
         household_number, pseudonym_secret(), f"{scope_for(organisation_id)}\x1fhuishouden"
+    )
+
+
+def linking_key_for(organisation_id: int, label: str, value: str) -> str:
+    """The keyed hash a "hash" column stores (the import's scope: organisation and column)."""
+    return intake.participant_key(
+        value, pseudonym_secret(), f"{scope_for(organisation_id)}\x1f{label}"
     )
 
 
@@ -337,11 +345,30 @@ def _refresh_chunk(ids: list[int]) -> None:
     _insert_pairs(rows)
 
 
+def lock_trajectories(ids: Iterable[int]) -> None:
+    """Row locks on these trajectories until the transaction ends, taken in id order (so two
+    writers never wait on each other crosswise). PostgreSQL: ``SELECT … FOR UPDATE``; SQLite has
+    one writer at a time and ignores it."""
+    ordered = sorted({int(i) for i in ids})
+    for start in range(0, len(ordered), CHUNK):
+        list(
+            Trajectory.objects.select_for_update()
+            .filter(pk__in=ordered[start : start + CHUNK])
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
+
 def refresh_pairs(trajectory_ids: Iterable[int]) -> None:
-    """Rebuild the pairs of these trajectories from all their measurements (same transaction)."""
+    """Rebuild the pairs of these trajectories from all their measurements (same transaction).
+
+    Idempotent under concurrency: the trajectories are locked first, so a second refresh of the
+    same trajectory waits for the first to commit and then sees its pairs (without the lock, both
+    deleted the old rows and both inserted: a duplicate key on ``unique_pair``)."""
     if not connection.in_atomic_block:
         raise RuntimeError("refresh_pairs must run inside the transaction that changed the data")
     ids = sorted({int(i) for i in trajectory_ids})
+    lock_trajectories(ids)
     for start in range(0, len(ids), CHUNK):
         _refresh_chunk(ids[start : start + CHUNK])
 
@@ -353,39 +380,11 @@ def refresh_project_pairs(project) -> None:
         refresh_pairs(ids)
 
 
-# --- writes used by the entry screen ---------------------------------------------------------------
-
-
-def save_score(measurement: Measurement, item: str, value: int | None) -> Score:
-    """Store one domain's score (None = onbekend) and refresh the trajectory's pairs."""
-    for attempt in (1, 2):
-        try:
-            with transaction.atomic():
-                score, _created = Score.objects.update_or_create(
-                    measurement=measurement, item=item, defaults={"value": value}
-                )
-                Measurement.objects.filter(pk=measurement.pk).update(updated_at=score.updated_at)
-                refresh_pairs([measurement.trajectory_id])
-            return score
-        except IntegrityError:
-            # Two saves of the same new answer at once (two screens): the second updates.
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
-
-
-def clear_score(measurement: Measurement, item: str) -> None:
-    """Remove an answer altogether (not answered is not the same as onbekend)."""
-    with transaction.atomic():
-        Score.objects.filter(measurement=measurement, item=item).delete()
-        refresh_pairs([measurement.trajectory_id])
-
-
 # --- erasure ----------------------------------------------------------------------------------------
 
 
 def erase_participant(project, participant) -> dict[str, int]:
-    """Remove a participant's data from ``project``: trajectories with their measurements, scores,
+    """Called by :func:`.recording.erase_participant` (which adds the lock and the log). Remove a participant's data from ``project``: trajectories with their measurements, scores,
     stories, heavy measures, interventions and pairs, and the history rows of all of these (an
     erasure that left copies in the history would not be one). The participant record itself
     goes when no other project holds a trajectory of theirs. Runs in one transaction."""

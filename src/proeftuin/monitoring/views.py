@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Count, Max, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,7 +25,7 @@ from proeftuin.portfolio.access import require, visible_project
 from proeftuin.portfolio.models import Project
 from proeftuin.portfolio.views import project_context
 
-from . import analytics, charts, services
+from . import analytics, charts, recording, services
 from .access import monitor_project, participant_project, permissions
 from .forms import (
     HeavyMeasureForm,
@@ -44,7 +44,6 @@ from .models import (
     Measurement,
     Pair,
     Participant,
-    Story,
     Trajectory,
 )
 
@@ -362,36 +361,24 @@ def participant_new(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         key = services.pseudonym_for(project.owner_id, data["client_number"])
-        with transaction.atomic():
-            participant, _created = Participant.objects.get_or_create(
-                organisation_id=project.owner_id, pseudonym=key
+        attributes: dict = {}
+        if data["household_number"]:
+            attributes["household_key"] = services.household_key_for(
+                project.owner_id, data["household_number"]
             )
-            if data["household_number"]:
-                participant.household_key = services.household_key_for(
-                    project.owner_id, data["household_number"]
-                )
-            if data["neighbourhood"]:
-                participant.neighbourhood = data["neighbourhood"].strip()
-            if data["birth_year"]:
-                participant.birth_year = data["birth_year"]
-                participant.age_group = ""
-            elif data["age_group"]:
-                participant.age_group = data["age_group"]
-            participant.save()
-            try:
-                with transaction.atomic():
-                    trajectory = Trajectory.objects.create(
-                        participant=participant,
-                        project=project,
-                        started_on=data["started_on"],
-                        registered_on=data["registered_on"],
-                    )
-            except IntegrityError:
-                trajectory = None
-            if trajectory is not None:
-                services.refresh_pairs(
-                    participant.trajectories.filter(project=project).values_list("pk", flat=True)
-                )
+        if data["neighbourhood"]:
+            attributes["neighbourhood"] = data["neighbourhood"].strip()
+        if data["birth_year"]:
+            attributes.update(birth_year=data["birth_year"], age_group="")
+        elif data["age_group"]:
+            attributes["age_group"] = data["age_group"]
+        participant, trajectory = recording.register_participant(
+            project,
+            key,
+            attributes,
+            {"started_on": data["started_on"], "registered_on": data["registered_on"]},
+            by=request,
+        )
         if trajectory is None:
             form.add_error(
                 "started_on",
@@ -509,10 +496,9 @@ def trajectory_edit(request, pk: int, tpk: int):
     form = TrajectoryForm(request.POST or None, instance=trajectory)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                saved = form.save_versioned()
-                if saved is not None:
-                    services.refresh_pairs([trajectory.pk])
+            saved = recording.edit_versioned(
+                form, trajectory, by=request, what=str(_("Traject gewijzigd"))
+            )
         except IntegrityError:
             form.add_error("started_on", _("Er is al een traject met deze start."))
             saved = None
@@ -547,11 +533,8 @@ def trajectory_add(request, pk: int, tpk: int, kind: str):
     form = form_class(request.POST or None, **extra)
     if request.method == "POST" and form.is_valid():
         obj = form.save(commit=False)
-        obj.trajectory = trajectory
-        obj.recorded_by = request.user
         try:
-            with transaction.atomic():
-                obj.save()
+            recording.add_to_trajectory(obj, trajectory, by=request)
         except IntegrityError:
             form.add_error(None, _("Dit is al vastgelegd."))
         else:
@@ -574,10 +557,7 @@ def measurement_new(request, pk: int, tpk: int):
     if request.method == "POST" and form.is_valid():
         measurement = form.save(commit=False)
         measurement.trajectory = trajectory
-        measurement.recorded_by = request.user
-        with transaction.atomic():
-            measurement.save()
-            services.refresh_pairs([trajectory.pk])
+        recording.create_measurement(measurement, by=request)
         return redirect("monitoring:entry", pk=project.pk, mpk=measurement.pk)
     return render(
         request,
@@ -686,52 +666,50 @@ def entry(request, pk: int, mpk: int):
     )
 
 
-def _score_text(score) -> str:
-    """A stored score as the entry screen sends it: "" (no answer), "onbekend" or the level."""
-    if score is None:
-        return ""
-    return "onbekend" if score.value is None else str(score.value)
-
-
 def _save_scores(
     request, measurement: Measurement, instrument
 ) -> tuple[list[tuple[str, str]], list[str]]:
     """Save the posted domains; returns ((item, saved text) …, errors).
 
     The screen sends what it showed for each domain (``was-<item>``). When a colleague changed
-    that domain in the meantime, the choice is not saved and the message says what is stored now,
-    so nobody overwrites another's answer without seeing it.
+    that domain in the meantime (or the POST does not say what it showed), the choice is not saved
+    and the message says what is stored now, so nobody overwrites another's answer without seeing
+    it. The comparison happens in the write's transaction (:func:`.recording.record_scores`).
     """
-    saved, errors = [], []
-    current = {s.item: s for s in measurement.scores.all()}
+    errors = []
+    values: dict[str, int | str | None] = {}
+    posted: dict[str, str] = {}
     language = analytics.lang()
+    names = {item.id: item.name.get(language) for item in instrument.items}
     for item in instrument.items:
         name = f"score-{item.id}"
         if name not in request.POST:
             continue
         form = ScoreForm({"value": request.POST.get(name)}, scale=instrument.scale.values)
         if not form.is_valid():
-            errors.append(f"{item.name.get(language)}: {form.errors['value'][0]}")
+            errors.append(f"{names[item.id]}: {form.errors['value'][0]}")
             continue
         value = form.cleaned_data["value"]
-        was = request.POST.get(f"was-{item.id}")
-        stored = _score_text(current.get(item.id))
-        if was is not None and was != stored and str(value) != stored:
-            errors.append(
-                _(
-                    "%(domain)s: iemand anders heeft dit intussen op '%(stored)s' gezet. Uw keuze "
-                    "is niet opgeslagen; vernieuw de pagina en kies opnieuw als uw score moet "
-                    "gelden."
-                )
-                % {"domain": item.name.get(language), "stored": stored or _("geen antwoord")}
+        values[item.id] = None if value == "onbekend" else value
+        posted[item.id] = str(value)
+    if not values:
+        return [], errors
+    done, refused = recording.record_scores(
+        measurement,
+        values,
+        expected={item: request.POST.get(f"was-{item}") for item in values},
+        by=request,
+    )
+    for item, stored in refused.items():
+        errors.append(
+            _(
+                "%(domain)s: iemand anders heeft dit intussen op '%(stored)s' gezet. Uw keuze "
+                "is niet opgeslagen; vernieuw de pagina en kies opnieuw als uw score moet "
+                "gelden."
             )
-            continue
-        if value == "":
-            services.clear_score(measurement, item.id)
-        else:
-            services.save_score(measurement, item.id, None if value == "onbekend" else value)
-        saved.append((item.id, str(value)))
-    return saved, errors
+            % {"domain": names[item], "stored": stored or _("geen antwoord")}
+        )
+    return [(item, posted[item]) for item in done], errors
 
 
 @login_required
@@ -773,10 +751,15 @@ def details(request, pk: int, mpk: int):
     form = MeasurementDetailsForm(request.POST, instance=measurement)
     ok = form.is_valid()
     if ok:
-        with transaction.atomic():
-            ok = form.save_versioned() is not None
-            if ok:
-                services.refresh_pairs([measurement.trajectory_id])
+        ok = (
+            recording.edit_versioned(
+                form,
+                measurement.trajectory,
+                by=request,
+                what=str(_("Gegevens van de meting gewijzigd")),
+            )
+            is not None
+        )
     # The screen keeps the version it saves against: the new one after a save, else the one it
     # sent (after a stale save, further autosaves stay refused until the page is reloaded).
     version = measurement.version if ok else request.POST.get("edit_version")
@@ -808,10 +791,7 @@ def measurement_delete(request, pk: int, mpk: int):
     project = monitor_project(request, pk)
     measurement = _measurement_of(project, mpk)
     trajectory = measurement.trajectory
-    with transaction.atomic():
-        Story.objects.filter(measurement=measurement).update(measurement=None)
-        measurement.delete()
-        services.refresh_pairs([trajectory.pk])
+    recording.delete_measurement(measurement, by=request)
     messages.success(request, _("Meting verwijderd."))
     return redirect(_participant_url(trajectory))
 
@@ -829,17 +809,8 @@ def participant_erase(request, pk: int, participant_pk: int):
         )
         return redirect("monitoring:participant", pk=project.pk, participant_pk=participant.pk)
     code = participant.code
-    with transaction.atomic():
-        erased = services.erase_participant(project, participant)
-        # The log keeps no pseudonym: after the erasure nothing may lead back to the person.
-        services.log_access(
-            request,
-            AccessLog.Action.ERASE,
-            project,
-            None,
-            detail=_("Een deelnemer gewist: %(t)s traject(en), %(m)s meting(en)")
-            % {"t": erased["trajectories"], "m": erased["measurements"]},
-        )
+    # The log keeps no pseudonym: after the erasure nothing may lead back to the person.
+    recording.erase_participant(project, participant, by=request)
     messages.success(
         request,
         _("De gegevens van deelnemer %(code)s in dit project zijn gewist, met hun geschiedenis.")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -432,9 +433,14 @@ def suggest_mapping(
 
 
 def _frame(
-    sheet: SheetSource, layout: Layout, limits: Limits, n_rows: int | None = None
+    sheet: SheetSource,
+    layout: Layout,
+    limits: Limits,
+    n_rows: int | None = None,
+    skipped: list[int] | None = None,
 ) -> pl.DataFrame:
-    """The sheet's data rows (cleaned text), blank rows removed; ``n_rows`` limits the read."""
+    """The sheet's data rows (cleaned text), blank rows and a units row removed; ``n_rows``
+    limits the read; the row number of a skipped units row is appended to ``skipped``."""
     width = layout.width
     try:
         if n_rows is not None:
@@ -477,7 +483,38 @@ def _frame(
         ).filter("b")
         if whitespace.height:
             blank = blank | frame.get_column(ROW).is_in(whitespace.get_column(ROW).implode())
-    return frame.filter(~blank) if blank.any() else frame
+    frame = frame.filter(~blank) if blank.any() else frame
+    return _without_units_row(frame, names, layout, skipped)
+
+
+#: A cell of a units row: "(dd-mm-jjjj)", "dd-mm-jjjj", "1-5", "(1 t/m 5)", "ja/nee", "aantal" …
+UNITS_CELL = re.compile(
+    r"^\(.*\)$"
+    r"|^(d{1,2}|j{2,4}|m{1,2}|y{2,4})([-/. ](d{1,2}|m{1,2}|j{2,4}|y{2,4})){0,2}$"
+    r"|^\d{1,2}\s*(-|–|t/m|tot)\s*\d{1,2}$"
+    r"|^(ja/nee|j/n|nee/ja|aantal|getal|tekst|jaar|datum|score|euro|€|%)$",
+    re.IGNORECASE,
+)
+
+
+def _without_units_row(
+    frame: pl.DataFrame, names: list[str], layout: Layout, skipped: list[int] | None
+) -> pl.DataFrame:
+    """Drop a units row directly under the header ("(dd-mm-jjjj)", "1-5"): a description of the
+    columns, not a record. Every filled cell must look like a unit and at least two must be
+    filled, so a real record is never dropped; its row number goes to ``skipped``."""
+    if frame.height == 0 or not names:
+        return frame
+    first = frame.row(0, named=True)
+    if first[ROW] != layout.data_start + 1:
+        return frame
+    cells = [str(first[n]).strip() for n in names if first[n] is not None]
+    cells = [c for c in cells if c]
+    if len(cells) >= 2 and all(UNITS_CELL.match(c) for c in cells):
+        if skipped is not None:
+            skipped.append(int(first[ROW]))
+        return frame.slice(1)
+    return frame
 
 
 # --- dry run --------------------------------------------------------------------------------------
@@ -1732,7 +1769,18 @@ def _dry_run_book(
                 sheet=name,
             )
             continue
-        frame = _frame(sheet, layout, limits)
+        units: list[int] = []
+        frame = _frame(sheet, layout, limits, skipped=units)
+        for row in units:
+            sink.new(
+                "units_row",
+                "Deze rij beschrijft de kolommen (eenheden zoals '(dd-mm-jjjj)' of '1-5') en "
+                "is overgeslagen.",
+                "Niets te doen; staan hier toch gegevens, zet ze dan in een eigen rij.",
+                sheet=name,
+                row=row,
+                severity=WARNING,
+            )
         if frame.height > limits.max_rows:
             sink.new(
                 "too_many_rows",

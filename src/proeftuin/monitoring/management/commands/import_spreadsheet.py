@@ -14,12 +14,11 @@ import os
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from tqdm import tqdm
 
 from proeftuin.core import intake
-from proeftuin.monitoring import importer, services
-from proeftuin.monitoring.models import AccessLog, MappingTemplate
+from proeftuin.monitoring import importer, recording, services
+from proeftuin.monitoring.models import MappingTemplate
 from proeftuin.portfolio.lookup import find_project
 from proeftuin.portfolio.models import Project
 
@@ -68,8 +67,24 @@ class Command(BaseCommand):
         parser.add_argument("--suggest", metavar="FILE", help="write the suggested mapping")
         parser.add_argument("--save-template", metavar="NAME", help="save --mapping as a template")
         parser.add_argument("--dry-run", action="store_true", help="check only, write nothing")
+        parser.add_argument(
+            "--confirm-date-changes",
+            action="store_true",
+            help="the file corrects the date of an existing moment (e.g. the baseline): move it",
+        )
 
-    def handle(self, project, file, mapping, instrument, suggest, save_template, dry_run, **opts):
+    def handle(
+        self,
+        project,
+        file,
+        mapping,
+        instrument,
+        suggest,
+        save_template,
+        dry_run,
+        confirm_date_changes=False,
+        **opts,
+    ):
         obj = find_project(project)
         path = Path(file)
         if not path.exists():
@@ -102,6 +117,22 @@ class Command(BaseCommand):
             MappingTemplate.objects.update_or_create(
                 project=obj, name=save_template, defaults={"instrument": chosen.id, "mapping": data}
             )
+        planned = importer.plan(obj, list(result.iter_records()))
+        changes = importer.date_change_errors(result, planned.date_changes)
+        for change in changes:
+            self.stderr.write(f"{'bevestigd' if confirm_date_changes else 'let op'}: {change}")
+        if changes and not confirm_date_changes:
+            bar.close()
+            raise CommandError(
+                f"{len(changes)} bestaande meetmoment(en) krijgen in dit bestand een andere datum. "
+                "Klopt de nieuwe datum, geef dan --confirm-date-changes; anders herstel het "
+                "bestand. Er is niets geïmporteerd."
+            )
+        counts = planned.counts
+        self.stdout.write(
+            f"Per meting: {counts['new']} nieuw, {counts['update']} bijgewerkt, "
+            f"{counts['unchanged']} ongewijzigd."
+        )
         if dry_run:
             bar.close()
             self.stdout.write(
@@ -123,18 +154,16 @@ class Command(BaseCommand):
             bar.set_description(message)
 
         try:
-            with transaction.atomic():
-                stats = importer.commit(obj, result, chosen, progress=progress)
-                # The command line has no signed-in user: the log names the system account.
-                AccessLog.objects.create(
-                    username=f"cli:{_system_user()}"[:150],
-                    organisation=obj.owner.name,
-                    action=AccessLog.Action.IMPORT,
-                    project=obj,
-                    detail=f"{path.name}: {stats.get('records', 0)} regels (proeftuin import)"[
-                        :300
-                    ],
-                )
+            # The command line has no signed-in user: the log names the system account.
+            stats = recording.import_records(
+                obj,
+                result,
+                chosen,
+                by=recording.Actor(username=f"cli:{_system_user()}", organisation=obj.owner.name),
+                progress=progress,
+                confirm_date_changes=confirm_date_changes,
+                source=f"{path.name} (proeftuin import)",
+            )
         except importer.ImportFailed as exc:
             raise CommandError(f"{exc} Er is niets opgeslagen.") from None
         bar.update(100 - done[0])
@@ -144,6 +173,7 @@ class Command(BaseCommand):
                 f"Geïmporteerd in '{obj.name}': {stats.get('records', 0)} regels; "
                 f"{stats.get('participants_created', 0)} nieuwe deelnemers, "
                 f"{stats.get('measurements_created', 0)} nieuwe en "
-                f"{stats.get('measurements_updated', 0)} bijgewerkte metingen."
+                f"{stats.get('measurements_updated', 0)} bijgewerkte en "
+                f"{stats.get('measurements_unchanged', 0)} ongewijzigde metingen."
             )
         )

@@ -1,0 +1,325 @@
+"""The one write path of Tel en vertel: every change to participant data goes through here.
+
+Each function writes the rows, their history (django-simple-history), the refreshed pairs and an
+access-log entry in **one transaction**: either all of it is there or none of it. Views, the
+import (web job and command line) and the demo call only these functions.
+
+Concurrent writers on one trajectory are serialised by a row lock on the trajectory (PostgreSQL;
+SQLite has one writer anyway), taken before anything else is written, so two autosaves on one
+measurement cannot interleave their pairs refreshes (``unique_pair``) or their score inserts.
+
+Who acts is an :class:`Actor`: a request (the log gets what :func:`.services.log_access` records),
+a user (a background job) or a system account (the command line).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from proeftuin.core.instruments import Instrument
+from proeftuin.core.intake import DryRunResult
+
+from . import import_writer, importer, services
+from .history import write_history
+from .models import AccessLog, Measurement, Participant, Score, Story, Trajectory
+
+CLEAR = ""  # a score value that removes the answer (not answered is not the same as onbekend)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who writes: the request of a signed-in user, a user without a request, or a named account."""
+
+    request: HttpRequest | None = None
+    user: Any = None
+    username: str = ""
+    organisation: str = ""
+
+    @classmethod
+    def of(cls, who) -> Actor:
+        if isinstance(who, Actor):
+            return who
+        if isinstance(who, HttpRequest):
+            return cls(request=who, user=who.user)
+        if who is None:
+            return cls(username="system")
+        return cls(user=who)
+
+    def log(self, action: str, project=None, participant=None, detail: str = "") -> None:
+        """The access-log entry, in the caller's transaction."""
+        if self.request is not None:
+            services.log_access(self.request, action, project, participant, detail=detail)
+            return
+        user = self.user
+        organisation = self.organisation
+        if user is not None and not organisation and getattr(user, "organisation_id", None):
+            organisation = user.organisation.name
+        AccessLog.objects.create(
+            user=user,
+            username=(user.get_username() if user is not None else self.username)[:150],
+            organisation=organisation[:200],
+            action=action,
+            project=project,
+            participant=participant,
+            detail=detail[:300],
+        )
+
+
+def bulk_record_scores(project, scores: list[Score], trajectory_ids: Iterable[int], *, by) -> None:
+    """Many new scores at once (generated demo data): rows, history, pairs and one log entry."""
+    actor = Actor.of(by)
+    ids = sorted(set(trajectory_ids))
+    with transaction.atomic():
+        lock_trajectories(ids)
+        Score.objects.bulk_create(scores, batch_size=1000)
+        write_history(Score, [s.pk for s in scores], history_type="+", user=_user(actor))
+        services.refresh_pairs(ids)
+        actor.log(
+            AccessLog.Action.RECORD,
+            project,
+            detail=_("%(n)s scores vastgelegd") % {"n": len(scores)},
+        )
+
+
+def _user(actor: Actor):
+    user = actor.user
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+lock_trajectories = services.lock_trajectories
+
+
+def refresh_pairs(trajectory_ids: Iterable[int]) -> None:
+    """Rebuild the pairs of these trajectories under their row locks (see the module)."""
+    services.refresh_pairs(trajectory_ids)
+
+
+# --- the entry screen ----------------------------------------------------------------------------
+
+
+def score_text(score: Score | None) -> str:
+    """A stored score as the entry screen sends it: "" (no answer), "onbekend" or the level."""
+    if score is None:
+        return ""
+    return "onbekend" if score.value is None else str(score.value)
+
+
+def record_scores(
+    measurement: Measurement,
+    values: Mapping[str, int | str | None],
+    *,
+    expected: Mapping[str, str | None] | None = None,
+    by=None,
+) -> tuple[list[str], dict[str, str]]:
+    """Store scores (``None`` is onbekend, :data:`CLEAR` removes the answer).
+
+    ``expected`` is what the screen showed per item (``was-<item>``; None: not sent). It is
+    compared under the trajectory's lock, so of two simultaneous saves one wins and the other
+    is told: an item whose stored answer differs from what was shown (or that was shown nothing
+    at all) is not saved, unless the new answer equals the stored one. Returns the saved items
+    and the refused ones with what is stored now."""
+    actor = Actor.of(by)
+    saved: list[str] = []
+    refused: dict[str, str] = {}
+    with transaction.atomic():
+        lock_trajectories([measurement.trajectory_id])
+        current = {s.item: s for s in Score.objects.filter(measurement=measurement)}
+        for item, value in values.items():
+            score = current.get(item)
+            stored = score_text(score)
+            wanted = "onbekend" if value is None else str(value)
+            if expected is not None and expected.get(item) != stored and wanted != stored:
+                refused[item] = stored
+                continue
+            saved.append(item)
+            if value == CLEAR:
+                if score is not None:
+                    score.delete()  # through the model: the deletion gets its history row
+                continue
+            if score is None:
+                score = Score(measurement=measurement, item=item, value=value)
+            elif score.value == value:
+                continue
+            score.value = value
+            score.save()
+        if not saved:
+            return saved, refused
+        Measurement.objects.filter(pk=measurement.pk).update(updated_at=timezone.now())
+        services.refresh_pairs([measurement.trajectory_id])
+        actor.log(
+            AccessLog.Action.RECORD,
+            measurement.trajectory.project,
+            measurement.trajectory.participant,
+            detail=_("Scores %(items)s bij %(moment)s %(date)s")
+            % {
+                "items": ", ".join(saved),
+                "moment": measurement.get_moment_display(),
+                "date": f"{measurement.measured_on:%d-%m-%Y}",
+            },
+        )
+    return saved, refused
+
+
+def create_measurement(measurement: Measurement, *, by=None) -> Measurement:
+    actor = Actor.of(by)
+    with transaction.atomic():
+        lock_trajectories([measurement.trajectory_id])
+        measurement.recorded_by = measurement.recorded_by or _user(actor)
+        measurement.save()
+        services.refresh_pairs([measurement.trajectory_id])
+        actor.log(
+            AccessLog.Action.RECORD,
+            measurement.trajectory.project,
+            measurement.trajectory.participant,
+            detail=_("Meting toegevoegd: %(moment)s %(date)s")
+            % {
+                "moment": measurement.get_moment_display(),
+                "date": f"{measurement.measured_on:%d-%m-%Y}",
+            },
+        )
+    return measurement
+
+
+def edit_versioned(form, trajectory: Trajectory, *, by=None, what: str = ""):
+    """Save a versioned form (trajectory, measurement details) with its pairs and log entry.
+    Returns the saved instance, or None when the edit was stale (the form says so)."""
+    actor = Actor.of(by)
+    with transaction.atomic():
+        lock_trajectories([trajectory.pk])
+        saved = form.save_versioned()
+        if saved is None:
+            return None
+        services.refresh_pairs([trajectory.pk])
+        actor.log(
+            AccessLog.Action.RECORD,
+            trajectory.project,
+            trajectory.participant,
+            detail=what or _("Gewijzigd"),
+        )
+    return saved
+
+
+def delete_measurement(measurement: Measurement, *, by=None) -> None:
+    actor = Actor.of(by)
+    trajectory = measurement.trajectory
+    with transaction.atomic():
+        lock_trajectories([trajectory.pk])
+        Story.objects.filter(measurement=measurement).update(measurement=None)
+        detail = _("Meting verwijderd: %(moment)s %(date)s") % {
+            "moment": measurement.get_moment_display(),
+            "date": f"{measurement.measured_on:%d-%m-%Y}",
+        }
+        measurement.delete()
+        services.refresh_pairs([trajectory.pk])
+        actor.log(AccessLog.Action.RECORD, trajectory.project, trajectory.participant, detail)
+
+
+def add_to_trajectory(obj, trajectory: Trajectory, *, by=None) -> None:
+    """A story, heavy measure or intervention (raises IntegrityError when already recorded)."""
+    actor = Actor.of(by)
+    with transaction.atomic():
+        obj.trajectory = trajectory
+        obj.recorded_by = _user(actor)
+        obj.save()
+        actor.log(
+            AccessLog.Action.RECORD,
+            trajectory.project,
+            trajectory.participant,
+            detail=_("Vastgelegd: %(what)s") % {"what": obj._meta.verbose_name},
+        )
+
+
+def register_participant(
+    project, pseudonym: str, attributes: Mapping[str, Any], trajectory: Mapping[str, Any], *, by
+) -> tuple[Participant, Trajectory | None]:
+    """The participant (found or created by pseudonym) and a new trajectory; the trajectory is
+    None when the participant already has one with this start in the project."""
+    actor = Actor.of(by)
+    with transaction.atomic():
+        participant, _created = Participant.objects.get_or_create(
+            organisation_id=project.owner_id, pseudonym=pseudonym
+        )
+        for name, value in attributes.items():
+            setattr(participant, name, value)
+        participant.save()
+        try:
+            with transaction.atomic():
+                created = Trajectory.objects.create(
+                    participant=participant, project=project, **trajectory
+                )
+        except IntegrityError:
+            return participant, None
+        refresh_pairs(participant.trajectories.filter(project=project).values_list("pk", flat=True))
+        actor.log(AccessLog.Action.RECORD, project, participant, detail=_("Traject vastgelegd"))
+    return participant, created
+
+
+# --- erasure ---------------------------------------------------------------------------------------
+
+
+def erase_participant(project, participant: Participant, *, by=None) -> dict[str, int]:
+    """Erase a participant from the project with their history (see
+    :func:`.services.erase_participant`); the log keeps no pseudonym."""
+    actor = Actor.of(by)
+    with transaction.atomic():
+        lock_trajectories(
+            Trajectory.objects.filter(project=project, participant=participant).values_list(
+                "pk", flat=True
+            )
+        )
+        erased = services.erase_participant(project, participant)
+        actor.log(
+            AccessLog.Action.ERASE,
+            project,
+            None,
+            detail=_("Een deelnemer gewist: %(t)s traject(en), %(m)s meting(en)")
+            % {"t": erased["trajectories"], "m": erased["measurements"]},
+        )
+    return erased
+
+
+# --- the import ------------------------------------------------------------------------------------
+
+
+def import_records(
+    project,
+    result: DryRunResult,
+    instrument: Instrument,
+    *,
+    by=None,
+    progress: Callable[[int, str], None] | None = None,
+    confirm_date_changes: bool = False,
+    source: str = "",
+) -> dict[str, int]:
+    """Commit a clean dry run: rows, history, pairs and the log entry in one transaction.
+
+    Raises :class:`.importer.ImportFailed` (and writes nothing) on errors, and on a date change of
+    an existing moment the user did not confirm."""
+    actor = Actor.of(by)
+    errors, count = importer.all_errors(result)
+    if count:
+        first = next((e for e in errors if e.is_error), None)
+        raise importer.ImportFailed(str(first) if first else _("Het bestand bevat fouten."))
+    records = list(result.iter_records())
+    with transaction.atomic():
+        planned = importer.plan(project, records)
+        lock_trajectories(planned.trajectory_ids)
+        if planned.date_changes and not confirm_date_changes:
+            first = importer.date_change_errors(result, planned.date_changes)[0]
+            raise importer.ImportFailed(str(first))
+        stats = import_writer.write_records(
+            project, records, instrument, planned, user=_user(actor), progress=progress
+        )
+        services.refresh_pairs(stats.pop("trajectory_ids"))
+        if progress:
+            progress(95, _("Analyses bijgewerkt"))
+        name = source or result.file or ""
+        actor.log(AccessLog.Action.IMPORT, project, detail=f"{name}: {stats.get('records', 0)}")
+    return stats
