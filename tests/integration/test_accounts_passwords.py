@@ -75,7 +75,11 @@ def test_a_user_changes_their_own_password(users):
 
     weak = http.post(
         "/account/wachtwoord-wijzigen/",
-        {"old_password": PASSWORD, "new_password1": "Welkom2026!!", "new_password2": "Welkom2026!!"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Welkom2026!!",
+            "new_password2": "Welkom2026!!",
+        },
     )
     assert weak.status_code == 200
     assert "veelgebruikte wachtwoorden" in weak.content.decode()

@@ -92,7 +92,7 @@ def mfa_on(settings):
 
 
 def test_roles_that_need_a_second_factor():
-    assert MFA_ROLES == {Role.BEHEERDER, Role.PROJECTLEIDER, Role.PROFESSIONAL}
+    assert {Role.BEHEERDER, Role.PROJECTLEIDER, Role.PROFESSIONAL} == MFA_ROLES
 
 
 def _secret(user) -> str:
