@@ -228,3 +228,14 @@ def test_mfa_is_off_by_default_only_in_dev_and_test(monkeypatch):
 
     monkeypatch.delenv("PROEFTUIN_REQUIRE_MFA", raising=False)
     assert importlib.reload(base).PROEFTUIN_REQUIRE_MFA is True
+
+
+def test_a_lost_phone_is_reset_by_command_and_the_user_sets_up_again(users, mfa_on):
+    from django.core.management import call_command
+
+    user = users[("own", "professional")]
+    _set_up_device(user)
+    call_command("reset_second_factor", user.username)
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    http = login(user)
+    assert http.get("/projecten/")["Location"].startswith("/account/tweede-factor/instellen/")

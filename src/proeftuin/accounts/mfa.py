@@ -107,3 +107,15 @@ class MFARequiredMiddleware:
             except Resolver404:
                 return False
         return match.url_name in EXEMPT_ACCOUNT_NAMES
+
+
+def reset_second_factor(user) -> int:
+    """Delete the user's TOTP devices (lost phone) and end their sessions' verification.
+
+    For the beheerder's screens and the ``reset_second_factor`` command. Returns how many devices
+    were removed.
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    count, _ = TOTPDevice.objects.filter(user=user).delete()
+    return count
