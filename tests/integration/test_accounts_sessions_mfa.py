@@ -239,3 +239,51 @@ def test_a_lost_phone_is_reset_by_command_and_the_user_sets_up_again(users, mfa_
     assert not TOTPDevice.objects.filter(user=user).exists()
     http = login(user)
     assert http.get("/projecten/")["Location"].startswith("/account/tweede-factor/instellen/")
+
+
+def _plain_routes() -> list[str]:
+    """Every URL pattern of the project without parameters, as a path."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(resolver, prefix=""):
+        for p in resolver.url_patterns:
+            route = prefix + str(p.pattern)
+            if isinstance(p, URLResolver):
+                yield from walk(p, route)
+            elif isinstance(p, URLPattern):
+                yield route
+
+    return sorted({r for r in walk(get_resolver()) if "<" not in r and "^" not in r})
+
+
+EXEMPT = {
+    "account/inloggen/",
+    "account/uitloggen/",
+    "account/tweede-factor/",
+    "account/tweede-factor/instellen/",
+    "account/oidc/inloggen/",
+    "account/oidc/terug/",
+    "i18n/setlang/",
+    "favicon.ico",
+}
+
+
+def test_every_page_waits_for_the_second_factor(users, mfa_on, own_project):
+    """A professional who has only given the password reaches no page but the exempt ones."""
+    http = login(users[("own", "professional")])
+    routes = _plain_routes()
+    assert len(routes) > 20
+    leaks = []
+    for route in routes:
+        if route in EXEMPT:
+            continue
+        response = http.get("/" + route)
+        location = response.get("Location", "")
+        if not (
+            (response.status_code == 302 and "/account/tweede-factor/instellen/" in location)
+            or (route.startswith("api/") and response.status_code == 403)
+            # The Django admin hides itself (404) from roles other than the beheerder.
+            or (route.startswith("beheer/") and response.status_code == 404)
+        ):
+            leaks.append(f"/{route} → {response.status_code} {location}")
+    assert leaks == [], "\n".join(leaks)
