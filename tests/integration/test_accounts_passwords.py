@@ -54,6 +54,7 @@ def test_the_dutch_validator_alone_refuses_the_issue_examples():
 def test_normalisation_removes_case_digits_years_and_punctuation():
     assert "welkom" in candidates("!Welkom-2026!")
     assert "wachtwoord" in candidates("W4chtw00rd1")
+    assert "zomer" in candidates("ZomerZomer2026")
 
 
 def test_minimum_length_is_twelve(db):

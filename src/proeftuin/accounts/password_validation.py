@@ -46,8 +46,11 @@ def candidates(password: str) -> set[str]:
     forms = {folded, stripped, folded.translate(_LEET), stripped.translate(_LEET)}
     # "welkom-welkom", "welkom welkom": without separators too.
     forms |= {re.sub(r"[\W_]+", "", f) for f in list(forms)}
-    # A word typed twice, or a list word followed by a name of the app: "welkomwelkom".
-    return {f for f in forms if f}
+    # A word typed twice: "zomerzomer2026".
+    forms |= {
+        f[: len(f) // 2] for f in list(forms) if len(f) % 2 == 0 and f[: len(f) // 2] * 2 == f
+    }
+    return {_AFFIX.sub("", f) for f in forms} - {""}
 
 
 class DutchCommonPasswordValidator:
