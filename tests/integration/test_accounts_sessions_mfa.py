@@ -221,7 +221,7 @@ def test_django_admin_also_needs_the_second_factor(users, mfa_on):
     assert response["Location"].startswith("/account/tweede-factor/instellen/")
 
 
-def test_mfa_is_off_by_default_only_in_dev_and_test(monkeypatch):
+def test_mfa_is_on_by_default_in_the_shared_and_production_settings(monkeypatch):
     import importlib
 
     from proeftuin.settings import base
