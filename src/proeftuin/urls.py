@@ -1,24 +1,16 @@
 """URL map. Dutch paths for people; the API under /api/."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
-
-from proeftuin.accounts.forms import LoginForm
 
 admin.site.site_header = "Proeftuin beheer"
 admin.site.site_title = "Proeftuin beheer"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="portfolio:overview", permanent=False), name="home"),
-    path(
-        "account/inloggen/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm),
-        name="login",
-    ),
-    path("account/uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("proeftuin.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("projecten/", include("proeftuin.portfolio.urls")),
     path("rapporten/", include("proeftuin.reporting.urls")),

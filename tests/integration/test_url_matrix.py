@@ -106,6 +106,24 @@ TABLE: dict[str, list[Probe]] = {
         Probe("/account/uitloggen/", method="post", ok=302, anon=302),
         Probe("/account/uitloggen/", fixed=405, anon=405),
     ],
+    # Own account (issue 8): every logged-in user, for themselves only; no ids in the paths.
+    "account/": [Probe("/account/")],
+    "account/tweede-factor/": [Probe("/account/tweede-factor/", ok=302)],  # no device: set-up
+    "account/tweede-factor/instellen/": [Probe("/account/tweede-factor/instellen/")],
+    "account/wachtwoord-wijzigen/": [Probe("/account/wachtwoord-wijzigen/")],
+    "account/wachtwoord-gewijzigd/": [Probe("/account/wachtwoord-gewijzigd/")],
+    "account/wachtwoord-vergeten/": [Probe("/account/wachtwoord-vergeten/", anon=200)],
+    "account/wachtwoord-vergeten/verstuurd/": [
+        Probe("/account/wachtwoord-vergeten/verstuurd/", anon=200)
+    ],
+    "account/wachtwoord-herstellen/<uidb64>/<token>/": [
+        # A forged link shows "no longer valid" (200) and changes nothing.
+        Probe("/account/wachtwoord-herstellen/MQ/ongeldig-token/", anon=200)
+    ],
+    "account/wachtwoord-hersteld/": [Probe("/account/wachtwoord-hersteld/", anon=200)],
+    # OIDC is not configured in the matrix: both ends answer 404.
+    "account/oidc/inloggen/": [Probe("/account/oidc/inloggen/", fixed=404, anon=404)],
+    "account/oidc/terug/": [Probe("/account/oidc/terug/", fixed=404, anon=404)],
     "i18n/setlang/": [
         Probe("/i18n/setlang/", method="post", data={"language": "nl"}, ok=302, anon=302)
     ],

@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "mozilla_django_oidc",
     "django_htmx",
     "simple_history",
     "rest_framework",
@@ -56,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -63,6 +67,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "proeftuin.accounts.middleware.AdminOnlyForBeheerderMiddleware",
     "axes.middleware.AxesMiddleware",
+    "proeftuin.accounts.sessions.IdleTimeoutMiddleware",
+    "proeftuin.accounts.mfa.MFARequiredMiddleware",
 ]
 
 ROOT_URLCONF = "proeftuin.urls"
@@ -104,15 +110,19 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "proeftuin.accounts.oidc.ProeftuinOIDCBackend",
 ]
+# At least 12 characters, not on Django's list nor on our list of common Dutch passwords
+# (with trailing digits, years and punctuation removed: Welkom2026! is refused).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
+        "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "proeftuin.accounts.password_validation.DutchCommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portfolio:overview"
@@ -135,12 +145,68 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 
-# Login throttling (django-axes): lock a username+IP pair after 5 failures for 15 minutes.
+# Login throttling (django-axes), see proeftuin/accounts/throttling.py and docs/accounts.md:
+# a username+IP pair is locked after 5 failures, a username (all addresses) after 25, an address
+# (all usernames) after 50; each for 15 minutes. The client IP comes from X-Forwarded-For only as
+# far as PROEFTUIN_TRUSTED_PROXY_COUNT proxies of our own reach; else REMOTE_ADDR.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "proeftuin.accounts.throttling.ProeftuinAxesHandler"
+AXES_CLIENT_IP_CALLABLE = "proeftuin.accounts.throttling.client_ip"
+PROEFTUIN_TRUSTED_PROXY_COUNT = int(os.environ.get("PROEFTUIN_TRUSTED_PROXY_COUNT", "0"))
+PROEFTUIN_AXES_USERNAME_LIMIT = int(os.environ.get("PROEFTUIN_AXES_USERNAME_LIMIT", "25"))
+PROEFTUIN_AXES_IP_LIMIT = int(os.environ.get("PROEFTUIN_AXES_IP_LIMIT", "50"))
+
+# Sessions: end with the browser, after 30 idle minutes, and at most 8 hours after login.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = int(os.environ.get("PROEFTUIN_SESSION_MAX_HOURS", "8")) * 3600
+PROEFTUIN_IDLE_TIMEOUT_MINUTES = int(os.environ.get("PROEFTUIN_IDLE_TIMEOUT_MINUTES", "30"))
+
+# Second factor (django-otp, TOTP): required for the beheerder and the roles with participant-level
+# access. On unless switched off; dev.py and test.py switch it off for the demo and most tests.
+PROEFTUIN_REQUIRE_MFA = os.environ.get("PROEFTUIN_REQUIRE_MFA", "true").lower() == "true"
+OTP_TOTP_ISSUER = os.environ.get("PROEFTUIN_TOTP_ISSUER", "Proeftuin")
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+# Password reset e-mail. Production sets the SMTP server through the environment.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("DJANGO_EMAIL_USE_TLS", "false").lower() == "true"
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "proeftuin@localhost")
+PASSWORD_RESET_TIMEOUT = 3600
+
+# Login through the municipality's identity provider (OpenID Connect). Without these variables
+# the login page shows no OIDC button. Only pre-provisioned, active users can log in this way.
+OIDC_RP_CLIENT_ID = os.environ.get("PROEFTUIN_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("PROEFTUIN_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("PROEFTUIN_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("PROEFTUIN_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("PROEFTUIN_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("PROEFTUIN_OIDC_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("PROEFTUIN_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("PROEFTUIN_OIDC_SCOPES", "openid email profile")
+OIDC_CREATE_USER = False
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+LOGIN_REDIRECT_URL_FAILURE = "/account/inloggen/?oidc=mislukt"
+PROEFTUIN_OIDC_PROVIDER_NAME = os.environ.get("PROEFTUIN_OIDC_PROVIDER_NAME", "")
+PROEFTUIN_OIDC_MATCH_CLAIM = os.environ.get("PROEFTUIN_OIDC_MATCH_CLAIM", "email")
+# An OIDC login counts as the second factor only when this is on AND the ID token says so.
+PROEFTUIN_OIDC_TRUSTS_MFA = os.environ.get("PROEFTUIN_OIDC_TRUSTS_MFA", "false").lower() == "true"
+PROEFTUIN_OIDC_MFA_AMR_VALUES = tuple(
+    v for v in os.environ.get("PROEFTUIN_OIDC_MFA_AMR", "mfa,otp,hwk,swk,sc").split(",") if v
+)
+PROEFTUIN_OIDC_MFA_ACR_VALUES = tuple(
+    v for v in os.environ.get("PROEFTUIN_OIDC_MFA_ACR", "").split(",") if v
+)
 
 # Security headers that hold everywhere; production adds HSTS and secure cookies.
 SECURE_CONTENT_TYPE_NOSNIFF = True

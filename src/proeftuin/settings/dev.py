@@ -1,6 +1,12 @@
 """Local development and the demo: debug on, served by Django's runserver."""
 
+import os
+
 from .base import *  # noqa: F403
 
 DEBUG = True
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+# The demo's users log in without a second factor unless asked (docs/accounts.md).
+PROEFTUIN_REQUIRE_MFA = os.environ.get("PROEFTUIN_REQUIRE_MFA", "false").lower() == "true"
+# Password-reset mails are printed in the terminal.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

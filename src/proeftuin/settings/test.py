@@ -8,3 +8,6 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 ALLOWED_HOSTS = ["*"]
 # WhiteNoise looks in STATIC_ROOT at start-up; tests serve from the finders, but keep it existing.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+# Most tests log in without a second factor; the account tests switch it on.
+PROEFTUIN_REQUIRE_MFA = False
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
