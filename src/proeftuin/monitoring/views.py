@@ -307,7 +307,17 @@ def participants(request, pk: int):
     form = ParticipantSearchForm(request.GET or None)
     if form.is_valid() and form.cleaned_data["client_number"]:
         found = services.find_participant(project, form.cleaned_data["client_number"])
-        if found is not None and _participants_of(project).filter(pk=found.pk).exists():
+        if found is not None and not _participants_of(project).filter(pk=found.pk).exists():
+            found = None
+        # A lookup reveals whether a client number is known: logged either way.
+        services.log_access(
+            request,
+            AccessLog.Action.PARTICIPANT_LOOKUP,
+            project,
+            found,
+            detail=_("gevonden") if found else _("niet gevonden"),
+        )
+        if found is not None:
             return redirect("monitoring:participant", pk=project.pk, participant_pk=found.pk)
         messages.warning(request, _("Geen deelnemer met dit cliëntnummer in dit project."))
     qs = (
@@ -363,8 +373,16 @@ def participant_new(request, pk: int):
         data = form.cleaned_data
         key = services.pseudonym_for(project.owner_id, data["client_number"])
         with transaction.atomic():
-            participant, _created = Participant.objects.get_or_create(
+            participant, created = Participant.objects.get_or_create(
                 organisation_id=project.owner_id, pseudonym=key
+            )
+            # The answer tells whether the client number was known: logged either way.
+            services.log_access(
+                request,
+                AccessLog.Action.PARTICIPANT_NEW,
+                project,
+                participant,
+                detail=_("nieuwe deelnemer") if created else _("bestaande deelnemer"),
             )
             if data["household_number"]:
                 participant.household_key = services.household_key_for(
@@ -831,12 +849,12 @@ def participant_erase(request, pk: int, participant_pk: int):
     code = participant.code
     with transaction.atomic():
         erased = services.erase_participant(project, participant)
-        # The log keeps no pseudonym: after the erasure nothing may lead back to the person.
+        # The log keeps no pseudonym, only the keyed subject that survives the erasure.
         services.log_access(
             request,
             AccessLog.Action.ERASE,
             project,
-            None,
+            participant,
             detail=_("Een deelnemer gewist: %(t)s traject(en), %(m)s meting(en)")
             % {"t": erased["trajectories"], "m": erased["measurements"]},
         )
