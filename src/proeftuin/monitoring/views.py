@@ -917,8 +917,9 @@ def rows_export(request, pk: int, fmt: str):
         values = {s.item: ("onbekend" if s.value is None else s.value) for s in m.scores.all()}
         rows.append(
             [
-                p.pseudonym,
-                p.household_key,
+                # The short code shown on screen, never the full keyed pseudonym.
+                p.code,
+                p.household_key[:8].upper(),
                 p.neighbourhood,
                 str(age_labels.get(p.age_group_on(t.started_on.year), "")),
                 t.started_on,
