@@ -261,3 +261,50 @@ def test_concurrent_writers_keep_one_chain(own_org):
         range(1, 41)
     )
     assert audit.verify() is None
+
+
+def test_the_proeftuin_command_verifies_and_reports_a_break(own_project, capsys):
+    from proeftuin import cli
+
+    services.log_access(None, AccessLog.Action.PARTICIPANT_LIST, own_project)
+    assert cli.main(["accesslog", "verify"]) == 0
+    assert "intact" in capsys.readouterr().out
+    _tamper(f"UPDATE {AccessLog._meta.db_table} SET username = %s", ["iemand"])  # noqa: S608
+    assert cli.main(["accesslog", "verify"]) == 1
+    assert "volgnummer 1" in capsys.readouterr().err
+    assert cli.main(["accesslog", "purge", "--days", "3650"]) == 0
+
+
+WRITER = """
+import os, sys, django
+os.environ["DJANGO_SETTINGS_MODULE"] = "proeftuin.settings.test"
+django.setup()
+from proeftuin.monitoring import services
+from proeftuin.monitoring.models import AccessLog
+for i in range(15):
+    services.log_access(None, AccessLog.Action.PARTICIPANT_LIST, detail=f"{sys.argv[1]}-{i}")
+"""
+
+
+def test_processes_writing_to_one_sqlite_file_keep_one_chain(tmp_path):
+    """Separate processes on a file database: SQLite's write lock (taken by the head UPDATE)
+    serialises the appends; no in-process lock is involved."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'log.sqlite3'}",
+        "PROEFTUIN_VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "proeftuin.settings.test",
+    }
+    manage = [sys.executable, "-m", "django"]
+    subprocess.run([*manage, "migrate", "-v", "0"], env=env, check=True, timeout=300)
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(n)], env=env) for n in range(3)]
+    assert [w.wait(timeout=300) for w in writers] == [0, 0, 0]
+    result = subprocess.run(
+        [*manage, "verify_access_log"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert "volgnummer 1 t/m 45" in result.stdout

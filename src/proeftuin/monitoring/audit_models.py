@@ -18,8 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 from proeftuin.core import audit_chain
 
-#: SQLite in one process (the test database is a shared in-memory cache, which reports a lock at
-#: once instead of waiting): appends take this lock too. Other processes wait on SQLite's lock.
+#: An in-memory SQLite database (the tests' shared cache) reports a lock at once instead of
+#: waiting, so appends there also take this lock. A file database waits on SQLite's own write
+#: lock, which the first statement of an append (an UPDATE of the head) takes.
 _LOCAL_APPEND = threading.Lock()
 
 
@@ -83,7 +84,8 @@ class ChainedEntry(models.Model):
             raise AppendOnly("Een regel in het inzagelogboek kan niet worden gewijzigd.")
         self.before_chain()
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
-        sqlite = connections[using].vendor == "sqlite"
+        db = connections[using]
+        sqlite = db.vendor == "sqlite" and db.is_in_memory_db()
         if sqlite:
             _LOCAL_APPEND.acquire()
         try:
