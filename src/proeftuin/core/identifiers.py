@@ -34,7 +34,9 @@ from pathlib import Path
 
 import polars as pl
 
-from .intake.safety import elfproef_expr, passes_elfproef
+from .intake.safety import passes_elfproef
+
+_BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
 
 KINDS = ("bsn", "email", "phone", "iban", "address", "name")
 
@@ -68,11 +70,36 @@ def looks_like_bsn(value: str) -> bool:
 
 def bsn_expr(column: pl.Expr) -> pl.Expr:
     """Vectorised :func:`bsn_digits` + 11-test over a string column (False for empty cells)."""
-    text = column.cast(pl.String).str.normalize("NFKC").str.strip_chars().str.to_uppercase()
+    return column.cast(pl.String).map_batches(bsn_series, return_dtype=pl.Boolean)
+
+
+def bsn_series(values: pl.Series) -> pl.Series:
+    """:func:`bsn_expr` on a materialised column: each step runs once (no repeated subtrees),
+    and only on cells with at least eight (ASCII or fullwidth) digits."""
+    values = values.cast(pl.String)
+    result = pl.Series(values.name, [False] * len(values), dtype=pl.Boolean)
+    long_enough = (values.str.len_chars().fill_null(0) >= 8).alias(values.name)
+    if not long_enough.any():
+        return result
+    enough = long_enough & (values.str.count_matches(r"[0-9０-９]").fill_null(0) >= 8)
+    if not enough.any():
+        return result
+    return result.scatter(enough.arg_true(), _bsn_candidates(values.filter(enough)))
+
+
+def _bsn_candidates(values: pl.Series) -> pl.Series:
+    text = values.str.normalize("NFKC").str.strip_chars().str.to_uppercase()
     text = text.str.replace(_PREFIX.pattern, "")
     text = text.str.replace_all(_SEPARATORS.pattern, "")
     text = text.str.replace(_TRAILING_LETTER.pattern, "${1}")
-    return elfproef_expr(text).fill_null(False)
+    candidate = text.str.contains(r"^[0-9]{8,9}$").fill_null(False)
+    number = text.zip_with(candidate, pl.Series([None] * len(text), dtype=pl.String))
+    number = number.str.to_integer(strict=False)
+    total = pl.Series([0] * len(text), dtype=pl.Int64)
+    for position, weight in enumerate(_BSN_WEIGHTS):
+        total = total + ((number // (10 ** (8 - position))) % 10) * weight
+    passing = candidate & (number > 0).fill_null(False) & (total % 11 == 0).fill_null(False)
+    return passing.alias(values.name)
 
 
 def bsn_share_normalised(values: pl.Series) -> tuple[float, int]:
