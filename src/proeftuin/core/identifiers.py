@@ -282,16 +282,16 @@ def identifier_kinds(text: str) -> list[str]:
     return [kind for kind in KINDS if kind in kinds]
 
 
-def has_identifiers(text: str) -> bool:
-    """True when :func:`find_identifiers` finds anything (for a polars ``map_elements``)."""
-    return bool(find_identifiers(text))
+def has_identifiers(text: str, names: bool = True) -> bool:
+    """True when :func:`find_identifiers` finds anything (names only when ``names``)."""
+    return any(names or f.kind != "name" for f in find_identifiers(text))
 
 
-def has_identifiers_series(values: pl.Series) -> pl.Series:
+def has_identifiers_series(values: pl.Series, names: bool = True) -> pl.Series:
     """:func:`has_identifiers` per cell, computed once per distinct text (a column of 2 million
     neighbourhood names has a few dozen)."""
     distinct = values.drop_nulls().unique().to_list()
-    flags = {text: has_identifiers(text) for text in distinct}
+    flags = {text: has_identifiers(text, names) for text in distinct}
     if not flags:
         return pl.Series(values.name, [False] * values.len(), dtype=pl.Boolean)
     return values.replace_strict(flags, default=False, return_dtype=pl.Boolean)

@@ -388,3 +388,4 @@ class UploadForm(forms.Form):
 # Free text about a participant: no BSN, contact details, address or name (issue 8, item 5).
 guard(StoryForm, "text")
 guard(InterventionForm, "description")
+guard(ParticipantForm, "neighbourhood", names=False)

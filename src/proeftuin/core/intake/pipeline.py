@@ -21,6 +21,7 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 import polars as pl
@@ -967,7 +968,11 @@ def _plan_columns(
                     f"{tag}_ident",
                     src.is_not_null()
                     & ~P.is_formula(src)
-                    & src.map_batches(has_identifiers_series, return_dtype=pl.Boolean),
+                    & src.map_batches(
+                        # Neighbourhoods may be named after people; stories may not name anyone.
+                        partial(has_identifiers_series, names=target == "story"),
+                        return_dtype=pl.Boolean,
+                    ),
                     "text_identifier",
                     lambda v: (
                         "De tekst lijkt een BSN, e-mailadres, telefoonnummer, rekeningnummer, "
