@@ -308,3 +308,16 @@ def test_processes_writing_to_one_sqlite_file_keep_one_chain(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "volgnummer 1 t/m 45" in result.stdout
+
+
+def test_production_never_uses_the_development_log_key(tmp_path):
+    from test_security import run_django
+
+    shell = "from django.conf import settings; print(settings.PROEFTUIN_ACCESS_LOG_KEY)"
+    env = {"DJANGO_SECRET_KEY": "x" * 64, "PROEFTUIN_VAR_DIR": str(tmp_path)}
+    derived = run_django("shell", "-c", shell, **env)
+    assert derived.returncode == 0, derived.stderr
+    key = derived.stdout.strip().splitlines()[-1]
+    assert "dev-only" not in key and len(key) == 64
+    short = run_django("shell", "-c", shell, PROEFTUIN_ACCESS_LOG_KEY="kort", **env)
+    assert short.returncode != 0 and "PROEFTUIN_ACCESS_LOG_KEY" in short.stderr
