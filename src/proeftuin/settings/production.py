@@ -44,9 +44,7 @@ if _ACCESS_LOG_KEY and len(_ACCESS_LOG_KEY) < 32:
         "Set PROEFTUIN_ACCESS_LOG_KEY to a random string of at least 32 characters (the key of "
         "the access log's subject keys; keep it outside the database and never change it)."
     )
-PROEFTUIN_ACCESS_LOG_KEY = (
-    _ACCESS_LOG_KEY
-    or __import__("hmac")
-    .new(PROEFTUIN_PSEUDONYM_SECRET.encode(), b"proeftuin access log key", "sha256")
-    .hexdigest()
-)
+_DERIVED_LOG_KEY = hmac.new(
+    PROEFTUIN_PSEUDONYM_SECRET.encode(), b"proeftuin access log key", "sha256"
+).hexdigest()
+PROEFTUIN_ACCESS_LOG_KEY = _ACCESS_LOG_KEY or _DERIVED_LOG_KEY
