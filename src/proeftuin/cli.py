@@ -7,6 +7,7 @@
     proeftuin import PROJECT FILE --mapping TEMPLATE|JSON [--dry-run]
     proeftuin tenant create NAME --kind KIND
     proeftuin user create USERNAME --organisation NAME --role ROLE
+    proeftuin accesslog verify|purge [--days N] check or trim the access log's hash chain
     proeftuin manage ...                       any Django management command
 
 Each maps onto a management command; ``proeftuin manage`` passes straight through.
@@ -87,6 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
     uc.add_argument("--email", default="")
     uc.add_argument("--password", help="omit to be asked (or set PROEFTUIN_PASSWORD)")
 
+    log = sub.add_parser("accesslog", help="verify or purge the access log (hash chain)")
+    log_sub = log.add_subparsers(dest="action", required=True)
+    log_sub.add_parser("verify", help="report the first broken link, if any")
+    purge = log_sub.add_parser("purge", help="remove entries older than the retention period")
+    purge.add_argument("--days", type=int, help="retention in days (default: the setting)")
+
     manage = sub.add_parser("manage", help="run any Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     return parser
@@ -147,6 +154,11 @@ def _run(ns: argparse.Namespace) -> int:
         if ns.password:
             args += ["--password", ns.password]
         _call(*args)
+    elif ns.command == "accesslog":
+        if ns.action == "verify":
+            _call("verify_access_log")
+        else:
+            _call("purge_access_log", *(["--days", str(ns.days)] if ns.days is not None else []))
     elif ns.command == "manage":
         from django.core.management import execute_from_command_line
 

@@ -169,7 +169,8 @@ def test_every_view_of_participant_data_is_logged(users, own_project):
     assert http.get(f"{base}/metingen/{m.pk}/").status_code == 200
     response = http.get(f"{base}/gegevens.csv")
     assert response.status_code == 200
-    assert t.participant.pseudonym in response.content.decode("utf-8-sig")
+    content = response.content.decode("utf-8-sig")
+    assert t.participant.code in content and t.participant.pseudonym not in content
     logs = list(AccessLog.objects.order_by("pk"))
     assert [entry.action for entry in logs] == [
         "participant_list",

@@ -441,6 +441,11 @@ def test_the_import_runs_in_a_background_thread(users, own_project, settings, tm
     assert job.status == "done", job.message
     assert job.result["records"] == 24 and Measurement.objects.count() == 24
     assert job.started_at and job.finished_at
+    # The worker logs in the context of the request that started it (not as the command line).
+    from proeftuin.monitoring.models import AccessLog
+
+    entry = AccessLog.objects.get(action="import")
+    assert entry.ip == "127.0.0.1" and entry.session and entry.role == "projectleider"
 
 
 # --- the CLI ---------------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 
+from proeftuin.common.identifier_guard import guard
 from proeftuin.common.versioning import StaleEdit, VersionedFormMixin
 from proeftuin.core.frameworks import UNKNOWN, Framework, Indicator, RatingError, check_rating
 
@@ -216,3 +217,7 @@ class RatingForm(VersionedFormMixin, forms.ModelForm):
             self.data[self.add_prefix("edit_version")] = current.first()
             return None
         return instance
+
+
+# Evidence may name officials, but never a resident's BSN, contact details or address.
+guard(RatingForm, "evidence", names=False)

@@ -12,12 +12,13 @@ from .models import AccessLog
 
 @admin.register(AccessLog)
 class AccessLogAdmin(BeheerderAdminMixin, admin.ModelAdmin):
-    list_display = ("at", "username", "organisation", "action", "project", "participant", "detail")
-    list_filter = ("action", "at")
-    search_fields = ("username", "organisation", "detail", "project__name")
+    list_display = ("seq", "at", "username", "organisation", "role", "action", "operation")
+    list_display += ("project", "subject", "ip", "detail")
+    list_filter = ("action", "operation", "at")
+    search_fields = ("username", "organisation", "detail", "project__name", "subject")
     date_hierarchy = "at"
-    list_select_related = ("project", "participant")
-    fields = list_display
+    list_select_related = ("project",)
+    fields = (*list_display, "session", "prev_hash", "row_hash")
 
     def has_add_permission(self, request):
         return False

@@ -19,6 +19,7 @@ import polars as pl
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from proeftuin.core import identifiers
 from proeftuin.core import monitoring as core
 from proeftuin.core.instruments import Instrument
 
@@ -325,7 +326,10 @@ def consented_stories(project_ids: Sequence[int], limit: int = 4, domain: str | 
     # One story per distinct text (a phrase told by several participants shows once).
     by_text: dict[str, int] = {}
     for pk, text in qs.order_by("-told_on", "-pk").values_list("pk", "text")[:500]:
-        by_text.setdefault(text.strip(), pk)
+        # A story that names a person or a number leading to one is never shared, consent or
+        # not, until it is edited (the participant's page says so).
+        if not identifiers.identifier_kinds(text):
+            by_text.setdefault(text.strip(), pk)
     ids = sorted(by_text.values())
     # A stable sample for the day: the same page shows the same stories until tomorrow.
     chooser = random.Random(f"{sorted(project_ids)}-{date.today().isoformat()}")  # noqa: S311
@@ -340,7 +344,10 @@ def consented_stories(project_ids: Sequence[int], limit: int = 4, domain: str | 
 
 
 def label_stories(stories) -> None:
-    """Give each story a ``domain_label``: its life domain's name in the current language."""
+    """Give each story a ``domain_label``: its life domain's name in the current language, and
+    ``withheld`` when its text holds identifiers (then it is not shared, whatever the consent)."""
+    for story in stories:
+        story.withheld = bool(identifiers.identifier_kinds(story.text))
     language = lang()
     names = {}
     for instrument in services.instruments().values():

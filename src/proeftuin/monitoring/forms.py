@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from proeftuin.common.identifier_guard import guard, no_bsn
 from proeftuin.common.versioning import VersionedFormMixin
-from proeftuin.core.intake import passes_elfproef
+from proeftuin.core import identifiers
 from proeftuin.portfolio.forms import DateInput
 
 from . import services
@@ -26,7 +25,6 @@ from .models import (
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 UPLOAD_EXTENSIONS = (".xlsx", ".ods", ".csv")
-BSN_LIKE = re.compile(r"^\d{8,9}$")
 
 
 def current_lang() -> str:
@@ -46,8 +44,8 @@ def _no_future(value):
 
 
 def looks_like_bsn(text: str) -> bool:
-    digits = "".join(str(text).split())
-    return bool(BSN_LIKE.match(digits)) and passes_elfproef(digits.zfill(9))
+    """A BSN after normalising separators, prefixes, fullwidth characters (one guard)."""
+    return identifiers.looks_like_bsn(text)
 
 
 class ClientNumberField(forms.CharField):
@@ -68,13 +66,7 @@ class ClientNumberField(forms.CharField):
 
     def clean(self, value):
         value = super().clean(value)
-        if value and looks_like_bsn(value):
-            raise forms.ValidationError(
-                _(
-                    "Dit lijkt een BSN (het voldoet aan de elfproef). Een BSN wordt niet in "
-                    "Proeftuin opgeslagen; gebruik het cliëntnummer van uw organisatie."
-                )
-            )
+        no_bsn(value)
         return value
 
 
@@ -91,6 +83,7 @@ class ParticipantForm(forms.Form):
         max_length=64,
         required=False,
         help_text=_("Om deelnemers uit één huishouden te groeperen; ook dit wordt versleuteld."),
+        validators=[no_bsn],
     )
     neighbourhood = forms.CharField(label=_("Wijk"), max_length=100, required=False)
     birth_year = forms.IntegerField(
@@ -390,3 +383,9 @@ class UploadForm(forms.Form):
         if template and data.get("instrument") and template.instrument != data["instrument"]:
             self.add_error("template", _("Dit sjabloon hoort bij een ander instrument."))
         return data
+
+
+# Free text about a participant: no BSN, contact details, address or name (issue 8, item 5).
+guard(StoryForm, "text")
+guard(InterventionForm, "description")
+guard(ParticipantForm, "neighbourhood", names=False)

@@ -11,6 +11,7 @@ Set ``PROEFTUIN_JOBS_INLINE = True`` (tests) to run jobs in the calling thread i
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 import time
@@ -95,8 +96,14 @@ def start_import(
     if getattr(settings, "PROEFTUIN_JOBS_INLINE", False):
         run_import(job.pk, language)
     else:
+        # The job runs in the starting request's access context (user, IP, session), so the
+        # access-log entry of the import names where it came from.
+        context = contextvars.copy_context()
         thread = threading.Thread(
-            target=_thread_main, args=(job.pk, language), name=f"import-{job.pk}", daemon=True
+            target=context.run,
+            args=(_thread_main, job.pk, language),
+            name=f"import-{job.pk}",
+            daemon=True,
         )
         # The thread must see the committed job row: start it once the caller's transaction
         # commits (at once when there is none).

@@ -17,12 +17,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from proeftuin.accounts.models import Organisation
 from proeftuin.common.versioning import VersionedModel
 from proeftuin.portfolio.models import Project
+
+from .audit_models import AccessLogChain, AccessLogQuerySet, ChainedEntry  # noqa: F401
 
 
 class AgeGroup(models.TextChoices):
@@ -380,19 +383,40 @@ class Pair(models.Model):
         return f"{self.trajectory_id}/{self.domain}: {self.baseline_score}→{self.latest_score}"
 
 
-class AccessLog(models.Model):
-    """Who looked at participant-level data, when, and what. Append-only; the beheerder reads it."""
+class AccessLog(ChainedEntry):
+    """Who read or wrote participant-level data, when, and what (NEN 7513; Logius' *Logboek
+    Dataverwerkingen*). Append-only and hash-chained (:mod:`.audit_models`); the beheerder reads
+    it. Every field in the chain is text copied at the time, so it survives an erasure: the
+    subject is a keyed hash of the participant's pseudonym, never the pseudonym itself."""
 
     class Action(models.TextChoices):
         PARTICIPANT_LIST = "participant_list", _("Deelnemerslijst bekeken")
         PARTICIPANT = "participant", _("Deelnemer bekeken")
+        PARTICIPANT_LOOKUP = "participant_lookup", _("Deelnemer gezocht op cliëntnummer")
+        PARTICIPANT_NEW = "participant_new", _("Deelnemer of traject vastgelegd")
+        TRAJECTORY = "trajectory", _("Traject bekeken of gewijzigd")
+        TRAJECTORY_ADD = "trajectory_add", _("Verhaal, zwaar middel of interventie")
         MEASUREMENT = "measurement", _("Meting geopend")
+        MEASUREMENT_NEW = "measurement_new", _("Meting aangemaakt")
+        SCORES = "scores", _("Scores gewijzigd")
+        DETAILS = "details", _("Gegevens van een meting gewijzigd")
+        MEASUREMENT_DELETE = "measurement_delete", _("Meting verwijderd")
         EXPORT_ROWS = "export_rows", _("Gegevens per meting geëxporteerd")
+        EXPORT_PARTICIPANT = "export_participant", _("Gegevens van één deelnemer geëxporteerd")
+        IMPORT_UPLOAD = "import_upload", _("Spreadsheet geüpload")
+        IMPORT_MAPPING = "import_mapping", _("Koppeling van een import bekeken")
+        IMPORT_CHECK = "import_check", _("Controle van een import bekeken")
+        IMPORT_CANCEL = "import_cancel", _("Import geannuleerd")
         IMPORT = "import", _("Spreadsheet geïmporteerd")
         ERASE = "erase", _("Deelnemer gewist")
         RECORD = "record", _("Gegevens vastgelegd of gewijzigd")
+        PURGE = "purge", _("Oude regels van het logboek verwijderd")
 
-    at = models.DateTimeField(_("tijdstip"), auto_now_add=True, db_index=True)
+    class Operation(models.TextChoices):
+        READ = "read", _("inzien")
+        WRITE = "write", _("wijzigen")
+
+    at = models.DateTimeField(_("tijdstip"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("gebruiker"),
@@ -402,7 +426,14 @@ class AccessLog(models.Model):
     )
     username = models.CharField(_("gebruikersnaam"), max_length=150)
     organisation = models.CharField(_("organisatie"), max_length=200, blank=True)
-    action = models.CharField(_("handeling"), max_length=20, choices=Action.choices)
+    organisation_key = models.CharField(
+        _("organisatie-id"), max_length=20, blank=True, db_index=True
+    )
+    role = models.CharField(_("rol"), max_length=30, blank=True)
+    action = models.CharField(_("handeling"), max_length=32, choices=Action.choices)
+    operation = models.CharField(
+        _("soort"), max_length=10, choices=Operation.choices, default=Operation.READ
+    )
     project = models.ForeignKey(
         Project,
         verbose_name=_("project"),
@@ -410,6 +441,7 @@ class AccessLog(models.Model):
         null=True,
         related_name="+",
     )
+    project_key = models.CharField(_("project-id"), max_length=20, blank=True)
     participant = models.ForeignKey(
         Participant,
         verbose_name=_("deelnemer"),
@@ -418,7 +450,18 @@ class AccessLog(models.Model):
         blank=True,
         related_name="+",
     )
+    subject = models.CharField(
+        _("betrokkene (sleutel)"),
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text=_("Een sleutel afgeleid van het pseudoniem; blijft na wissen bestaan."),
+    )
     detail = models.CharField(_("wat"), max_length=300, blank=True)
+    ip = models.CharField(_("IP-adres"), max_length=64, blank=True)
+    session = models.CharField(_("sessie (sleutel)"), max_length=64, blank=True)
+
+    objects = AccessLogQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -427,6 +470,11 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username}: {self.get_action_display()}"
+
+    def before_chain(self) -> None:
+        from .audit import fill_entry
+
+        fill_entry(self)
 
 
 class MappingTemplate(models.Model):

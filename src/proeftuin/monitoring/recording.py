@@ -154,7 +154,7 @@ def record_scores(
         Measurement.objects.filter(pk=measurement.pk).update(updated_at=timezone.now())
         services.refresh_pairs([measurement.trajectory_id])
         actor.log(
-            AccessLog.Action.RECORD,
+            AccessLog.Action.SCORES,
             measurement.trajectory.project,
             measurement.trajectory.participant,
             detail=_("Scores %(items)s bij %(moment)s %(date)s")
@@ -175,7 +175,7 @@ def create_measurement(measurement: Measurement, *, by=None) -> Measurement:
         measurement.save()
         services.refresh_pairs([measurement.trajectory_id])
         actor.log(
-            AccessLog.Action.RECORD,
+            AccessLog.Action.MEASUREMENT_NEW,
             measurement.trajectory.project,
             measurement.trajectory.participant,
             detail=_("Meting toegevoegd: %(moment)s %(date)s")
@@ -197,8 +197,9 @@ def edit_versioned(form, trajectory: Trajectory, *, by=None, what: str = ""):
         if saved is None:
             return None
         services.refresh_pairs([trajectory.pk])
+        edited_measurement = isinstance(saved, Measurement)
         actor.log(
-            AccessLog.Action.RECORD,
+            AccessLog.Action.DETAILS if edited_measurement else AccessLog.Action.TRAJECTORY,
             trajectory.project,
             trajectory.participant,
             detail=what or _("Gewijzigd"),
@@ -218,7 +219,9 @@ def delete_measurement(measurement: Measurement, *, by=None) -> None:
         }
         measurement.delete()
         services.refresh_pairs([trajectory.pk])
-        actor.log(AccessLog.Action.RECORD, trajectory.project, trajectory.participant, detail)
+        actor.log(
+            AccessLog.Action.MEASUREMENT_DELETE, trajectory.project, trajectory.participant, detail
+        )
 
 
 def add_to_trajectory(obj, trajectory: Trajectory, *, by=None) -> None:
@@ -229,7 +232,7 @@ def add_to_trajectory(obj, trajectory: Trajectory, *, by=None) -> None:
         obj.recorded_by = _user(actor)
         obj.save()
         actor.log(
-            AccessLog.Action.RECORD,
+            AccessLog.Action.TRAJECTORY_ADD,
             trajectory.project,
             trajectory.participant,
             detail=_("Vastgelegd: %(what)s") % {"what": obj._meta.verbose_name},
@@ -243,8 +246,15 @@ def register_participant(
     None when the participant already has one with this start in the project."""
     actor = Actor.of(by)
     with transaction.atomic():
-        participant, _created = Participant.objects.get_or_create(
+        participant, created_participant = Participant.objects.get_or_create(
             organisation_id=project.owner_id, pseudonym=pseudonym
+        )
+        # The answer tells whether the client number was known: logged either way.
+        actor.log(
+            AccessLog.Action.PARTICIPANT_NEW,
+            project,
+            participant,
+            detail=_("nieuwe deelnemer") if created_participant else _("bestaande deelnemer"),
         )
         for name, value in attributes.items():
             setattr(participant, name, value)
@@ -275,10 +285,11 @@ def erase_participant(project, participant: Participant, *, by=None) -> dict[str
             )
         )
         erased = services.erase_participant(project, participant)
+        # No pseudonym in the log: only the keyed subject, which survives the erasure.
         actor.log(
             AccessLog.Action.ERASE,
             project,
-            None,
+            participant,
             detail=_("Een deelnemer gewist: %(t)s traject(en), %(m)s meting(en)")
             % {"t": erased["trajectories"], "m": erased["measurements"]},
         )

@@ -34,7 +34,7 @@ from proeftuin.core.instruments import (
     load_instruments_skipping_broken,
 )
 
-from .models import AccessLog, AgeGroup, Measurement, Pair, Participant, Score, Trajectory
+from .models import AgeGroup, Measurement, Pair, Participant, Score, Trajectory
 
 logger = logging.getLogger(__name__)
 
@@ -161,16 +161,10 @@ def find_participant(project, client_number: str) -> Participant | None:
 
 
 def log_access(request, action: str, project=None, participant=None, detail: str = "") -> None:
-    user = request.user
-    AccessLog.objects.create(
-        user=user,
-        username=user.get_username(),
-        organisation=getattr(user.organisation, "name", "") if user.organisation_id else "",
-        action=action,
-        project=project,
-        participant=participant,
-        detail=detail[:300],
-    )
+    """One access-log entry (see :mod:`.audit`); ``request`` may be None outside a request."""
+    from . import audit
+
+    audit.record(request, action, project, participant, detail)
 
 
 # --- the pairs table -------------------------------------------------------------------------------

@@ -306,7 +306,17 @@ def participants(request, pk: int):
     form = ParticipantSearchForm(request.GET or None)
     if form.is_valid() and form.cleaned_data["client_number"]:
         found = services.find_participant(project, form.cleaned_data["client_number"])
-        if found is not None and _participants_of(project).filter(pk=found.pk).exists():
+        if found is not None and not _participants_of(project).filter(pk=found.pk).exists():
+            found = None
+        # A lookup reveals whether a client number is known: logged either way.
+        services.log_access(
+            request,
+            AccessLog.Action.PARTICIPANT_LOOKUP,
+            project,
+            found,
+            detail=_("gevonden") if found else _("niet gevonden"),
+        )
+        if found is not None:
             return redirect("monitoring:participant", pk=project.pk, participant_pk=found.pk)
         messages.warning(request, _("Geen deelnemer met dit cliëntnummer in dit project."))
     qs = (
@@ -870,8 +880,9 @@ def rows_export(request, pk: int, fmt: str):
         values = {s.item: ("onbekend" if s.value is None else s.value) for s in m.scores.all()}
         rows.append(
             [
-                p.pseudonym,
-                p.household_key,
+                # The short code shown on screen, never the full keyed pseudonym.
+                p.code,
+                p.household_key[:8].upper(),
                 p.neighbourhood,
                 str(age_labels.get(p.age_group_on(t.started_on.year), "")),
                 t.started_on,

@@ -9,6 +9,7 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from proeftuin.accounts.models import Organisation
+from proeftuin.common.identifier_guard import guard
 from proeftuin.common.versioning import VersionedFormMixin
 
 from .models import (
@@ -250,3 +251,9 @@ class PortfolioFilterForm(forms.Form):
     def __init__(self, *args, neighbourhoods, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["neighbourhood"].queryset = neighbourhoods
+
+
+# Texts about a project may name officials, but never a resident's BSN, contact details or address.
+guard(GoalForm, "text", "change_reason", names=False)
+guard(DecisionForm, "rationale", names=False)
+guard(CoalitionMemberForm, "note", names=False)

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "proeftuin.monitoring.audit.AccessContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -271,6 +272,16 @@ PROEFTUIN_PLAN_WARNING_MONTHS = int(os.environ.get("PROEFTUIN_PLAN_WARNING_MONTH
 PROEFTUIN_PSEUDONYM_SECRET = os.environ.get(
     "PROEFTUIN_PSEUDONYM_SECRET", "dev-only-pseudonym-secret-change-me"
 )
+# The access log (NEN 7513): its subject and session keys are HMACs under this key, separate from
+# the pseudonym secret, so the log alone leads back to nobody. Retention in days (purge_access_log).
+PROEFTUIN_ACCESS_LOG_KEY = os.environ.get(
+    "PROEFTUIN_ACCESS_LOG_KEY", "dev-only-access-log-key-change-me"
+)
+PROEFTUIN_ACCESS_LOG_RETENTION_DAYS = int(
+    os.environ.get("PROEFTUIN_ACCESS_LOG_RETENTION_DAYS", str(5 * 365))
+)
+# Number of reverse proxies in front of the app whose X-Forwarded-For is trusted (0: none).
+PROEFTUIN_TRUSTED_PROXY_COUNT = int(os.environ.get("PROEFTUIN_TRUSTED_PROXY_COUNT", "0"))
 # Small-cell suppression: a group with fewer participants than this shows no figures anywhere
 # (screens, exports, API). Configurable upwards; never below 5.
 PROEFTUIN_SMALL_CELL_THRESHOLD = int(os.environ.get("PROEFTUIN_SMALL_CELL_THRESHOLD", "10"))

@@ -3,6 +3,7 @@
 ``manage.py check --deploy`` must stay clean under these settings (a test checks it).
 """
 
+import hmac
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -33,3 +34,15 @@ CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o
 ]
+# The access log's key (subject and session hashes). Set PROEFTUIN_ACCESS_LOG_KEY; without it a
+# key is derived from the pseudonym secret, so production never uses the public development key.
+_ACCESS_LOG_KEY = os.environ.get("PROEFTUIN_ACCESS_LOG_KEY", "")
+if _ACCESS_LOG_KEY and len(_ACCESS_LOG_KEY) < 32:
+    raise ImproperlyConfigured(
+        "Set PROEFTUIN_ACCESS_LOG_KEY to a random string of at least 32 characters (the key of "
+        "the access log's subject keys; keep it outside the database and never change it)."
+    )
+_DERIVED_LOG_KEY = hmac.new(
+    PROEFTUIN_PSEUDONYM_SECRET.encode(), b"proeftuin access log key", "sha256"
+).hexdigest()
+PROEFTUIN_ACCESS_LOG_KEY = _ACCESS_LOG_KEY or _DERIVED_LOG_KEY

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from proeftuin.common.identifier_guard import guard
 from proeftuin.common.versioning import VersionedFormMixin
 from proeftuin.core.frameworks import Framework
 from proeftuin.portfolio.forms import DateInput
@@ -60,3 +61,8 @@ class PlanActionForm(VersionedFormMixin, forms.ModelForm):
         if not text:
             raise forms.ValidationError(_("Beschrijf de actie."))
         return text
+
+
+# Notes may name officials, but never a resident's BSN, contact details or address.
+guard(PlanForm, "notes", names=False)
+guard(PlanActionForm, "text", names=False)

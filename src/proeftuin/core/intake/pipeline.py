@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 import polars as pl
@@ -236,6 +237,8 @@ def _layout_for(
 
 
 def _sensitive_columns(layout: Layout, sample: pl.DataFrame, vocab: Vocabulary) -> dict[int, str]:
+    from ..identifiers import bsn_share_normalised  # identifiers imports intake
+
     found: dict[int, str] = {}
     for col in layout.columns:
         kind = sensitive_by_header(col.header) or (
@@ -245,6 +248,8 @@ def _sensitive_columns(layout: Layout, sample: pl.DataFrame, vocab: Vocabulary) 
         if kind is None and name in sample.columns:
             series = sample[name]
             share, n = bsn_share(series)
+            if n >= 1 and share < 0.5:
+                share, n = bsn_share_normalised(series)
             if n >= 1 and share >= 0.5:
                 kind = "bsn"
             else:
@@ -968,6 +973,8 @@ def _plan_columns(
     Text columns (client numbers, neighbourhoods, stories) are checked with polars expressions;
     every other column is parsed per distinct value (:func:`.parsing.distinct_lookup`).
     """
+    from ..identifiers import bsn_expr, has_identifiers_series  # identifiers imports intake
+
     plan: dict[str, Any] = {"fields": {}, "scores": {}, "hash": [], "flag_dates": {}}
     for n, r in enumerate(usable):
         cm = r.mapping
@@ -993,6 +1000,26 @@ def _plan_columns(
                     r,
                     echo=False,
                 )
+                _check(
+                    work,
+                    f"{tag}_ident",
+                    src.is_not_null()
+                    & ~P.is_formula(src)
+                    & src.map_batches(
+                        # Neighbourhoods may be named after people; stories may not name anyone.
+                        partial(has_identifiers_series, names=target == "story"),
+                        return_dtype=pl.Boolean,
+                    ),
+                    "text_identifier",
+                    lambda v: (
+                        "De tekst lijkt een BSN, e-mailadres, telefoonnummer, rekeningnummer, "
+                        "adres of naam te bevatten."
+                    ),
+                    "Haal de gegevens die naar een persoon leiden uit de tekst, of koppel de "
+                    "kolom aan 'niet importeren'.",
+                    r,
+                    echo=False,
+                )
                 _store(plan, target, cm.phase, name, r)
                 continue
             _check(
@@ -1007,6 +1034,21 @@ def _plan_columns(
                 r,
                 echo=False,
             )
+            if kind == "identifier":
+                # A BSN in any spelling (dots, prefixes, fullwidth digits): never hashed as a key.
+                _check(
+                    work,
+                    f"{tag}_bsn",
+                    src.is_not_null() & ~P.is_formula(src) & bsn_expr(src),
+                    "identifier_bsn",
+                    lambda v: (
+                        "Deze waarde lijkt een BSN (na het weglaten van punten, streepjes, "
+                        "spaties en voorvoegsels voldoet ze aan de elfproef)."
+                    ),
+                    "Gebruik het cliënt- of huishoudnummer van uw eigen organisatie, niet het BSN.",
+                    r,
+                    echo=False,
+                )
             if target == "client_number":
                 _check(
                     work,

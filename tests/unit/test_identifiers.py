@@ -1,0 +1,102 @@
+"""The identifier guard (issue 8, item 5): one normalisation before the 11-test, and free text
+checked for BSN, e-mail, phone, IBAN, address and names."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from proeftuin.core.identifiers import (
+    bsn_expr,
+    bsn_share_normalised,
+    find_identifiers,
+    identifier_kinds,
+    looks_like_bsn,
+    surnames,
+)
+
+#: 111222333 passes the 11-test. Each spelling below got through the old client-number check
+#: (or was never checked at all); at least 15 (issue 8 bar).
+BSN_SPELLINGS = [
+    "111222333",
+    "111.222.333",
+    "111-222-333",
+    "111 222 333",
+    "BSN111222333",
+    "BSN 111222333",
+    "BSN: 111.222.333",
+    "bsn-nummer 111-222-333",
+    "NL111222333",
+    "NL-111.222.333",
+    "１１１２２２３３３",
+    "ＢＳＮ１１１.２２２.３３３",
+    "111222333A",
+    "111/222/333",
+    "111_222_333",
+    "111\u00a0222\u00a0333",
+    "1 1 1 2 2 2 3 3 3",
+]
+
+NOT_BSN = ["111222334", "AB-123", "T-00001", "12345678", "2024-03-12", "0612345678", ""]
+
+
+@pytest.mark.parametrize("spelling", BSN_SPELLINGS)
+def test_every_spelling_of_a_bsn_is_caught(spelling):
+    assert looks_like_bsn(spelling)
+    assert pl.select(bsn_expr(pl.lit(spelling))).item() is True
+    assert "bsn" in identifier_kinds(f"Mevrouw vertelde: {spelling}, daarna ging het beter.")
+
+
+@pytest.mark.parametrize("value", NOT_BSN)
+def test_client_numbers_and_dates_are_not_a_bsn(value):
+    assert not looks_like_bsn(value)
+    assert pl.select(bsn_expr(pl.lit(value, dtype=pl.String))).item() is False
+
+
+def test_column_share_counts_dotted_bsns():
+    share, n = bsn_share_normalised(pl.Series(["111.222.333", "BSN 123456782", "100000009"]))
+    assert (share, n) == (1.0, 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Mail naar jan.jansen@example.nl als het nodig is", "email"),
+        ("Bel haar op 06-12345678", "phone"),
+        ("Bereikbaar via +31 6 1234 5678", "phone"),
+        ("Vast nummer 010 123 4567", "phone"),
+        ("Huur gaat van NL91 ABNA 0417 1643 00 af", "iban"),
+        ("Woont op 3511 AB 12 bij de kerk", "address"),
+        ("Woont in de Dorpsstraat 12a sinds maart", "address"),
+        ("BSN 111222333, Jansen", "name"),
+        ("Het gesprek met mevrouw Bakker ging goed", "name"),
+        ("Samen met J. Visser naar de schuldhulp", "name"),
+        ("De buurvrouw, de Vries, hielp mee", "name"),
+        ("Yilmaz kwam op tijd", "name"),
+    ],
+)
+def test_free_text_identifiers_are_found(text, kind):
+    assert kind in identifier_kinds(text)
+    # The hint never repeats the identifier itself.
+    for finding in find_identifiers(text):
+        assert len(finding.hint) <= 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Het gaat beter met de schulden.",
+        "Op 12-03-2025 kreeg zij de sleutel van een eigen huis.",
+        "De bakker op de hoek gaf werk; de koning van de buurt.",
+        "Groen licht van de woningcorporatie, 1200 euro schuld afgelost.",
+        "Sinds 2024 drie keer per week naar school, 5 van de 7 dagen.",
+        "Een IBAN-achtig NL00 ABNA 0000 0000 00 zonder geldige controle.",
+    ],
+)
+def test_ordinary_text_passes(text):
+    assert identifier_kinds(text) == []
+
+
+def test_the_surname_list_ships_with_the_code():
+    names = surnames()
+    assert len(names) >= 200 and "de Vries" in names and "Jansen" in names
