@@ -29,16 +29,19 @@ def safe_round(
     """
     if not math.isfinite(break_even):
         return None
-    sign = 1.0 if direction == "at_least" else -1.0
+    sign = 1 if direction == "at_least" else -1
     steps = break_even / step
     nudge = 1e-9 * max(1.0, abs(steps))  # 11.999999999 or 12.000000001 cases start at 12
-    whole = math.ceil(steps - nudge) if sign > 0 else math.floor(steps + nudge)
     decimals = max(0, -math.floor(math.log10(step))) if step < 1 else 0
-    for _ in range(4):
+    first = math.ceil(steps - nudge) if sign > 0 else math.floor(steps + nudge)
+    plain = math.ceil(steps) if sign > 0 else math.floor(steps)
+    candidates = [first, plain]
+    for _ in range(3):  # beyond 2⁵³ one step may not change the float: move relatively
+        candidates.append(candidates[-1] + sign * max(1, math.ceil(abs(candidates[-1]) * 1e-15)))
+    for whole in candidates:
         value = round(whole * step, decimals) if decimals else float(whole * step)
         if holds(value):
             return value
-        whole += int(sign)
     return None
 
 

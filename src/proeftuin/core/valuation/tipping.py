@@ -133,6 +133,7 @@ def _solve(
     feasible = break_even <= upper if direction == "at_least" else break_even >= lower
     estimate = parameter.estimate
     cases = break_even * cases_per_unit if cases_per_unit is not None else None
+
     def holds(value: float) -> bool:
         return npv_at(model, {key: value}) >= -tol
 
@@ -346,7 +347,9 @@ def _price_points(model: Model, volume: np.ndarray, npv: float) -> list[TippingP
                 reason="unknown_price",
                 residual=npv_at(filled),
                 # Linear in the unknown price: NPV(v) = npv + v · total, others left out.
-                shown=safe_round(break_even, direction, 1.0, lambda v: npv + v * total >= -tol),
+                shown=safe_round(
+                    break_even, direction, 1.0, lambda v, t=total: npv + v * t >= -tol
+                ),
             )
         )
     return points

@@ -355,9 +355,7 @@ def _findings(chain: Chain, prices: PriceList, settings: Settings) -> Iterable[F
             yield Finding(effect.id, "beyond_horizon", f"{effect.label} starts after the horizon")
         price = prices.get(effect.price_key)
         if effect.measure == Measure.NET and (
-            effect.deadweight.high > 0
-            or effect.attribution.low < 1
-            or effect.displacement.high > 0
+            effect.deadweight.high > 0 or effect.attribution.low < 1 or effect.displacement.high > 0
         ):
             yield Finding(
                 effect.id,
