@@ -40,6 +40,7 @@ from proeftuin.core.valuation import (
     cost_key,
     effect_key,
     price_key,
+    split_at_decision_year,
 )
 from proeftuin.core.valuation.pricelist import PriceCatalogue
 
@@ -231,17 +232,13 @@ def split_sunk(
     row: models.Investment, base_year: int
 ) -> tuple[dict[str, object], list[tuple[str, int, float]]]:
     """The amounts from the decision year on, and the earlier ones as sunk costs (shown apart)."""
-    ahead: dict[str, object] = {}
-    sunk: list[tuple[str, int, float]] = []
     try:
-        for year, amount in row.amounts.items():
-            if int(year) < base_year:
-                sunk.append((row.name, int(year), float(amount)))
-            else:
-                ahead[year] = amount
+        by_year = {int(year): float(amount) for year, amount in row.amounts.items()}
     except (TypeError, ValueError, AttributeError):
-        return row.amounts, []
-    return ahead, sunk
+        return row.amounts, []  # not numbers: the core's validation names it
+    ahead, sunk = split_at_decision_year(by_year, base_year)
+    later = {str(base_year + offset): amount for offset, amount in ahead.items()}
+    return later, [(row.name, year, amount) for year, amount in sorted(sunk.items())]
 
 
 def settings_of(analysis: models.Analysis) -> tuple[Settings, bool]:

@@ -77,6 +77,7 @@ from proeftuin.core.valuation.model import (
     PriceList,
     Settings,
     SizeKind,
+    split_at_decision_year,
 )
 from proeftuin.core.valuation.montecarlo import (
     MonteCarloResult,
@@ -160,6 +161,7 @@ __all__ = [
     "sample_parameters",
     "simulate",
     "simulate_model",
+    "split_at_decision_year",
     "tipping_points",
     "tipping_points_model",
     "tornado",

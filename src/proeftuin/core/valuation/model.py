@@ -414,3 +414,18 @@ class Settings:
     central: str = "expected"
     """The headline basis: ``"expected"`` (each estimate's mean, see ``Estimate.mean``) or
     ``"modal"`` (each estimate's likely value, shown as a scenario beside the headline)."""
+
+
+def split_at_decision_year(
+    amounts: Mapping[int, float], decision_year: int
+) -> tuple[dict[int, float], dict[int, float]]:
+    """Calendar-year amounts → (offsets from the decision year on, sunk amounts before it).
+
+    What was spent before the decision cannot be changed by it (Algemene leidraad MKBA): it is
+    shown apart as a sunk cost and stays out of the NPV, instead of being refused.
+    """
+    ahead = {
+        year - decision_year: amount for year, amount in amounts.items() if year >= decision_year
+    }
+    sunk = {year: amount for year, amount in amounts.items() if year < decision_year}
+    return ahead, sunk
