@@ -115,3 +115,18 @@ def test_transfer_effect_is_shown_apart(own_project, editor):
     assert after.benefits == 0 and before.benefits > 0
     assert [t.effect_id for t in after.transfers] == [elements["effect"].core_id]
     assert "Overdrachten (buiten het saldo)" in results(editor, own_project)
+
+
+def test_project_price_of_another_year_is_indexed_with_the_cpi(own_project):
+    """Finding: project prices from another price year were not indexed."""
+    from proeftuin.core.valuation.indices import shipped_cpi
+    from proeftuin.valuation.models import PriceOverride
+
+    build_chain(own_project)
+    Analysis.objects.create(project=own_project, base_year=2024)
+    PriceOverride.objects.filter(project=own_project).update(price_year=2022)
+    valuation, _problem = services.load(own_project)
+    used = valuation.prices.get("uithuisplaatsing_jaar").value
+    cpi = shipped_cpi().values
+    assert used.likely == pytest.approx(50_000 * cpi[2024] / cpi[2022])
+    assert valuation.price_info["uithuisplaatsing_jaar"].index_reason == ""

@@ -327,12 +327,32 @@ def _group(row: models.ParticipantGroup) -> ParticipantGroup:
     )
 
 
-def _override_price(row: models.PriceOverride, listed: Price | None) -> Price:
+def cpi_factor(catalogue: PriceCatalogue, from_year: int | None, to_year: int) -> float | None:
+    """CPI factor from a price year to the base year; 1 when equal, ``None`` without figures."""
+    if from_year is None or from_year == to_year:
+        return 1.0
+    series = catalogue.indices.get("cpi", {})
+    if from_year not in series or to_year not in series:
+        return None
+    return series[to_year] / series[from_year]
+
+
+def _override_price(
+    row: models.PriceOverride,
+    listed: Price | None,
+    catalogue: PriceCatalogue | None = None,
+    base_year: int | None = None,
+) -> Price:
     value = (
         None
         if row.value_likely is None
         else _estimate(row.value_low, row.value_likely, row.value_high)
     )
+    if value is not None and catalogue is not None and base_year is not None:
+        # A project price of another year, in constant prices of the base year (CBS CPI).
+        factor = cpi_factor(catalogue, row.price_year, base_year)
+        if factor is not None and factor != 1.0:
+            value = value.scaled(factor)
     return Price(
         row.key,
         value,
@@ -381,7 +401,9 @@ def load(project, *, price_catalogue: PriceCatalogue | None = None) -> ProjectVa
             )
 
     listed = price_catalogue.to_price_list(base_year=base_year, language=language)
-    extra = [_override_price(row, listed.get(row.key)) for row in overrides]
+    extra = [
+        _override_price(row, listed.get(row.key), price_catalogue, base_year) for row in overrides
+    ]
     prices = price_catalogue.to_price_list(base_year=base_year, extra=extra, language=language)
 
     used_by: dict[str, list[str]] = {}
@@ -416,8 +438,10 @@ def load(project, *, price_catalogue: PriceCatalogue | None = None) -> ProjectVa
             source=row.source,
             price_year=row.price_year,
             origin="project",
-            indexation=before.indexation if before else "",
-            index_reason="" if row.price_year in (None, base_year) else "no_figures",
+            indexation="cpi" if row.price_year not in (None, base_year) else "",
+            index_reason=""
+            if cpi_factor(price_catalogue, row.price_year, base_year) is not None
+            else "no_figures",
             where_to_find=before.where_to_find if before else "",
             note=row.note or (before.note if before else ""),
             listed_value=before.listed_value if before else None,
