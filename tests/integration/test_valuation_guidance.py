@@ -130,3 +130,45 @@ def test_project_price_of_another_year_is_indexed_with_the_cpi(own_project):
     cpi = shipped_cpi().values
     assert used.likely == pytest.approx(50_000 * cpi[2024] / cpi[2022])
     assert valuation.price_info["uithuisplaatsing_jaar"].index_reason == ""
+
+
+def test_investment_linked_to_a_funding_stream_takes_its_money(own_project, editor):
+    """Finding: a fund paid 374,500 under Financiering but 60,000 in the MKBA (entered twice).
+    A linked investment reads funder, domain and yearly amounts from the funding stream."""
+    from proeftuin.portfolio.models import FundingStream
+
+    elements = build_chain(own_project)
+    Analysis.objects.create(project=own_project, base_year=2025, horizon=5)
+    stream = FundingStream.objects.get(project=own_project)  # 240,000 over 2025–2026
+    response = editor.post(
+        f"/waarde/{own_project.pk}/investering/{elements['investment'].pk}/bewerken/",
+        {
+            "funding_stream": stream.pk,
+            "name": "Regisseurs",
+            "amounts": "",
+            "version": elements["investment"].version,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    investment = Investment.objects.get(pk=elements["investment"].pk)
+    assert investment.funding_stream == stream
+    valuation, _problem = services.load(own_project)
+    (core,) = valuation.chain.investments
+    assert sum(core.amounts) == pytest.approx(240_000)
+    assert core.party == stream.funder.name and core.domain == stream.policy_domain
+    # Pro rata to the days: 365 of 730 days fall in 2025.
+    assert core.amounts[0] == pytest.approx(120_000)
+
+
+def test_funding_stream_form_offers_only_the_projects_own_streams(
+    own_project, foreign_project, editor
+):
+    from proeftuin.portfolio.models import FundingStream
+
+    foreign = FundingStream.objects.get(project=foreign_project)
+    response = editor.post(
+        f"/waarde/{own_project.pk}/investering/nieuw/",
+        {"funding_stream": foreign.pk, "name": "Elders"},
+    )
+    assert response.status_code == 200
+    assert not Investment.objects.filter(project=own_project).exists()

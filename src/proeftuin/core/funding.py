@@ -154,3 +154,34 @@ def totals_by_key(rows: Iterable[tuple[str, Decimal]]) -> dict[str, Decimal]:
     for key, amount in rows:
         sums[key] += amount
     return dict(sums)
+
+
+def amounts_by_year(stream: Stream, last_year: int) -> dict[int, Decimal]:
+    """The stream's money per calendar year, pro rata to the days of the period in each year.
+
+    Why: the MKBA's investments come from the funding streams (one source of truth for money).
+    A structural stream without an end date pays ``amount`` every full year from its start up
+    to ``last_year`` (the first year pro rata); an ended stream spreads its total evenly over
+    its days. Amounts add up to the stream's total (or to the yearly amount per full year).
+    """
+    if stream.end is None:
+        start_year = stream.start.year
+        days_in_first = (date(start_year, 12, 31) - stream.start).days + 1
+        first = stream.amount * Decimal(days_in_first) / Decimal(_year_days(start_year))
+        result = {start_year: first}
+        for year in range(start_year + 1, last_year + 1):
+            result[year] = stream.amount
+        return result
+    total_days = Decimal(stream.days())
+    result: dict[int, Decimal] = {}
+    for year in range(stream.start.year, stream.end.year + 1):
+        first = max(stream.start, date(year, 1, 1))
+        last = min(stream.end, date(year, 12, 31))
+        days = (last - first).days + 1
+        if days > 0:
+            result[year] = stream.amount * Decimal(days) / total_days
+    return result
+
+
+def _year_days(year: int) -> int:
+    return (date(year, 12, 31) - date(year, 1, 1)).days + 1

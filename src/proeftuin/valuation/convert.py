@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from proeftuin.core import funding as funding_core
 from proeftuin.core.valuation import (
     DEFAULT_DISCOUNT_RATE,
     Activity,
@@ -228,14 +229,25 @@ def base_year_of(project, analysis: models.Analysis) -> int:
     return analysis.base_year or date.today().year
 
 
+def stream_amounts(row: models.Investment, last_year: int) -> dict[str, object]:
+    """The investment's amounts by year: from its funding stream when linked (one source of
+    truth for money), else as typed in the MKBA."""
+    stream = row.funding_stream
+    if stream is None:
+        return row.amounts
+    spread = funding_core.amounts_by_year(stream.as_core(), last_year)
+    return {str(year): float(amount) for year, amount in spread.items()}
+
+
 def split_sunk(
-    row: models.Investment, base_year: int
+    row: models.Investment, base_year: int, amounts: dict | None = None
 ) -> tuple[dict[str, object], list[tuple[str, int, float]]]:
     """The amounts from the decision year on, and the earlier ones as sunk costs (shown apart)."""
+    raw = row.amounts if amounts is None else amounts
     try:
-        by_year = {int(year): float(amount) for year, amount in row.amounts.items()}
+        by_year = {int(year): float(amount) for year, amount in raw.items()}
     except (TypeError, ValueError, AttributeError):
-        return row.amounts, []  # not numbers: the core's validation names it
+        return raw, []  # not numbers: the core's validation names it
     ahead, sunk = split_at_decision_year(by_year, base_year)
     later = {str(base_year + offset): amount for offset, amount in ahead.items()}
     return later, [(row.name, year, amount) for year, amount in sorted(sunk.items())]
@@ -270,8 +282,11 @@ def _investment(row: models.Investment, base_year: int, amounts_ahead=None) -> I
         1.0,
         1.0 if row.cost_high is None else row.cost_high,
     )
+    party, domain = row.party, row.domain
+    if row.funding_stream is not None:  # who pays, from which domain: as under Financiering
+        party, domain = row.funding_stream.funder.name, row.funding_stream.policy_domain
     return Investment.by_year(
-        row.core_id, row.party, row.domain, amounts, cost_factor=factor, name=row.name
+        row.core_id, party, domain, amounts, cost_factor=factor, name=row.name
     )
 
 
@@ -376,7 +391,11 @@ def load(project, *, price_catalogue: PriceCatalogue | None = None) -> ProjectVa
     settings, rate_is_default = settings_of(analysis)
     pk = project.pk
 
-    investments = list(project.value_investments.select_related("party_organisation"))
+    investments = list(
+        project.value_investments.select_related(
+            "party_organisation", "funding_stream", "funding_stream__funder"
+        )
+    )
     activities = list(project.value_activities.all())
     effects = list(project.value_effects.prefetch_related("shares", "shares__party_organisation"))
     links = list(project.value_links.all())
@@ -452,8 +471,9 @@ def load(project, *, price_catalogue: PriceCatalogue | None = None) -> ProjectVa
 
     sunk: list[tuple[str, int, float]] = []
     chain_investments = []
+    last_year = base_year + settings.horizon - 1
     for row in investments:
-        ahead, before = split_sunk(row, base_year)
+        ahead, before = split_sunk(row, base_year, stream_amounts(row, last_year))
         sunk.extend(before)
         chain_investments.append(_investment(row, base_year, ahead))
     chain = Chain(

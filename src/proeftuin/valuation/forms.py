@@ -23,6 +23,7 @@ from proeftuin.accounts.models import Organisation
 from proeftuin.common.versioning import VersionedFormMixin
 from proeftuin.core.valuation import CycleError, Link, ValuationError, validate
 from proeftuin.portfolio.forms import AmountField
+from proeftuin.portfolio.models import FundingStream
 
 from . import models
 from .convert import ProjectValuation
@@ -272,6 +273,7 @@ class InvestmentForm(PartyFormMixin, RangeChecksMixin, VersionedFormMixin, forms
     class Meta:
         model = models.Investment
         fields = [
+            "funding_stream",
             "name",
             "party_organisation",
             "party_name",
@@ -287,16 +289,30 @@ class InvestmentForm(PartyFormMixin, RangeChecksMixin, VersionedFormMixin, forms
             "cost_high": _lazy("1,25 is 25% overschrijding. Leeg: geen onzekerheid."),
         }
 
-    def __init__(self, *args, base_year: int, **kwargs):
+    def __init__(self, *args, base_year: int, project=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.base_year = base_year
         if not self.is_bound and self.instance.pk:
             self.initial["amounts"] = format_amounts(self.instance.amounts)
+        project = project or getattr(self.instance, "project", None)
+        streams = FundingStream.objects.filter(project=project) if project else None
+        self.fields["funding_stream"].queryset = (
+            streams if streams is not None else FundingStream.objects.none()
+        )
+        self.fields["funding_stream"].empty_label = _lazy("— geen: bedragen hieronder —")
+        self.fields["amounts"].required = False
+        self.fields["domain"].required = False
+        self.fields["amounts"].help_text = _lazy(
+            "Per kalenderjaar, in constante prijzen van het basisjaar (zonder inflatie). Jaren "
+            "vóór het basisjaar zijn verzonken kosten. Leeg bij een gekozen financieringsstroom."
+        )
         self.fields["name"].error_messages["required"] = _lazy("Geef de investering een naam.")
         _decimal_widgets(self)
 
     def clean_amounts(self):
-        amounts = self.cleaned_data["amounts"]
+        amounts = self.cleaned_data.get("amounts") or {}
+        if self.cleaned_data.get("funding_stream"):
+            return {}  # the stream's amounts count (one source of truth)
         if not amounts:
             raise forms.ValidationError(
                 _("Vul minstens één jaar met een bedrag in, bijvoorbeeld '%(year)s: 100.000'.")
@@ -307,7 +323,18 @@ class InvestmentForm(PartyFormMixin, RangeChecksMixin, VersionedFormMixin, forms
 
     def clean(self):
         cleaned = super().clean()
-        self.check_party()
+        stream = cleaned.get("funding_stream")
+        if stream is not None:
+            cleaned["party_organisation"] = stream.funder
+            cleaned["party_name"] = ""
+            cleaned["domain"] = stream.policy_domain
+            self.instance.party_organisation = stream.funder
+            self.instance.party_name = ""
+            self.instance.domain = stream.policy_domain
+        else:
+            self.check_party()
+            if not cleaned.get("domain"):
+                self.add_error("domain", _("Kies het beleidsdomein waaruit betaald wordt."))
         self.check_ranges()
         return cleaned
 

@@ -125,6 +125,18 @@ class Investment(PartyMixin, VersionedModel):
     cost_low = models.FloatField(_("kostenfactor laag"), null=True, blank=True)
     cost_high = models.FloatField(_("kostenfactor hoog"), null=True, blank=True)
     note = models.TextField(_("toelichting"), blank=True)
+    funding_stream = models.ForeignKey(
+        "portfolio.FundingStream",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="value_investments",
+        verbose_name=_("financieringsstroom"),
+        help_text=_(
+            "Eén bron voor geld: kies de financieringsstroom, dan komen financier, domein en "
+            "bedragen per jaar uit Financiering en hoeft u ze hier niet over te typen."
+        ),
+    )
     history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:

@@ -99,7 +99,7 @@ def _form_kwargs(kind: str, valuation) -> dict:
     if kind in (EFFECT, LINK, PRICE):
         return {"valuation": valuation}
     if kind == INVESTMENT:
-        return {"base_year": valuation.base_year}
+        return {"base_year": valuation.base_year, "project": valuation.project}
     return {}
 
 
