@@ -172,3 +172,39 @@ def test_funding_stream_form_offers_only_the_projects_own_streams(
     )
     assert response.status_code == 200
     assert not Investment.objects.filter(project=own_project).exists()
+
+
+def test_demo_families_are_one_group_and_every_tipping_point_keeps_its_side(db):
+    """The '41 gezinnen' finding on the demo: the families are one group now, and every shown
+    tipping point of the three demo chains, applied as shown, keeps NPV ≥ 0."""
+    from proeftuin.core.valuation import compile_model, evaluate, npv_at
+    from proeftuin.core.valuation.rounding import tolerance
+    from proeftuin.demo.generator import generate
+    from proeftuin.portfolio.models import Project
+
+    generate(projects=15, seed=2026)
+    project = Project.objects.get(name="Eén gezin, één plan")
+    outcome = services.analyse(project, montecarlo=False)
+    (group,) = outcome.tipping.groups
+    assert group.label == "gezinnen"
+    assert all(p.reason == "group" for p in outcome.tipping.participants)
+    for name in ("Eén gezin, één plan", "Preventie huisuitzetting", "GGZ-steunpunt Zuiderpark"):
+        valuation, _problem = services.load(Project.objects.get(name=name))
+        model = compile_model(valuation.chain, valuation.prices, valuation.settings)
+        outcome = services.analyse_valuation(valuation, montecarlo=False)
+        base = evaluate(model, model.center)
+        tol = tolerance(float(base.benefits[0]), float(base.costs[0]))
+        report = outcome.tipping
+        for point in (*report.sizes, *report.participants, *report.groups, *report.prices):
+            if point.shown is None or point.reason:
+                continue
+            assert npv_at(model, {point.key: point.shown}) >= -tol, (name, point)
+        if report.joint.shown is not None:
+            assert npv_at(model, benefit_scale=report.joint.shown) >= -tol
+        plan = outcome.appraisal.cofunding
+        for party in outcome.appraisal.parties:
+            if party.cofunding_ask is not None:
+                assert party.cofunding_ask <= party.gains + 1e-6
+        if plan.closable:
+            asks = sum(p.cofunding_ask or 0.0 for p in outcome.appraisal.parties)
+            assert asks == pytest.approx(plan.gap, abs=1e-6)
