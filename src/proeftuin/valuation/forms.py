@@ -799,6 +799,11 @@ class PriceOverrideForm(RangeChecksMixin, VersionedFormMixin, forms.ModelForm):
 
     def __init__(self, *args, valuation: ProjectValuation, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["value_likely"].help_text = _lazy(
+            "In constante prijzen van het prijsjaar hieronder. Proeftuin rekent het om naar het "
+            "basisjaar met de consumentenprijsindex van het CBS. Leeg laten: de prijs blijft "
+            "onbekend."
+        )
         self.valuation = valuation
         if self.instance.pk:
             del self.fields["key"]
