@@ -161,8 +161,8 @@ def amounts_by_year(stream: Stream, last_year: int) -> dict[int, Decimal]:
 
     Why: the MKBA's investments come from the funding streams (one source of truth for money).
     A structural stream without an end date pays ``amount`` every full year from its start up
-    to ``last_year`` (the first year pro rata); an ended stream spreads its total evenly over
-    its days. Amounts add up to the stream's total (or to the yearly amount per full year).
+    to ``last_year`` (the first year pro rata); an ended stream is ``allocate_by_year``: its
+    total over its days, to the cent.
     """
     if stream.end is None:
         start_year = stream.start.year
@@ -172,15 +172,7 @@ def amounts_by_year(stream: Stream, last_year: int) -> dict[int, Decimal]:
         for year in range(start_year + 1, last_year + 1):
             result[year] = stream.amount
         return result
-    total_days = Decimal(stream.days())
-    result: dict[int, Decimal] = {}
-    for year in range(stream.start.year, stream.end.year + 1):
-        first = max(stream.start, date(year, 1, 1))
-        last = min(stream.end, date(year, 12, 31))
-        days = (last - first).days + 1
-        if days > 0:
-            result[year] = stream.amount * Decimal(days) / total_days
-    return result
+    return allocate_by_year(stream)  # to the cent, largest remainder
 
 
 def _year_days(year: int) -> int:
