@@ -208,3 +208,15 @@ def test_demo_families_are_one_group_and_every_tipping_point_keeps_its_side(db):
         if plan.closable:
             asks = sum(p.cofunding_ask or 0.0 for p in outcome.appraisal.parties)
             assert asks == pytest.approx(plan.gap, abs=1e-6)
+
+
+def test_chain_tab_names_funding_streams_not_yet_in_the_mkba(own_project, editor):
+    from proeftuin.portfolio.models import FundingStream
+
+    elements = build_chain(own_project)
+    html = editor.get(f"/waarde/{own_project.pk}/").content.decode()
+    assert 'data-testid="unlinked-streams"' in html and "Transformatiefonds" in html
+    stream = FundingStream.objects.get(project=own_project)
+    Investment.objects.filter(pk=elements["investment"].pk).update(funding_stream=stream)
+    html = editor.get(f"/waarde/{own_project.pk}/").content.decode()
+    assert 'data-testid="unlinked-streams"' not in html

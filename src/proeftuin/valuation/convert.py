@@ -207,6 +207,12 @@ class ProjectValuation:
             result[price_key(key)] = f"{info.label}: {names['price']}"
         return result
 
+    def unlinked_streams(self) -> list:
+        """Funding streams of the project that no MKBA investment takes its money from: the
+        money would otherwise be typed twice, or missed (one source of truth)."""
+        linked = {row.funding_stream_id for row in self.investments if row.funding_stream_id}
+        return [s for s in self.project.funding_streams.all() if s.pk not in linked]
+
     def effect_row(self, core_id: str) -> models.Effect | None:
         ref = self.elements.get(core_id)
         return ref.obj if ref and ref.kind == EFFECT else None
