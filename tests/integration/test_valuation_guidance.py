@@ -220,3 +220,38 @@ def test_chain_tab_names_funding_streams_not_yet_in_the_mkba(own_project, editor
     Investment.objects.filter(pk=elements["investment"].pk).update(funding_stream=stream)
     html = editor.get(f"/waarde/{own_project.pk}/").content.decode()
     assert 'data-testid="unlinked-streams"' not in html
+
+
+def test_migration_groups_effects_that_describe_the_same_participants(own_project):
+    """Existing chains: effects with the same participant label and counts become one group."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "proeftuin.valuation.migrations.0003_mkba_guidance_groups_displacement_transfers"
+    )
+    elements = build_chain(own_project)  # 100 gezinnen
+    twin = Effect.objects.create(
+        project=own_project,
+        indicator="Minder GGZ",
+        size_likely=0.1,
+        participants_likely=100,
+        participant_label="gezinnen",
+        price_key="uithuisplaatsing_jaar",
+    )
+    other = Effect.objects.create(
+        project=own_project,
+        indicator="Andere groep",
+        size_likely=0.1,
+        participants_likely=30,
+        participant_label="jongeren",
+        price_key="uithuisplaatsing_jaar",
+    )
+    migration.group_shared_participants(apps, None)
+    (group,) = ParticipantGroup.objects.filter(project=own_project)
+    assert group.name == "gezinnen" and group.size_likely == 100
+    grouped = set(Effect.objects.filter(group=group).values_list("pk", flat=True))
+    assert grouped == {elements["effect"].pk, twin.pk}
+    other.refresh_from_db()
+    assert other.group is None

@@ -10,8 +10,10 @@ No Django here: the application layer builds a ``Chain`` and a ``PriceList`` fro
 calls these functions. Entry points:
 
 - ``validate`` — raise on bad input (``ValuationError`` subclasses), return findings;
-- ``appraise`` — NPV, benefit/cost ratio, IRR, balance per party, unknown prices;
-- ``tipping_points`` — break-even size, participants, joint scale and prices, verified;
+- ``appraise`` — NPV, benefit/cost ratio, IRR, balance per party, co-funding, unknown prices,
+  transfers and PM items, at the expected values (``modal_scenario``: at the likely values);
+- ``tipping_points`` — break-even size, participants, shared groups, joint scale and prices,
+  verified and rounded to the safe side;
 - ``tornado`` — one-at-a-time sensitivity;
 - ``simulate`` — vectorised Monte Carlo with P(NPV > 0) and percentiles.
 """

@@ -5,9 +5,10 @@ because effect research in the social domain is thin: the question is not "is it
 but "is a positive social return possible, and on what condition?"
 
 The NPV is linear in each effect's size, in its participant count, in each price and in a common
-scale on all benefits, with everything else held at the likely values. So every tipping point
-has a closed form, ``x* = x − NPV / (∂NPV/∂x)``, and each is verified by plugging it back in:
-``residual`` is the NPV at ``x*`` and should be zero up to rounding.
+scale on all benefits, with everything else held at the headline (expected) values. So every
+tipping point has a closed form, ``x* = x − NPV / (∂NPV/∂x)``, and each is verified by plugging
+it back in: ``residual`` is the NPV at ``x*`` and should be zero up to rounding. ``shown`` is
+``x*`` rounded to the safe side (see ``rounding``).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from proeftuin.core.valuation.rounding import display_step, safe_round, toleranc
 
 @dataclass(frozen=True, slots=True)
 class TippingPoint:
-    """The value of one quantity at which the NPV is exactly zero, others at their likely value.
+    """The value of one quantity at which the NPV is exactly zero, others at their expected value.
 
     ``direction`` says which side is good: ``"at_least"`` (more is better, the usual case) or
     ``"at_most"``. ``reason`` explains a missing ``break_even``: ``"unknown_price"`` when the
@@ -67,7 +68,7 @@ class TippingPoint:
 
     @property
     def met(self) -> bool | None:
-        """Whether the current (likely) value already lies on the good side."""
+        """Whether the current (expected) value already lies on the good side."""
         if self.break_even is None or self.current is None:
             return None
         if self.direction == "at_least":
@@ -171,7 +172,7 @@ def _solve(
 def tipping_points_model(model: Model) -> TippingReport:
     """Tipping points of an already compiled model (see ``tipping_points``), at the headline
     (expected) values."""
-    likely = model.center
+    likely = model.center  # the headline row (expected values unless set to modal)
     base = evaluate(model, likely)
     npv = float(base.npv[0])
     # PV of one case (size × participants = 1) per effect before the price: the other factors.

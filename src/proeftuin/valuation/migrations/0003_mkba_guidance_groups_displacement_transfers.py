@@ -6,6 +6,42 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def group_shared_participants(apps, schema_editor):
+    """Declare a participant group where effects already describe the same people.
+
+    Effects of one project with the same participant label and the same low / likely / high
+    count are taken to be the same participants (the demo's "100 gezinnen" on three effects):
+    they get one group, so Monte Carlo and the tipping points treat them as one. Anything that
+    differs in label or numbers is left alone for the project to decide.
+    """
+    Effect = apps.get_model("valuation", "Effect")
+    ParticipantGroup = apps.get_model("valuation", "ParticipantGroup")
+    buckets: dict[tuple, list] = {}
+    for effect in Effect.objects.filter(group__isnull=True).order_by("pk"):
+        label = (effect.participant_label or "").strip()
+        if not label:
+            continue
+        key = (
+            effect.project_id,
+            label.lower(),
+            effect.participants_low,
+            effect.participants_likely,
+            effect.participants_high,
+        )
+        buckets.setdefault(key, []).append(effect)
+    for (project_id, _label, low, likely, high), effects in buckets.items():
+        if len(effects) < 2:
+            continue
+        group = ParticipantGroup.objects.create(
+            project_id=project_id,
+            name=effects[0].participant_label.strip(),
+            size_low=low,
+            size_likely=likely,
+            size_high=high,
+        )
+        Effect.objects.filter(pk__in=[e.pk for e in effects]).update(group=group)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -125,4 +161,5 @@ class Migration(migrations.Migration):
             name='group',
             field=models.ForeignKey(blank=True, db_constraint=False, help_text='Gebeurt dit effect bij een groep die ook andere effecten heeft (dezelfde gezinnen)? Kies de groep; dan telt het aantal deelnemers van de groep, niet dat hierboven.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='valuation.participantgroup', verbose_name='deelnemersgroep'),
         ),
-    ]
+        migrations.RunPython(group_shared_participants, migrations.RunPython.noop),
+]
