@@ -255,3 +255,10 @@ def test_migration_groups_effects_that_describe_the_same_participants(own_projec
     assert grouped == {elements["effect"].pk, twin.pk}
     other.refresh_from_db()
     assert other.group is None
+
+
+def test_forms_say_amounts_are_constant_prices(own_project, editor):
+    """Finding: the forms did not say amounts must be in constant prices."""
+    for kind in ("investering", "effect", "prijs"):
+        html = editor.get(f"/waarde/{own_project.pk}/{kind}/nieuw/").content.decode()
+        assert "constante prijzen" in html, kind
