@@ -92,6 +92,7 @@ def test_allocation_sums_to_the_cent_and_is_never_negative(stream):
 
 
 @given(bounded_streams())
+@settings(deadline=None)  # no timing assertions: the machine is shared
 def test_allocation_follows_numpy_day_counts(stream):
     """Each year's part is its exact day-proportional share, off by less than one cent."""
     days = numpy_days_per_year(stream.start, stream.end)

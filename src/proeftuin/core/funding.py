@@ -180,3 +180,26 @@ def totals_by_key(rows: Iterable[tuple[str, Decimal]]) -> dict[str, Decimal]:
     for key, amount in rows:
         sums[key] += amount
     return dict(sums)
+
+
+def amounts_by_year(stream: Stream, last_year: int) -> dict[int, Decimal]:
+    """The stream's money per calendar year, pro rata to the days of the period in each year.
+
+    Why: the MKBA's investments come from the funding streams (one source of truth for money).
+    A structural stream without an end date pays ``amount`` every full year from its start up
+    to ``last_year`` (the first year pro rata); an ended stream is ``allocate_by_year``: its
+    total over its days, to the cent.
+    """
+    if stream.end is None:
+        start_year = stream.start.year
+        days_in_first = (date(start_year, 12, 31) - stream.start).days + 1
+        first = stream.amount * Decimal(days_in_first) / Decimal(_year_days(start_year))
+        result = {start_year: first}
+        for year in range(start_year + 1, last_year + 1):
+            result[year] = stream.amount
+        return result
+    return allocate_by_year(stream)  # to the cent, largest remainder
+
+
+def _year_days(year: int) -> int:
+    return (date(year, 12, 31) - date(year, 1, 1)).days + 1

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from proeftuin.core import funding as funding_core
 from proeftuin.core.valuation import (
     DEFAULT_DISCOUNT_RATE,
     Activity,
@@ -30,6 +32,8 @@ from proeftuin.core.valuation import (
     Estimate,
     Investment,
     Link,
+    Measure,
+    ParticipantGroup,
     Price,
     PriceList,
     Settings,
@@ -37,6 +41,7 @@ from proeftuin.core.valuation import (
     cost_key,
     effect_key,
     price_key,
+    split_at_decision_year,
 )
 from proeftuin.core.valuation.pricelist import PriceCatalogue
 
@@ -45,12 +50,13 @@ from .monitoring import ObservedInput, observed_inputs
 from .prices import catalogue as installation_catalogue
 
 # URL kinds (Dutch slugs) of the chain's elements.
-INVESTMENT, ACTIVITY, EFFECT, LINK, PRICE = (
+INVESTMENT, ACTIVITY, EFFECT, LINK, PRICE, GROUP = (
     "investering",
     "activiteit",
     "effect",
     "schakel",
     "prijs",
+    "groep",
 )
 
 FICTIONAL_MARK = "fictief"
@@ -76,6 +82,8 @@ def field_names() -> dict[str, str]:
         "price_key": _("prijs"),
         "horizon": _("horizon"),
         "discount_rate": _("discontovoet"),
+        "displacement": _("verdringing (wat elders verloren gaat)"),
+        "group": _("deelnemersgroep"),
     }
 
 
@@ -96,6 +104,7 @@ class ElementRef:
             ACTIVITY: _("activiteit"),
             EFFECT: _("effect"),
             PRICE: _("prijs"),
+            GROUP: _("deelnemersgroep"),
         }.get(self.kind, self.kind)
 
     @property
@@ -150,6 +159,8 @@ class ProjectValuation:
     effects: list[models.Effect]
     links: list[models.Link]
     overrides: list[models.PriceOverride]
+    groups: list[models.ParticipantGroup] = field(default_factory=list)
+    sunk: list[tuple[str, int, float]] = field(default_factory=list)
     elements: dict[str, ElementRef] = field(default_factory=dict)
     price_info: dict[str, PriceInfo] = field(default_factory=dict)
     observed: dict[int, ObservedInput] = field(default_factory=dict)
@@ -196,6 +207,12 @@ class ProjectValuation:
             result[price_key(key)] = f"{info.label}: {names['price']}"
         return result
 
+    def unlinked_streams(self) -> list:
+        """Funding streams of the project that no MKBA investment takes its money from: the
+        money would otherwise be typed twice, or missed (one source of truth)."""
+        linked = {row.funding_stream_id for row in self.investments if row.funding_stream_id}
+        return [s for s in self.project.funding_streams.all() if s.pk not in linked]
+
     def effect_row(self, core_id: str) -> models.Effect | None:
         ref = self.elements.get(core_id)
         return ref.obj if ref and ref.kind == EFFECT else None
@@ -210,7 +227,36 @@ def analysis_for(project) -> models.Analysis:
 
 
 def base_year_of(project, analysis: models.Analysis) -> int:
-    return analysis.base_year or project.start_date.year
+    """The decision year: the year the analysis looks forward from and the price year.
+
+    The guidance values a decision: what is spent before it is sunk and cannot be changed by
+    it. Unset, it is the current year.
+    """
+    return analysis.base_year or date.today().year
+
+
+def stream_amounts(row: models.Investment, last_year: int) -> dict[str, object]:
+    """The investment's amounts by year: from its funding stream when linked (one source of
+    truth for money), else as typed in the MKBA."""
+    stream = row.funding_stream
+    if stream is None:
+        return row.amounts
+    spread = funding_core.amounts_by_year(stream.as_core(), last_year)
+    return {str(year): float(amount) for year, amount in spread.items()}
+
+
+def split_sunk(
+    row: models.Investment, base_year: int, amounts: dict | None = None
+) -> tuple[dict[str, object], list[tuple[str, int, float]]]:
+    """The amounts from the decision year on, and the earlier ones as sunk costs (shown apart)."""
+    raw = row.amounts if amounts is None else amounts
+    try:
+        by_year = {int(year): float(amount) for year, amount in raw.items()}
+    except (TypeError, ValueError, AttributeError):
+        return raw, []  # not numbers: the core's validation names it
+    ahead, sunk = split_at_decision_year(by_year, base_year)
+    later = {str(base_year + offset): amount for offset, amount in ahead.items()}
+    return later, [(row.name, year, amount) for year, amount in sorted(sunk.items())]
 
 
 def settings_of(analysis: models.Analysis) -> tuple[Settings, bool]:
@@ -230,9 +276,10 @@ def _estimate(low, likely, high, distribution=Distribution.PERT) -> Estimate:
     )
 
 
-def _investment(row: models.Investment, base_year: int) -> Investment:
+def _investment(row: models.Investment, base_year: int, amounts_ahead=None) -> Investment:
+    raw = row.amounts if amounts_ahead is None else amounts_ahead
     try:
-        amounts = {int(year) - base_year: float(amount) for year, amount in row.amounts.items()}
+        amounts = {int(year) - base_year: float(amount) for year, amount in raw.items()}
     except (TypeError, ValueError, AttributeError):
         # Not numbers by year (edited outside the forms): the core's validation names it.
         amounts = {0: math.nan}
@@ -241,13 +288,23 @@ def _investment(row: models.Investment, base_year: int) -> Investment:
         1.0,
         1.0 if row.cost_high is None else row.cost_high,
     )
+    party, domain = row.party, row.domain
+    if row.funding_stream is not None:  # who pays, from which domain: as under Financiering
+        party, domain = row.funding_stream.funder.name, row.funding_stream.policy_domain
     return Investment.by_year(
-        row.core_id, row.party, row.domain, amounts, cost_factor=factor, name=row.name
+        row.core_id, party, domain, amounts, cost_factor=factor, name=row.name
     )
 
 
 def _effect(row: models.Effect, base_year: int, observed: ObservedInput | None) -> Effect:
     dist = row.distribution
+    # Years before the decision year are sunk: only what is still ahead counts.
+    offset = (row.start_year or base_year) - base_year
+    duration = row.duration
+    if offset < 0 and duration is not None:
+        duration = max(duration + offset, 0) or None
+        if duration is None:
+            offset = 10_000  # over before the decision: outside every horizon
     size = _estimate(row.size_low, row.size_likely, row.size_high, dist)
     participants = _estimate(
         row.participants_low, row.participants_likely, row.participants_high, dist
@@ -268,23 +325,55 @@ def _effect(row: models.Effect, base_year: int, observed: ObservedInput | None) 
             for share in row.shares.all()
         ],
         size_kind=SizeKind(row.size_kind),
-        start_year=(row.start_year or base_year) - base_year,
-        duration=row.duration,
+        start_year=max(0, offset),
+        duration=duration,
         # Shares are bounded in [0, 1]: drawn from PERT whatever the effect's own distribution.
         decay=_estimate(row.decay_low, row.decay_likely, row.decay_high),
         deadweight=_estimate(row.deadweight_low, row.deadweight_likely, row.deadweight_high),
         attribution=_estimate(row.attribution_low, row.attribution_likely, row.attribution_high),
         basis=row.basis,
         source=source,
+        group=f"g{row.group_id}" if row.group_id else "",
+        displacement=_estimate(
+            row.displacement_low, row.displacement_likely, row.displacement_high
+        ),
+        measure=Measure(row.measure),
+        transfer=row.transfer,
     )
 
 
-def _override_price(row: models.PriceOverride, listed: Price | None) -> Price:
+def _group(row: models.ParticipantGroup) -> ParticipantGroup:
+    return ParticipantGroup(
+        row.core_id, row.name, _estimate(row.size_low, row.size_likely, row.size_high)
+    )
+
+
+def cpi_factor(catalogue: PriceCatalogue, from_year: int | None, to_year: int) -> float | None:
+    """CPI factor from a price year to the base year; 1 when equal, ``None`` without figures."""
+    if from_year is None or from_year == to_year:
+        return 1.0
+    series = catalogue.indices.get("cpi", {})
+    if from_year not in series or to_year not in series:
+        return None
+    return series[to_year] / series[from_year]
+
+
+def _override_price(
+    row: models.PriceOverride,
+    listed: Price | None,
+    catalogue: PriceCatalogue | None = None,
+    base_year: int | None = None,
+) -> Price:
     value = (
         None
         if row.value_likely is None
         else _estimate(row.value_low, row.value_likely, row.value_high)
     )
+    if value is not None and catalogue is not None and base_year is not None:
+        # A project price of another year, in constant prices of the base year (CBS CPI).
+        factor = cpi_factor(catalogue, row.price_year, base_year)
+        if factor is not None and factor != 1.0:
+            value = value.scaled(factor)
     return Price(
         row.key,
         value,
@@ -308,15 +397,25 @@ def load(project, *, price_catalogue: PriceCatalogue | None = None) -> ProjectVa
     settings, rate_is_default = settings_of(analysis)
     pk = project.pk
 
-    investments = list(project.value_investments.select_related("party_organisation"))
+    investments = list(
+        project.value_investments.select_related(
+            "party_organisation", "funding_stream", "funding_stream__funder"
+        )
+    )
     activities = list(project.value_activities.all())
     effects = list(project.value_effects.prefetch_related("shares", "shares__party_organisation"))
     links = list(project.value_links.all())
+    groups = list(project.value_groups.all())
     overrides = list(project.value_prices.all())
     observed = observed_inputs(project)
 
     elements: dict[str, ElementRef] = {}
-    for kind, rows in ((INVESTMENT, investments), (ACTIVITY, activities), (EFFECT, effects)):
+    for kind, rows in (
+        (INVESTMENT, investments),
+        (ACTIVITY, activities),
+        (EFFECT, effects),
+        (GROUP, groups),
+    ):
         for row in rows:
             elements[row.core_id] = ElementRef(
                 row.core_id,
@@ -327,7 +426,9 @@ def load(project, *, price_catalogue: PriceCatalogue | None = None) -> ProjectVa
             )
 
     listed = price_catalogue.to_price_list(base_year=base_year, language=language)
-    extra = [_override_price(row, listed.get(row.key)) for row in overrides]
+    extra = [
+        _override_price(row, listed.get(row.key), price_catalogue, base_year) for row in overrides
+    ]
     prices = price_catalogue.to_price_list(base_year=base_year, extra=extra, language=language)
 
     used_by: dict[str, list[str]] = {}
@@ -362,8 +463,10 @@ def load(project, *, price_catalogue: PriceCatalogue | None = None) -> ProjectVa
             source=row.source,
             price_year=row.price_year,
             origin="project",
-            indexation=before.indexation if before else "",
-            index_reason="" if row.price_year in (None, base_year) else "no_figures",
+            indexation="cpi" if row.price_year not in (None, base_year) else "",
+            index_reason=""
+            if cpi_factor(price_catalogue, row.price_year, base_year) is not None
+            else "no_figures",
             where_to_find=before.where_to_find if before else "",
             note=row.note or (before.note if before else ""),
             listed_value=before.listed_value if before else None,
@@ -372,12 +475,20 @@ def load(project, *, price_catalogue: PriceCatalogue | None = None) -> ProjectVa
             used_by=tuple(used_by.get(row.key, ())),
         )
 
+    sunk: list[tuple[str, int, float]] = []
+    chain_investments = []
+    last_year = base_year + settings.horizon - 1
+    for row in investments:
+        ahead, before = split_sunk(row, base_year, stream_amounts(row, last_year))
+        sunk.extend(before)
+        chain_investments.append(_investment(row, base_year, ahead))
     chain = Chain(
-        investments=[_investment(row, base_year) for row in investments],
+        investments=chain_investments,
         activities=[Activity(row.core_id, row.name, row.description) for row in activities],
         effects=[_effect(row, base_year, observed.get(row.pk)) for row in effects],
         links=[Link(row.source, row.target, row.assumption) for row in links],
         name=project.name,
+        groups=[_group(row) for row in groups],
     )
     return ProjectValuation(
         project=project,
@@ -393,6 +504,8 @@ def load(project, *, price_catalogue: PriceCatalogue | None = None) -> ProjectVa
         effects=effects,
         links=links,
         overrides=overrides,
+        groups=groups,
+        sunk=sunk,
         elements=elements,
         price_info=price_info,
         observed=observed,

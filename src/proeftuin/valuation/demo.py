@@ -80,6 +80,7 @@ def one_family_one_plan(project: Project) -> None:
     year = project.start_date.year
     models.Analysis.objects.create(
         project=project,
+        base_year=year,  # the demo's decision year: its start
         reference_scenario=(
             "Zonder project werken gemiddeld vijf tot tien hulpverleners langs elkaar heen in een "
             "gezin, zonder gezamenlijk plan (voorbeeld, demo)."
@@ -104,6 +105,11 @@ def one_family_one_plan(project: Project) -> None:
     table = models.Activity.objects.create(
         project=project, name="Casusoverleg met alle hulpverleners aan één tafel"
     )
+    # The same 100 families carry all three effects: declared once, so the tipping point moves
+    # them together (the per-effect count said "41 gezinnen"; the shared break-even is higher).
+    families = models.ParticipantGroup.objects.create(
+        project=project, name="gezinnen", size_low=80, size_likely=100, size_high=120
+    )
     uhp = _effect(
         project,
         [(MUNICIPALITY, "jeugd", 1.0)],
@@ -116,6 +122,7 @@ def one_family_one_plan(project: Project) -> None:
         participants_likely=100,
         participants_high=120,
         participant_label="gezinnen",
+        group=families,
         case_phrase="een uithuisplaatsing wordt voorkomen",
         start_year=year + 1,
         duration=3,
@@ -141,6 +148,7 @@ def one_family_one_plan(project: Project) -> None:
         size_high=1.0,
         participants_likely=100,
         participant_label="gezinnen",
+        group=families,
         start_year=year + 1,
         duration=3,
         deadweight_likely=0.3,
@@ -158,6 +166,7 @@ def one_family_one_plan(project: Project) -> None:
         size_high=0.15,
         participants_likely=100,
         participant_label="gezinnen",
+        group=families,
         case_phrase="een GGZ-traject van een ouder niet nodig is",
         start_year=year + 1,
         duration=3,
@@ -192,6 +201,7 @@ def eviction_prevention(project: Project) -> None:
     year = project.start_date.year
     models.Analysis.objects.create(
         project=project,
+        base_year=year,  # the demo's decision year: its start
         reference_scenario=(
             "Zonder project start de corporatie bij een huurachterstand de incasso en volgt bij "
             "een deel van de huurders een ontruiming (voorbeeld, demo)."
@@ -278,6 +288,7 @@ def mental_health_point(project: Project) -> None:
     year = project.start_date.year
     models.Analysis.objects.create(
         project=project,
+        base_year=year,  # the demo's decision year: its start
         reference_scenario=(
             "Zonder steunpunt komen mensen met verward gedrag pas in beeld bij een crisis, via "
             "politie of spoedeisende GGZ (voorbeeld, demo)."

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from proeftuin.common.exports import xlsx_bytes
 
 from .services import Outcome
-from .wording import discount_rate_source, irr_text
+from .wording import basis_text, discount_rate_source, irr_text
 
 
 def _estimate_cells(estimate) -> list:
@@ -210,13 +210,27 @@ def workbook(outcome: Outcome) -> bytes:
         for group in outcome.sentences.values():
             for sentence in group:
                 result_rows.append([_("Omslagpunt"), sentence.text])
+        result_rows.append([_("Basis"), basis_text(a.basis)])
+        if outcome.modal:
+            result_rows.append([_("Scenario waarschijnlijke waarden (€)"), outcome.modal.npv])
+        if outcome.montecarlo:
+            result_rows.append([_("Gemiddelde Monte Carlo (€)"), outcome.montecarlo.mean])
         for party in a.parties:
+            ask = (
+                _("onbekend (prijs ontbreekt)")
+                if party.cofunding_ask is None
+                else f"{party.cofunding_ask:.0f}"
+            )
             result_rows.append(
                 [
                     _("Partij: %(party)s") % {"party": party.party},
-                    _("betaalt %(pays).0f, ontvangt %(gains).0f, voorstel cofinanciering %(ask).0f")
-                    % {"pays": party.pays, "gains": party.gains, "ask": party.cofunding_ask},
+                    _("betaalt %(pays).0f, ontvangt %(gains).0f, voorstel cofinanciering %(ask)s")
+                    % {"pays": party.pays, "gains": party.gains, "ask": ask},
                 ]
             )
+        for effect in a.transfers:
+            result_rows.append([_("Overdracht (buiten het saldo)"), effect.indicator])
+        for effect in a.unpriced:
+            result_rows.append([_("PM-post (zonder prijs)"), effect.indicator])
     sheets[_("Resultaat")] = ([_("Uitkomst"), _("Waarde")], result_rows)
     return xlsx_bytes(sheets)

@@ -23,6 +23,7 @@ from proeftuin.accounts.models import Organisation
 from proeftuin.common.versioning import VersionedFormMixin
 from proeftuin.core.valuation import CycleError, Link, ValuationError, validate
 from proeftuin.portfolio.forms import AmountField
+from proeftuin.portfolio.models import FundingStream
 
 from . import models
 from .convert import ProjectValuation
@@ -33,7 +34,7 @@ YEAR_MIN, YEAR_MAX = 1900, 2200
 SHARE_TOLERANCE = 1e-6
 
 # (prefix, Dutch name, lower bound, upper bound); the size's bounds depend on its kind.
-SHARES = ("decay", "deadweight", "attribution")
+SHARES = ("decay", "deadweight", "attribution", "displacement")
 
 
 def _range_names() -> dict[str, str]:
@@ -43,6 +44,7 @@ def _range_names() -> dict[str, str]:
         "decay": _("de afname per jaar"),
         "deadweight": _("de deadweight"),
         "attribution": _("de attributie"),
+        "displacement": _("de verdringing"),
         "cost": _("de kostenfactor"),
         "value": _("de waarde"),
     }
@@ -128,7 +130,7 @@ class RangeChecksMixin:
             return None, None, ""
         if prefix in SHARES:
             return 0.0, 1.0, _("Een aandeel ligt tussen 0 en 1 (0,2 is 20%).")
-        if prefix in ("participants", "cost"):
+        if prefix in ("participants", "cost", "groupsize"):
             return 0.0, None, _("Dit kan niet negatief zijn.")
         return None, None, ""
 
@@ -271,6 +273,7 @@ class InvestmentForm(PartyFormMixin, RangeChecksMixin, VersionedFormMixin, forms
     class Meta:
         model = models.Investment
         fields = [
+            "funding_stream",
             "name",
             "party_organisation",
             "party_name",
@@ -286,35 +289,52 @@ class InvestmentForm(PartyFormMixin, RangeChecksMixin, VersionedFormMixin, forms
             "cost_high": _lazy("1,25 is 25% overschrijding. Leeg: geen onzekerheid."),
         }
 
-    def __init__(self, *args, base_year: int, **kwargs):
+    def __init__(self, *args, base_year: int, project=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.base_year = base_year
         if not self.is_bound and self.instance.pk:
             self.initial["amounts"] = format_amounts(self.instance.amounts)
+        project = project or getattr(self.instance, "project", None)
+        streams = FundingStream.objects.filter(project=project) if project else None
+        self.fields["funding_stream"].queryset = (
+            streams if streams is not None else FundingStream.objects.none()
+        )
+        self.fields["funding_stream"].empty_label = _lazy("— geen: bedragen hieronder —")
+        self.fields["amounts"].required = False
+        self.fields["domain"].required = False
+        self.fields["amounts"].help_text = _lazy(
+            "Per kalenderjaar, in constante prijzen van het basisjaar (zonder inflatie). Jaren "
+            "vóór het basisjaar zijn verzonken kosten. Leeg bij een gekozen financieringsstroom."
+        )
         self.fields["name"].error_messages["required"] = _lazy("Geef de investering een naam.")
         _decimal_widgets(self)
 
     def clean_amounts(self):
-        amounts = self.cleaned_data["amounts"]
+        amounts = self.cleaned_data.get("amounts") or {}
+        if self.cleaned_data.get("funding_stream"):
+            return {}  # the stream's amounts count (one source of truth)
         if not amounts:
             raise forms.ValidationError(
                 _("Vul minstens één jaar met een bedrag in, bijvoorbeeld '%(year)s: 100.000'.")
                 % {"year": self.base_year}
             )
-        early = [y for y in amounts if int(y) < self.base_year]
-        if early:
-            raise forms.ValidationError(
-                _(
-                    "%(year)s ligt vóór het basisjaar %(base)s van de analyse. Kies een later jaar "
-                    "of zet het basisjaar eerder bij Instellingen."
-                )
-                % {"year": min(early), "base": self.base_year}
-            )
+        # Years before the decision year are sunk costs: kept and shown apart, not refused.
         return amounts
 
     def clean(self):
         cleaned = super().clean()
-        self.check_party()
+        stream = cleaned.get("funding_stream")
+        if stream is not None:
+            cleaned["party_organisation"] = stream.funder
+            cleaned["party_name"] = ""
+            cleaned["domain"] = stream.policy_domain
+            self.instance.party_organisation = stream.funder
+            self.instance.party_name = ""
+            self.instance.domain = stream.policy_domain
+        else:
+            self.check_party()
+            if not cleaned.get("domain"):
+                self.add_error("domain", _("Kies het beleidsdomein waaruit betaald wordt."))
         self.check_ranges()
         return cleaned
 
@@ -352,6 +372,25 @@ class ActivityForm(VersionedFormMixin, forms.ModelForm):
         self.fields["name"].error_messages["required"] = _lazy("Geef de activiteit een naam.")
 
 
+class ParticipantGroupForm(RangeChecksMixin, VersionedFormMixin, forms.ModelForm):
+    """A group of participants shared by several effects (declared once)."""
+
+    range_prefixes = ("size",)
+
+    class Meta:
+        model = models.ParticipantGroup
+        fields = ["name", "size_low", "size_likely", "size_high"]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.pop("base_year", None)
+        super().__init__(*args, **kwargs)
+        self.fields["name"].error_messages["required"] = _lazy("Geef de groep een naam.")
+        _decimal_widgets(self)
+
+    def _bounds(self, prefix: str) -> tuple[float | None, float | None, str]:
+        return 0.0, None, _("Een aantal deelnemers kan niet negatief zijn.")
+
+
 # Effects -------------------------------------------------------------------------------------
 
 
@@ -365,7 +404,7 @@ def price_choices(valuation: ProjectValuation) -> list[tuple[str, str]]:
 
 
 class EffectForm(RangeChecksMixin, VersionedFormMixin, forms.ModelForm):
-    range_prefixes = ("size", "participants", "decay", "deadweight", "attribution")
+    range_prefixes = ("size", "participants", "decay", "deadweight", "attribution", "displacement")
     price_key = forms.ChoiceField(label=_lazy("Prijs"))
 
     class Meta:
@@ -381,6 +420,7 @@ class EffectForm(RangeChecksMixin, VersionedFormMixin, forms.ModelForm):
             "participants_low",
             "participants_likely",
             "participants_high",
+            "group",
             "participant_label",
             "case_phrase",
             "start_year",
@@ -394,6 +434,11 @@ class EffectForm(RangeChecksMixin, VersionedFormMixin, forms.ModelForm):
             "attribution_low",
             "attribution_likely",
             "attribution_high",
+            "displacement_low",
+            "displacement_likely",
+            "displacement_high",
+            "measure",
+            "transfer",
             "price_key",
             "basis",
             "observed_measure",
@@ -422,6 +467,16 @@ class EffectForm(RangeChecksMixin, VersionedFormMixin, forms.ModelForm):
             ("participants_low", "participants_likely", "participants_high"),
             "",
         ),
+        ("groep", _lazy("Gedeelde deelnemersgroep"), ("group",), ""),
+        (
+            "brutonetto",
+            _lazy("Bruto of netto?"),
+            ("measure",),
+            _lazy(
+                "Deadweight, attributie en verdringing gelden alleen voor een bruto effect. Is de "
+                "omvang al het verschil met het nulalternatief, kies dan netto."
+            ),
+        ),
         ("zinnen", _lazy("In gewone taal"), ("participant_label", "case_phrase"), ""),
         ("wanneer", _lazy("Wanneer?"), ("start_year", "duration"), ""),
         (
@@ -442,7 +497,21 @@ class EffectForm(RangeChecksMixin, VersionedFormMixin, forms.ModelForm):
             ("attribution_low", "attribution_likely", "attribution_high"),
             _lazy("Een aandeel tussen 0 en 1 (1 is: helemaal door dit project)."),
         ),
-        ("waarde", _lazy("Waarde en onzekerheid"), ("price_key", "distribution"), ""),
+        (
+            "verdringing",
+            _lazy("Verdringing: welk deel gaat elders verloren?"),
+            ("displacement_low", "displacement_likely", "displacement_high"),
+            _lazy("Een aandeel tussen 0 en 1 (0,1 is 10%)."),
+        ),
+        (
+            "waarde",
+            _lazy("Waarde en onzekerheid"),
+            ("price_key", "distribution", "transfer"),
+            _lazy(
+                "Bedragen in constante prijzen van het basisjaar (het beslisjaar): zonder "
+                "inflatie. Een overdracht (zoals minder bijstand) staat apart, buiten het saldo."
+            ),
+        ),
         (
             "basis",
             _lazy("Aangenomen of waargenomen?"),
@@ -454,7 +523,7 @@ class EffectForm(RangeChecksMixin, VersionedFormMixin, forms.ModelForm):
             ),
         ),
     )
-    triples = ("omvang", "deelnemers", "afname", "deadweight", "attributie")
+    triples = ("omvang", "deelnemers", "afname", "deadweight", "attributie", "verdringing")
 
     def __init__(self, *args, valuation: ProjectValuation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -470,7 +539,20 @@ class EffectForm(RangeChecksMixin, VersionedFormMixin, forms.ModelForm):
         self.fields["indicator"].error_messages["required"] = _lazy(
             "Geef het effect een indicator, bijvoorbeeld 'Minder uithuisplaatsingen'."
         )
-        for prefix in ("size", "participants", "decay", "deadweight", "attribution"):
+        self.fields["group"].queryset = models.ParticipantGroup.objects.filter(
+            project=valuation.project
+        )
+        # New fields with safe defaults: older clients and imports may leave them out.
+        self.fields["measure"].required = False
+        self.fields["displacement_likely"].required = False
+        for prefix in (
+            "size",
+            "participants",
+            "decay",
+            "deadweight",
+            "attribution",
+            "displacement",
+        ):
             self.fields[f"{prefix}_low"].label = _lazy("Laag")
             self.fields[f"{prefix}_high"].label = _lazy("Hoog")
             self.fields[f"{prefix}_likely"].label = _lazy("Waarschijnlijk")
@@ -490,11 +572,14 @@ class EffectForm(RangeChecksMixin, VersionedFormMixin, forms.ModelForm):
         year = self.cleaned_data.get("start_year")
         if year is not None and not YEAR_MIN <= year <= YEAR_MAX:
             raise forms.ValidationError(_("%(year)s is geen geldig jaar.") % {"year": year})
-        if year is not None and year < self.base_year:
-            raise forms.ValidationError(
-                _("Dit ligt vóór het basisjaar %(base)s van de analyse.") % {"base": self.base_year}
-            )
-        return year
+        return year  # years before the decision year are sunk: shown apart, not refused
+
+    def clean_measure(self):
+        return self.cleaned_data.get("measure") or models.MeasureChoice.GROSS
+
+    def clean_displacement_likely(self):
+        value = self.cleaned_data.get("displacement_likely")
+        return 0.0 if value is None else value
 
     def clean_duration(self):
         duration = self.cleaned_data.get("duration")
@@ -714,6 +799,11 @@ class PriceOverrideForm(RangeChecksMixin, VersionedFormMixin, forms.ModelForm):
 
     def __init__(self, *args, valuation: ProjectValuation, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["value_likely"].help_text = _lazy(
+            "In constante prijzen van het prijsjaar hieronder. Proeftuin rekent het om naar het "
+            "basisjaar met de consumentenprijsindex van het CBS. Leeg laten: de prijs blijft "
+            "onbekend."
+        )
         self.valuation = valuation
         if self.instance.pk:
             del self.fields["key"]

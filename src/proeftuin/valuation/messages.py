@@ -281,6 +281,12 @@ def findings(found: tuple[Finding, ...], valuation: ProjectValuation) -> list[Pr
                 "%(name)s: de prijs ‘%(price)s’ is onbekend. Het effect telt niet mee in het saldo "
                 "(ook niet als nul) en staat apart onder ‘Onbekend’."
             )
+        elif finding.code == "net_corrections_ignored":
+            text = _(
+                "%(name)s is netto (al het verschil met het nulalternatief): de ingevulde "
+                "deadweight, attributie en verdringing worden niet nog eens toegepast. Is de omvang "
+                "bruto gemeten, kies dan ‘bruto’."
+            )
         else:
             text = _("%(name)s: kijk hier nog eens naar.")
         effect = valuation.effect_row(finding.element_id)

@@ -61,8 +61,9 @@ class Analysis(VersionedModel):
         null=True,
         blank=True,
         help_text=_(
-            "Het eerste jaar van de analyse en het jaar van de prijzen. Leeg: het startjaar van "
-            "het project."
+            "Het beslisjaar: het eerste jaar van de analyse en het prijsjaar (constante prijzen "
+            "van dit jaar). Eerdere bedragen zijn verzonken kosten: ze staan apart, buiten de "
+            "netto contante waarde. Leeg: het lopende jaar."
         ),
     )
     seed = models.PositiveIntegerField(
@@ -124,6 +125,18 @@ class Investment(PartyMixin, VersionedModel):
     cost_low = models.FloatField(_("kostenfactor laag"), null=True, blank=True)
     cost_high = models.FloatField(_("kostenfactor hoog"), null=True, blank=True)
     note = models.TextField(_("toelichting"), blank=True)
+    funding_stream = models.ForeignKey(
+        "portfolio.FundingStream",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="value_investments",
+        verbose_name=_("financieringsstroom"),
+        help_text=_(
+            "Eén bron voor geld: kies de financieringsstroom, dan komen financier, domein en "
+            "bedragen per jaar uit Financiering en hoeft u ze hier niet over te typen."
+        ),
+    )
     history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
@@ -171,6 +184,38 @@ class Activity(VersionedModel):
     @property
     def core_id(self) -> str:
         return f"a{self.pk}"
+
+
+class MeasureChoice(models.TextChoices):
+    GROSS = "gross", _("bruto (voor deadweight, attributie en verdringing)")
+    NET = "net", _("netto (al het verschil met het nulalternatief)")
+
+
+class ParticipantGroup(VersionedModel):
+    """A group of participants declared once and shared by its effects (the same families).
+
+    Monte Carlo draws the group's size once per draw for all its effects, and the participant
+    tipping point moves every effect of the group together.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="value_groups")
+    name = models.CharField(_("naam"), max_length=200, help_text=_("Bijvoorbeeld ‘gezinnen’."))
+    size_low = models.FloatField(_("aantal laag"), null=True, blank=True)
+    size_likely = models.FloatField(_("aantal waarschijnlijk"))
+    size_high = models.FloatField(_("aantal hoog"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("deelnemersgroep")
+        verbose_name_plural = _("deelnemersgroepen")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def core_id(self) -> str:
+        return f"g{self.pk}"
 
 
 class ObservedMeasure(models.TextChoices):
@@ -283,6 +328,47 @@ class Effect(VersionedModel):
     )
     source = models.TextField(
         _("onderbouwing"), blank=True, help_text=_("Waarop berust de schatting?")
+    )
+    group = models.ForeignKey(
+        ParticipantGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="effects",
+        verbose_name=_("deelnemersgroep"),
+        help_text=_(
+            "Gebeurt dit effect bij een groep die ook andere effecten heeft (dezelfde gezinnen)? "
+            "Kies de groep; dan telt het aantal deelnemers van de groep, niet dat hierboven."
+        ),
+    )
+    measure = models.CharField(
+        _("soort omvang"),
+        max_length=10,
+        choices=MeasureChoice.choices,
+        default=MeasureChoice.GROSS,
+        help_text=_(
+            "Bruto: gemeten bij de deelnemers (voor/na); deadweight, attributie en verdringing "
+            "worden toegepast. Netto: al het verschil met het nulalternatief (bijvoorbeeld met "
+            "een vergelijkingsgroep); dan worden ze niet nog eens toegepast."
+        ),
+    )
+    displacement_low = models.FloatField(_("verdringing laag"), null=True, blank=True)
+    displacement_likely = models.FloatField(
+        _("verdringing"),
+        default=0.0,
+        help_text=_(
+            "Het deel van het effect dat elders verloren gaat (een baan die een ander niet "
+            "krijgt). Tussen 0 en 1."
+        ),
+    )
+    displacement_high = models.FloatField(_("verdringing hoog"), null=True, blank=True)
+    transfer = models.BooleanField(
+        _("overdracht"),
+        default=False,
+        help_text=_(
+            "Een overdracht (zoals minder bijstandsuitkeringen) verschuift geld tussen partijen "
+            "en is geen welvaartswinst: apart getoond, buiten het saldo."
+        ),
     )
     history = HistoricalRecords(excluded_fields=["version"])
 

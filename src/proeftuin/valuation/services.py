@@ -21,6 +21,7 @@ from proeftuin.core.valuation import (
     ValuationError,
     appraise_model,
     compile_model,
+    modal_scenario,
     simulate_model,
     tipping_points_model,
     tornado_model,
@@ -51,6 +52,8 @@ class Outcome:
     montecarlo: MonteCarloResult | None = None
     sentences: dict[str, list[Sentence]] = field(default_factory=dict)
     unknowns: list[dict] = field(default_factory=list)
+    modal: Appraisal | None = None
+    """The same chain at each estimate's likely value: a scenario beside the expected headline."""
 
     @property
     def ok(self) -> bool:
@@ -66,7 +69,11 @@ class Outcome:
         if not self.appraisal:
             return []
         parties = [p for p in self.appraisal.parties if p.gains > 0 or p.unknown_effects]
-        return sorted(parties, key=lambda p: (-p.cofunding_ask, -p.gains))
+        # Unknown asks (benefits only at an onbekend price) last, never sorted as zero.
+        return sorted(
+            parties,
+            key=lambda p: (p.cofunding_ask is None, -(p.cofunding_ask or 0.0), -p.gains),
+        )
 
 
 def load(project) -> tuple[ProjectValuation | None, Problem | None]:
@@ -118,6 +125,7 @@ def analyse_valuation(
     try:
         model = compile_model(valuation.chain, valuation.prices, valuation.settings)
         appraisal = appraise_model(model)
+        modal = modal_scenario(model)
         tipping = tipping_points_model(model)
         sensitivity = tornado_model(model)
         simulation = None
@@ -166,4 +174,5 @@ def analyse_valuation(
         simulation,
         tipping_sentences(tipping, valuation),
         unknowns,
+        modal,
     )

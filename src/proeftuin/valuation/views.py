@@ -27,7 +27,16 @@ from proeftuin.portfolio.models import Project
 from proeftuin.portfolio.views import project_context
 
 from . import charts, forms, models, services
-from .convert import ACTIVITY, EFFECT, INVESTMENT, LINK, PRICE, analysis_for, base_year_of
+from .convert import (
+    ACTIVITY,
+    EFFECT,
+    GROUP,
+    INVESTMENT,
+    LINK,
+    PRICE,
+    analysis_for,
+    base_year_of,
+)
 from .export import workbook
 from .wording import discount_rate_source, horizon_source
 
@@ -40,6 +49,7 @@ KINDS = {
     EFFECT: (models.Effect, "value_effects", forms.EffectForm, "effecten"),
     LINK: (models.Link, "value_links", forms.LinkForm, "schakels"),
     PRICE: (models.PriceOverride, "value_prices", forms.PriceOverrideForm, "prijzen"),
+    GROUP: (models.ParticipantGroup, "value_groups", forms.ParticipantGroupForm, "groepen"),
 }
 
 QUICK_FORMS = {
@@ -89,7 +99,7 @@ def _form_kwargs(kind: str, valuation) -> dict:
     if kind in (EFFECT, LINK, PRICE):
         return {"valuation": valuation}
     if kind == INVESTMENT:
-        return {"base_year": valuation.base_year}
+        return {"base_year": valuation.base_year, "project": valuation.project}
     return {}
 
 

@@ -43,6 +43,16 @@ def horizon_source() -> str:
     )
 
 
+def basis_text(basis: str) -> str:
+    """Which values the headline uses: the Dutch guidance asks for expected values."""
+    if basis == "modal":
+        return _("waarschijnlijke waarden (de modus van elke schatting): een scenario")
+    return _(
+        "verwachte waarden: het gemiddelde van elke schatting (PERT: (laag + 4 × waarschijnlijk "
+        "+ hoog) / 6), zoals de Algemene leidraad MKBA vraagt"
+    )
+
+
 def unknown_label() -> str:
     return _("onbekend")
 
@@ -99,11 +109,11 @@ def conclusion(appraisal: Appraisal) -> str:
     if appraisal.complete:
         if appraisal.npv >= 0:
             return _(
-                "Met de waarschijnlijke waarden verdient het project zich maatschappelijk terug: "
+                "Met de verwachte waarden verdient het project zich maatschappelijk terug: "
                 "de netto contante waarde is %(npv)s."
             ) % {"npv": npv}
         return _(
-            "Met de waarschijnlijke waarden verdient het project zich (nog) niet terug: de netto "
+            "Met de verwachte waarden verdient het project zich (nog) niet terug: de netto "
             "contante waarde is %(npv)s. Kijk bij de omslagpunten wat ervoor nodig is."
         ) % {"npv": npv}
     count = len(appraisal.unknowns)
@@ -164,7 +174,7 @@ def size_sentence(point: TippingPoint, effect, participants: float) -> Sentence 
         "what": what,
         "now": _count(point.current * participants if point.current is not None else None),
         "indicator": effect.indicator,
-        "x": number(point.break_even),
+        "x": number(point.shown),
         "current": number(point.current),
     }
     if point.direction == "at_least" and point.break_even <= 0:
@@ -185,27 +195,27 @@ def size_sentence(point: TippingPoint, effect, participants: float) -> Sentence 
             elif point.met:
                 text = _(
                     "Het project blijft zich terugverdienen zolang bij ten minste %(k)s van de "
-                    "%(n)s %(who)s %(what)s (waarschijnlijke schatting: %(now)s)."
+                    "%(n)s %(who)s %(what)s (verwachte waarde: %(now)s)."
                 )
             else:
                 text = _(
                     "Het project verdient zich terug als bij ten minste %(k)s van de %(n)s "
-                    "%(who)s %(what)s (waarschijnlijke schatting: %(now)s)."
+                    "%(who)s %(what)s (verwachte waarde: %(now)s)."
                 )
         else:
             text = _(
                 "Het project verdient zich alleen terug als bij hoogstens %(k)s van de %(n)s "
-                "%(who)s %(what)s (waarschijnlijke schatting: %(now)s)."
+                "%(who)s %(what)s (verwachte waarde: %(now)s)."
             )
     elif point.direction == "at_least":
         text = _(
             "Het project verdient zich terug als ‘%(indicator)s’ per deelnemer ten minste "
-            "%(x)s is (waarschijnlijke schatting: %(current)s)."
+            "%(x)s is (verwachte waarde: %(current)s)."
         )
     else:
         text = _(
             "Het project verdient zich terug als ‘%(indicator)s’ per deelnemer hoogstens %(x)s is "
-            "(waarschijnlijke schatting: %(current)s)."
+            "(verwachte waarde: %(current)s)."
         )
     return Sentence(text % values, point.element_id, point.met, point.feasible, "size")
 
@@ -224,8 +234,9 @@ def participants_sentence(point: TippingPoint, effect) -> Sentence | None:
     if point.direction == "at_least":
         text = (
             _(
-                "Met de geschatte omvang van ‘%(indicator)s’ blijft het project zich terugverdienen "
-                "zolang ten minste %(k)s %(who)s meedoen (nu %(n)s)."
+                "Met de geschatte omvang van ‘%(indicator)s’, en de andere effecten zoals geschat, "
+                "blijft het project zich terugverdienen zolang ten minste %(k)s %(who)s meedoen "
+                "(nu %(n)s)."
             )
             if point.met
             else _(
@@ -241,8 +252,35 @@ def participants_sentence(point: TippingPoint, effect) -> Sentence | None:
     return Sentence(text % values, point.element_id, point.met, point.feasible, "participants")
 
 
+def group_sentence(point: TippingPoint) -> Sentence | None:
+    """A shared group: every effect of the group moves with the count (the real break-even)."""
+    if point.reason or point.break_even is None or point.minimum_whole is None:
+        return None
+    values = {"k": _count(point.minimum_whole), "group": point.label, "n": _count(point.current)}
+    if point.direction == "at_least" and point.break_even <= 0:
+        return None
+    if point.direction == "at_least":
+        text = (
+            _(
+                "Met alle effecten van de groep ‘%(group)s’ samen blijft het project zich "
+                "terugverdienen zolang ten minste %(k)s van hen meedoen (verwacht: %(n)s)."
+            )
+            if point.met
+            else _(
+                "Met alle effecten van de groep ‘%(group)s’ samen verdient het project zich terug "
+                "als ten minste %(k)s van hen meedoen (verwacht: %(n)s)."
+            )
+        )
+    else:
+        text = _(
+            "Met alle effecten van de groep ‘%(group)s’ samen verdient het project zich alleen "
+            "terug bij hoogstens %(k)s deelnemers (verwacht: %(n)s)."
+        )
+    return Sentence(text % values, point.element_id, point.met, point.feasible, "participants")
+
+
 def joint_sentence(point: TippingPoint) -> Sentence | None:
-    scale = point.break_even
+    scale = point.shown  # rounded to the safe side: the percentage shown keeps the conclusion
     if scale is None:
         return None
     if point.direction != "at_least":
@@ -266,10 +304,12 @@ def price_sentence(point: TippingPoint, unit: str) -> Sentence | None:
         return None
     values = {
         "label": point.label,
-        "x": euro(point.break_even),
+        "x": euro(point.shown),
         "now": euro(point.current),
         "unit": unit,
     }
+    if point.shown is None:
+        return None
     if point.direction == "at_least" and point.break_even <= 0:
         text = _("Ook als de prijs ‘%(label)s’ nul zou zijn, verdient het project zich terug.")
     elif point.direction == "at_least":
@@ -293,10 +333,26 @@ def unknown_sentence(unknown: UnknownValue, unit: str, effects: list[str]) -> st
     """What an *onbekend* price would have to be worth to change the conclusion."""
     values = {
         "label": unknown.label,
-        "x": euro(unknown.break_even),
+        "x": euro(unknown.shown),
         "unit": unit,
         "effects": ", ".join(f"‘{e}’" for e in effects),
     }
+    if unknown.reason == "holds_for_any":
+        return (
+            _(
+                "De prijs ‘%(label)s’ is onbekend (%(effects)s). Het bekende deel is al positief: "
+                "welk bedrag van nul of meer deze prijs ook krijgt, het project verdient zich terug."
+            )
+            % values
+        )
+    if unknown.reason == "cannot_flip":
+        return (
+            _(
+                "De prijs ‘%(label)s’ is onbekend (%(effects)s). Geen bedrag van nul of meer "
+                "maakt het saldo positief."
+            )
+            % values
+        )
     if unknown.break_even is None:
         return (
             _(
@@ -342,6 +398,10 @@ def tipping_sentences(report: TippingReport, valuation) -> dict[str, list[Senten
         if sentence:
             effects.append(sentence)
         sentence = participants_sentence(count_point, row)
+        if sentence:
+            effects.append(sentence)
+    for point in report.groups:
+        sentence = group_sentence(point)
         if sentence:
             effects.append(sentence)
     prices = []

@@ -105,7 +105,7 @@ def estimates(draw, low: float, high: float, distribution=None) -> Estimate:
     """An ordered low ≤ likely ≤ high inside [low, high]."""
     points = sorted(draw(st.floats(low, high, **finite)) for _ in range(3))
     dist = distribution or draw(st.sampled_from(list(Distribution)))
-    if dist == Distribution.LOGNORMAL and points[0] <= 0:
+    if dist == Distribution.LOGNORMAL and (points[0] <= 0 or points[2] > 1_000 * points[0]):
         dist = Distribution.PERT
     return Estimate(points[0], points[1], points[2], dist)
 

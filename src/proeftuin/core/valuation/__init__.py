@@ -10,14 +10,17 @@ No Django here: the application layer builds a ``Chain`` and a ``PriceList`` fro
 calls these functions. Entry points:
 
 - ``validate`` — raise on bad input (``ValuationError`` subclasses), return findings;
-- ``appraise`` — NPV, benefit/cost ratio, IRR, balance per party, unknown prices;
-- ``tipping_points`` — break-even size, participants, joint scale and prices, verified;
+- ``appraise`` — NPV, benefit/cost ratio, IRR, balance per party, co-funding, unknown prices,
+  transfers and PM items, at the expected values (``modal_scenario``: at the likely values);
+- ``tipping_points`` — break-even size, participants, shared groups, joint scale and prices,
+  verified and rounded to the safe side;
 - ``tornado`` — one-at-a-time sensitivity;
 - ``simulate`` — vectorised Monte Carlo with P(NPV > 0) and percentiles.
 """
 
 from proeftuin.core.valuation.appraisal import (
     Appraisal,
+    Cofunding,
     DomainBalance,
     EffectValue,
     PartyBalance,
@@ -25,6 +28,7 @@ from proeftuin.core.valuation.appraisal import (
     YearFlow,
     appraise,
     appraise_model,
+    modal_scenario,
     yearly_flows,
 )
 from proeftuin.core.valuation.compiled import (
@@ -35,6 +39,7 @@ from proeftuin.core.valuation.compiled import (
     cost_key,
     effect_key,
     evaluate,
+    group_key,
     npv_at,
     price_key,
 )
@@ -68,10 +73,13 @@ from proeftuin.core.valuation.model import (
     Estimate,
     Investment,
     Link,
+    Measure,
+    ParticipantGroup,
     Price,
     PriceList,
     Settings,
     SizeKind,
+    split_at_decision_year,
 )
 from proeftuin.core.valuation.montecarlo import (
     MonteCarloResult,
@@ -99,6 +107,7 @@ __all__ = [
     "Basis",
     "BenefitShare",
     "Chain",
+    "Cofunding",
     "CycleError",
     "Distribution",
     "DomainBalance",
@@ -113,10 +122,12 @@ __all__ = [
     "Investment",
     "IrrResult",
     "Link",
+    "Measure",
     "MissingPriceError",
     "Model",
     "MonteCarloResult",
     "Parameter",
+    "ParticipantGroup",
     "PartyBalance",
     "Price",
     "PriceList",
@@ -142,7 +153,9 @@ __all__ = [
     "draw_estimates",
     "effect_key",
     "evaluate",
+    "group_key",
     "internal_rate_of_return",
+    "modal_scenario",
     "npv_at",
     "npv_reference",
     "present_value",
@@ -150,6 +163,7 @@ __all__ = [
     "sample_parameters",
     "simulate",
     "simulate_model",
+    "split_at_decision_year",
     "tipping_points",
     "tipping_points_model",
     "tornado",

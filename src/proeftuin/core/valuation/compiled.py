@@ -15,10 +15,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from proeftuin.core.valuation.discounting import discount_factors
-from proeftuin.core.valuation.model import Chain, Estimate, PriceList, Settings, SizeKind
+from proeftuin.core.valuation.model import (
+    Chain,
+    Estimate,
+    Measure,
+    PriceList,
+    Settings,
+    SizeKind,
+)
 from proeftuin.core.valuation.validation import Finding, validate
 
-EFFECT_FIELDS = ("size", "participants", "deadweight", "attribution", "decay")
+EFFECT_FIELDS = ("size", "participants", "deadweight", "attribution", "decay", "displacement")
+CORRECTIONS = {"deadweight": 0.0, "attribution": 1.0, "displacement": 0.0}
+"""Neutral values of the corrections, used for a net effect (already against the reference)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +60,10 @@ def cost_key(investment_id: str) -> str:
     return f"investment:{investment_id}:cost_factor"
 
 
+def group_key(group_id: str) -> str:
+    return f"group:{group_id}:size"
+
+
 @dataclass(frozen=True, eq=False)
 class Model:
     """A validated chain as arrays. Build it with ``compile_model``; treat it as read-only."""
@@ -61,7 +74,8 @@ class Model:
     findings: tuple[Finding, ...]
     parameters: tuple[Parameter, ...]
     index: Mapping[str, int]
-    likely: np.ndarray  # (P,)
+    likely: np.ndarray  # (P,) modal values
+    expected: np.ndarray  # (P,) means of the distributions (``Estimate.mean``)
     lower: np.ndarray  # (P,) −inf where unbounded
     upper: np.ndarray  # (P,) +inf where unbounded
     discount: np.ndarray  # (H,)
@@ -70,6 +84,8 @@ class Model:
     deadweight_col: np.ndarray
     attribution_col: np.ndarray
     decay_col: np.ndarray
+    displacement_col: np.ndarray
+    welfare: np.ndarray  # (E,) 1.0 counts in the welfare balance, 0.0 a transfer
     price_col: np.ndarray  # (E,) column of the price, 0 where the price is unknown
     price_known: np.ndarray  # (E,) 1.0 known, 0.0 onbekend
     weights: np.ndarray  # (E, H) discount factor of the k-th year of each effect, 0 if inactive
@@ -88,17 +104,26 @@ class Model:
         return self.settings.horizon
 
     @property
+    def center(self) -> np.ndarray:
+        """The headline row: expected values by default, modal ones for the modal scenario."""
+        return self.likely if self.settings.central == "modal" else self.expected
+
+    @property
+    def basis(self) -> str:
+        return "modal" if self.settings.central == "modal" else "expected"
+
+    @property
     def uncertain(self) -> tuple[int, ...]:
         """Columns with a range (low < high): what Monte Carlo samples and the tornado swings."""
         return tuple(i for i, p in enumerate(self.parameters) if p.estimate.uncertain)
 
     def values(self, overrides: Mapping[str, float] | None = None) -> np.ndarray:
-        """The likely values as a row, with some parameters set by key (no bound checks).
+        """The headline values (``center``) as a row, some set by key (no bound checks).
 
         Deliberately unchecked so tipping points can be plugged back in even when they fall
         outside a parameter's range; ``KeyError`` names an unknown key.
         """
-        row = self.likely.copy()
+        row = self.center.copy()
         for key, value in (overrides or {}).items():
             row[self.index[key]] = value
         return row
@@ -125,6 +150,7 @@ def compile_model(chain: Chain, prices: PriceList, settings: Settings | None = N
     price_col: list[int] = []
     price_known: list[float] = []
     unknown_keys: list[str] = []
+    welfare: list[float] = []
     for effect in effects:
         size_upper = 1.0 if effect.size_kind == SizeKind.PROBABILITY else None
         size_lower = 0.0 if effect.size_kind == SizeKind.PROBABILITY else None
@@ -134,9 +160,29 @@ def compile_model(chain: Chain, prices: PriceList, settings: Settings | None = N
             "deadweight": (0.0, 1.0),
             "attribution": (0.0, 1.0),
             "decay": (0.0, 1.0),
+            "displacement": (0.0, 1.0),
         }
         for name in EFFECT_FIELDS:
             lower, upper = bounds[name]
+            if name == "participants" and effect.group:
+                group = chain.group(effect.group)  # validate() guarantees it exists
+                cols[name].append(
+                    add(
+                        Parameter(
+                            group_key(group.id),
+                            group.id,
+                            "participants",
+                            f"{group.name}: participants",
+                            group.size,
+                            0.0,
+                            None,
+                        )
+                    )
+                )
+                continue
+            estimate = getattr(effect, name)
+            if name in CORRECTIONS and effect.measure == Measure.NET:
+                estimate = Estimate.exact(CORRECTIONS[name])
             cols[name].append(
                 add(
                     Parameter(
@@ -144,7 +190,7 @@ def compile_model(chain: Chain, prices: PriceList, settings: Settings | None = N
                         effect.id,
                         name,
                         f"{effect.indicator}: {name}",
-                        getattr(effect, name),
+                        estimate,
                         lower,
                         upper,
                     )
@@ -152,6 +198,7 @@ def compile_model(chain: Chain, prices: PriceList, settings: Settings | None = N
             )
         price = prices.get(effect.price_key)
         assert price is not None  # validate() guarantees it
+        welfare.append(0.0 if (effect.transfer or price.transfer) else 1.0)
         if price.value is None:
             price_col.append(0)
             price_known.append(0.0)
@@ -210,7 +257,8 @@ def compile_model(chain: Chain, prices: PriceList, settings: Settings | None = N
     allocation = np.zeros((len(effects), len(accounts)))
     for e, effect in enumerate(effects):
         for share in effect.beneficiaries:
-            allocation[e, accounts.index((share.party, share.domain))] += share.share
+            # A transfer is no welfare gain: out of the party balances too (shown apart).
+            allocation[e, accounts.index((share.party, share.domain))] += share.share * welfare[e]
     payer = np.zeros((len(investments), len(accounts)))
     for i, inv in enumerate(investments):
         payer[i, accounts.index((inv.party, inv.domain))] = 1.0
@@ -231,6 +279,7 @@ def compile_model(chain: Chain, prices: PriceList, settings: Settings | None = N
         parameters=tuple(params),
         index=index,
         likely=np.array([p.estimate.likely for p in params], dtype=float),
+        expected=np.array([p.estimate.mean for p in params], dtype=float),
         lower=np.array([-np.inf if p.lower is None else p.lower for p in params], dtype=float),
         upper=np.array([np.inf if p.upper is None else p.upper for p in params], dtype=float),
         discount=discount,
@@ -239,6 +288,8 @@ def compile_model(chain: Chain, prices: PriceList, settings: Settings | None = N
         deadweight_col=column(cols["deadweight"]),
         attribution_col=column(cols["attribution"]),
         decay_col=column(cols["decay"]),
+        displacement_col=column(cols["displacement"]),
+        welfare=np.asarray(welfare, dtype=float),
         price_col=column(price_col),
         price_known=np.asarray(price_known, dtype=float),
         weights=weights,
@@ -267,7 +318,7 @@ class Evaluation:
 
     model: Model
     npv: np.ndarray  # (N,)
-    benefits: np.ndarray  # (N,) known-priced benefits
+    benefits: np.ndarray  # (N,) known-priced benefits, transfers excluded
     costs: np.ndarray  # (N,)
     volume: np.ndarray  # (N, E)
     price: np.ndarray  # (N, E), 0 where unknown
@@ -318,6 +369,7 @@ def evaluate(model: Model, values: np.ndarray) -> Evaluation:
     volume *= xt[model.participants_col]
     retained = 1.0 - xt[model.deadweight_col]
     retained *= xt[model.attribution_col]
+    retained *= 1.0 - xt[model.displacement_col]
     volume *= retained
     volume *= persistence(1.0 - xt[model.decay_col], model.weights)
     price = xt[model.price_col]
@@ -325,7 +377,7 @@ def evaluate(model: Model, values: np.ndarray) -> Evaluation:
     effect_pv = volume * price
     cost_pv = xt[model.cost_col]
     cost_pv *= model.cost_pv[:, None]
-    benefits = effect_pv.sum(axis=0)
+    benefits = model.welfare @ effect_pv
     costs = cost_pv.sum(axis=0)
     return Evaluation(
         model=model,
@@ -342,7 +394,7 @@ def evaluate(model: Model, values: np.ndarray) -> Evaluation:
 def npv_at(
     model: Model, overrides: Mapping[str, float] | None = None, *, benefit_scale: float = 1.0
 ) -> float:
-    """NPV at the likely values with some parameters overridden and all benefits scaled.
+    """NPV at the headline values with some parameters overridden and all benefits scaled.
 
     Used to plug tipping points back in and for what-if sliders; no bound checks on purpose.
     """

@@ -14,6 +14,7 @@ application layer maps calendar years onto them.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -75,6 +76,26 @@ class Estimate:
     def uncertain(self) -> bool:
         """Whether there is a range to sample or to swing in the tornado chart."""
         return self.low < self.high
+
+    @property
+    def mean(self) -> float:
+        """The expected value of the distribution Monte Carlo draws from (the headline basis).
+
+        The Dutch guidance (Algemene leidraad MKBA, CPB/PBL 2013) asks for expected values, not
+        the most likely ones: with skewed ranges the mode understates or overstates the balance.
+        PERT (λ = 4): ``(low + 4·likely + high) / 6``; triangular: ``(low + likely + high) / 3``;
+        normal: ``likely`` (before clipping to hard bounds); lognormal: ``likely · exp(σ²/2)``.
+        """
+        if not self.uncertain:
+            return self.likely
+        if self.distribution == Distribution.PERT:
+            return (self.low + 4.0 * self.likely + self.high) / 6.0
+        if self.distribution == Distribution.TRIANGULAR:
+            return (self.low + self.likely + self.high) / 3.0
+        if self.distribution == Distribution.LOGNORMAL and self.low > 0 and self.likely > 0:
+            sigma = math.log(self.high / self.low) / (2.0 * 1.6448536269514722)
+            return self.likely * math.exp(sigma * sigma / 2.0)
+        return self.likely
 
     def scaled(self, factor: float) -> Estimate:
         """All three points times ``factor`` (order flips for a negative factor)."""
@@ -165,11 +186,51 @@ class BenefitShare:
     share: float
 
 
+class Measure(StrEnum):
+    """Whether an effect's size is gross (before deadweight, attribution and displacement) or
+    already an increment against the reference scenario.
+
+    The guidance defines every effect as the difference with the reference scenario. A size
+    measured as a before/after change in the participants is *gross*: part of it would have
+    happened anyway (deadweight), part is due to others (attribution), part only moves the
+    problem elsewhere (displacement). A size that already is the difference with a comparison
+    group is *net*: correcting it again would count the reference scenario twice.
+    """
+
+    GROSS = "gross"
+    NET = "net"
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantGroup:
+    """A group of participants declared once and shared by every effect that happens to it.
+
+    Why: the families in a pilot are one group; fewer evictions and less youth care happen to
+    the same families. A per-effect count lets Monte Carlo draw 40 families for one effect and
+    60 for another in the same draw, and a tipping point move one effect's count only.
+    """
+
+    id: str
+    name: str
+    size: Estimate
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "size", _as_estimate(self.size))
+
+    @property
+    def label(self) -> str:
+        return f"group '{self.id}' ({self.name})"
+
+
 @dataclass(frozen=True, slots=True)
 class Effect:
     """An outcome the project causes, measured by an indicator and valued by a price.
 
-    Its yearly value is ``size × participants × price × (1 − deadweight) × attribution``,
+    Its yearly value is ``size × participants × price × (1 − deadweight) × attribution ×
+    (1 − displacement)`` for a gross effect and ``size × participants × price`` for a net one
+    (``measure``); ``participants`` is the shared group's size when ``group`` is set. A
+    ``transfer`` (avoided benefit payments) moves money between parties without creating
+    welfare: it is shown apart and left out of the NPV and the party balances.
     shrinking by ``decay`` each year after ``start_year`` and stopping after ``duration`` years
     (``None``: until the horizon). Deadweight is the part that would have happened anyway in the
     reference scenario; attribution the part due to this project rather than others
@@ -190,9 +251,14 @@ class Effect:
     attribution: Estimate = Estimate(1.0, 1.0, 1.0)
     basis: Basis = Basis.ASSUMED
     source: str = ""
+    group: str = ""
+    displacement: Estimate = Estimate(0.0, 0.0, 0.0)
+    measure: Measure = Measure.GROSS
+    transfer: bool = False
 
     def __post_init__(self) -> None:
-        for name in ("size", "participants", "decay", "deadweight", "attribution"):
+        object.__setattr__(self, "measure", Measure(self.measure))
+        for name in ("size", "participants", "decay", "deadweight", "attribution", "displacement"):
             object.__setattr__(self, name, _as_estimate(getattr(self, name)))
         object.__setattr__(self, "beneficiaries", tuple(self.beneficiaries))
 
@@ -223,9 +289,10 @@ class Chain:
     effects: tuple[Effect, ...] = ()
     links: tuple[Link, ...] = ()
     name: str = ""
+    groups: tuple[ParticipantGroup, ...] = ()
 
     def __post_init__(self) -> None:
-        for name in ("investments", "activities", "effects", "links"):
+        for name in ("investments", "activities", "effects", "links", "groups"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
 
     def effect(self, effect_id: str) -> Effect:
@@ -243,6 +310,13 @@ class Chain:
             for e in self.effects
         )
         return replace(self, effects=effects)
+
+    def group(self, group_id: str) -> ParticipantGroup:
+        """The participant group with this id (``KeyError`` if there is none)."""
+        for group in self.groups:
+            if group.id == group_id:
+                return group
+        raise KeyError(group_id)
 
     def with_investment(self, investment_id: str, **changes: object) -> Chain:
         """A copy with one investment's fields replaced."""
@@ -270,6 +344,7 @@ class Price:
     unit: str = ""
     source: str = ""
     price_year: int | None = None
+    transfer: bool = False
 
     def __post_init__(self) -> None:
         if self.value is not None:
@@ -336,3 +411,21 @@ class Settings:
 
     discount_rate: float = DEFAULT_DISCOUNT_RATE
     horizon: int = DEFAULT_HORIZON
+    central: str = "expected"
+    """The headline basis: ``"expected"`` (each estimate's mean, see ``Estimate.mean``) or
+    ``"modal"`` (each estimate's likely value, shown as a scenario beside the headline)."""
+
+
+def split_at_decision_year(
+    amounts: Mapping[int, float], decision_year: int
+) -> tuple[dict[int, float], dict[int, float]]:
+    """Calendar-year amounts → (offsets from the decision year on, sunk amounts before it).
+
+    What was spent before the decision cannot be changed by it (Algemene leidraad MKBA): it is
+    shown apart as a sunk cost and stays out of the NPV, instead of being refused.
+    """
+    ahead = {
+        year - decision_year: amount for year, amount in amounts.items() if year >= decision_year
+    }
+    sunk = {year: amount for year, amount in amounts.items() if year < decision_year}
+    return ahead, sunk

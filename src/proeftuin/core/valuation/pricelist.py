@@ -44,6 +44,7 @@ from proeftuin.core.datafiles import (
     read_yaml_file,
     yaml_files,
 )
+from proeftuin.core.valuation.indices import shipped_cpi
 from proeftuin.core.valuation.model import Distribution, Estimate, Price, PriceList
 
 ENV_VAR = "PROEFTUIN_PRICELISTS_DIR"
@@ -57,9 +58,10 @@ INDEXATION_RULES = ("geen", "cpi", "cao_lonen")
 
 ``geen``: not indexed (the value is already in the base year's prices, or is not money over time);
 ``cpi``: CBS consumer price index; ``cao_lonen``: CBS index of collectively agreed wages (for
-values that are mostly staff time). The index *figures* are not shipped: an installation may add
-them under ``indices`` in its own price list file. Without figures nothing is indexed, and the
-result says so.
+values that are mostly staff time). The CPI figures are shipped (``proeftuin/indices/cpi_cbs.yaml``,
+CBS table 83131NED, marked *indicatief*); other index figures an installation may add under
+``indices`` in its own price list file, which also overrides the shipped CPI. Without figures
+nothing is indexed, and the result says so.
 """
 
 
@@ -488,6 +490,9 @@ def load_price_catalogue(
     entries: dict[str, PriceEntry] = {}
     lists: list[PriceListInfo] = []
     indices: dict[str, dict[int, float]] = {}
+    if include_shipped:
+        # The shipped CBS CPI (a data file with its source); a list's own figures override it.
+        indices["cpi"] = dict(shipped_cpi().values)
     dirs: list[Path] = [shipped_dir()] if include_shipped else []
     dirs += (
         installation_dirs(ENV_VAR, environ) if extra_dirs is None else [Path(d) for d in extra_dirs]

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from proeftuin.core.valuation.compiled import Model, cost_key, effect_key, price_key
+from proeftuin.core.valuation.compiled import Model, cost_key, effect_key, group_key, price_key
+from proeftuin.core.valuation.model import Measure
 
 
 def npv_reference(model: Model, values: Sequence[float]) -> float:
@@ -32,13 +33,20 @@ def npv_reference(model: Model, values: Sequence[float]) -> float:
         price = model.prices.get(effect.price_key)
         if price is None or price.value is None:
             continue  # onbekend: reported separately, never counted as zero
-        unit = (
-            value(effect_key(effect.id, "size"))
-            * value(effect_key(effect.id, "participants"))
-            * value(price_key(price.key))
-            * (1.0 - value(effect_key(effect.id, "deadweight")))
-            * value(effect_key(effect.id, "attribution"))
+        if effect.transfer or price.transfer:
+            continue  # a transfer: shown apart, outside the welfare balance
+        count = (
+            value(group_key(effect.group))
+            if effect.group
+            else value(effect_key(effect.id, "participants"))
         )
+        unit = value(effect_key(effect.id, "size")) * count * value(price_key(price.key))
+        if effect.measure == Measure.GROSS:
+            unit *= (
+                (1.0 - value(effect_key(effect.id, "deadweight")))
+                * value(effect_key(effect.id, "attribution"))
+                * (1.0 - value(effect_key(effect.id, "displacement")))
+            )
         keep = 1.0 - value(effect_key(effect.id, "decay"))
         for year in range(horizon):
             k = year - effect.start_year

@@ -17,7 +17,7 @@ from proeftuin.core.valuation.model import Chain, PriceList, Settings
 
 @dataclass(frozen=True, slots=True)
 class TornadoBar:
-    """NPV with one parameter at its low and at its high value, the rest at likely."""
+    """NPV with one parameter at its low and at its high value, the rest at the headline (expected) values."""
 
     key: str
     element_id: str
@@ -63,10 +63,10 @@ def tornado_model(model: Model) -> Tornado:
             and model.parameters[col].element_id in silent
         )
     ]
-    base = float(evaluate(model, model.likely).npv[0])
+    base = float(evaluate(model, model.center).npv[0])
     if not columns:
         return Tornado(base, ())
-    rows = np.tile(model.likely, (2 * len(columns), 1))
+    rows = np.tile(model.center, (2 * len(columns), 1))
     for j, col in enumerate(columns):
         estimate = model.parameters[col].estimate
         rows[2 * j, col] = estimate.low

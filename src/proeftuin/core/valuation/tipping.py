@@ -5,9 +5,10 @@ because effect research in the social domain is thin: the question is not "is it
 but "is a positive social return possible, and on what condition?"
 
 The NPV is linear in each effect's size, in its participant count, in each price and in a common
-scale on all benefits, with everything else held at the likely values. So every tipping point
-has a closed form, ``x* = x − NPV / (∂NPV/∂x)``, and each is verified by plugging it back in:
-``residual`` is the NPV at ``x*`` and should be zero up to rounding.
+scale on all benefits, with everything else held at the headline (expected) values. So every
+tipping point has a closed form, ``x* = x − NPV / (∂NPV/∂x)``, and each is verified by plugging
+it back in: ``residual`` is the NPV at ``x*`` and should be zero up to rounding. ``shown`` is
+``x*`` rounded to the safe side (see ``rounding``).
 """
 
 from __future__ import annotations
@@ -22,15 +23,17 @@ from proeftuin.core.valuation.compiled import (
     compile_model,
     effect_key,
     evaluate,
+    group_key,
     npv_at,
     price_key,
 )
 from proeftuin.core.valuation.model import Chain, PriceList, Settings, SizeKind
+from proeftuin.core.valuation.rounding import display_step, safe_round, tolerance
 
 
 @dataclass(frozen=True, slots=True)
 class TippingPoint:
-    """The value of one quantity at which the NPV is exactly zero, others at their likely value.
+    """The value of one quantity at which the NPV is exactly zero, others at their expected value.
 
     ``direction`` says which side is good: ``"at_least"`` (more is better, the usual case) or
     ``"at_most"``. ``reason`` explains a missing ``break_even``: ``"unknown_price"`` when the
@@ -59,10 +62,13 @@ class TippingPoint:
     cases: float | None = None
     minimum_whole: int | None = None
     residual: float | None = None
+    shown: float | None = None
+    """The break-even rounded to the safe side at the precision the screens show (whole euros,
+    whole people, hundredths): applied at this value, the NPV is still ≥ 0, verified."""
 
     @property
     def met(self) -> bool | None:
-        """Whether the current (likely) value already lies on the good side."""
+        """Whether the current (expected) value already lies on the good side."""
         if self.break_even is None or self.current is None:
             return None
         if self.direction == "at_least":
@@ -79,6 +85,9 @@ class TippingReport:
     participants: tuple[TippingPoint, ...]
     joint: TippingPoint
     prices: tuple[TippingPoint, ...]
+    groups: tuple[TippingPoint, ...] = ()
+    """Per participant group: the break-even count with every effect of the group moving
+    together. The per-effect participant point of a grouped effect has reason ``"group"``."""
 
 
 def tipping_points(
@@ -110,6 +119,7 @@ def _solve(
     cases_per_unit: float | None = None,
     whole: bool = False,
     price_unknown: bool = False,
+    step: float | None = None,
 ) -> TippingPoint:
     if price_unknown or slope == 0.0 or not math.isfinite(slope):
         reason = "unknown_price" if price_unknown else "no_value"
@@ -124,12 +134,24 @@ def _solve(
     feasible = break_even <= upper if direction == "at_least" else break_even >= lower
     estimate = parameter.estimate
     cases = break_even * cases_per_unit if cases_per_unit is not None else None
-    if cases is not None:
-        minimum_whole = _whole(cases, direction)
+
+    def holds(value: float) -> bool:
+        return npv_at(model, {key: value}) >= -tol
+
+    base = evaluate(model, model.center)
+    tol = tolerance(float(base.benefits[0]), float(base.costs[0]))
+
+    if cases is not None and cases_per_unit:
+        per = cases_per_unit
+        shown_cases = safe_round(cases, direction, 1.0, lambda k: holds(k / per))
+        minimum_whole = None if shown_cases is None else max(int(shown_cases), 0)
+        shown = None if shown_cases is None else shown_cases / per
     elif whole:
-        minimum_whole = _whole(break_even, direction)
+        shown = safe_round(break_even, direction, 1.0, holds)
+        minimum_whole = None if shown is None else max(int(shown), 0)
     else:
         minimum_whole = None
+        shown = safe_round(break_even, direction, step or display_step(break_even), holds)
     return TippingPoint(
         key,
         element_id,
@@ -143,12 +165,14 @@ def _solve(
         cases=cases,
         minimum_whole=minimum_whole,
         residual=npv_at(model, {key: break_even}),
+        shown=shown,
     )
 
 
 def tipping_points_model(model: Model) -> TippingReport:
-    """Tipping points of an already compiled model (see ``tipping_points``)."""
-    likely = model.likely
+    """Tipping points of an already compiled model (see ``tipping_points``), at the headline
+    (expected) values."""
+    likely = model.center  # the headline row (expected values unless set to modal)
     base = evaluate(model, likely)
     npv = float(base.npv[0])
     # PV of one case (size × participants = 1) per effect before the price: the other factors.
@@ -158,11 +182,28 @@ def tipping_points_model(model: Model) -> TippingReport:
     per_case = evaluate(model, unit_row).volume[0]
 
     sizes, participants = [], []
+    group_slopes: dict[str, float] = {}
     for e, effect in enumerate(model.chain.effects):
         size = float(likely[model.size_col[e]])
         count = float(likely[model.participants_col[e]])
         price = float(base.price[0, e])
-        value_per_case = price * float(per_case[e])
+        # A transfer is outside the welfare balance: it moves no tipping point.
+        value_per_case = price * float(per_case[e]) * float(model.welfare[e])
+        if effect.group and model.price_known[e]:
+            group_slopes[effect.group] = group_slopes.get(effect.group, 0.0) + size * value_per_case
+        if effect.group:
+            participants.append(
+                TippingPoint(
+                    effect_key(effect.id, "participants"),
+                    effect.id,
+                    "participants",
+                    effect.indicator,
+                    count,
+                    None,
+                    None,
+                    "group",
+                )
+            )
         probability = effect.size_kind == SizeKind.PROBABILITY
         sizes.append(
             _solve(
@@ -178,6 +219,8 @@ def tipping_points_model(model: Model) -> TippingReport:
                 price_unknown=not model.price_known[e],
             )
         )
+        if effect.group:
+            continue
         participants.append(
             _solve(
                 model,
@@ -193,13 +236,34 @@ def tipping_points_model(model: Model) -> TippingReport:
             )
         )
 
+    groups = []
+    for group in model.chain.groups:
+        key = group_key(group.id)
+        if key not in model.index:
+            continue  # declared but used by no effect
+        groups.append(
+            _solve(
+                model,
+                key,
+                float(likely[model.index[key]]),
+                group_slopes.get(group.id, 0.0),
+                npv,
+                element_id=group.id,
+                field="participants",
+                label=group.name,
+                whole=True,
+            )
+        )
+
     benefits = float(base.benefits[0])
+    tol = tolerance(benefits, float(base.costs[0]))
     if benefits == 0.0 or not math.isfinite(1.0 - npv / benefits):
         joint = TippingPoint(
             "benefits:scale", "", "scale", "all effects", 1.0, None, None, "no_value"
         )
     else:
         scale = 1.0 - npv / benefits
+        direction = "at_least" if benefits > 0 else "at_most"
         joint = TippingPoint(
             "benefits:scale",
             "",
@@ -207,9 +271,12 @@ def tipping_points_model(model: Model) -> TippingReport:
             "all effects",
             1.0,
             scale,
-            "at_least" if benefits > 0 else "at_most",
+            direction,
             feasible=scale >= 0.0 if benefits > 0 else True,
             residual=npv_at(model, benefit_scale=scale),
+            shown=safe_round(
+                scale, direction, 0.01, lambda v: npv_at(model, benefit_scale=v) >= -tol
+            ),
         )
 
     return TippingReport(
@@ -217,12 +284,15 @@ def tipping_points_model(model: Model) -> TippingReport:
         sizes=tuple(sizes),
         participants=tuple(participants),
         joint=joint,
-        prices=tuple(_price_points(model, base.volume[0], npv)),
+        prices=tuple(_price_points(model, base.volume[0] * model.welfare, npv)),
+        groups=tuple(groups),
     )
 
 
 def _price_points(model: Model, volume: np.ndarray, npv: float) -> list[TippingPoint]:
     """Break-even unit value per price key; for an *onbekend* price, plugged back in for real."""
+    base = evaluate(model, model.center)
+    tol = tolerance(float(base.benefits[0]), float(base.costs[0]))
     points: list[TippingPoint] = []
     seen: list[str] = []
     for effect in model.chain.effects:
@@ -240,12 +310,13 @@ def _price_points(model: Model, volume: np.ndarray, npv: float) -> list[TippingP
                 _solve(
                     model,
                     price_key(key),
-                    price.value.likely,
+                    float(model.center[model.index[price_key(key)]]),
                     total,
                     npv,
                     element_id=key,
                     field="price",
                     label=label,
+                    step=1.0,
                 )
             )
             continue
@@ -255,6 +326,13 @@ def _price_points(model: Model, volume: np.ndarray, npv: float) -> list[TippingP
             )
             continue
         break_even = -npv / total
+        direction = "at_least" if total > 0 else "at_most"
+        if break_even < 0.0:
+            # No value of zero or more changes the conclusion: never show a negative price.
+            points.append(
+                TippingPoint(price_key(key), key, "price", label, None, None, None, "not_binding")
+            )
+            continue
         filled = compile_model(
             model.chain, model.prices.with_price(key, break_even), model.settings
         )
@@ -266,9 +344,13 @@ def _price_points(model: Model, volume: np.ndarray, npv: float) -> list[TippingP
                 label,
                 None,
                 break_even,
-                "at_least" if total > 0 else "at_most",
+                direction,
                 reason="unknown_price",
                 residual=npv_at(filled),
+                # Linear in the unknown price: NPV(v) = npv + v · total, others left out.
+                shown=safe_round(
+                    break_even, direction, 1.0, lambda v, t=total: npv + v * t >= -tol
+                ),
             )
         )
     return points

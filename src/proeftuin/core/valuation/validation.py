@@ -29,10 +29,15 @@ from proeftuin.core.valuation.model import (
     Effect,
     Estimate,
     Investment,
+    Measure,
     PriceList,
     Settings,
     SizeKind,
 )
+
+LOGNORMAL_MAX_RATIO = 1_000.0
+"""Widest high/low a lognormal estimate may span: beyond it the mean (the headline) is
+dominated by the far tail rather than by the workshop's estimate."""
 
 SHARE_TOLERANCE = 1e-9
 """How far allocation shares may miss 1 by rounding before the effect counts as misallocated."""
@@ -104,6 +109,18 @@ def check_estimate(
             element_id=element_id,
             field=field,
         )
+    if (
+        estimate.distribution == Distribution.LOGNORMAL
+        and estimate.uncertain
+        and estimate.high > LOGNORMAL_MAX_RATIO * estimate.low
+    ):
+        raise InvalidValueError(
+            f"{label}: {field} uses a lognormal distribution over a range wider than a factor "
+            f"{LOGNORMAL_MAX_RATIO:g} (low {estimate.low:g}, high {estimate.high:g}); its expected "
+            "value would be dominated by the tail. Narrow the range or use PERT",
+            element_id=element_id,
+            field=field,
+        )
 
 
 def check_settings(settings: Settings) -> None:
@@ -139,8 +156,17 @@ def validate(
     _check_cycles(chain, labels)
     for investment in chain.investments:
         _check_investment(investment)
+    groups = {group.id for group in chain.groups}
+    for group in chain.groups:
+        check_estimate(group.size, group.label, "participants", lower=0.0, element_id=group.id)
     for effect in chain.effects:
         _check_effect(effect, prices)
+        if effect.group and effect.group not in groups:
+            raise UnknownReferenceError(
+                f"{effect.label}: participant group '{effect.group}' does not exist",
+                element_id=effect.id,
+                field="group",
+            )
     for price in prices.prices:
         if price.value is not None:
             check_estimate(price.value, f"price '{price.key}'", "value", element_id=price.key)
@@ -244,7 +270,7 @@ def _check_effect(effect: Effect, prices: PriceList) -> None:
     else:
         check_estimate(effect.size, label, "size", element_id=effect.id)
     check_estimate(effect.participants, label, "participants", lower=0.0, element_id=effect.id)
-    for name in ("decay", "deadweight", "attribution"):
+    for name in ("decay", "deadweight", "attribution", "displacement"):
         check_estimate(
             getattr(effect, name), label, name, lower=0.0, upper=1.0, element_id=effect.id
         )
@@ -328,6 +354,15 @@ def _findings(chain: Chain, prices: PriceList, settings: Settings) -> Iterable[F
         if effect.start_year >= horizon:
             yield Finding(effect.id, "beyond_horizon", f"{effect.label} starts after the horizon")
         price = prices.get(effect.price_key)
+        if effect.measure == Measure.NET and (
+            effect.deadweight.high > 0 or effect.attribution.low < 1 or effect.displacement.high > 0
+        ):
+            yield Finding(
+                effect.id,
+                "net_corrections_ignored",
+                f"{effect.label} is already an increment against the reference scenario; its "
+                "deadweight, attribution and displacement are not applied again",
+            )
         if price is not None and price.value is None:
             yield Finding(
                 effect.id,

@@ -74,6 +74,12 @@ def conclusion_text(appraisal):
 
 
 @register.filter
+def basis_text(appraisal):
+    """Which values the figures rest on (expected, or modal as a scenario)."""
+    return wording.basis_text(getattr(appraisal, "basis", "expected"))
+
+
+@register.filter
 def attr_name(ref):
     """The readable name of an element reference (``ElementRef``), or an empty string."""
     return getattr(ref, "name", "") or ""

@@ -71,7 +71,7 @@ class Command(BaseCommand):
             extra = " (+ baten met onbekende prijs)" if party.unknown_effects else ""
             lines.append(
                 f"- {party.party}: {euro(party.pays)} / {euro(party.gains)}{extra} / "
-                f"{euro(party.net)} / {euro(party.cofunding_ask)}"
+                f"{euro(party.net)} / {euro(party.cofunding_ask) if party.cofunding_ask is not None else 'onbekend'}"
             )
         if outcome.notes:
             lines += ["", "Om nog eens naar te kijken:"] + [f"- {n.text}" for n in outcome.notes]

@@ -1,0 +1,1 @@
+"""Shipped price index series (package data), read by ``proeftuin.core.valuation.indices``."""
