@@ -56,14 +56,10 @@ def test_flows_before_the_decision_year_are_sunk_costs_not_refused(own_project, 
             "party_organisation": own_project.owner.pk,
             "domain": "jeugd",
             "amounts": "2024: 30.000\n2026: 100.000",
-            "version": elements["investment"].version,
+            "edit_version": elements["investment"].version,
         },
     )
-    assert response.status_code in (200, 302)
-    if response.status_code == 200:  # the edit URL may differ: set the amounts directly
-        Investment.objects.filter(pk=elements["investment"].pk).update(
-            amounts={"2024": 30_000.0, "2026": 100_000.0}
-        )
+    assert response.status_code == 302, "an amount before the decision year is accepted"
     valuation, _problem = services.load(own_project)
     assert valuation.sunk == [("Regisseurs", 2024, 30_000.0)]
     outcome = services.analyse_valuation(valuation, montecarlo=False)
@@ -146,7 +142,7 @@ def test_investment_linked_to_a_funding_stream_takes_its_money(own_project, edit
             "funding_stream": stream.pk,
             "name": "Regisseurs",
             "amounts": "",
-            "version": elements["investment"].version,
+            "edit_version": elements["investment"].version,
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
