@@ -56,12 +56,14 @@ def test_25_concurrent_read_then_write_saves_all_succeed(file_database):
         try:
             start.wait()
             for _ in range(SAVES):
-                with transaction.atomic(using=file_database):
-                    with connections[file_database].cursor() as cursor:
-                        cursor.execute("SELECT n FROM tally WHERE id = 1")
-                        (n,) = cursor.fetchone()
-                        cursor.execute("INSERT INTO saves (who) VALUES (%s)", [who])
-                        cursor.execute("UPDATE tally SET n = %s WHERE id = 1", [n + 1])
+                with (
+                    transaction.atomic(using=file_database),
+                    connections[file_database].cursor() as cursor,
+                ):
+                    cursor.execute("SELECT n FROM tally WHERE id = 1")
+                    (n,) = cursor.fetchone()
+                    cursor.execute("INSERT INTO saves (who) VALUES (%s)", [who])
+                    cursor.execute("UPDATE tally SET n = %s WHERE id = 1", [n + 1])
         except Exception as exc:  # noqa: BLE001 - collected and asserted below
             errors.append(f"{type(exc).__name__}: {exc}")
         finally:
