@@ -104,9 +104,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {
             "transaction_mode": "IMMEDIATE",
             "timeout": int(os.environ.get("PROEFTUIN_SQLITE_TIMEOUT", "30")),
-            "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;"
-            ),
+            "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"),
         }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -215,7 +213,7 @@ LOGGING = {
         # Every unhandled exception (a 500) with its traceback and request id. Django's default
         # only prints it with DEBUG on, so production logged nothing.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-        "django_tasks_db": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django_tasks_db": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "proeftuin": {
             "handlers": ["console"],
             "level": os.environ.get("PROEFTUIN_LOG_LEVEL", "INFO"),
