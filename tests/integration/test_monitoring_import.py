@@ -4,7 +4,6 @@ commit; atomic, idempotent, privacy-preserving, and never a server error on bad 
 from __future__ import annotations
 
 import json
-import time
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import IntegrityError, OperationalError, connection
+from django.db import IntegrityError, connection
 from integration_support import login
 from test_monitoring_builders import HX, messy_workbook
 
