@@ -56,6 +56,13 @@ def build_parser() -> argparse.ArgumentParser:
             "--no-worker", action="store_true", help="do not start the background worker"
         )
 
+    backup = sub.add_parser("backup", help="database + media in one archive, verified")
+    backup.add_argument("--output", "-o", help="archive to write (default: var/backups/…)")
+    backup.add_argument("--verify", metavar="FILE", help="only verify an existing archive")
+    restore = sub.add_parser("restore", help="restore an archive made by `proeftuin backup`")
+    restore.add_argument("archive")
+    restore.add_argument("--yes", action="store_true", help="do not ask before replacing data")
+
     worker = sub.add_parser("worker", help="run background jobs: imports and the upload sweep")
     worker.add_argument("--batch", action="store_true", help="stop when the queue is empty")
 
@@ -124,6 +131,15 @@ def _run(ns: argparse.Namespace) -> int:
     elif ns.command == "serve":
         _call("migrate", "--noinput", "-v", "0")
         _serve(ns.host, ns.port, worker=not ns.no_worker)
+    elif ns.command == "backup":
+        args = ["backup"]
+        if ns.output:
+            args += ["--output", ns.output]
+        if ns.verify:
+            args += ["--verify", ns.verify]
+        _call(*args)
+    elif ns.command == "restore":
+        _call("restore", ns.archive, *(["--yes"] if ns.yes else []))
     elif ns.command == "worker":
         _call("worker", *(["--batch"] if ns.batch else []))
     elif ns.command == "report":

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "proeftuin.valuation",
     "proeftuin.monitoring",
     "proeftuin.demo",
+    "proeftuin.operations",
 ]
 
 MIDDLEWARE = [
