@@ -243,6 +243,7 @@ def test_a_job_without_a_task_from_the_thread_era_fails_on_worker_start(queued_j
     assert queued_job.status == "failed" and "herstart van de server" in queued_job.message
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_sweeps_stale_uploads(queued_job):
     from datetime import timedelta
 
