@@ -118,7 +118,8 @@ def test_project_leader_runs_a_self_scan_in_workshop_mode(
     page.goto(f"/projecten/{pk}/")
     # The PDF is rendered in the request: on a loaded machine that takes a while.
     with page.expect_download(timeout=slow_timeout) as download:
-        page.get_by_role("link", name="Rapport (PDF)").click()
+        # The click waits for the navigation the download starts: as long as the download.
+        page.get_by_role("link", name="Rapport (PDF)").click(timeout=slow_timeout)
     data = download.value.path().read_bytes()
     assert data.startswith(b"%PDF")
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
@@ -137,7 +138,7 @@ def test_evaluator_compares_the_demo_projects_and_exports_the_matrix(
     assert rows.count() >= 3  # the demo's scans
     assert_accessible(page)
     with page.expect_download(timeout=slow_timeout) as download:
-        page.get_by_role("link", name="Export (XLSX)").click()
+        page.get_by_role("link", name="Export (XLSX)").click(timeout=slow_timeout)
     workbook = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
     sheet = workbook.active
     assert sheet.max_row >= 4

@@ -115,7 +115,8 @@ def test_funder_downloads_the_report_with_the_cofunding_proposal(
     pk = project_pk(PROJECT)
     page.goto(f"/projecten/{pk}/")
     with page.expect_download(timeout=slow_timeout) as download:
-        page.get_by_role("link", name="Rapport (PDF)").click()
+        # The click waits for the navigation the download starts: as long as the download.
+        page.get_by_role("link", name="Rapport (PDF)").click(timeout=slow_timeout)
     data = download.value.path().read_bytes()
     assert data.startswith(b"%PDF")
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
