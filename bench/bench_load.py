@@ -273,18 +273,23 @@ class User(threading.Thread):
 
     def edit_goal(self) -> None:
         _s, html = self.request("goal form", self.info["goal_edit"])
-        form = Forms.find(html, self.info["goal_edit"]) or Forms.find(html, "")
+        reader = Forms()
+        reader.feed(html)
+        form = next((f for f in reader.forms if "change_reason" in f["fields"]), None)
         if not form:
+            self.stats.record("goal save", 0.0, "no goal form")
             return
         self.n += 1
         text = f"{self.info['username']}-{self.n}"
         fields = {**form["fields"], "text": text, "change_reason": "belastingtest"}
-        status, _ = self.request("goal save", self.info["goal_edit"], fields)
+        status, _body = self.request("goal save", self.info["goal_edit"], fields)
         if status == 302:
             self.expected["goal_text"] = text
             self.goal_saves += 1
         else:
             self.stats.refused["goal save"] += 1
+            if os.environ.get("BENCH_DEBUG"):
+                Path("/tmp/bench-goal-refused.html").write_text(_body)
 
     def rate(self) -> None:
         indicator = self.rng.choice(INDICATORS)
