@@ -151,7 +151,8 @@ def run(
     lock = hold_lock(worker_id)
     worker = Worker(
         queue_names=["default"],
-        interval=0,
+        # Only used by the batch pass while the database is locked: wait a little, then retry.
+        interval=0.2,
         batch=True,
         backend_name="default",
         startup_delay=False,
