@@ -35,4 +35,3 @@ class Command(BaseCommand):
                 f"Backup geschreven en gecontroleerd: {path} ({checked.files} bestanden)"
             )
         )
-
