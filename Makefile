@@ -11,13 +11,14 @@ PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 VENDOR := src/proeftuin/static/vendor
 
-.PHONY: lock help install assets messages demo serve test test-sqlite test-postgres lint format browser bench clean
+.PHONY: lock help install assets messages demo serve test test-sqlite test-postgres lint format browser bench bench-load clean
 
 help:
 	@echo "make demo   - install everything, load Gemeente Voorbeeldstad and serve on http://$(HOST):$(PORT)/"
 	@echo "make test   - install what the tests need and run them all (SQLite, then PostgreSQL if reachable)"
 	@echo "make lint   - ruff check and format check"
 	@echo "make bench  - run the benchmarks in bench/"
+	@echo "make bench-load [LOAD_SECONDS=600] - 25 users against gunicorn, SQLite and PostgreSQL"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -96,7 +97,15 @@ format: install
 
 bench: install
 	@if (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then export BENCH_POSTGRES_URL=$(PG_TEST_URL); fi; \
-	for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	for b in bench/bench_*.py; do [ "$$b" = bench/bench_load.py ] && continue; echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# 25 logged-in users for LOAD_SECONDS (default 10 minutes) on SQLite, and on PostgreSQL when one answers
+# (a throwaway database is created next to BENCH_POSTGRES_URL's and dropped afterwards).
+LOAD_SECONDS ?= 600
+bench-load: install
+	@if [ -z "$$BENCH_POSTGRES_URL" ] && (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then \
+		export BENCH_POSTGRES_URL=$(PG_TEST_URL); fi; \
+	$(BIN)/python bench/bench_load.py --seconds $(LOAD_SECONDS)
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var .pytest_cache

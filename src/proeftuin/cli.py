@@ -1,7 +1,10 @@
 """The ``proeftuin`` command: everyday operations without remembering manage.py.
 
     proeftuin demo [--projects N] [--seed S]   load Gemeente Voorbeeldstad and serve it
-    proeftuin serve [--host H] [--port P]      serve the app (development server)
+    proeftuin serve [--host H] [--port P]      serve the app (development server) and a worker
+    proeftuin worker                            run background jobs (imports, upload sweep)
+    proeftuin backup [--output FILE]            database + media as one verified archive
+    proeftuin restore FILE                      restore such an archive (verify first)
     proeftuin report PROJECT --format pdf|html [--output FILE]
     proeftuin mkba PROJECT [--draws N]          print the indicative MKBA (social value)
     proeftuin import PROJECT FILE --mapping TEMPLATE|JSON [--dry-run]
@@ -49,6 +52,20 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the app on localhost (development server)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", default="8000")
+    for parser_ in (demo, serve):
+        parser_.add_argument(
+            "--no-worker", action="store_true", help="do not start the background worker"
+        )
+
+    backup = sub.add_parser("backup", help="database + media in one archive, verified")
+    backup.add_argument("--output", "-o", help="archive to write (default: var/backups/…)")
+    backup.add_argument("--verify", metavar="FILE", help="only verify an existing archive")
+    restore = sub.add_parser("restore", help="restore an archive made by `proeftuin backup`")
+    restore.add_argument("archive")
+    restore.add_argument("--yes", action="store_true", help="do not ask before replacing data")
+
+    worker = sub.add_parser("worker", help="run background jobs: imports and the upload sweep")
+    worker.add_argument("--batch", action="store_true", help="stop when the queue is empty")
 
     report = sub.add_parser("report", help="write a project's report as PDF or HTML")
     report.add_argument("project", help="project id or exact name")
@@ -117,10 +134,21 @@ def _run(ns: argparse.Namespace) -> int:
         _call("migrate", "--noinput", "-v", "0")
         _call("generate_demo", "--projects", str(ns.projects), "--seed", str(ns.seed), "--reset")
         if not ns.no_serve:
-            _serve(ns.host, ns.port)
+            _serve(ns.host, ns.port, worker=not ns.no_worker)
     elif ns.command == "serve":
         _call("migrate", "--noinput", "-v", "0")
-        _serve(ns.host, ns.port)
+        _serve(ns.host, ns.port, worker=not ns.no_worker)
+    elif ns.command == "backup":
+        args = ["backup"]
+        if ns.output:
+            args += ["--output", ns.output]
+        if ns.verify:
+            args += ["--verify", ns.verify]
+        _call(*args)
+    elif ns.command == "restore":
+        _call("restore", ns.archive, *(["--yes"] if ns.yes else []))
+    elif ns.command == "worker":
+        _call("worker", *(["--batch"] if ns.batch else []))
     elif ns.command == "report":
         args = ["project_report", ns.project, "--format", ns.format]
         if ns.output:
@@ -166,9 +194,25 @@ def _run(ns: argparse.Namespace) -> int:
     return 0
 
 
-def _serve(host: str, port: str) -> None:
+def _serve(host: str, port: str, worker: bool = True) -> None:
+    """Run the development server, with a background worker process beside it."""
+    import subprocess
+
+    process = None
+    if worker:
+        # A process of its own: imports survive nothing less than the worker itself stopping,
+        # and a restarted worker resumes what a stopped one left.
+        process = subprocess.Popen([sys.executable, "-m", "proeftuin.cli", "worker"])  # noqa: S603
     print(f"\nProeftuin draait op http://{host}:{port}/  (stoppen: Ctrl+C)\n", flush=True)
-    _call("runserver", f"{host}:{port}", "--noreload")
+    try:
+        _call("runserver", f"{host}:{port}", "--noreload")
+    finally:
+        if process is not None:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -24,3 +24,6 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url="/static/img/favicon.svg", permanent=True)),
 ]
+
+# The 500 page shows the request id that the log line carries (see common/request_id.py).
+handler500 = "proeftuin.common.request_id.server_error"

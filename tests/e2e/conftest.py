@@ -29,7 +29,12 @@ CHROMIUM_ARGS = [
 ]
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 DEMO_PASSWORD = "proeftuin-demo"  # noqa: S105 - the documented demo credential
-TIMEOUT_MS = 10_000
+# Generous by default: on a loaded 2-core machine a page or a PDF can take many seconds. Every
+# wait is for a condition, so a longer limit costs nothing when the machine is idle.
+TIMEOUT_MS = int(os.environ.get("PROEFTUIN_E2E_TIMEOUT_MS", "30000"))
+# Rendering a PDF report (WeasyPrint and vl-convert) is the slowest thing a test waits for.
+SLOW_TIMEOUT_MS = 4 * TIMEOUT_MS
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.fixture(scope="session")
@@ -79,9 +84,16 @@ def context(browser: Browser, live_server) -> Iterator[BrowserContext]:
         viewport={"width": 1280, "height": 900},
     )
     ctx.set_default_timeout(TIMEOUT_MS)
+    ctx.set_default_navigation_timeout(TIMEOUT_MS)
     ctx.add_init_script(CSP_LISTENER)
     yield ctx
     ctx.close()
+
+
+@pytest.fixture
+def slow_timeout() -> int:
+    """Milliseconds to wait for slow work such as a PDF download."""
+    return SLOW_TIMEOUT_MS
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ SAME_PAGE = "window.__stillTheSamePage === true"
 
 
 def test_project_leader_runs_a_self_scan_in_workshop_mode(
-    page: Page, login, project_pk, problems, assert_accessible, wait_for_chart
+    page: Page, login, project_pk, problems, assert_accessible, wait_for_chart, slow_timeout
 ):
     from proeftuin.assessments.models import Assessment, Rating
 
@@ -50,7 +50,12 @@ def test_project_leader_runs_a_self_scan_in_workshop_mode(
     # Evidence is saved when the field is left; the next autosave carries the new version.
     article = page.locator("#ind-integrated_all_domains")
     article.get_by_label("Onderbouwing").fill("Plannen gaan over alle leefgebieden (dossiers).")
-    article.get_by_label("Link naar bewijs (optioneel)").focus()
+    # Wait for the evidence autosave's answer (the database is read below), not for a fixed time.
+    with page.expect_response(
+        lambda r: "/indicator/integrated_all_domains/" in r.url and r.request.method == "POST"
+    ) as saved:
+        article.get_by_label("Link naar bewijs (optioneel)").focus()
+    assert saved.value.ok
     expect(article.locator(".pt-assess-combined")).to_contain_text("redelijk")
 
     # Onbekend is an answer of its own.
@@ -111,8 +116,10 @@ def test_project_leader_runs_a_self_scan_in_workshop_mode(
 
     # The report from the project page holds the profile and the plan.
     page.goto(f"/projecten/{pk}/")
-    with page.expect_download() as download:
-        page.get_by_role("link", name="Rapport (PDF)").click()
+    # The PDF is rendered in the request: on a loaded machine that takes a while.
+    with page.expect_download(timeout=slow_timeout) as download:
+        # The click waits for the navigation the download starts: as long as the download.
+        page.get_by_role("link", name="Rapport (PDF)").click(timeout=slow_timeout)
     data = download.value.path().read_bytes()
     assert data.startswith(b"%PDF")
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
@@ -121,7 +128,7 @@ def test_project_leader_runs_a_self_scan_in_workshop_mode(
 
 
 def test_evaluator_compares_the_demo_projects_and_exports_the_matrix(
-    page: Page, login, assert_accessible
+    page: Page, login, assert_accessible, slow_timeout
 ):
     """Issue 3: the cross-project matrix (000 §11.1.3) for the demo municipality, exported."""
     login("onderzoeker")
@@ -130,8 +137,8 @@ def test_evaluator_compares_the_demo_projects_and_exports_the_matrix(
     expect(rows.first).to_be_visible()
     assert rows.count() >= 3  # the demo's scans
     assert_accessible(page)
-    with page.expect_download() as download:
-        page.get_by_role("link", name="Export (XLSX)").click()
+    with page.expect_download(timeout=slow_timeout) as download:
+        page.get_by_role("link", name="Export (XLSX)").click(timeout=slow_timeout)
     workbook = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
     sheet = workbook.active
     assert sheet.max_row >= 4

@@ -103,7 +103,9 @@ def test_beleidsadviseur_edits_the_chain_in_workshop_mode_and_sees_the_results(
     assert not problems.all(), problems.all()
 
 
-def test_funder_downloads_the_report_with_the_cofunding_proposal(page: Page, login, project_pk):
+def test_funder_downloads_the_report_with_the_cofunding_proposal(
+    page: Page, login, project_pk, slow_timeout
+):
     """Issue 5: the funder's co-funding proposal is in the PDF downloaded from the project page."""
     import io
 
@@ -112,8 +114,9 @@ def test_funder_downloads_the_report_with_the_cofunding_proposal(page: Page, log
     login("financier")
     pk = project_pk(PROJECT)
     page.goto(f"/projecten/{pk}/")
-    with page.expect_download() as download:
-        page.get_by_role("link", name="Rapport (PDF)").click()
+    with page.expect_download(timeout=slow_timeout) as download:
+        # The click waits for the navigation the download starts: as long as the download.
+        page.get_by_role("link", name="Rapport (PDF)").click(timeout=slow_timeout)
     data = download.value.path().read_bytes()
     assert data.startswith(b"%PDF")
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)

@@ -1,36 +1,40 @@
-"""Background jobs: an import runs in a daemon thread; the page polls its :class:`~.models.Job`.
+"""Background jobs on a durable queue: an import is a task of the django-tasks database backend.
 
-The job row holds status, progress (0–100), a message and the result. While the import's own
-transaction is open, other connections cannot see what it writes (and SQLite allows one writer),
-so progress inside that transaction is also kept in memory (:data:`_LIVE`); the polling view
-prefers the live figure when the job runs in the same process. The thread closes its database
-connection when it ends.
+The web request creates a :class:`~.models.Job` row and enqueues :func:`import_task` in the same
+transaction, so either both exist or neither. ``proeftuin worker`` (see :mod:`.worker`) claims
+the task, runs :func:`run_import` and writes progress to the job row; the page polls that row.
+A worker that dies (a deploy, ``kill -9``) leaves its task *running*; the next worker start
+resumes the import from the beginning (the import is one transaction, so nothing of the broken
+attempt remains) or, after :data:`MAX_ATTEMPTS`, marks the job failed with a message.
+
+Progress during the import's own transaction is written on a second, short-timeout connection:
+PostgreSQL shows every step; SQLite allows one writer, so there the figure moves between steps.
 
 Set ``PROEFTUIN_JOBS_INLINE = True`` (tests) to run jobs in the calling thread instead.
 """
 
 from __future__ import annotations
 
-import contextvars
 import logging
-import threading
 import time
 from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import OperationalError, close_old_connections, connection, transaction
+from django.db import OperationalError, connections, transaction
+from django.db.utils import load_backend
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+from django_tasks import task
 
-from . import importer, recording, services
+from . import audit, importer, recording, services
 from .models import ImportFile, Job
 
 logger = logging.getLogger("proeftuin.monitoring")
 
-_LIVE: dict[int, tuple[int, str]] = {}
-_LOCK = threading.Lock()
+# A worker killed mid-import: how often the import is started again before the job fails.
+MAX_ATTEMPTS = 3
 
 
 def imports_dir() -> Path:
@@ -51,13 +55,48 @@ def delete_upload(import_file: ImportFile) -> None:
 
 
 def live_progress(job: Job) -> tuple[int, str]:
-    with _LOCK:
-        return _LIVE.get(job.pk, (job.progress, job.message))
+    """The job's progress as the worker last wrote it to the database."""
+    return job.progress, job.message
 
 
-def _set_live(job_id: int, percent: int, message: str) -> None:
-    with _LOCK:
-        _LIVE[job_id] = (percent, message)
+class _ProgressWriter:
+    """Write progress on a connection of its own, outside the import's transaction.
+
+    The connection has a short busy timeout: on SQLite the import holds the write lock, and a
+    progress figure is not worth waiting for. At most one write per second.
+    """
+
+    def __init__(self, job_id: int) -> None:
+        self.job_id = job_id
+        self.last = 0.0
+        self.conn = None
+        if getattr(settings, "PROEFTUIN_JOBS_INLINE", False):
+            return  # same connection, same transaction: nothing to show
+        base = connections["default"].settings_dict
+        options = dict(base.get("OPTIONS", {}))
+        if base["ENGINE"] == "django.db.backends.sqlite3":
+            options["timeout"] = 0.2
+        self.conn = load_backend(base["ENGINE"]).DatabaseWrapper(
+            {**base, "OPTIONS": options}, alias="progress"
+        )
+
+    def __call__(self, percent: int, message: str, force: bool = False) -> None:
+        now = time.monotonic()
+        if self.conn is None or (not force and now - self.last < 1.0):
+            return
+        self.last = now
+        try:
+            with self.conn.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {Job._meta.db_table} SET progress = %s, message = %s WHERE id = %s",  # noqa: S608 - table name from the model
+                    [percent, message[:300], self.job_id],
+                )
+        except Exception as exc:  # noqa: BLE001 - progress is best effort, the import is not
+            logger.debug("progress of job %s not written: %s", self.job_id, exc)
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
 
 
 def _retry(write, attempts: int = 20):
@@ -74,56 +113,62 @@ def _retry(write, attempts: int = 20):
 
 def _update(job_id: int, **fields) -> None:
     _retry(lambda: Job.objects.filter(pk=job_id).update(**fields))
-    if "progress" in fields or "message" in fields:
-        current = _LIVE.get(job_id, (0, ""))
-        _set_live(job_id, fields.get("progress", current[0]), fields.get("message", current[1]))
 
 
 def start_import(
     import_file: ImportFile, user, language: str = "nl", *, confirm_date_changes: bool = False
 ) -> Job:
-    """Queue the commit of a checked import and start it in the background."""
+    """Queue the commit of a checked import; ``proeftuin worker`` runs it."""
     job = Job.objects.create(
         project=import_file.project,
         created_by=user,
         kind="import",
         import_file=import_file,
         message=_("In de wachtrij"),
-        # What the user confirmed on the check screen travels with the job.
-        result={"confirm_date_changes": True} if confirm_date_changes else {},
+        # What the user confirmed on the check screen travels with the job, and so does the
+        # starting request's access context (IP, hashed session): the worker's log entry names
+        # where the import came from.
+        result={
+            **({"confirm_date_changes": True} if confirm_date_changes else {}),
+            "access": {"ip": audit.current().ip, "session": audit.current().session},
+        },
     )
     ImportFile.objects.filter(pk=import_file.pk).update(status=ImportFile.Status.QUEUED)
     if getattr(settings, "PROEFTUIN_JOBS_INLINE", False):
         run_import(job.pk, language)
     else:
-        # The job runs in the starting request's access context (user, IP, session), so the
-        # access-log entry of the import names where it came from.
-        context = contextvars.copy_context()
-        thread = threading.Thread(
-            target=context.run,
-            args=(_thread_main, job.pk, language),
-            name=f"import-{job.pk}",
-            daemon=True,
-        )
-        # The thread must see the committed job row: start it once the caller's transaction
-        # commits (at once when there is none).
-        transaction.on_commit(thread.start)
+        # Same transaction as the job row: a job never exists without its task.
+        with transaction.atomic():
+            import_task.enqueue(job_id=job.pk, language=language, attempt=1)
     return job
 
 
-def _thread_main(job_id: int, language: str) -> None:
-    close_old_connections()
-    try:
-        run_import(job_id, language)
-    finally:
-        connection.close()
+@task()
+def import_task(job_id: int, language: str = "nl", attempt: int = 1) -> str:
+    """The queued form of :func:`run_import`; ``attempt`` counts restarts after a lost worker."""
+    run_import(job_id, language, attempt=attempt)
+    return Job.objects.values_list("status", flat=True).get(pk=job_id)
 
 
-def run_import(job_id: int, language: str = "nl") -> None:
+@task()
+def sweep_task(max_age_hours: int = 24) -> int:
+    """The scheduled sweep of stale uploads (the worker enqueues it periodically)."""
+    return sweep_stale_uploads(max_age_hours)
+
+
+def run_import(job_id: int, language: str = "nl", attempt: int = 1) -> None:
     """Dry-run the stored file again (it must still be clean), then commit it atomically."""
     job = _retry(
         lambda: Job.objects.select_related("import_file__project", "created_by").get(pk=job_id)
     )
+    access = (job.result or {}).get("access") or {}
+    with audit.acting(
+        user=job.created_by, ip=access.get("ip") or "worker", session=access.get("session", "")
+    ):
+        _run_import(job, job_id, language, attempt)
+
+
+def _run_import(job: Job, job_id: int, language: str, attempt: int) -> None:
     import_file = job.import_file
     with override(language):
         _update(
@@ -131,8 +176,12 @@ def run_import(job_id: int, language: str = "nl") -> None:
             status=Job.Status.RUNNING,
             started_at=timezone.now(),
             progress=1,
-            message=_("Bestand controleren"),
+            message=_("Bestand controleren")
+            if attempt == 1
+            else _("Bestand controleren (poging %(n)s van %(max)s na een herstart)")
+            % {"n": attempt, "max": MAX_ATTEMPTS},
         )
+        writer = _ProgressWriter(job_id)
         try:
             project = import_file.project
             instrument = services.known_instrument(import_file.instrument)
@@ -143,8 +192,8 @@ def run_import(job_id: int, language: str = "nl") -> None:
             _update(job_id, progress=40, message=_("Gegevens opslaan"))
 
             def progress(percent: int, message: str) -> None:
-                # Inside the import's transaction: only the in-memory figure can move.
-                _set_live(job_id, 40 + int(percent * 0.59), message)
+                # Inside the import's transaction: written on the progress connection.
+                writer(40 + int(percent * 0.59), message)
 
             stats = recording.import_records(
                 project,
@@ -166,6 +215,21 @@ def run_import(job_id: int, language: str = "nl") -> None:
                 % {"id": exc.args[0]},
                 {},
             )
+        except OperationalError as exc:
+            # The database was briefly unavailable or locked: nothing was written; try again.
+            logger.warning("import job %s attempt %s: %s", job_id, attempt, exc)
+            if not retry_later(job_id, language, attempt):
+                _finish(
+                    job,
+                    import_file,
+                    Job.Status.FAILED,
+                    _(
+                        "De database was na %(max)s pogingen niet bereikbaar. Er is niets "
+                        "opgeslagen; start de import later opnieuw."
+                    )
+                    % {"max": MAX_ATTEMPTS},
+                    {},
+                )
         except Exception as exc:  # noqa: BLE001 - a job reports, it never crashes the server
             logger.exception("import job %s failed", job_id)
             _finish(
@@ -178,6 +242,26 @@ def run_import(job_id: int, language: str = "nl") -> None:
             )
         else:
             _finish(job, import_file, Job.Status.DONE, _("Import voltooid"), stats)
+        finally:
+            writer.close()
+
+
+def retry_later(job_id: int, language: str, attempt: int, delay_seconds: int = 10) -> bool:
+    """Queue the next attempt of an import (False once :data:`MAX_ATTEMPTS` is reached)."""
+    if attempt >= MAX_ATTEMPTS or getattr(settings, "PROEFTUIN_JOBS_INLINE", False):
+        return False
+    with transaction.atomic():
+        _update(
+            job_id,
+            status=Job.Status.QUEUED,
+            progress=0,
+            message=_("Onderbroken; wordt opnieuw gestart (poging %(n)s van %(max)s)")
+            % {"n": attempt + 1, "max": MAX_ATTEMPTS},
+        )
+        import_task.using(
+            run_after=timezone.now() + timedelta(seconds=delay_seconds * attempt)
+        ).enqueue(job_id=job_id, language=language, attempt=attempt + 1)
+    return True
 
 
 def _finish(job: Job, import_file: ImportFile, status: str, message: str, result: dict) -> None:
@@ -192,8 +276,6 @@ def _finish(job: Job, import_file: ImportFile, status: str, message: str, result
     final = ImportFile.Status.DONE if status == Job.Status.DONE else ImportFile.Status.FAILED
     _retry(lambda: ImportFile.objects.filter(pk=import_file.pk).update(status=final))
     delete_upload(import_file)
-    with _LOCK:
-        _LIVE.pop(job.pk, None)
 
 
 def sweep_stale_uploads(max_age_hours: int = 24) -> int:

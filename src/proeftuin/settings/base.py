@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "simple_history",
     "rest_framework",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "proeftuin.accounts",
     "proeftuin.portfolio",
     "proeftuin.reporting",
@@ -49,9 +51,11 @@ INSTALLED_APPS = [
     "proeftuin.valuation",
     "proeftuin.monitoring",
     "proeftuin.demo",
+    "proeftuin.operations",
 ]
 
 MIDDLEWARE = [
+    "proeftuin.common.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -101,9 +105,15 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    # WAL lets readers continue while one writer commits; the timeout avoids "database is locked".
+    # WAL lets readers continue while one writer commits. IMMEDIATE takes the write lock when a
+    # transaction starts, so two writers queue on the busy timeout instead of one failing with
+    # "database is locked" when it upgrades a read lock (Django 5.1+).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(os.environ.get("PROEFTUIN_SQLITE_TIMEOUT", "30")),
+            "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"),
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -249,11 +259,29 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
+# Durable background work (imports, the sweep of stale uploads): the django-tasks database
+# backend; `proeftuin worker` runs the queue (see docs/decisions/0010-task-queue.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "proeftuin.common.request_id.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "plain",
+        }
+    },
     "loggers": {
+        # Every unhandled exception (a 500) with its traceback and request id. Django's default
+        # only prints it with DEBUG on, so production logged nothing.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django_tasks_db": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "proeftuin": {
             "handlers": ["console"],
             "level": os.environ.get("PROEFTUIN_LOG_LEVEL", "INFO"),
