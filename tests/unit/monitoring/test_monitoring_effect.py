@@ -25,7 +25,7 @@ from proeftuin.core.monitoring.engine import group_pairs
 FIGURES = [
     f
     for f in GroupEffect.__dataclass_fields__
-    if f not in ("key", "suppressed")  # everything else is a figure
+    if f not in ("key", "suppressed", "rounded")  # everything else is a figure
 ]
 
 
