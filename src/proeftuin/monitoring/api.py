@@ -56,7 +56,7 @@ class ProjectEffectsView(APIView):
             groups, hidden = [], 0
             for item in instrument.item_ids:
                 sub = analytics.breakdown(ids, instrument, item, BREAKDOWNS[split])
-                part = analytics.shown_groups(sub, secondary=True)
+                part = analytics.shown_groups(sub)
                 hidden += part.suppressed
                 groups += [(item, g) for g in part.groups]
         else:

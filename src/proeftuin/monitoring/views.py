@@ -121,9 +121,7 @@ def tab_context(
     chosen_domain = domain if domain in dict(domains) else (domains[0][0] if domains else "")
     breakdown_rows, breakdown_hidden = [], 0
     if chosen_domain:
-        split = analytics.shown_groups(
-            analytics.breakdown(ids, instrument, chosen_domain, by), secondary=True
-        )
+        split = analytics.shown_groups(analytics.breakdown(ids, instrument, chosen_domain, by))
         breakdown_rows = analytics.effect_rows(split, instrument, key=by)
         breakdown_hidden = split.suppressed
     threshold = services.threshold()
@@ -193,7 +191,7 @@ def _export_tables(request, project: Project) -> dict[str, tuple[list, list]]:
     for dimension in analytics.DIMENSIONS:
         for row in rows:
             split = analytics.shown_groups(
-                analytics.breakdown(ids, instrument, row["key"], dimension), secondary=True
+                analytics.breakdown(ids, instrument, row["key"], dimension)
             )
             for srow in analytics.effect_rows(split, instrument, key=dimension):
                 label = f"{analytics.dimension_labels()[dimension]}: {srow['label']}"
