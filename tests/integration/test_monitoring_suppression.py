@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from test_monitoring_builders import add_trajectory
 
 from proeftuin.core.monitoring.disclosure import Protection
-from proeftuin.monitoring import analytics, report
+from proeftuin.monitoring import analytics, releases, report
 
 SMALL = "Kleinwijk"  # 6 participants: below 10, above 5
 TINY = ("Minibuurt", "Piepklein")  # 3 and 2 participants: always suppressed
@@ -83,6 +83,7 @@ def texts(http, project, small) -> dict[str, str]:
 def _report(project) -> str:
     from django.template.loader import render_to_string
 
+    releases.create_release(project, require_difference=False)  # the report shows releases
     data = report.build_section(project, date.today())
     return render_to_string("monitoring/report_section.html", {"s": data}) if data else ""
 

@@ -21,8 +21,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from proeftuin.core import monitoring as core
-from proeftuin.core.monitoring import disclosure
 from proeftuin.core.instruments import Instrument
+from proeftuin.core.monitoring import disclosure
 
 from . import services
 from .models import AgeGroup, Pair, Story, Trajectory
