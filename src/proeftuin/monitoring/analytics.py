@@ -360,6 +360,7 @@ def api_group(g: core.GroupEffect, levels: Sequence[int]) -> dict:
     data.update(
         sd_change=_round(g.sd_change),
         confidence=0.95,
+        rounded=g.rounded,
         before=dict(zip([str(v) for v in levels], g.before or (), strict=False)),
         after=dict(zip([str(v) for v in levels], g.after or (), strict=False)),
     )
