@@ -13,6 +13,7 @@ urlpatterns = [
     path("portfolio/", views.portfolio, name="portfolio"),
     path(P, views.project_tab, name="project"),
     path(P + "export.<str:fmt>", views.project_export, name="export"),
+    path(P + "cijfers-vrijgeven/", views.release_figures, name="release_figures"),
     path(P + "gegevens.<str:fmt>", views.rows_export, name="rows_export"),
     path(P + "deelnemers/", views.participants, name="participants"),
     path(P + "deelnemers/nieuw/", views.participant_new, name="participant_new"),

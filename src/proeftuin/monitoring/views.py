@@ -26,7 +26,13 @@ from proeftuin.portfolio.models import Project
 from proeftuin.portfolio.views import project_context
 
 from . import analytics, charts, releases, services
-from .access import may_see_participants, monitor_project, participant_project, permissions
+from .access import (
+    may_see_participants,
+    monitor_project,
+    participant_project,
+    permissions,
+    writable,
+)
 from .forms import (
     HeavyMeasureForm,
     InterventionForm,
@@ -173,12 +179,44 @@ def project_tab(request, pk: int):
         process_by_hood=request.GET.get("proces") == "wijk",
     )
     context["mon"] = permissions(request, project)
+    context["can_release"] = request.user.can(
+        Capability.EDIT, write_access=writable(request, project)
+    )
     context["import_jobs"] = (
         project.monitoring_jobs.select_related("import_file")[:3]
         if context["mon"]["can_monitor"]
         else []
     )
     return render(request, "monitoring/tab.html", project_context(request, project, TAB, **context))
+
+
+@login_required
+@require_POST
+def release_figures(request, pk: int):
+    """A policy adviser or project leader releases the figures at a milestone (see releases)."""
+    project = visible_project(request, pk)
+    require(request, Capability.EDIT, project)
+    try:
+        release = releases.create_release(
+            project, user=request.user, reason=releases.FigureRelease.Reason.MILESTONE
+        )
+    except releases.ReleaseRefused as refused:
+        messages.warning(
+            request,
+            _(
+                "Niet vrijgegeven: sinds de vorige vrijgave zijn %(changed)s deelnemers veranderd, "
+                "minstens %(threshold)s zijn nodig. Anders zou het verschil tussen twee stand-"
+                "momenten iets over enkele deelnemers verraden."
+            )
+            % {"changed": refused.changed, "threshold": refused.threshold},
+        )
+    else:
+        messages.success(
+            request,
+            _("Cijfers vrijgegeven, stand per %(date)s.")
+            % {"date": release.released_on.isoformat()},
+        )
+    return redirect("monitoring:project", pk=project.pk)
 
 
 # --- exports of aggregated figures ---------------------------------------------------------------

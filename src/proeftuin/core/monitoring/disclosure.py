@@ -358,6 +358,7 @@ def protected_effect_reports(
     threshold: int,
     levels: Sequence[int] | None = None,
     higher_is_better: bool = True,
+    confidence: float = 0.95,
     person: str = PERSON,
     protection: Protection = FULL,
 ) -> tuple[Any, dict[str, Any]]:
@@ -377,7 +378,12 @@ def protected_effect_reports(
 
     def report(keys: Sequence[str]) -> Any:
         return effect_report(
-            pairs, keys, threshold=threshold, levels=levels, higher_is_better=higher_is_better
+            pairs,
+            keys,
+            threshold=threshold,
+            confidence=confidence,
+            levels=levels,
+            higher_is_better=higher_is_better,
         )
 
     total = report(by)
