@@ -304,3 +304,13 @@ def test_process_tables_link_years_quarters_and_neighbourhoods():
 def test_the_module_names_its_protections():
     assert Protection() == disclosure.FULL
     assert NONE.per_person is NONE.secondary is NONE.rounding is False
+
+
+def test_a_person_in_two_projects_counts_in_each_when_projects_are_compared():
+    rows = [
+        (1, 10, "housing", "Oost", date(2024, 1, 1), 1, date(2024, 6, 1), 2),
+        (1, 11, "housing", "Oost", date(2025, 1, 1), 3, date(2025, 6, 1), 5),
+    ]
+    frame = pairs_of(rows).with_columns(pl.Series("project_id", [7, 8]))
+    assert one_pair_per_person(frame).height == 1
+    assert one_pair_per_person(frame, within=["project_id"]).height == 2

@@ -98,7 +98,7 @@ def protected_effect_reports(
     threshold = check_threshold(threshold)
     by = tuple(by)
     if protection.per_person:
-        pairs = one_pair_per_person(pairs, person)
+        pairs = one_pair_per_person(pairs, person, within=[c for c in by if c != engine.DOMAIN])
 
     def report(keys: Sequence[str]) -> Any:
         return effect_report(
@@ -118,12 +118,10 @@ def protected_effect_reports(
             for k, v in persons_per_group(pairs, (column, *by), person).items():
                 persons[(column, k)] = v
     else:  # trajectories counted as if they were persons (the unprotected reading)
-        persons = {
-            ("total", tuple(g.key.values())): frozenset(range(_raw_n(g))) for g in total.groups
-        }
+        persons = {("total", tuple(g.key.values())): _stand_in(g) for g in total.groups}
         for column, split in splits.items():
             for g in split.groups:
-                persons[(column, tuple(g.key.values()))] = frozenset(range(_raw_n(g)))
+                persons[(column, tuple(g.key.values()))] = _stand_in(g)
     relations = [
         Relation(
             ("total", key[1]),
@@ -149,8 +147,10 @@ def protected_effect_reports(
     return publish(total, "total"), {c: publish(s, c) for c, s in splits.items()}
 
 
-def _raw_n(group: Any) -> int:
-    return int(group.n) if group.n is not None else 0
+def _stand_in(group: Any) -> frozenset:
+    """Without per-person counting: n stand-in persons (one for a group already suppressed, so
+    that it counts as hidden)."""
+    return frozenset(range(int(group.n))) if group.n is not None else frozenset({-1})
 
 
 # --- process indicators: years and quarters, the project and its neighbourhoods -----------------

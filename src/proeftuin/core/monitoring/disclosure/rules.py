@@ -90,12 +90,13 @@ def protect_shares(
 # --- persons -----------------------------------------------------------------------------------
 
 
-def one_pair_per_person(pairs: Any, person: str = PERSON) -> Any:
+def one_pair_per_person(pairs: Any, person: str = PERSON, within: Sequence[str] = ()) -> Any:
     """Keep one pair per person and domain: the most recent complete one, else the most recent.
 
     A person with two trajectories would otherwise be counted twice towards the threshold, and
-    the t-interval would treat two trajectories of one person as independent. Rows without a
-    person (``null``) are kept as they are.
+    the t-interval would treat two trajectories of one person as independent. ``within`` names
+    columns that keep their own pair per person (``project_id`` when projects are compared side
+    by side). Rows without a person (``null``) are kept as they are.
     """
     import polars as pl
 
@@ -105,13 +106,14 @@ def one_pair_per_person(pairs: Any, person: str = PERSON) -> Any:
     complete = (
         pl.col(engine.BASELINE_SCORE).is_not_null() & pl.col(engine.LATEST_SCORE).is_not_null()
     )
+    keys = [person, *within, engine.DOMAIN]
     ranked = frame.with_columns(complete.alias("_complete")).sort(
-        [person, engine.DOMAIN, "_complete", engine.BASELINE_ON, engine.TRAJECTORY],
-        descending=[False, False, True, True, True],
+        [*keys, "_complete", engine.BASELINE_ON, engine.TRAJECTORY],
+        descending=[False] * len(keys) + [True, True, True],
         nulls_last=True,
     )
     with_person = ranked.filter(pl.col(person).is_not_null()).unique(
-        subset=[person, engine.DOMAIN], keep="first", maintain_order=True
+        subset=keys, keep="first", maintain_order=True
     )
     without = ranked.filter(pl.col(person).is_null())
     return (
