@@ -112,16 +112,12 @@ def protected_effect_reports(
 
     total = report(by)
     splits = {column: report((column, *by)) for column in breakdowns}
-    if protection.per_person:
-        persons = {("total", k): v for k, v in persons_per_group(pairs, by, person).items()}
-        for column in breakdowns:
-            for k, v in persons_per_group(pairs, (column, *by), person).items():
-                persons[(column, k)] = v
-    else:  # trajectories counted as if they were persons (the unprotected reading)
-        persons = {("total", tuple(g.key.values())): _stand_in(g) for g in total.groups}
-        for column, split in splits.items():
-            for g in split.groups:
-                persons[(column, tuple(g.key.values()))] = _stand_in(g)
+    # Without per-person counting, trajectories stand in for persons (the unprotected reading).
+    who = person if protection.per_person else engine.TRAJECTORY
+    persons = {("total", k): v for k, v in persons_per_group(pairs, by, who).items()}
+    for column in breakdowns:
+        for k, v in persons_per_group(pairs, (column, *by), who).items():
+            persons[(column, k)] = v
     relations = [
         Relation(
             ("total", key[1]),
@@ -145,12 +141,6 @@ def protected_effect_reports(
         return replace(report_, groups=tuple(groups))
 
     return publish(total, "total"), {c: publish(s, c) for c, s in splits.items()}
-
-
-def _stand_in(group: Any) -> frozenset:
-    """Without per-person counting: n stand-in persons (one for a group already suppressed, so
-    that it counts as hidden)."""
-    return frozenset(range(int(group.n))) if group.n is not None else frozenset({-1})
 
 
 # --- process indicators: years and quarters, the project and its neighbourhoods -----------------
