@@ -18,7 +18,7 @@ from integration_support import login, make_project
 from test_monitoring_builders import HX, add_trajectory
 
 from proeftuin.core.instruments import LIFE_DOMAINS, QUALITY_OF_LIFE
-from proeftuin.monitoring import report, services
+from proeftuin.monitoring import releases, report, services
 from proeftuin.monitoring.models import (
     AccessLog,
     Measurement,
@@ -472,6 +472,7 @@ def test_portfolio_compares_projects_alphabetically_without_ranking(users, own_o
             text=f"Verhaal uit {name}",
             consent=True,
         )
+        releases.create_release(project)  # a policy adviser sees released figures
     response = login(users[("own", "beleidsadviseur")]).get(
         "/tel-en-vertel/portfolio/", {"sort": "score"}
     )
@@ -491,6 +492,9 @@ def test_report_section_has_the_effect_table_and_a_chart(own_project):
     assert report.build_section(own_project, date.today()) is None
     for _ in range(10):
         add_trajectory(own_project, {"housing": 2}, {"housing": 4})
+    # The report shows the latest release, never live figures.
+    assert report.build_section(own_project, date.today())["rows"] == []
+    releases.create_release(own_project)
     data = report.build_section(own_project, date.today())
     assert [r["key"] for r in data["rows"]] == ["housing"]
     assert data["svg"].lstrip().startswith("<svg")

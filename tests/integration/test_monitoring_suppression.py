@@ -19,7 +19,8 @@ from integration_support import login, make_project
 from openpyxl import load_workbook
 from test_monitoring_builders import add_trajectory
 
-from proeftuin.monitoring import analytics, report
+from proeftuin.core.monitoring.disclosure import Protection
+from proeftuin.monitoring import analytics, releases, report
 
 SMALL = "Kleinwijk"  # 6 participants: below 10, above 5
 TINY = ("Minibuurt", "Piepklein")  # 3 and 2 participants: always suppressed
@@ -82,6 +83,7 @@ def texts(http, project, small) -> dict[str, str]:
 def _report(project) -> str:
     from django.template.loader import render_to_string
 
+    releases.create_release(project, require_difference=False)  # the report shows releases
     data = report.build_section(project, date.today())
     return render_to_string("monitoring/report_section.html", {"s": data}) if data else ""
 
@@ -131,7 +133,9 @@ def test_the_checks_would_catch_a_leak(data, users, settings):
     assert leaks(out, list(TINY)) == []
 
 
-def test_one_suppressed_group_in_a_breakdown_hides_the_next_smallest(own_project, users):
+def test_one_suppressed_group_in_a_breakdown_hides_the_next_smallest(
+    own_project, users, monkeypatch
+):
     """Secondary suppression: with the domain total shown, a single hidden neighbourhood could be
     recovered by subtraction; the smallest shown one is hidden too."""
     for hood, size in (("Oost", 14), ("West", 11), (SMALL, 4)):
@@ -144,10 +148,12 @@ def test_one_suppressed_group_in_a_breakdown_hides_the_next_smallest(own_project
     labels = [r["label"] for r in response.context["breakdown_rows"]]
     assert labels == ["Oost"]
     assert response.context["breakdown_hidden"] == 2
+    # Primary suppression alone would show West (positive control).
+    monkeypatch.setattr(analytics, "PROTECTION", Protection(secondary=False))
     report_obj = analytics.breakdown(
         [own_project.pk], analytics.services.instrument(), "housing", "neighbourhood"
     )
-    assert analytics.shown_groups(report_obj).suppressed == 1  # primary alone would show West
+    assert analytics.shown_groups(report_obj).suppressed == 1
 
 
 def test_api_needs_login_and_hides_foreign_projects(data, users, foreign_project, client):

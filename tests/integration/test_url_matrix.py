@@ -271,6 +271,10 @@ TABLE: dict[str, list[Probe]] = {
         Probe(TV + "/export.xlsx", cap=Capability.EXPORT),
         Probe(TV + "/export.pdf", fixed=404),
     ],
+    "tel-en-vertel/project/<int:pk>/cijfers-vrijgeven/": [
+        Probe(TV + "/cijfers-vrijgeven/", method="post", cap=Capability.EDIT, ok=302),
+        Probe(TV + "/cijfers-vrijgeven/", fixed=405),
+    ],
     "tel-en-vertel/project/<int:pk>/gegevens.<str:fmt>": [
         Probe(TV + "/gegevens.csv", cap=Capability.PARTICIPANT_DATA),
         Probe(TV + "/gegevens.pdf", fixed=404),

@@ -1,17 +1,18 @@
-"""Reads the maintained pairs and asks the core for the figures; labels and suppression for display.
+"""Reads the maintained pairs and asks the core for the figures; labels for display.
 
-Every figure that leaves the app (HTML, CSV, XLSX, API, report) goes through :func:`shown_groups`:
-a group below the small-cell threshold does not appear at all, only the count of groups left out.
-In a breakdown whose total is shown elsewhere, a single suppressed group could be recovered by
-subtracting the shown groups from the total; then the smallest shown group is left out as well
-(secondary suppression).
+Every figure that leaves the app (HTML, CSV, XLSX, API, report, portfolio) is computed by the
+disclosure-control core (:mod:`proeftuin.core.monitoring.disclosure`): one pair per person and
+domain, the threshold on distinct persons, secondary suppression over the linked tables of one
+output (the totals per domain and their breakdowns by neighbourhood, age group and period; the
+process indicators per year and quarter, for the project and per neighbourhood), and small counts
+rounded to base 5. :func:`shown_groups` then leaves the hidden groups out and counts them.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -22,15 +23,21 @@ from django.utils.translation import gettext as _
 from proeftuin.core import identifiers
 from proeftuin.core import monitoring as core
 from proeftuin.core.instruments import Instrument
+from proeftuin.core.monitoring import disclosure
 
 from . import services
 from .models import AgeGroup, Pair, Story, Trajectory
 
 DIMENSIONS = ("neighbourhood", "age_group", "period")
 
+# The attack tests switch single protections off here for their positive controls; nothing else
+# may change it.
+PROTECTION = disclosure.FULL
+
 PAIR_SCHEMA = {
     "project_id": pl.Int64,
     "trajectory_id": pl.Int64,
+    "participant_id": pl.Int64,
     "domain": pl.String,
     "neighbourhood": pl.String,
     "age_group": pl.String,
@@ -88,7 +95,7 @@ def pairs_frame(
         qs = qs.filter(instrument=instrument_id)
     if domain is not None:
         qs = qs.filter(domain=domain)
-    columns = list(PAIR_SCHEMA)
+    columns = ["trajectory__participant_id" if c == "participant_id" else c for c in PAIR_SCHEMA]
     rows = list(qs.values_list(*columns))
     if not rows:
         return pl.DataFrame(schema=PAIR_SCHEMA)
@@ -117,14 +124,10 @@ class Shown:
         return bool(self.groups)
 
 
-def shown_groups(report: core.EffectReport, *, secondary: bool = False) -> Shown:
+def shown_groups(report: core.EffectReport) -> Shown:
+    """The groups the disclosure control left visible, and how many it hid."""
     shown = [g for g in report.groups if not g.suppressed]
-    hidden = len(report.groups) - len(shown)
-    if secondary and hidden == 1 and shown:
-        smallest = min(shown, key=lambda g: (g.n, str(g.key)))
-        shown = [g for g in shown if g is not smallest]
-        hidden += 1
-    return Shown(shown, hidden)
+    return Shown(shown, len(report.groups) - len(shown))
 
 
 # --- reports --------------------------------------------------------------------------------------
@@ -134,34 +137,79 @@ def domain_order(instrument: Instrument) -> dict[str, int]:
     return {item_id: i for i, item_id in enumerate(instrument.item_ids)}
 
 
-def effects(project_ids: Sequence[int], instrument: Instrument, by: Sequence[str] = ()):
-    """The effect report per (``by`` ×) domain for these projects and one instrument."""
+@dataclass(frozen=True)
+class EffectOutput:
+    """One instrument's protected effect figures: per domain, and per domain by each dimension."""
+
+    total: core.EffectReport
+    splits: dict[str, core.EffectReport]
+
+    def breakdown(self, domain: str, dimension: str) -> core.EffectReport:
+        report = self.splits[dimension]
+        groups = tuple(g for g in report.groups if g.key.get("domain") == domain)
+        return replace(report, groups=groups)
+
+
+def effect_output(project_ids: Sequence[int], instrument: Instrument) -> EffectOutput:
+    """Totals and every breakdown, protected together (they are linked tables)."""
     frame = pairs_frame(project_ids, Pair.Series.DOMAIN, instrument.id)
-    return core.effect_report(
+    total, splits = disclosure.protected_effect_reports(
+        frame,
+        ("domain",),
+        DIMENSIONS,
+        threshold=services.threshold(),
+        levels=instrument.scale.values,
+        protection=PROTECTION,
+    )
+    return EffectOutput(total, splits)
+
+
+def effects(project_ids: Sequence[int], instrument: Instrument, by: Sequence[str] = ()):
+    """The protected effect report per (``by`` ×) domain for these projects and one instrument.
+
+    With ``by`` (the portfolio: per project) there is no total beside it, so no linked table.
+    """
+    if not by:
+        return effect_output(project_ids, instrument).total
+    frame = pairs_frame(project_ids, Pair.Series.DOMAIN, instrument.id)
+    total, _splits = disclosure.protected_effect_reports(
         frame,
         (*by, "domain"),
         threshold=services.threshold(),
         levels=instrument.scale.values,
+        protection=PROTECTION,
     )
+    return total
 
 
 def breakdown(project_ids: Sequence[int], instrument: Instrument, domain: str, dimension: str):
     if dimension not in DIMENSIONS:
         raise ValueError(dimension)
-    frame = pairs_frame(project_ids, Pair.Series.DOMAIN, instrument.id, domain)
-    return core.effect_report(
-        frame, (dimension,), threshold=services.threshold(), levels=instrument.scale.values
-    )
+    return effect_output(project_ids, instrument).breakdown(domain, dimension)
 
 
 def burden(project_ids: Sequence[int]):
     frame = pairs_frame(project_ids, Pair.Series.BURDEN)
-    return core.burden_report(frame, (), threshold=services.threshold())
+    total, _splits = disclosure.protected_effect_reports(
+        frame,
+        ("domain",),
+        threshold=services.threshold(),
+        higher_is_better=False,
+        protection=PROTECTION,
+    )
+    return total
 
 
 def process(project_ids: Sequence[int], by: Sequence[str] = (), every: str = "year"):
     """Seed 003 §2.9 process indicators per year or quarter (optionally per neighbourhood)."""
+    output = process_output(project_ids)
+    return None if output is None else output[(tuple(by), every)]
+
+
+def process_output(project_ids: Sequence[int]):
+    """The four linked process tables (year, quarter × project, neighbourhood), protected."""
     rows = {
+        "participant_id": [],
         "started_on": [],
         "ended_on": [],
         "registered_on": [],
@@ -183,6 +231,7 @@ def process(project_ids: Sequence[int], by: Sequence[str] = (), every: str = "ye
             "participant__neighbourhood",
         )
     ):
+        rows["participant_id"].append(t.participant_id)
         rows["started_on"].append(t.started_on)
         rows["ended_on"].append(t.ended_on)
         # A registration after the start would be an input error; leave the waiting time out.
@@ -199,6 +248,7 @@ def process(project_ids: Sequence[int], by: Sequence[str] = (), every: str = "ye
     frame = pl.DataFrame(
         rows,
         schema={
+            "participant_id": pl.Int64,
             "started_on": pl.Date,
             "ended_on": pl.Date,
             "registered_on": pl.Date,
@@ -215,7 +265,9 @@ def process(project_ids: Sequence[int], by: Sequence[str] = (), every: str = "ye
         .otherwise(pl.col("ended_on"))
         .alias("ended_on")
     )
-    return core.process_indicators(frame, tuple(by), every=every, threshold=services.threshold())
+    return disclosure.protected_process_reports(
+        frame, "neighbourhood", threshold=services.threshold(), protection=PROTECTION
+    )
 
 
 # --- rows for templates, exports and the API -----------------------------------------------------
@@ -309,6 +361,7 @@ def api_group(g: core.GroupEffect, levels: Sequence[int]) -> dict:
     data.update(
         sd_change=_round(g.sd_change),
         confidence=0.95,
+        rounded=g.rounded,
         before=dict(zip([str(v) for v in levels], g.before or (), strict=False)),
         after=dict(zip([str(v) for v in levels], g.after or (), strict=False)),
     )

@@ -2,8 +2,9 @@
 
 ``GET /api/tel-en-vertel/projecten/<pk>/effecten/?instrument=…&uitsplitsing=wijk|leeftijd|periode``
 
-Scoped like the screens: a project the caller's organisation cannot see is a 404. Groups below
-the threshold are left out entirely; ``suppressed_groups`` says how many.
+Scoped like the screens: a project the caller's organisation cannot see is a 404. Groups hidden by
+disclosure control are left out entirely; ``suppressed_groups`` says how many. Roles without
+participant-level access get the latest release (``stand``), never live figures.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from rest_framework.views import APIView
 
 from proeftuin.portfolio.access import visible_project
 
-from . import analytics, services
+from . import analytics, releases, services
 
 BREAKDOWNS = {"wijk": "neighbourhood", "leeftijd": "age_group", "periode": "period"}
 
@@ -38,8 +39,8 @@ class ProjectEffectsView(APIView):
     )
     def get(self, request, pk: int):
         project = visible_project(request, pk)
-        ids = [project.pk]
-        in_use = {i.id: i for i in analytics.instruments_in_use(ids)}
+        figures = releases.figures_for(request, project)
+        in_use = {i.id: i for i in figures.instruments_in_use()}
         wanted = request.query_params.get("instrument")
         if wanted and wanted not in in_use:
             raise ValidationError({"instrument": "unknown or not used in this project"})
@@ -50,17 +51,16 @@ class ProjectEffectsView(APIView):
             raise ValidationError({"uitsplitsing": f"one of {', '.join(BREAKDOWNS)}"})
         levels = instrument.scale.values
         by = (BREAKDOWNS[split],) if split else ()
+        output = figures.effect_output(instrument)
         if split:
-            # A breakdown adds up to the project's figure per domain, which is shown too:
-            # secondary suppression per domain, exactly as on the screens.
+            # Protected together with the project's figure per domain (linked tables).
             groups, hidden = [], 0
             for item in instrument.item_ids:
-                sub = analytics.breakdown(ids, instrument, item, BREAKDOWNS[split])
-                part = analytics.shown_groups(sub, secondary=True)
+                part = analytics.shown_groups(output.breakdown(item, BREAKDOWNS[split]))
                 hidden += part.suppressed
                 groups += [(item, g) for g in part.groups]
         else:
-            shown = analytics.shown_groups(analytics.effects(ids, instrument))
+            shown = analytics.shown_groups(output.total)
             groups = [(g.key["domain"], g) for g in shown.groups]
             hidden = shown.suppressed
         return Response(
@@ -68,6 +68,9 @@ class ProjectEffectsView(APIView):
                 "project": project.pk,
                 "instrument": instrument.id,
                 "threshold": services.threshold(),
+                "released": figures.released,
+                "stand": figures.stand.isoformat() if figures.stand else None,
+                "unit": "persons: one trajectory per person (the most recent complete pair)",
                 "breakdown": by[0] if by else None,
                 "suppressed_groups": hidden,
                 "groups": [

@@ -573,3 +573,36 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class FigureRelease(models.Model):
+    """A dated, frozen copy of a project's published (protected) figures.
+
+    Roles without participant-level access see only releases, so they cannot take the figures
+    twice and subtract. A new release is refused unless at least the threshold in persons changed
+    since the previous one (decision record 0010). ``person_digests`` maps a keyed digest per
+    person to a digest of that person's data: it says who changed, never who it is.
+    """
+
+    class Reason(models.TextChoices):
+        MONTHLY = "monthly", _("maandelijkse vrijgave")
+        MILESTONE = "milestone", _("mijlpaal")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="figure_releases")
+    released_on = models.DateField(_("stand per"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(max_length=10, choices=Reason.choices, default=Reason.MONTHLY)
+    threshold = models.PositiveSmallIntegerField()
+    persons_changed = models.PositiveIntegerField(null=True, blank=True)
+    figures = models.JSONField()
+    person_digests = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-released_on", "-pk"]
+        indexes = [models.Index(fields=["project", "-released_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} @ {self.released_on}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from . import analytics, charts, services
+from . import analytics, charts, releases, services
 from .models import Trajectory
 
 
@@ -16,12 +16,14 @@ def build_section(project, today: date) -> dict[str, Any] | None:
     from proeftuin.reporting.charts import to_svg  # vl-convert: loaded only when reporting
 
     ids = [project.pk]
-    in_use = analytics.instruments_in_use(ids)
+    # The report leaves the building: it always shows the latest release, never live figures.
+    figures = releases.released_figures(project)
+    in_use = figures.instruments_in_use()
     instrument = in_use[0] if in_use else services.instrument()
-    shown = analytics.shown_groups(analytics.effects(ids, instrument))
+    shown = analytics.shown_groups(figures.effect_output(instrument).total)
     rows = analytics.effect_rows(shown, instrument)
     spec = charts.effect_chart(rows)
-    burden = analytics.shown_groups(analytics.burden(ids))
+    burden = analytics.shown_groups(figures.burden())
     labels = analytics.burden_labels()
     return {
         "instrument_name": instrument.name.get(analytics.lang()),
@@ -33,4 +35,5 @@ def build_section(project, today: date) -> dict[str, Any] | None:
         ],
         "stories": analytics.consented_stories(ids, limit=3),
         "threshold": services.threshold(),
+        "stand": figures.stand,
     }

@@ -16,12 +16,13 @@ A = AccessLog.Action
 #: wrapped in :func:`.audit.audited`. The access-log coverage test holds urls.py to this list.
 #: The erasure logs itself when it happens; a refused attempt is logged as a view of the person.
 #: ``job`` shows an import's progress bar and a count only.
-NOT_PARTICIPANT_LEVEL = frozenset({"portfolio", "project", "export", "job"})
+NOT_PARTICIPANT_LEVEL = frozenset({"portfolio", "project", "export", "job", "release_figures"})
 
 urlpatterns = [
     path("portfolio/", views.portfolio, name="portfolio"),
     path(P, views.project_tab, name="project"),
     path(P + "export.<str:fmt>", views.project_export, name="export"),
+    path(P + "cijfers-vrijgeven/", views.release_figures, name="release_figures"),
     path(P + "gegevens.<str:fmt>", audited(A.EXPORT_ROWS)(views.rows_export), name="rows_export"),
     path(P + "deelnemers/", audited(A.PARTICIPANT_LIST)(views.participants), name="participants"),
     path(

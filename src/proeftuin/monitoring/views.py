@@ -25,8 +25,14 @@ from proeftuin.portfolio.access import require, visible_project
 from proeftuin.portfolio.models import Project
 from proeftuin.portfolio.views import project_context
 
-from . import analytics, charts, recording, services
-from .access import monitor_project, participant_project, permissions
+from . import analytics, charts, recording, releases, services
+from .access import (
+    may_see_participants,
+    monitor_project,
+    participant_project,
+    permissions,
+    writable,
+)
 from .forms import (
     HeavyMeasureForm,
     InterventionForm,
@@ -54,8 +60,8 @@ PAGE_SIZE = 50
 # --- the project tab ------------------------------------------------------------------------------
 
 
-def _chosen_instrument(request, project_ids):
-    in_use = analytics.instruments_in_use(project_ids)
+def _chosen_instrument(request, project_ids, figures=None):
+    in_use = figures.instruments_in_use() if figures else analytics.instruments_in_use(project_ids)
     wanted = request.GET.get("instrument")
     for instrument in in_use:
         if instrument.id == wanted:
@@ -100,12 +106,14 @@ def tab_context(
     every: str = "year",
     process_by_hood: bool = False,
 ) -> dict:
-    """Everything the tab shows, suppressed; also used by the report section and exports."""
+    """Everything the tab shows, protected; live or from the latest release (``releases``)."""
     ids = [project.pk]
-    instrument, in_use = _chosen_instrument(request, ids)
-    shown = analytics.shown_groups(analytics.effects(ids, instrument))
+    figures = releases.figures_for(request, project)
+    instrument, in_use = _chosen_instrument(request, ids, figures)
+    output = figures.effect_output(instrument)
+    shown = analytics.shown_groups(output.total)
     rows = analytics.effect_rows(shown, instrument)
-    burden = analytics.shown_groups(analytics.burden(ids))
+    burden = analytics.shown_groups(figures.burden())
     labels = analytics.burden_labels()
     burden_rows = [
         {"label": labels.get(g.key["domain"], g.key["domain"]), "g": g}
@@ -113,16 +121,14 @@ def tab_context(
             burden.groups, key=lambda g: analytics.services.BURDEN_VARIABLES.index(g.key["domain"])
         )
     ]
-    # Breakdown: one domain by neighbourhood, age group or period (secondary suppression: the
-    # domain total is shown in the main table).
+    # Breakdown: one domain by neighbourhood, age group or period (protected together with the
+    # domain totals: they are linked tables).
     by = breakdown_by if breakdown_by in analytics.DIMENSIONS else "neighbourhood"
     domains = [(r["key"], r["label"]) for r in rows]
     chosen_domain = domain if domain in dict(domains) else (domains[0][0] if domains else "")
     breakdown_rows, breakdown_hidden = [], 0
     if chosen_domain:
-        split = analytics.shown_groups(
-            analytics.breakdown(ids, instrument, chosen_domain, by), secondary=True
-        )
+        split = analytics.shown_groups(output.breakdown(chosen_domain, by))
         breakdown_rows = analytics.effect_rows(split, instrument, key=by)
         breakdown_hidden = split.suppressed
     threshold = services.threshold()
@@ -145,8 +151,11 @@ def tab_context(
         "breakdown_rows": breakdown_rows,
         "breakdown_hidden": breakdown_hidden,
         "process_rows": _process_rows(
-            analytics.process(ids, ("neighbourhood",) if process_by_hood else (), every), every
+            figures.process(("neighbourhood",) if process_by_hood else (), every), every
         ),
+        "figures_stand": figures.stand,
+        "figures_released": figures.released,
+        "any_rounded": any(r["g"].rounded for r in rows + breakdown_rows),
         "process_every": every,
         "process_by_hood": process_by_hood,
         "stories": analytics.consented_stories(ids),
@@ -169,6 +178,9 @@ def project_tab(request, pk: int):
         process_by_hood=request.GET.get("proces") == "wijk",
     )
     context["mon"] = permissions(request, project)
+    context["can_release"] = request.user.can(
+        Capability.EDIT, write_access=writable(request, project)
+    )
     context["import_jobs"] = (
         project.monitoring_jobs.select_related("import_file")[:3]
         if context["mon"]["can_monitor"]
@@ -177,28 +189,60 @@ def project_tab(request, pk: int):
     return render(request, "monitoring/tab.html", project_context(request, project, TAB, **context))
 
 
+@login_required
+@require_POST
+def release_figures(request, pk: int):
+    """A policy adviser or project leader releases the figures at a milestone (see releases)."""
+    project = visible_project(request, pk)
+    require(request, Capability.EDIT, project)
+    try:
+        release = releases.create_release(
+            project, user=request.user, reason=releases.FigureRelease.Reason.MILESTONE
+        )
+    except releases.ReleaseRefused as refused:
+        messages.warning(
+            request,
+            _(
+                "Niet vrijgegeven: sinds de vorige vrijgave zijn %(changed)s deelnemers veranderd, "
+                "minstens %(threshold)s zijn nodig. Anders zou het verschil tussen twee stand-"
+                "momenten iets over enkele deelnemers verraden."
+            )
+            % {"changed": refused.changed, "threshold": refused.threshold},
+        )
+    else:
+        messages.success(
+            request,
+            _("Cijfers vrijgegeven, stand per %(date)s.")
+            % {"date": release.released_on.isoformat()},
+        )
+    return redirect("monitoring:project", pk=project.pk)
+
+
 # --- exports of aggregated figures ---------------------------------------------------------------
 
 
 def _export_tables(request, project: Project) -> dict[str, tuple[list, list]]:
     ids = [project.pk]
-    instrument, _in_use = _chosen_instrument(request, ids)
+    figures = releases.figures_for(request, project)
+    instrument, _in_use = _chosen_instrument(request, ids, figures)
     levels = instrument.scale.values
     header = analytics.export_header(levels)
-    shown = analytics.shown_groups(analytics.effects(ids, instrument))
+    output = figures.effect_output(instrument)
+    shown = analytics.shown_groups(output.total)
     rows = analytics.effect_rows(shown, instrument)
     effect = analytics.export_rows(_("Project"), rows)
     split_rows: list[list] = []
     for dimension in analytics.DIMENSIONS:
         for row in rows:
-            split = analytics.shown_groups(
-                analytics.breakdown(ids, instrument, row["key"], dimension), secondary=True
-            )
+            split = analytics.shown_groups(output.breakdown(row["key"], dimension))
             for srow in analytics.effect_rows(split, instrument, key=dimension):
                 label = f"{analytics.dimension_labels()[dimension]}: {srow['label']}"
                 srow = {**srow, "label": row["label"]}
                 split_rows += analytics.export_rows(label, [srow])
-    burden = analytics.shown_groups(analytics.burden(ids))
+    if figures.stand:
+        stand = _("Stand per %(date)s") % {"date": figures.stand.isoformat()}
+        effect.insert(0, [stand])
+    burden = analytics.shown_groups(figures.burden())
     labels = analytics.burden_labels()
     burden_rows = [
         [
@@ -248,11 +292,23 @@ def portfolio(request):
     )
     ids = [p.pk for p in projects]
     instrument, in_use = _chosen_instrument(request, ids)
-    report = analytics.effects(ids, instrument, by=("project_id",)) if ids else None
+    # Live figures only for projects whose participants the user may see; the others from their
+    # latest release (a comparison over time would otherwise give away single participants).
+    live_ids = [p.pk for p in projects if may_see_participants(request, p)]
+    report = analytics.effects(live_ids, instrument, by=("project_id",)) if live_ids else None
     cells = {}
     if report is not None:
         for g in analytics.shown_groups(report).groups:
             cells[(g.key["project_id"], g.key["domain"])] = g
+    stands = []
+    for project in projects:
+        if project.pk in live_ids:
+            continue
+        figures = releases.released_figures(project)
+        if figures.stand:
+            stands.append((project.name, figures.stand))
+        for g in analytics.shown_groups(figures.effect_output(instrument).total).groups:
+            cells[(project.pk, g.key["domain"])] = g
     language = analytics.lang()
     table = []
     chart_cells = []
@@ -285,6 +341,7 @@ def portfolio(request):
             "instruments": in_use,
             "table": table,
             "chart": charts.comparison_chart(chart_cells, names),
+            "stands": stands,
             "threshold": services.threshold(),
             "stories": analytics.consented_stories(ids) if ids else [],
         },

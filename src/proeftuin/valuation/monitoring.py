@@ -60,10 +60,17 @@ def observed_inputs(project) -> dict[int, ObservedInput]:
     )
     if not effects:
         return {}
-    from proeftuin.core.monitoring import burden_report
+    from proeftuin.core.monitoring.disclosure import protected_effect_reports
 
+    # Through the disclosure control like every monitoring figure: one pair per person.
     frame = pairs_frame([project.pk], Pair.Series.BURDEN)
-    report = burden_report(frame, (), threshold=services.threshold(), confidence=CONFIDENCE)
+    report, _splits = protected_effect_reports(
+        frame,
+        ("domain",),
+        threshold=services.threshold(),
+        higher_is_better=False,
+        confidence=CONFIDENCE,
+    )
     figures = {
         group.key.get("domain"): group
         for group in report.groups

@@ -190,6 +190,8 @@ class GroupEffect:
     share_any_after: float | None
     before: tuple[int, ...] | None
     after: tuple[int, ...] | None
+    # True when disclosure control rounded the distributions or shares (see ``disclosure``).
+    rounded: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,7 +301,9 @@ def effect_report(
     )
     keys = engine.key_records(grouped.keys, count)
     suppressed = (~show).tolist()
-    columns.update(key=keys, suppressed=suppressed, before=before, after=after)
+    columns.update(
+        key=keys, suppressed=suppressed, before=before, after=after, rounded=[False] * count
+    )
     # Positional construction in field order: one C-level call per group.
     groups = tuple(map(GroupEffect, *(columns[f] for f in _GROUP_FIELDS)))
     return EffectReport(

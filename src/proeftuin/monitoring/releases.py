@@ -1,0 +1,334 @@
+"""Which figures a user sees: live, or the project's latest dated release.
+
+A funder who reads the figures, waits for one participant to be added and reads them again could
+subtract the two and learn that person's scores. So roles without participant-level access
+(``may_see_participants``) see only *releases*: frozen copies of the protected figures, made
+monthly (``manage.py release_figures``) or at a milestone. A new release is refused unless at
+least the threshold in persons changed since the previous one (``persons_changed_between`` in the
+disclosure core). Participant-level roles see live figures: they can see the rows anyway.
+
+Every screen, export, API answer and the report reads figures through a ``Figures`` object:
+:class:`LiveFigures`, :class:`ReleasedFigures` or :class:`NoFigures` (no release yet).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, fields
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from proeftuin.core import monitoring as core
+from proeftuin.core.instruments import Instrument
+from proeftuin.core.monitoring.disclosure import persons_changed_between
+
+from . import analytics, services
+from .access import may_see_participants
+from .models import FigureRelease, Pair, Trajectory
+
+PROCESS_TABLES = [((), "year"), ((), "quarter"), (("neighbourhood",), "year")]
+PROCESS_TABLES.append((("neighbourhood",), "quarter"))
+
+
+class ReleaseRefused(Exception):
+    """Too few persons changed since the previous release (a difference would reveal them)."""
+
+    def __init__(self, changed: int, threshold: int) -> None:
+        super().__init__(f"{changed} persons changed, at least {threshold} needed")
+        self.changed = changed
+        self.threshold = threshold
+
+
+# --- the figure sources ------------------------------------------------------------------------
+
+
+class LiveFigures:
+    """Computed now from the pairs (participant-level roles)."""
+
+    stand: date | None = None
+    released = False
+
+    def __init__(self, project_ids: Sequence[int]) -> None:
+        self.ids = list(project_ids)
+
+    def instruments_in_use(self) -> list[Instrument]:
+        return analytics.instruments_in_use(self.ids)
+
+    def effect_output(self, instrument: Instrument) -> analytics.EffectOutput:
+        return analytics.effect_output(self.ids, instrument)
+
+    def burden(self) -> core.EffectReport:
+        return analytics.burden(self.ids)
+
+    def process(self, by: Sequence[str], every: str) -> core.ProcessReport | None:
+        return analytics.process(self.ids, by, every)
+
+
+class ReleasedFigures:
+    """The figures of one release, as they were on ``stand``."""
+
+    released = True
+
+    def __init__(self, release: FigureRelease) -> None:
+        self.release = release
+        self.stand = release.released_on
+        self.data = release.figures
+
+    def instruments_in_use(self) -> list[Instrument]:
+        known = services.instruments()
+        return [known[i] for i in self.data.get("effects", {}) if i in known]
+
+    def effect_output(self, instrument: Instrument) -> analytics.EffectOutput:
+        stored = self.data.get("effects", {}).get(instrument.id)
+        if stored is None:
+            return NoFigures().effect_output(instrument)
+        return analytics.EffectOutput(
+            total=report_from_json(stored["total"]),
+            splits={k: report_from_json(v) for k, v in stored["splits"].items()},
+        )
+
+    def burden(self) -> core.EffectReport:
+        stored = self.data.get("burden")
+        return report_from_json(stored) if stored else NoFigures().burden()
+
+    def process(self, by: Sequence[str], every: str) -> core.ProcessReport | None:
+        stored = self.data.get("process", {}).get(_process_name(tuple(by), every))
+        return process_from_json(stored) if stored else None
+
+
+class NoFigures:
+    """A role that may only see releases, before the first release."""
+
+    stand: date | None = None
+    released = True
+
+    def instruments_in_use(self) -> list[Instrument]:
+        return []
+
+    def effect_output(self, instrument: Instrument) -> analytics.EffectOutput:
+        empty = _empty_report(("domain",))
+        return analytics.EffectOutput(
+            empty, {d: _empty_report((d, "domain")) for d in analytics.DIMENSIONS}
+        )
+
+    def burden(self) -> core.EffectReport:
+        return _empty_report(("domain",))
+
+    def process(self, by: Sequence[str], every: str) -> None:
+        return None
+
+
+Figures = LiveFigures | ReleasedFigures | NoFigures
+
+
+def _empty_report(by: tuple[str, ...]) -> core.EffectReport:
+    return core.EffectReport(
+        by=by,
+        threshold=services.threshold(),
+        confidence=0.95,
+        min_change=1,
+        higher_is_better=True,
+        levels=(),
+        groups=(),
+    )
+
+
+def latest_release(project) -> FigureRelease | None:
+    return FigureRelease.objects.filter(project=project).order_by("-released_on", "-pk").first()
+
+
+def figures_for(request, project) -> Figures:
+    """Live figures for participant-level roles; otherwise the latest release (or none)."""
+    if may_see_participants(request, project):
+        return LiveFigures([project.pk])
+    return released_figures(project)
+
+
+def released_figures(project) -> ReleasedFigures | NoFigures:
+    release = latest_release(project)
+    return ReleasedFigures(release) if release else NoFigures()
+
+
+# --- JSON round trip ---------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _key_value(name: str, value: Any) -> Any:
+    if name == "period" and isinstance(value, str):
+        return date.fromisoformat(value)
+    return value
+
+
+def report_to_json(report: core.EffectReport) -> dict[str, Any]:
+    groups = []
+    for g in report.groups:
+        data = asdict(g)
+        data["key"] = {k: _plain(v) for k, v in g.key.items()}
+        groups.append(data)
+    return {
+        "by": list(report.by),
+        "threshold": report.threshold,
+        "confidence": report.confidence,
+        "min_change": report.min_change,
+        "higher_is_better": report.higher_is_better,
+        "levels": list(report.levels),
+        "groups": groups,
+    }
+
+
+def report_from_json(data: dict[str, Any]) -> core.EffectReport:
+    groups = []
+    for g in data["groups"]:
+        values = dict(g)
+        values["key"] = {k: _key_value(k, v) for k, v in g["key"].items()}
+        for side in ("before", "after"):
+            if values.get(side) is not None:
+                values[side] = tuple(values[side])
+        groups.append(core.GroupEffect(**values))
+    return core.EffectReport(
+        by=tuple(data["by"]),
+        threshold=data["threshold"],
+        confidence=data["confidence"],
+        min_change=data["min_change"],
+        higher_is_better=data["higher_is_better"],
+        levels=tuple(data["levels"]),
+        groups=tuple(groups),
+    )
+
+
+def process_to_json(report: core.ProcessReport) -> dict[str, Any]:
+    rows = []
+    for row in report.rows:
+        data = {f.name: getattr(row, f.name) for f in fields(row)}
+        data["key"] = {k: _plain(v) for k, v in row.key.items()}
+        data["period"] = row.period.isoformat()
+        rows.append(data)
+    return {
+        "by": list(report.by),
+        "every": report.every,
+        "threshold": report.threshold,
+        "rows": rows,
+    }
+
+
+def process_from_json(data: dict[str, Any]) -> core.ProcessReport:
+    rows = []
+    for r in data["rows"]:
+        values = dict(r)
+        values["period"] = date.fromisoformat(r["period"])
+        rows.append(core.ProcessRow(**values))
+    return core.ProcessReport(
+        by=tuple(data["by"]), every=data["every"], threshold=data["threshold"], rows=tuple(rows)
+    )
+
+
+def _process_name(by: tuple[str, ...], every: str) -> str:
+    return f"{'+'.join(by)}|{every}"
+
+
+# --- making a release --------------------------------------------------------------------------
+
+
+def current_figures(project) -> dict[str, Any]:
+    """The protected figures as they would be published now, as JSON."""
+    live = LiveFigures([project.pk])
+    effects = {}
+    for instrument in live.instruments_in_use():
+        output = live.effect_output(instrument)
+        effects[instrument.id] = {
+            "total": report_to_json(output.total),
+            "splits": {k: report_to_json(v) for k, v in output.splits.items()},
+        }
+    process = analytics.process_output([project.pk]) or {}
+    return {
+        "effects": effects,
+        "burden": report_to_json(live.burden()),
+        "process": {_process_name(k[0], k[1]): process_to_json(v) for k, v in process.items()},
+    }
+
+
+def _digest(text: str) -> str:
+    secret = settings.SECRET_KEY.encode()
+    return hmac.new(secret, text.encode(), hashlib.sha256).hexdigest()[:24]
+
+
+def person_digests(project) -> dict[str, str]:
+    """Per person in the project: a keyed digest of their id → a digest of their data."""
+    data: dict[int, list] = {}
+    for row in (
+        Pair.objects.filter(project=project)
+        .order_by("trajectory_id", "series", "instrument", "domain")
+        .values_list(
+            "trajectory__participant_id",
+            "trajectory_id",
+            "series",
+            "instrument",
+            "domain",
+            "neighbourhood",
+            "age_group",
+            "period",
+            "baseline_score",
+            "latest_score",
+        )
+    ):
+        data.setdefault(row[0], []).append([_plain(v) for v in row[1:]])
+    for row in (
+        Trajectory.objects.filter(project=project)
+        .order_by("pk")
+        .values_list(
+            "participant_id",
+            "pk",
+            "registered_on",
+            "started_on",
+            "ended_on",
+            "end_reason",
+            "continues_without_help",
+            "referred",
+        )
+    ):
+        data.setdefault(row[0], []).append([_plain(v) for v in row[1:]])
+    return {
+        _digest(f"person:{project.pk}:{person}"): _digest(json.dumps(rows, default=str))
+        for person, rows in data.items()
+    }
+
+
+@transaction.atomic
+def create_release(
+    project,
+    *,
+    user=None,
+    reason: str = FigureRelease.Reason.MONTHLY,
+    released_on: date | None = None,
+    require_difference: bool = True,
+) -> FigureRelease:
+    """Freeze the current protected figures as a release, or raise ``ReleaseRefused``.
+
+    ``require_difference`` exists for the attack tests' positive control only.
+    """
+    threshold = services.threshold()
+    digests = person_digests(project)
+    previous = latest_release(project)
+    changed = persons_changed_between(previous.person_digests, digests) if previous else None
+    if require_difference and changed is not None and changed < threshold:
+        raise ReleaseRefused(changed, threshold)
+    return FigureRelease.objects.create(
+        project=project,
+        released_on=released_on or timezone.localdate(),
+        created_by=user,
+        reason=reason,
+        threshold=threshold,
+        persons_changed=changed,
+        figures=current_figures(project),
+        person_digests=digests,
+    )
