@@ -46,10 +46,12 @@ INSTALLED_APPS = [
     "proeftuin.valuation",
     "proeftuin.monitoring",
     "proeftuin.demo",
+    "proeftuin.administration",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "proeftuin.common.middleware.DutchFirstLocaleMiddleware",
@@ -63,6 +65,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "proeftuin.accounts.middleware.AdminOnlyForBeheerderMiddleware",
     "axes.middleware.AxesMiddleware",
+    "proeftuin.common.middleware.NoStoreMiddleware",
+    "proeftuin.common.middleware.RequestBodyLimitMiddleware",
 ]
 
 ROOT_URLCONF = "proeftuin.urls"
@@ -151,6 +155,40 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "proeftuin.accounts.views.csrf_failure"
+
+# Permissions-Policy on every response: the app uses no device feature, so all are off.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+# Participant-level pages (Tel en vertel, its API) and the access log are never cached; every
+# download (Content-Disposition: attachment) neither. See NoStoreMiddleware.
+PROEFTUIN_NO_STORE_PREFIXES = ("/tel-en-vertel/", "/api/tel-en-vertel/", "/beheer/organisatie/")
+
+# Request bodies. The largest upload is a 25 MB import spreadsheet (evidence documents: 10 MB); a
+# body above PROEFTUIN_MAX_REQUEST_BYTES gets a friendly 413 page before anything is read. Form
+# fields without files are capped by Django at DATA_UPLOAD_MAX_MEMORY_SIZE (a 400 page).
+PROEFTUIN_MAX_REQUEST_BYTES = 26 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Content Security Policy: no inline script or style; the one import map carries a nonce.
 CONTENT_SECURITY_POLICY = {
