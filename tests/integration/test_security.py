@@ -107,7 +107,7 @@ def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(users):
     assert "Tijdelijk geblokkeerd" in response.content.decode()
     assert "_auth_user_id" not in http.session
     # The admin's own login form is locked as well.
-    response = http.post("/beheer/login/", {"username": username, "password": PASSWORD})
+    response = http.post("/django-beheer/login/", {"username": username, "password": PASSWORD})
     assert response.status_code == 429
 
 
