@@ -37,8 +37,13 @@ def foreign_org(db) -> Organisation:
 
 
 @pytest.fixture
-def partner_org(db) -> Organisation:
-    return Organisation.objects.create(name="Welzijn Partner", kind="welzijn_zorg")
+def partner_org(own_org) -> Organisation:
+    """A welfare organisation the own tenant's beheerder added as a partner (so pickable)."""
+    from proeftuin.administration.models import Partnership
+
+    partner = Organisation.objects.create(name="Welzijn Partner", kind="welzijn_zorg")
+    Partnership.objects.create(organisation=own_org, partner=partner)
+    return partner
 
 
 def make_user(org: Organisation, role: str, username: str | None = None) -> User:

@@ -1,12 +1,22 @@
 """URL map. Dutch paths for people; the API under /api/."""
 
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
-admin.site.site_header = "Proeftuin beheer"
-admin.site.site_title = "Proeftuin beheer"
+admin.site.site_header = "Proeftuin installatiebeheer"
+admin.site.site_title = "Proeftuin installatiebeheer"
+
+
+def _superuser_only(request) -> bool:
+    """The Django admin crosses tenants, so only an installation superuser may use it."""
+    user = request.user
+    return user.is_active and user.is_superuser
+
+
+admin.site.has_permission = _superuser_only
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="portfolio:overview", permanent=False), name="home"),
@@ -20,8 +30,9 @@ urlpatterns = [
     path("tel-en-vertel/", include("proeftuin.monitoring.urls")),
     path("api/tel-en-vertel/", include("proeftuin.monitoring.api_urls")),
     path("api/", include("proeftuin.portfolio.api_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("beheer/", admin.site.urls),
+    path("api/schema/", login_required(SpectacularAPIView.as_view()), name="api-schema"),
+    path("beheer/organisatie/", include("proeftuin.administration.urls")),
+    path("django-beheer/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url="/static/img/favicon.svg", permanent=True)),
 ]
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 from django.template.loader import render_to_string
+from django.test import Client
 from integration_support import login, make_project
 from test_monitoring_builders import HX, add_trajectory
 
@@ -187,31 +188,31 @@ def test_every_view_of_participant_data_is_logged(users, own_project):
 
 
 def test_beheerder_reads_the_access_log_but_nobody_changes_it(users, own_project):
+    from proeftuin.accounts.models import User
+
     t = add_trajectory(own_project, {"housing": 2})
     login(users[("own", "professional")]).get(
         f"/tel-en-vertel/project/{own_project.pk}/deelnemers/{t.participant_id}/"
     )
     entry = AccessLog.objects.get()
-    admin = login(users[("own", "beheerder")])
-    listing = admin.get("/beheer/monitoring/accesslog/")
+    listing = login(users[("own", "beheerder")]).get("/beheer/organisatie/toegangslog/")
     assert listing.status_code == 200
     assert users[("own", "professional")].username in listing.content.decode()
-    assert admin.get(f"/beheer/monitoring/accesslog/{entry.pk}/change/").status_code == 200
-    assert admin.get("/beheer/monitoring/accesslog/add/").status_code == 403
-    assert admin.post(f"/beheer/monitoring/accesslog/{entry.pk}/delete/").status_code == 403
-    assert (
-        admin.post(
-            f"/beheer/monitoring/accesslog/{entry.pk}/change/", {"detail": "gewist"}
-        ).status_code
-        == 403
-    )
+    # Not even an installation superuser changes it in the Django admin.
+    root = User.objects.create_superuser("root", "root@example.org", "x" * 20)
+    admin = Client()
+    admin.force_login(root, backend="django.contrib.auth.backends.ModelBackend")
+    base = "/django-beheer/monitoring/accesslog/"
+    assert admin.get(f"{base}{entry.pk}/change/").status_code == 200
+    assert admin.get(f"{base}add/").status_code == 403
+    assert admin.post(f"{base}{entry.pk}/delete/").status_code == 403
+    assert admin.post(f"{base}{entry.pk}/change/", {"detail": "gewist"}).status_code == 403
     entry.refresh_from_db()
     assert entry.detail != "gewist"
-    # Other roles do not even see the admin.
-    assert (
-        login(users[("own", "projectleider")]).get("/beheer/monitoring/accesslog/").status_code
-        == 404
-    )
+    # Other roles do not even see the log.
+    projectleider = login(users[("own", "projectleider")])
+    assert projectleider.get("/beheer/organisatie/toegangslog/").status_code == 403
+    assert projectleider.get(base).status_code == 404
 
 
 # --- the entry screen -------------------------------------------------------------------------------------

@@ -107,7 +107,7 @@ def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(users):
     assert "Tijdelijk geblokkeerd" in response.content.decode()
     assert "_auth_user_id" not in http.session
     # The admin's own login form is locked as well.
-    response = http.post("/beheer/login/", {"username": username, "password": PASSWORD})
+    response = http.post("/django-beheer/login/", {"username": username, "password": PASSWORD})
     assert response.status_code == 429
 
 
@@ -157,37 +157,38 @@ def test_inactive_user_cannot_log_in(users):
 
 
 @pytest.mark.parametrize("role", ["beheerder", "beleidsadviseur", "projectleider", "professional"])
-def test_admin_only_for_the_beheerder(role, users):
+def test_django_admin_closed_to_every_role(role, users):
+    """The Django admin crosses tenants: installation superusers only (issue 8)."""
     http = login(users[("own", role)])
-    response = http.get("/beheer/")
-    if role == "beheerder":
-        assert response.status_code == 200
-        assert "Proeftuin beheer" in response.content.decode()
-    else:
-        assert response.status_code == 404
-        assert "Proeftuin beheer" not in response.content.decode()
+    response = http.get("/django-beheer/")
+    assert response.status_code == 404
+    assert "Proeftuin installatiebeheer" not in response.content.decode()
 
 
 def test_admin_login_page_refuses_other_roles(users):
     http = Client()
     response = http.post(
-        "/beheer/login/",
+        "/django-beheer/login/",
         {"username": users[("own", "beleidsadviseur")].username, "password": PASSWORD},
     )
     # Django's admin login refuses non-staff with the form again; no session comes of it.
     assert response.status_code == 200
     assert "_auth_user_id" not in http.session
-    assert http.get("/beheer/").status_code == 302
+    assert http.get("/django-beheer/").status_code == 302
 
 
-def test_deactivated_beheerder_is_kept_out(users):
-    user = users[("own", "beheerder")]
-    http = login(user)
-    user.is_active = False
-    user.save()
-    response = http.get("/beheer/")
+def test_deactivated_superuser_is_kept_out(own_org):
+    from proeftuin.accounts.models import User
+
+    root = User.objects.create_superuser("root", "root@example.org", "x" * 20)
+    http = Client()
+    http.force_login(root, backend="django.contrib.auth.backends.ModelBackend")
+    assert http.get("/django-beheer/").status_code == 200
+    root.is_active = False
+    root.save()
+    response = http.get("/django-beheer/")
     assert response.status_code == 302
-    assert response["Location"].startswith("/beheer/login/")
+    assert response["Location"].startswith("/django-beheer/login/")
 
 
 # Deployment checks -----------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from integration_support import login
 
+from proeftuin.administration.models import Partnership
 from proeftuin.assessments.models import Assessment, Rating
 from proeftuin.core.access import CAPABILITIES, Capability, Role
 from proeftuin.portfolio.models import ProjectGrant
@@ -96,6 +97,7 @@ VD = "/verduurzaming/{pk}"  # the Verduurzaming tab and continuation plan
 AS = AB + "/{assessment_pk}"
 WD = "/waarde/{pk}"  # Maatschappelijke waarde (valuation)
 VALUE_KINDS = ("investering", "activiteit", "effect", "schakel", "prijs")
+BH = "/beheer/organisatie"  # beheer inside the tenant (proeftuin.administration)
 
 # Route (as ResolverMatch.route spells it) → the probes that exercise it.
 TABLE: dict[str, list[Probe]] = {
@@ -186,8 +188,8 @@ TABLE: dict[str, list[Probe]] = {
     r"api/projecten/(?P<pk>[^/.]+)\.(?P<format>[a-z0-9]+)/?$": [
         Probe("/api/projecten/{pk}.json", anon=403)
     ],
-    # The OpenAPI schema describes the API, not data; it is public (linked from every footer).
-    "api/schema/": [Probe("/api/schema/", anon=200)],
+    # The OpenAPI schema describes the API, not data, but is for logged-in users only (issue 8).
+    "api/schema/": [Probe("/api/schema/")],
     # Assessments. The probes use an external scan run by the own tenant, which its ASSESS roles
     # may rate on a read-shared project too; self-scans (write access needed) and the other
     # nuances are in test_assessments_access.py.
@@ -382,9 +384,46 @@ TABLE: dict[str, list[Probe]] = {
         Probe(WD + "/investering/999999/verwijderen/", "post", Capability.VALUE, ok=404),
         Probe(WD + "/investering/999999/verwijderen/", fixed=405),
     ],
+    # Beheer inside the tenant (issue 8): the beheerder only, the own organisation only. Empty
+    # POSTs re-render the form with errors (200), never saved. The ids are the own tenant's;
+    # test_beheer_with_foreign_ids_is_404 puts in the foreign tenant's.
+    "beheer/organisatie/": [Probe(BH + "/", cap=Capability.ADMIN)],
+    "beheer/organisatie/gebruikers/": [Probe(BH + "/gebruikers/", cap=Capability.ADMIN)],
+    "beheer/organisatie/gebruikers/nieuw/": [
+        Probe(BH + "/gebruikers/nieuw/", cap=Capability.ADMIN),
+        Probe(BH + "/gebruikers/nieuw/", method="post", cap=Capability.ADMIN),
+    ],
+    "beheer/organisatie/gebruikers/<int:user_pk>/": [
+        Probe(BH + "/gebruikers/{colleague_pk}/", cap=Capability.ADMIN),
+        Probe(BH + "/gebruikers/{colleague_pk}/", method="post", cap=Capability.ADMIN),
+    ],
+    "beheer/organisatie/gebruikers/<int:user_pk>/wachtwoord/": [
+        Probe(BH + "/gebruikers/{colleague_pk}/wachtwoord/", cap=Capability.ADMIN),
+        Probe(BH + "/gebruikers/{colleague_pk}/wachtwoord/", method="post", cap=Capability.ADMIN),
+    ],
+    "beheer/organisatie/delingen/": [
+        Probe(BH + "/delingen/", cap=Capability.ADMIN),
+        Probe(BH + "/delingen/", method="post", cap=Capability.ADMIN),
+    ],
+    "beheer/organisatie/delingen/<int:grant_pk>/intrekken/": [
+        Probe(BH + "/delingen/{grant_pk}/intrekken/", "post", Capability.ADMIN, ok=302),
+        Probe(BH + "/delingen/{grant_pk}/intrekken/", fixed=405),
+    ],
+    "beheer/organisatie/partners/": [
+        Probe(BH + "/partners/", cap=Capability.ADMIN),
+        Probe(BH + "/partners/", method="post", cap=Capability.ADMIN),
+    ],
+    "beheer/organisatie/partners/<int:partnership_pk>/verwijderen/": [
+        Probe(BH + "/partners/{partnership_pk}/verwijderen/", "post", Capability.ADMIN, ok=302),
+        Probe(BH + "/partners/{partnership_pk}/verwijderen/", fixed=405),
+    ],
+    "beheer/organisatie/toegangslog/": [Probe(BH + "/toegangslog/", cap=Capability.ADMIN)],
+    "beheer/organisatie/toegangslog/export.csv": [
+        Probe(BH + "/toegangslog/export.csv", cap=Capability.ADMIN)
+    ],
 }
 
-ADMIN_PREFIX = "beheer/"
+ADMIN_PREFIX = "django-beheer/"
 
 
 def _join(route1: str, route2: str) -> str:
@@ -468,6 +507,15 @@ def world(own_project, foreign_project, shared_project, partner_org, users, sett
     for ids in sides.values():
         plan = ContinuationPlan.objects.create(project=ids["project"])
         ids["plan_action_pk"] = PlanAction.objects.create(plan=plan, text="Actie").pk
+    # Beheer: a colleague to manage and a partner organisation per tenant ("shared" belongs to
+    # the foreign tenant, like its project).
+    for side, ids in sides.items():
+        tenant = "own" if side == "own" else "foreign"
+        colleague = users[(tenant, "professional")]
+        ids["colleague_pk"] = colleague.pk
+        ids["partnership_pk"] = Partnership.objects.get_or_create(
+            organisation=colleague.organisation, partner=partner_org
+        )[0].pk
     # Tel en vertel: a participant with a trajectory and a scored baseline per project, an import
     # whose file has one bad score (checked, never committed), one to cancel, and a finished job.
     for ids in sides.values():
@@ -707,26 +755,45 @@ def test_edit_grant_allows_editing_but_not_sharing_or_archiving(users, world, cl
     assert http.post(f"/projecten/{pk}/delen/", {}).status_code == 403
 
 
-# The Django admin ----------------------------------------------------------------------------------
+# Beheer inside the tenant: foreign ids ------------------------------------------------------------
+
+BEHEER_PROBES = [
+    (route, probe)
+    for route, probe in PROBES
+    if route.startswith("beheer/organisatie/") and "{" in probe.path and probe.fixed is None
+]
+
+
+@pytest.mark.parametrize(
+    ("route", "probe"), BEHEER_PROBES, ids=[p.label() for _r, p in BEHEER_PROBES]
+)
+def test_beheer_with_foreign_ids_is_404(route, probe, users, world):
+    """The own beheerder with the foreign tenant's user, grant and partnership ids: 404, no data."""
+    http = login(users[("own", "beheerder")])
+    path, response = call(http, probe, world["foreign"])
+    assert response.status_code == 404, path
+    assert users[("foreign", "professional")].username.encode() not in response.content
+
+
+def test_beheer_probes_cover_every_id_route():
+    routes = {r for r, _p in BEHEER_PROBES}
+    assert routes == {r for r in TABLE if r.startswith("beheer/organisatie/") and "<" in r}
+
+
+# The Django admin: installation superusers only ----------------------------------------------------
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_admin_index_only_for_beheerder(role, users, client_for):
+def test_admin_index_closed_to_every_role(role, users, client_for):
     http = client_for(users[("own", role)])
-    response = http.get("/beheer/")
-    assert response.status_code == (200 if role == "beheerder" else 404)
-
-
-@pytest.mark.parametrize("role", [r for r in ROLES if r != "beheerder"])
-def test_admin_changelist_hidden_from_other_roles(role, users, client_for):
-    http = client_for(users[("own", role)])
-    assert http.get("/beheer/portfolio/project/").status_code == 404
+    assert http.get("/django-beheer/").status_code == 404
+    assert http.get("/django-beheer/accounts/user/").status_code == 404
 
 
 def test_admin_anonymous_goes_to_admin_login(client):
-    response = client.get("/beheer/portfolio/project/")
+    response = client.get("/django-beheer/portfolio/project/")
     assert response.status_code == 302
-    assert response["Location"].startswith("/beheer/login/")
+    assert response["Location"].startswith("/django-beheer/login/")
 
 
 def test_admin_changelist_for_superuser(own_org, client):
@@ -734,21 +801,5 @@ def test_admin_changelist_for_superuser(own_org, client):
 
     admin = User.objects.create_superuser("root", "root@example.org", "x" * 20)
     client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
-    assert client.get("/beheer/portfolio/project/").status_code == 200
-    assert client.get("/beheer/accounts/user/").status_code == 200
-
-
-def test_admin_changelist_for_beheerder(users, client_for):
-    """The beheerder manages organisations, users and neighbourhoods, not project data."""
-    http = client_for(users[("own", "beheerder")])
-    assert http.get("/beheer/accounts/user/").status_code == 200
-    assert http.get("/beheer/accounts/organisation/").status_code == 200
-    assert http.get("/beheer/portfolio/project/").status_code == 403
-
-
-def test_beheerder_cannot_make_anyone_superuser(users, client_for):
-    beheerder = users[("own", "beheerder")]
-    http = client_for(beheerder)
-    page = http.get(f"/beheer/accounts/user/{beheerder.pk}/change/").content.decode()
-    assert 'name="is_superuser"' not in page
-    assert 'name="user_permissions"' not in page
+    assert client.get("/django-beheer/portfolio/project/").status_code == 200
+    assert client.get("/django-beheer/accounts/user/").status_code == 200

@@ -2,21 +2,19 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from proeftuin.core.access import Role
-
 from .models import Organisation, User
 
 
 class BeheerderAdminMixin:
-    """Opens a model admin to the beheerder by role, without Django's per-model permissions.
+    """Opens a model admin to installation superusers only, without per-model permissions.
 
-    The beheerder administers the installation: organisations, users and neighbourhoods. Project
-    data stays out of their admin (it is reached through the app, scoped like everyone else's).
+    The Django admin crosses tenants, so a beheerder (who manages one organisation) uses the
+    app's own screens in proeftuin.administration instead. Project data stays out of the admin.
     """
 
     def _allowed(self, request) -> bool:
         user = request.user
-        return user.is_active and (user.is_superuser or user.role == Role.BEHEERDER)
+        return user.is_active and user.is_superuser
 
     def has_module_permission(self, request):
         return self._allowed(request)

@@ -8,12 +8,12 @@ from pathlib import Path
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 
 from proeftuin.common.identifier_guard import guard
+from proeftuin.common.links import is_safe_link
 from proeftuin.common.versioning import StaleEdit, VersionedFormMixin
 from proeftuin.core.frameworks import UNKNOWN, Framework, Indicator, RatingError, check_rating
 
@@ -102,7 +102,11 @@ def _check_document(upload: UploadedFile) -> str:
 
 
 class EvidenceLinkField(forms.CharField):
-    """A web address (http or https) or a path inside Proeftuin (``/…``), e.g. to a story."""
+    """A web address (http or https) or a path inside Proeftuin (``/…``), e.g. to a story.
+
+    Anything else (``javascript:``, ``//host``, ``/\\host``, backslashes) is refused: see
+    :func:`proeftuin.common.links.is_safe_link`.
+    """
 
     default_validators: list = []
 
@@ -110,17 +114,13 @@ class EvidenceLinkField(forms.CharField):
         value = super().clean(value).strip()
         if not value:
             return ""
-        if value.startswith("/") and not value.startswith("//"):
-            return value
-        try:
-            URLValidator(schemes=["http", "https"])(value)
-        except ValidationError as exc:
+        if not is_safe_link(value):
             raise ValidationError(
                 _(
                     "Geef een webadres dat begint met https:// of http://, of een pad binnen "
                     "Proeftuin dat begint met /."
                 )
-            ) from exc
+            )
         return value
 
 

@@ -182,6 +182,13 @@ class Rating(VersionedModel):
     def is_unknown(self) -> bool:
         return self.value == UNKNOWN
 
+    @property
+    def evidence_link(self) -> str:
+        """The evidence link if it is safe as an ``href`` (older rows were checked less)."""
+        from proeftuin.common.links import is_safe_link
+
+        return self.evidence_url if is_safe_link(self.evidence_url) else ""
+
     def clean(self) -> None:
         """Refuse values outside the framework's scale (the framework is data, read here)."""
         from proeftuin.core.frameworks import RatingError, check_rating

@@ -1,7 +1,8 @@
 """CSV and XLSX exports, with spreadsheet-formula injection neutralised.
 
-A cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage return) would be run as
-a formula by Excel or LibreOffice. Text cells like that get a leading apostrophe; numbers are kept
+A cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab, carriage return or line feed) would
+be run as a formula by Excel or LibreOffice; so would the fullwidth forms ``＝ ＋ － ＠``, which
+spreadsheets fold to their ASCII twins, and any of these after leading spaces. Text cells like that get a leading apostrophe; numbers are kept
 as numbers. Every export in Proeftuin goes through this module so the rule lives in one place.
 """
 
@@ -18,7 +19,19 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = (
+    "=",
+    "+",
+    "-",
+    "@",
+    "\t",
+    "\r",
+    "\n",
+    "\uff1d",  # ＝ fullwidth equals sign
+    "\uff0b",  # ＋ fullwidth plus sign
+    "\uff0d",  # － fullwidth hyphen-minus
+    "\uff20",  # ＠ fullwidth commercial at
+)
 Cell = str | int | float | Decimal | date | datetime | bool | None
 
 
@@ -27,7 +40,7 @@ def safe_cell(value: Any) -> Cell:
     if value is None or isinstance(value, bool | int | float | Decimal | date | datetime):
         return value
     text = str(value)
-    if text.startswith(FORMULA_PREFIXES):
+    if text.lstrip(" \u3000").startswith(FORMULA_PREFIXES):
         return "'" + text
     return text
 

@@ -18,3 +18,53 @@ class DutchFirstLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on participant-level pages and on every download.
+
+    Tel en vertel pages (and its API) show participant data; exports and downloads carry it or
+    other tenant data in a file. Neither may stay in a browser or proxy cache on a shared
+    computer. Paths are listed in ``PROEFTUIN_NO_STORE_PREFIXES``; attachments are recognised by
+    their ``Content-Disposition``.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.prefixes = tuple(getattr(settings, "PROEFTUIN_NO_STORE_PREFIXES", ()))
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        disposition = response.get("Content-Disposition", "")
+        if request.path.startswith(self.prefixes) or disposition.startswith("attachment"):
+            response["Cache-Control"] = "no-store"
+            response["Pragma"] = "no-cache"
+        return response
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse a request body above ``PROEFTUIN_MAX_REQUEST_BYTES`` with a friendly 413 page.
+
+    Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not count uploaded files, so a multi-gigabyte upload
+    would otherwise be streamed to disk before any form could say it is too large.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.PROEFTUIN_MAX_REQUEST_BYTES
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit:
+            from django.shortcuts import render
+
+            return render(
+                request,
+                "413.html",
+                {"limit_mb": limit // (1024 * 1024)},
+                status=413,
+            )
+        return self.get_response(request)

@@ -128,7 +128,22 @@ class ProjectForm(VersionedFormMixin, forms.ModelForm):
         super()._post_clean()
 
 
-class CoalitionMemberForm(VersionedFormMixin, forms.ModelForm):
+class ScopedOrganisationsMixin:
+    """Limits the organisation picker to what the user's organisation may pick (issue 8).
+
+    ``organisations`` comes from :func:`proeftuin.administration.pickers.pickable_organisations`;
+    without it the picker is empty rather than listing every tenant's partners.
+    """
+
+    organisation_field = "organisation"
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields[self.organisation_field]
+        field.queryset = organisations if organisations is not None else Organisation.objects.none()
+
+
+class CoalitionMemberForm(ScopedOrganisationsMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = CoalitionMember
         fields = [
@@ -151,11 +166,13 @@ class CoalitionMemberForm(VersionedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].error_messages["invalid_choice"] = _(
             "Deze organisatie is onbekend. Kies een organisatie uit de lijst of vraag de beheerder "
-            "haar toe te voegen."
+            "haar toe te voegen als partnerorganisatie."
         )
 
 
-class FundingStreamForm(VersionedFormMixin, forms.ModelForm):
+class FundingStreamForm(ScopedOrganisationsMixin, VersionedFormMixin, forms.ModelForm):
+    organisation_field = "funder"
+
     class Meta:
         model = FundingStream
         fields = [
@@ -179,7 +196,7 @@ class FundingStreamForm(VersionedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["funder"].error_messages["invalid_choice"] = _(
             "Deze financier is onbekend. Kies een organisatie uit de lijst of vraag de beheerder "
-            "haar toe te voegen."
+            "haar toe te voegen als partnerorganisatie."
         )
         self.fields["amount"].localize = True
         self.fields["amount"].widget.is_localized = True
@@ -220,7 +237,11 @@ class GrantForm(forms.ModelForm):
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
         self.project = project
-        self.fields["organisation"].queryset = Organisation.objects.exclude(pk=project.owner_id)
+        from proeftuin.administration.pickers import pickable_organisations
+
+        self.fields["organisation"].queryset = pickable_organisations(
+            project.owner_id, project
+        ).exclude(pk=project.owner_id)
 
     def clean_organisation(self):
         org = self.cleaned_data["organisation"]

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from proeftuin.administration.pickers import pickable_organisations
 from proeftuin.core import funding as funding_core
 from proeftuin.core.access import Capability
 
@@ -486,7 +487,10 @@ def child_edit(request, pk: int, kind: str, child_pk: int | None = None):
     project = visible_project(request, pk)
     require(request, Capability.EDIT, project)
     instance = get_object_or_404(getattr(project, related), pk=child_pk) if child_pk else None
-    form = form_class(request.POST or None, instance=instance)
+    extra = {}
+    if kind != "doelen":
+        extra["organisations"] = pickable_organisations(request.user.organisation_id, project)
+    form = form_class(request.POST or None, instance=instance, **extra)
     if request.method == "POST" and form.is_valid():
 
         def attach(obj):

@@ -52,11 +52,13 @@ INSTALLED_APPS = [
     "proeftuin.monitoring",
     "proeftuin.demo",
     "proeftuin.operations",
+    "proeftuin.administration",
 ]
 
 MIDDLEWARE = [
     "proeftuin.common.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "proeftuin.common.middleware.DutchFirstLocaleMiddleware",
@@ -74,6 +76,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "proeftuin.accounts.sessions.IdleTimeoutMiddleware",
     "proeftuin.accounts.mfa.MFARequiredMiddleware",
+    "proeftuin.common.middleware.NoStoreMiddleware",
+    "proeftuin.common.middleware.RequestBodyLimitMiddleware",
 ]
 
 ROOT_URLCONF = "proeftuin.urls"
@@ -228,6 +232,40 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "proeftuin.accounts.views.csrf_failure"
+
+# Permissions-Policy on every response: the app uses no device feature, so all are off.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+# Participant-level pages (Tel en vertel, its API) and the access log are never cached; every
+# download (Content-Disposition: attachment) neither. See NoStoreMiddleware.
+PROEFTUIN_NO_STORE_PREFIXES = ("/tel-en-vertel/", "/api/tel-en-vertel/", "/beheer/organisatie/")
+
+# Request bodies. The largest upload is a 25 MB import spreadsheet (evidence documents: 10 MB); a
+# body above PROEFTUIN_MAX_REQUEST_BYTES gets a friendly 413 page before anything is read. Form
+# fields without files are capped by Django at DATA_UPLOAD_MAX_MEMORY_SIZE (a 400 page).
+PROEFTUIN_MAX_REQUEST_BYTES = 26 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Content Security Policy: no inline script or style; the one import map carries a nonce.
 CONTENT_SECURITY_POLICY = {

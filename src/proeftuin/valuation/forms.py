@@ -185,9 +185,12 @@ class RangeChecksMixin:
 class PartyFormMixin:
     """Exactly one of: an organisation from the list, or a party name typed in."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["party_organisation"].queryset = Organisation.objects.order_by("name")
+        # Only what the user's organisation may pick (issue 8); see administration.pickers.
+        self.fields["party_organisation"].queryset = (
+            organisations if organisations is not None else Organisation.objects.none()
+        )
         self.fields["party_organisation"].error_messages["invalid_choice"] = _lazy(
             "Deze organisatie is onbekend. Kies een organisatie uit de lijst of typ een naam."
         )

@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from proeftuin.administration.pickers import pickable_organisations
 from proeftuin.common.exports import download
 from proeftuin.core.access import Capability
 from proeftuin.portfolio.access import require, visible_project
@@ -95,11 +96,15 @@ def chain(request, pk: int):
 # Add, edit, delete ----------------------------------------------------------------------------
 
 
-def _form_kwargs(kind: str, valuation) -> dict:
+def _form_kwargs(kind: str, valuation, organisations=None) -> dict:
     if kind in (EFFECT, LINK, PRICE):
         return {"valuation": valuation}
     if kind == INVESTMENT:
-        return {"base_year": valuation.base_year, "project": valuation.project}
+        return {
+            "base_year": valuation.base_year,
+            "project": valuation.project,
+            "organisations": organisations,
+        }
     return {}
 
 
@@ -115,11 +120,17 @@ def element_edit(request, pk: int, kind: str, item_pk: int | None = None):
     if valuation is None:
         return _problem_page(request, project, problem, "keten")
     data = request.POST if request.method == "POST" else None
-    form = form_class(data, instance=instance, **_form_kwargs(kind, valuation))
+    organisations = pickable_organisations(request.user.organisation_id, project)
+    form = form_class(data, instance=instance, **_form_kwargs(kind, valuation, organisations))
     formset = None
     if kind == EFFECT:
         parent = instance or models.Effect(project=project)
-        formset = forms.ShareFormSet(data, instance=parent, prefix="aandelen")
+        formset = forms.ShareFormSet(
+            data,
+            instance=parent,
+            prefix="aandelen",
+            form_kwargs={"organisations": organisations},
+        )
     if data is not None and form.is_valid() and (formset is None or formset.is_valid()):
 
         def attach(obj):

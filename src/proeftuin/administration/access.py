@@ -1,0 +1,61 @@
+"""The beheerder's door and the tenant scope of every beheer query."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from proeftuin.accounts.models import User
+from proeftuin.core.access import Capability
+from proeftuin.monitoring.models import AccessLog
+from proeftuin.portfolio.models import Project, ProjectGrant
+
+
+def beheerder_required(view: Callable) -> Callable:
+    """Logged in, active, with an organisation and the ADMIN capability; otherwise 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.can(Capability.ADMIN):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def colleagues(user: User) -> QuerySet[User]:
+    """Users a beheerder may manage: the own organisation's, never an installation superuser."""
+    return User.objects.filter(organisation_id=user.organisation_id, is_superuser=False)
+
+
+def own_projects(user: User) -> QuerySet[Project]:
+    return Project.objects.filter(owner_id=user.organisation_id).order_by("name")
+
+
+def outgoing_grants(user: User) -> QuerySet[ProjectGrant]:
+    """Shares of the own organisation's projects: the ones the beheerder may revoke."""
+    return ProjectGrant.objects.filter(project__owner_id=user.organisation_id).select_related(
+        "project", "organisation", "granted_by"
+    )
+
+
+def incoming_grants(user: User) -> QuerySet[ProjectGrant]:
+    """Projects of other organisations shared with the own organisation (read only here)."""
+    return ProjectGrant.objects.filter(organisation_id=user.organisation_id).select_related(
+        "project", "project__owner", "granted_by"
+    )
+
+
+def access_log(user: User) -> QuerySet[AccessLog]:
+    """Log rows about the own organisation's data, or made by its users; nothing else."""
+    org = user.organisation_id
+    return AccessLog.objects.filter(
+        Q(project__owner_id=org)
+        | Q(participant__organisation_id=org)
+        | Q(user__organisation_id=org)
+    ).select_related("project", "participant")

@@ -1,0 +1,156 @@
+"""Forms of the beheer screens. None offers an organisation field: every user a beheerder creates
+or edits belongs to the beheerder's own organisation, and nobody edits their own role here."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.password_validation import password_validators_help_text_html
+from django.utils.translation import gettext_lazy as _
+
+from proeftuin.accounts.models import Organisation, User
+from proeftuin.monitoring.models import AccessLog
+from proeftuin.portfolio.models import Project, ProjectGrant
+
+
+class UserCreateForm(forms.ModelForm):
+    """A new colleague in the beheerder's organisation, with a first password."""
+
+    password1 = forms.CharField(
+        label=_("Wachtwoord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Wachtwoord nogmaals"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "role"]
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organisation = organisation
+        self.fields["email"].required = True
+
+    def clean_password2(self) -> str:
+        one = self.cleaned_data.get("password1")
+        two = self.cleaned_data.get("password2")
+        if one and two and one != two:
+            raise forms.ValidationError(_("De twee wachtwoorden zijn niet gelijk."))
+        return two
+
+    def _post_clean(self):
+        super()._post_clean()
+        password = self.cleaned_data.get("password2")
+        if password:
+            from django.contrib.auth import password_validation
+
+            try:
+                password_validation.validate_password(password, self.instance)
+            except forms.ValidationError as error:
+                self.add_error("password2", error)
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=False)
+        user.is_superuser = False
+        user.set_password(self.cleaned_data["password1"])
+        if commit:
+            user.save()
+        return user
+
+
+class UserEditForm(forms.ModelForm):
+    """Name, e-mail, role and whether the account is active; never organisation or superuser."""
+
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "email", "role", "is_active"]
+        labels = {"is_active": _("Account actief")}
+        help_texts = {
+            "is_active": _("Zet uit om iemand de toegang te ontnemen; de gegevens blijven bewaard.")
+        }
+
+    def __init__(self, *args, editor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk == editor.pk:
+            # Nobody changes their own role, nor locks themselves out.
+            del self.fields["role"]
+            del self.fields["is_active"]
+
+
+class AdminSetPasswordForm(SetPasswordForm):
+    """Django's own set-password form, with its validators, under Dutch labels."""
+
+
+class AccessLogFilterForm(forms.Form):
+    q = forms.CharField(label=_("Zoeken"), required=False)
+    action = forms.ChoiceField(
+        label=_("Handeling"),
+        choices=[("", _("Alle handelingen")), *AccessLog.Action.choices],
+        required=False,
+    )
+    project = forms.ModelChoiceField(
+        label=_("Project"),
+        queryset=Project.objects.none(),
+        required=False,
+        empty_label=_("Alle projecten"),
+    )
+    since = forms.DateField(
+        label=_("Vanaf"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Tot en met"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+
+
+class GrantForm(forms.ModelForm):
+    """Share one of the own organisation's projects with a pickable organisation."""
+
+    class Meta:
+        model = ProjectGrant
+        fields = ["project", "organisation", "level"]
+
+    def __init__(self, *args, projects, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].help_text = _(
+            "Staat de organisatie er niet bij? Voeg haar toe als partnerorganisatie."
+        )
+
+    def clean(self):
+        data = super().clean()
+        project, org = data.get("project"), data.get("organisation")
+        if project and org:
+            if org.pk == project.owner_id:
+                self.add_error("organisation", _("De eigenaar heeft al toegang tot het project."))
+            elif ProjectGrant.objects.filter(project=project, organisation=org).exists():
+                self.add_error("organisation", _("Dit project is al gedeeld met deze organisatie."))
+        return data
+
+
+class PartnerForm(forms.Form):
+    """A partner organisation by name and kind; an unknown name creates the organisation."""
+
+    name = forms.CharField(label=_("Naam"), max_length=200)
+    kind = forms.ChoiceField(
+        label=_("Soort"),
+        choices=Organisation.Kind.choices,
+        help_text=_("Alleen gebruikt als de organisatie nog niet bestaat."),
+    )
+    city = forms.CharField(label=_("Plaats"), max_length=100, required=False)
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Geef de naam van de organisatie."))
+        return name

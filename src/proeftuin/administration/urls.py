@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "administration"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("gebruikers/", views.users, name="users"),
+    path("gebruikers/nieuw/", views.user_create, name="user_create"),
+    path("gebruikers/<int:user_pk>/", views.user_edit, name="user_edit"),
+    path("gebruikers/<int:user_pk>/wachtwoord/", views.user_password, name="user_password"),
+    path("delingen/", views.grants, name="grants"),
+    path("delingen/<int:grant_pk>/intrekken/", views.grant_revoke, name="grant_revoke"),
+    path("partners/", views.partners, name="partners"),
+    path("partners/<int:partnership_pk>/verwijderen/", views.partner_remove, name="partner_remove"),
+    path("toegangslog/", views.access_log, name="access_log"),
+    path("toegangslog/export.csv", views.access_log_export, name="access_log_export"),
+]
