@@ -51,7 +51,7 @@ from .mapping import (
 )
 from .pseudonym import check_secret, participant_keys
 from .readers import ROW, SheetSource, Workbook, open_workbook
-from .safety import Limits, bsn_share, name_like_share
+from .safety import Limits, column_shares
 
 #: Fields recorded per measurement (they can carry a measurement moment in a wide sheet).
 PER_MEASUREMENT = (
@@ -236,14 +236,14 @@ def _layout_for(
 
 def _sensitive_columns(layout: Layout, sample: pl.DataFrame, vocab: Vocabulary) -> dict[int, str]:
     found: dict[int, str] = {}
+    shares = column_shares(sample, [f"c{col.index}" for col in layout.columns])
     for col in layout.columns:
         kind = sensitive_by_header(col.header) or (
             sensitive_by_header(col.group) if col.group and not col.header else None
         )
         name = f"c{col.index}"
-        if kind is None and name in sample.columns:
-            series = sample[name]
-            share, n = bsn_share(series)
+        if kind is None and name in shares:
+            share, n, names, distinct = shares[name]
             if n >= 1 and share >= 0.5:
                 kind = "bsn"
             else:
@@ -253,10 +253,8 @@ def _sensitive_columns(layout: Layout, sample: pl.DataFrame, vocab: Vocabulary) 
                     and guess.confidence >= 0.9
                     and guess.target not in ("client_number", "household_number")
                 )
-                if not confident_other:
-                    names, distinct, count = name_like_share(series)
-                    if count >= 3 and names >= 0.6 and distinct >= 0.5:
-                        kind = "name"
+                if not confident_other and n >= 3 and names >= 0.6 and distinct >= 0.5:
+                    kind = "name"
         if kind is not None:
             found[col.index] = kind
     return found
