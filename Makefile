@@ -11,13 +11,14 @@ PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 VENDOR := src/proeftuin/static/vendor
 
-.PHONY: help install assets messages demo serve test test-sqlite test-postgres lint format browser bench clean
+.PHONY: help install assets messages demo serve test test-sqlite test-postgres lint format browser bench fuzz clean
 
 help:
 	@echo "make demo   - install everything, load Gemeente Voorbeeldstad and serve on http://$(HOST):$(PORT)/"
 	@echo "make test   - install what the tests need and run them all (SQLite, then PostgreSQL if reachable)"
 	@echo "make lint   - ruff check and format check"
 	@echo "make bench  - run the benchmarks in bench/"
+	@echo "make fuzz   - fuzz the spreadsheet intake with FUZZ_FILES (10000) generated files"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -91,6 +92,10 @@ bench: install
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	@if (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then export BENCH_POSTGRES_URL=$(PG_TEST_URL); fi; \
 	for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+FUZZ_FILES ?= 10000
+fuzz: install
+	$(BIN)/python bench/fuzz_intake.py --files $(FUZZ_FILES)
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var .pytest_cache

@@ -158,3 +158,17 @@ def test_worker_passes_refusals_through(name):
     data = dict(CORPUS)[name]
     result = safe_dry_run(data, MAPPING, INSTRUMENT, secret=SECRET, filename=name)
     assert result.errors and all(e.file == name for e in result.errors)
+
+
+def test_fuzz_finding_a_malformed_csv_names_the_file():
+    """Found by bench/fuzz_intake.py (seed 9, file 150): polars' CSV error in the suggestion
+    came back without the file name."""
+    import random
+
+    import hostile_files
+
+    rng = random.Random(9 * 1_000_003 + 150)
+    _name, data = rng.choice(hostile_files.mutators())(rng)
+    suggestion = suggest_mapping(data, INSTRUMENT, filename="kapot.csv")
+    assert suggestion.errors
+    assert all(e.file == "kapot.csv" for e in suggestion.errors)

@@ -412,7 +412,19 @@ def suggest_mapping(
         try:
             mapping, preview = _suggest_sheet(sheet, vocab, instrument, limits)
         except FileRefused as refused:
-            errors.append(refused.error)
+            errors.append(_with_file(refused.error, file))
+            continue
+        except Exception as exc:  # noqa: BLE001 - bad input must never become a server error
+            errors.append(
+                IntakeError(
+                    code="internal_error",
+                    reason=f"Blad '{sheet.name}' kon niet worden verwerkt ({type(exc).__name__}).",
+                    action="Open het bestand in Excel of LibreOffice, sla het opnieuw op en "
+                    "probeer het nog eens; lukt dat niet, neem contact op met de beheerder.",
+                    file=file,
+                    sheet=sheet.name,
+                )
+            )
             continue
         sheets.append(mapping)
         previews.append(preview)

@@ -48,7 +48,7 @@ class Limits:
     """
 
     #: The file as uploaded.
-    max_bytes: int = 50 * 1024 * 1024
+    max_bytes: int = 128 * 1024 * 1024
     #: Data rows per sheet (CSV: per file), not counting header rows.
     max_rows: int = 1_100_000
     max_columns: int = 500
