@@ -16,6 +16,7 @@ The scans use regular expressions over decompressed chunks (XLSX) and ``defusedx
 
 from __future__ import annotations
 
+import html
 import re
 import zipfile
 from collections.abc import Iterator
@@ -70,14 +71,29 @@ def _chunks(archive: zipfile.ZipFile, member: str) -> Iterator[bytes]:
 
 # --- XLSX ---------------------------------------------------------------------------------------
 
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="[A-Za-z]*\d*:?([A-Za-z]+)(\d+)"')
+_Q = rb"[\"']"  # XML allows either quote around an attribute value
+_DIMENSION = re.compile(
+    rb"<(?:\w+:)?dimension\b[^>]*?\bref\s*=\s*" + _Q + rb"[A-Za-z]*\d*:?([A-Za-z]+)(\d+)" + _Q
+)
 _CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
-_CELL_COL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Za-z]{1,4})\d')
-_CELL_ROW = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="[A-Za-z]{1,4}(\d+)"')
+_CELL_COL = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br\s*=\s*" + _Q + rb"([A-Za-z]{1,4})\d")
+_CELL_ROW = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br\s*=\s*" + _Q + rb"[A-Za-z]{1,4}(\d+)" + _Q)
 _ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
-_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br="(\d+)"')
-_ROW_OR_CELL = re.compile(rb"<(?:\w+:)?(row|c)[\s>/]([^>]*)")
-_R_ATTR = re.compile(rb'\br="([A-Za-z]*)(\d+)"')
+_ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br\s*=\s*" + _Q + rb"(\d+)" + _Q)
+_ROW_OR_CELL = re.compile(rb"<(?:\w+:)?(row|c)(?=[\s>/])([^>]*)")
+_R_ANY = re.compile(rb"\br\s*=\s*([\"'])(.*?)\1")
+_REF = re.compile(rb"\s*([A-Za-z]*)(\d+)\s*$")
+
+
+def _reference(attributes: bytes) -> re.Match[bytes] | None:
+    """The ``r`` attribute as (letters, digits), character references resolved as XML does."""
+    found = _R_ANY.search(attributes)
+    if not found:
+        return None
+    value = found.group(2)
+    if b"&" in value:
+        value = html.unescape(value.decode("latin-1")).encode("latin-1", "replace")
+    return _REF.match(value)
 
 
 def declared_dimension(archive: zipfile.ZipFile, member: str) -> tuple[int, int] | None:
@@ -123,7 +139,7 @@ def _xlsx_extent_by_position(archive: zipfile.ZipFile, member: str, name: str) -
     column = 0
     for chunk in _chunks(archive, member):
         for match in _ROW_OR_CELL.finditer(chunk):
-            ref = _R_ATTR.search(match.group(2))
+            ref = _reference(match.group(2))
             if match.group(1) == b"row":
                 row = int(ref.group(2)) if ref else row + 1
                 column = 0

@@ -29,6 +29,7 @@ import io
 import itertools
 import math
 import os
+import posixpath
 import re
 import zipfile
 from collections import Counter
@@ -113,15 +114,34 @@ class SheetSource:
                 low_memory=False,
             )
         else:
-            columns: list[list[Cell]] = [[] for _ in names]
-            rows = itertools.islice(self._rows() if self._rows else iter(()), start, None)
-            for row in itertools.islice(rows, limits.max_rows + 1):
-                for i, values in enumerate(columns):
-                    values.append(canonical(row[i]) if i < len(row) else None)
-            frame = pl.DataFrame(
-                dict(zip(names, columns, strict=True)), schema=dict.fromkeys(names, pl.String)
-            )
+            frame = _rows_frame(self._rows, names, start, limits.max_rows + 1)
         return frame.with_row_index(ROW, offset=start + 1).with_columns(pl.col(ROW).cast(pl.Int64))
+
+
+#: Rows converted to Python text at a time; then they become a polars frame (compact).
+BATCH_ROWS = 50_000
+
+
+def _rows_frame(
+    rows: Callable[[], Iterator[list[object]]] | None, names: list[str], start: int, limit: int
+) -> pl.DataFrame:
+    """Rows ``start``… (at most ``limit``) as a frame of text columns, built in batches so that
+    only one batch of Python strings exists at a time, whatever the sheet's size."""
+    schema = dict.fromkeys(names, pl.String)
+    stream = itertools.islice(rows() if rows else iter(()), start, start + limit)
+    frames = []
+    while True:
+        columns: list[list[Cell]] = [[] for _ in names]
+        count = 0
+        for row in itertools.islice(stream, BATCH_ROWS):
+            count += 1
+            for i, values in enumerate(columns):
+                values.append(canonical(row[i]) if i < len(row) else None)
+        if count or not frames:
+            frames.append(pl.DataFrame(dict(zip(names, columns, strict=True)), schema=schema))
+        if count < BATCH_ROWS:
+            break
+    return frames[0] if len(frames) == 1 else pl.concat(frames, rechunk=True)
 
 
 @dataclass
@@ -432,12 +452,18 @@ def _extents(data: bytes, kind: str) -> dict[str, prescan.Extent]:
         return {e.name: e for e in prescan.ods_extents(archive)}
     parts = _xlsx_sheet_parts(archive)
     extents = {name: prescan.xlsx_extent(archive, part, name) for name, part in parts.items()}
-    if not extents:
-        # No sheet found through the relationships: scan every XML part, so nothing escapes.
+    if len(parts) < _xlsx_sheet_count(archive):
+        # A sheet we cannot place through the relationships may still be found by a reader:
+        # scan every other XML part, so nothing escapes the limits.
         for info in archive.infolist():
-            if info.filename.endswith(".xml"):
+            if info.filename.endswith(".xml") and info.filename not in parts.values():
                 extents[info.filename] = prescan.xlsx_extent(archive, info.filename, "")
     return extents
+
+
+def _xlsx_sheet_count(archive: zipfile.ZipFile) -> int:
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    return sum(1 for element in workbook.iter() if _local(element.tag) == "sheet")
 
 
 def check_extent(extent: prescan.Extent, sheet: str, file: str, limits: Limits) -> None:
@@ -520,7 +546,7 @@ def _xlsx_sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
         if _local(rel.tag) == "Relationship":
             target = rel.get("Target", "")
             target = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            targets[rel.get("Id")] = target
+            targets[rel.get("Id")] = posixpath.normpath(target)
     parts: dict[str, str] = {}
     for element in workbook.iter():
         if _local(element.tag) != "sheet":
