@@ -122,6 +122,42 @@ def ods_repeated(rows: int = 1_048_576, columns: int = 16_384) -> bytes:
     )
 
 
+def ods_spaces(count: int = 2_000_000_000) -> bytes:
+    """One cell whose text is ``count`` spaces, written as ``<text:s text:c="…"/>``."""
+    return ods_with_table(
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>a'
+        f'<text:s text:c="{count}"/>b</text:p></table:table-cell></table:table-row>'
+    )
+
+
+def xlsx_shared_string_bomb(cells: int = 6_000, size: int = 1 << 20) -> bytes:
+    """One 1 MB shared string referenced by ``cells`` cells: a reader copies it into each."""
+    body = "".join(f'<row r="{r}"><c r="A{r}" t="s"><v>0</v></c></row>' for r in range(1, cells))
+    data = bytearray(xlsx_with_sheet(body))
+    sst = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" '
+        f'uniqueCount="1"><si><t>{"x" * size}</t></si></sst>'
+    )
+    rels = WORKBOOK_RELS.replace(
+        "</Relationships>",
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    )
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(bytes(data))) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "xl/_rels/workbook.xml.rels":
+                content = rels.encode()
+            archive.writestr(info.filename, content)
+        archive.writestr("xl/sharedStrings.xml", sst)
+    return out.getvalue()
+
+
 def ods_normal(rows: int = 5) -> bytes:
     def cell(text: str) -> str:
         return f'<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>'
@@ -186,6 +222,7 @@ def corpus(seed: int = 9, flipped: int = 12) -> Iterator[tuple[str, bytes]]:
     yield "rij-2000000-kolom-500.xlsx", xlsx_cell_at("SF2000000")
     yield "herhaalde-rijen-en-kolommen.ods", ods_repeated()
     yield "puntkomma-regel.csv", csv_semicolons()
+    yield "spaties.ods", ods_spaces()
     yield "zipbom.xlsx", zip_bomb()
     yield "liegende-zip.xlsx", lying_zip()
     yield "leeg.csv", b""

@@ -87,6 +87,7 @@ def test_dry_run_refuses_hostile_file_by_name(name, data):
         ("rij-2000000-kolom-500.xlsx", "too_many_rows"),
         ("herhaalde-rijen-en-kolommen.ods", "too_many_columns"),
         ("puntkomma-regel.csv", "line_too_long"),
+        ("spaties.ods", "too_much_text"),
         ("zipbom.xlsx", "zip_refused"),
         ("liegende-zip.xlsx", "zip_refused"),
         ("leeg.csv", "empty_file"),
@@ -172,3 +173,15 @@ def test_fuzz_finding_a_malformed_csv_names_the_file():
     suggestion = suggest_mapping(data, INSTRUMENT, filename="kapot.csv")
     assert suggestion.errors
     assert all(e.file == "kapot.csv" for e in suggestion.errors)
+
+
+def test_a_shared_string_copied_into_every_cell_is_stopped_by_the_worker():
+    """A 1 MB shared string in 6,000 cells: small as a file, 6 GB once a reader copies it into
+    each cell. The prescan does not count text; the worker's memory limit catches it."""
+    from hostile_files import xlsx_shared_string_bomb
+
+    data = xlsx_shared_string_bomb()
+    limits = Limits(max_memory_bytes=2 << 30, max_ratio=1e9)
+    suggestion = safe_suggest_mapping(data, INSTRUMENT, filename="gedeeld.xlsx", limits=limits)
+    assert [e.code for e in suggestion.errors] == ["too_complex"]
+    assert suggestion.errors[0].file == "gedeeld.xlsx"

@@ -35,6 +35,8 @@ class Extent:
     rows: int = 0
     columns: int = 0
     cells: int = 0
+    #: ODS: spaces written as ``<text:s text:c="N"/>``, after repetition (a reader expands them).
+    spaces: int = 0
 
     @property
     def area(self) -> int:
@@ -159,12 +161,20 @@ def _xlsx_extent_by_position(archive: zipfile.ZipFile, member: str, name: str) -
 
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _CELL_TAGS = {f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"}
 
 
 def _repeat(element: object, attribute: str) -> int:
     try:
         return max(1, int(element.get(f"{_TABLE}{attribute}", "1")))  # type: ignore[attr-defined]
+    except ValueError:
+        return 1
+
+
+def _count(text: str) -> int:
+    try:
+        return max(0, int(text))
     except ValueError:
         return 1
 
@@ -182,6 +192,7 @@ def ods_extents(archive: zipfile.ZipFile) -> list[Extent]:
     column = 0
     row_last = 0
     row_cells = 0
+    cell_spaces = row_spaces = 0
     stack: list[object] = []
     with archive.open("content.xml") as stream:
         for event, element in ElementTree.iterparse(stream, events=("start", "end")):
@@ -194,9 +205,12 @@ def ods_extents(archive: zipfile.ZipFile) -> list[Extent]:
                     row_start = 0
                 elif tag == f"{_TABLE}table-row":
                     row_repeat = _repeat(element, "number-rows-repeated")
-                    column = row_last = row_cells = 0
+                    column = row_last = row_cells = row_spaces = 0
                 continue
             stack.pop()
+            if tag == f"{_TEXT}s":
+                cell_spaces += _count(element.get(f"{_TEXT}c", "1"))
+                continue
             if tag in _CELL_TAGS:
                 repeat = _repeat(element, "number-columns-repeated")
                 filled = element.get(f"{_OFFICE}value-type") is not None or len(element) > 0
@@ -204,11 +218,14 @@ def ods_extents(archive: zipfile.ZipFile) -> list[Extent]:
                 if filled:
                     row_last = column
                     row_cells += repeat
+                row_spaces += cell_spaces * repeat
+                cell_spaces = 0
             elif tag == f"{_TABLE}table-row" and current is not None:
                 if row_cells:
                     current.rows = row_start + row_repeat
                     current.columns = max(current.columns, row_last)
                     current.cells += row_cells * row_repeat
+                current.spaces += row_spaces * row_repeat
                 row_start += row_repeat
             elif tag == f"{_TABLE}table":
                 current = None

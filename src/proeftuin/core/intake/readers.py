@@ -490,6 +490,17 @@ def check_extent(extent: prescan.Extent, sheet: str, file: str, limits: Limits) 
             file,
             sheet=sheet,
         )
+    if extent.spaces > limits.max_bytes:
+        raise refuse(
+            "too_much_text",
+            f"Blad '{sheet}' bevat uitgepakt {extent.spaces / (1024 * 1024):.0f} MB aan spaties; "
+            f"dat is meer dan het hele bestand mag zijn ({limits.max_bytes / (1024 * 1024):.0f} "
+            "MB).",
+            "Kopieer alleen de tabel met gegevens naar een nieuw, leeg bestand en sla dat op als "
+            ".xlsx of .csv.",
+            file,
+            sheet=sheet,
+        )
     cells = max(extent.area, extent.cells)
     if cells > limits.max_cells:
         raise refuse(
