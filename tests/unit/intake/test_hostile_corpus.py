@@ -116,6 +116,23 @@ def test_cell_limit_counts_the_rectangle():
     assert [e.code for e in errors.errors] == ["too_many_cells"]
 
 
+def test_a_few_cells_over_a_large_rectangle_are_refused():
+    """Found by bench/fuzz_intake.py: one cell at AB600000 is within the cell limit, but the
+    reader builds all 16.8 million cells of its rectangle (a 2 GiB worker ran out of memory)."""
+    from hostile_files import xlsx_cell_at
+
+    (error,) = suggest_mapping(xlsx_cell_at("AB600000"), INSTRUMENT, filename="f.xlsx").errors
+    assert error.code == "sparse_sheet"
+    assert "rij 600000" in error.reason and "kolom AB" in error.reason
+
+
+def test_one_filled_cell_repeated_millions_of_times_is_refused():
+    from hostile_files import ods_repeated
+
+    (error,) = suggest_mapping(ods_repeated(900_000, 20), INSTRUMENT, filename="f.ods").errors
+    assert error.code == "repeated_cells"
+
+
 def test_a_normal_workbook_still_reads_after_the_checks():
     suggestion = suggest_mapping(xlsx_normal(5), INSTRUMENT, filename="goed.xlsx")
     assert suggestion.ok

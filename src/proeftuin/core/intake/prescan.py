@@ -35,6 +35,8 @@ class Extent:
     rows: int = 0
     columns: int = 0
     cells: int = 0
+    #: ODS: filled cell elements as written, before repetition (XLSX: 0, every cell is written).
+    written: int = 0
     #: ODS: spaces written as ``<text:s text:c="N"/>``, after repetition (a reader expands them).
     spaces: int = 0
 
@@ -218,6 +220,8 @@ def ods_extents(archive: zipfile.ZipFile) -> list[Extent]:
                 if filled:
                     row_last = column
                     row_cells += repeat
+                    if current is not None:
+                        current.written += 1
                 row_spaces += cell_spaces * repeat
                 cell_spaces = 0
             elif tag == f"{_TABLE}table-row" and current is not None:

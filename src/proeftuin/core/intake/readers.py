@@ -29,7 +29,6 @@ import io
 import itertools
 import math
 import os
-import posixpath
 import re
 import zipfile
 from collections import Counter
@@ -37,10 +36,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import polars as pl
-from defusedxml import ElementTree
 
-from . import prescan
-from .errors import FileRefused, column_letter
+from .errors import FileRefused
+from .extents import check_extent, sheet_extents, xlsx_sheet_parts
 from .headers import MergedRange
 from .safety import CSV, XLSX, Limits, corrupt, detect_kind, refuse
 
@@ -366,8 +364,8 @@ def _open_zip_workbook(data: bytes, kind: str, file: str, limits: Limits) -> Wor
 
     # Every sheet's extent is checked before calamine opens the file: for ODS, opening it
     # already expands every table.
-    for name, extent in _extents(data, kind).items():
-        check_extent(extent, name, file, limits)
+    for name, extent in sheet_extents(data, kind).items():
+        check_extent(extent, name, file, limits, HEAD_ROWS)
     book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     metadata = list(book.sheets_metadata)
     worksheets = [m for m in metadata if "WorkSheet" in str(m.typ)]
@@ -445,80 +443,8 @@ def _values_at(
     return found
 
 
-def _extents(data: bytes, kind: str) -> dict[str, prescan.Extent]:
-    """Sheet name → its extent, scanned from the archive before calamine reads anything."""
-    archive = zipfile.ZipFile(io.BytesIO(data))
-    if kind != XLSX:
-        return {e.name: e for e in prescan.ods_extents(archive)}
-    parts = _xlsx_sheet_parts(archive)
-    extents = {name: prescan.xlsx_extent(archive, part, name) for name, part in parts.items()}
-    if len(parts) < _xlsx_sheet_count(archive):
-        # A sheet we cannot place through the relationships may still be found by a reader:
-        # scan every other XML part, so nothing escapes the limits.
-        for info in archive.infolist():
-            if info.filename.endswith(".xml") and info.filename not in parts.values():
-                extents[info.filename] = prescan.xlsx_extent(archive, info.filename, "")
-    return extents
-
-
-def _xlsx_sheet_count(archive: zipfile.ZipFile) -> int:
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    return sum(1 for element in workbook.iter() if _local(element.tag) == "sheet")
-
-
-def check_extent(extent: prescan.Extent, sheet: str, file: str, limits: Limits) -> None:
-    """Refuse a sheet whose rectangle or cell count is beyond the limits, naming where it ends."""
-    hint = (
-        "Staat er ver naar rechts of ver naar beneden nog iets in het blad (een losse waarde, een "
-        "spatie)? Verwijder die rijen en kolommen, of kopieer alleen de tabel naar een nieuw blad."
-    )
-    if extent.columns > limits.max_columns:
-        raise refuse(
-            "too_many_columns",
-            f"Blad '{sheet}' loopt door tot kolom {column_letter(extent.columns - 1)} "
-            f"({extent.columns} kolommen); de grens is {limits.max_columns}.",
-            hint,
-            file,
-            sheet=sheet,
-        )
-    if extent.rows > limits.max_rows + HEAD_ROWS:
-        raise refuse(
-            "too_many_rows",
-            f"Blad '{sheet}' loopt door tot rij {extent.rows}; de grens is {limits.max_rows} "
-            "rijen.",
-            hint + " Splits een echt zo groot bestand in delen en importeer ze na elkaar.",
-            file,
-            sheet=sheet,
-        )
-    if extent.spaces > limits.max_bytes:
-        raise refuse(
-            "too_much_text",
-            f"Blad '{sheet}' bevat uitgepakt {extent.spaces / (1024 * 1024):.0f} MB aan spaties; "
-            f"dat is meer dan het hele bestand mag zijn ({limits.max_bytes / (1024 * 1024):.0f} "
-            "MB).",
-            "Kopieer alleen de tabel met gegevens naar een nieuw, leeg bestand en sla dat op als "
-            ".xlsx of .csv.",
-            file,
-            sheet=sheet,
-        )
-    cells = max(extent.area, extent.cells)
-    if cells > limits.max_cells:
-        raise refuse(
-            "too_many_cells",
-            f"Blad '{sheet}' beslaat {cells:,} cellen ({extent.rows} rijen × {extent.columns} "
-            f"kolommen); de grens is {limits.max_cells:,}.".replace(",", "."),
-            hint + " Splits een echt zo groot bestand in delen en importeer ze na elkaar.",
-            file,
-            sheet=sheet,
-        )
-
-
 _CELL_WITH_FORMULA = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?<!/)>\s*<(?:\w+:)?f\b")
 _REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
 
 
 def _xlsx_formula_cells(data: bytes) -> dict[str, dict[tuple[int, int], bool]]:
@@ -530,7 +456,7 @@ def _xlsx_formula_cells(data: bytes) -> dict[str, dict[tuple[int, int], bool]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         result: dict[str, dict[tuple[int, int], bool]] = {}
-        for name, part in _xlsx_sheet_parts(archive).items():
+        for name, part in xlsx_sheet_parts(archive).items():
             xml = archive.read(part)
             cells: dict[tuple[int, int], bool] = {}
             for match in _CELL_WITH_FORMULA.finditer(xml):
@@ -545,25 +471,3 @@ def _xlsx_formula_cells(data: bytes) -> dict[str, dict[tuple[int, int], bool]]:
         return result
     except Exception:  # noqa: BLE001 - best effort, see docstring
         return {}
-
-
-def _xlsx_sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → the part (``xl/worksheets/sheet1.xml``) holding it, via the relationships."""
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    names = set(archive.namelist())
-    targets = {}
-    for rel in rels:
-        if _local(rel.tag) == "Relationship":
-            target = rel.get("Target", "")
-            target = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            targets[rel.get("Id")] = posixpath.normpath(target)
-    parts: dict[str, str] = {}
-    for element in workbook.iter():
-        if _local(element.tag) != "sheet":
-            continue
-        rid = next((v for k, v in element.attrib.items() if _local(k) == "id"), None)
-        part = targets.get(rid)
-        if part and part in names:
-            parts[element.get("name", "")] = part
-    return parts

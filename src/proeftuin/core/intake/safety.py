@@ -54,6 +54,8 @@ class Limits:
     max_columns: int = 500
     #: Cells per sheet: the rectangle from A1 to the last used cell, which a reader builds.
     max_cells: int = 20_000_000
+    #: A rectangle larger than this must be at least 10% filled (see ``sparse_sheet``).
+    sparse_area: int = 2_000_000
     max_sheets: int = 50
     #: Zip containers (XLSX, ODS): the total of all members once decompressed.
     max_uncompressed_bytes: int = 512 * 1024 * 1024
