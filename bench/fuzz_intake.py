@@ -129,6 +129,9 @@ class Web:
         settings.PROEFTUIN_JOBS_INLINE = True
         call_command("migrate", verbosity=0)
         from django.test import Client
+        from django.test.utils import setup_test_environment
+
+        setup_test_environment()  # so responses carry their template context
 
         from proeftuin.accounts.models import Organisation, User
         from proeftuin.portfolio.models import Project
@@ -170,7 +173,9 @@ class Web:
         page = self.client.get(response["Location"])
         if page.status_code >= 500:
             return "500", f"mapping {page.status_code}"
-        if page.context is None or page.context.get("file_errors"):
+        if page.context is None:
+            raise RuntimeError("no template context: the harness cannot see the page")
+        if page.context.get("file_errors"):
             return ("ok", "refused") if self._written() == 0 else ("partial", "refused file")
         post = _accept(page.context["sheets"])
         answer = self.client.post(response["Location"], post)
