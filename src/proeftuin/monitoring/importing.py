@@ -11,8 +11,9 @@
 
 from __future__ import annotations
 
+import json
 import secrets
-from dataclasses import replace
+from dataclasses import asdict, fields, replace
 from pathlib import Path
 
 from django.contrib import messages
@@ -23,8 +24,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from proeftuin.core import intake
-from proeftuin.core.intake import FIELDS, PHASES, Mapping
+from proeftuin.core.intake import FIELDS, PHASES, IntakeError, Mapping, SheetPreview, Suggestion
 from proeftuin.portfolio.views import project_context
 
 from . import importer, jobs, services
@@ -111,6 +111,69 @@ def _column_value(column) -> str:
     return column.target
 
 
+# --- the suggestion, computed once per upload --------------------------------------------------
+
+
+_ERROR_FIELDS = {f.name for f in fields(IntakeError)}
+
+
+def suggestion_to_dict(suggestion: Suggestion, instrument_id: str) -> dict:
+    """Plain JSON for :attr:`ImportFile.suggestion`, *without* the sample rows (raw values such
+    as client numbers never go into the database; :func:`stored_suggestion` keeps them in a file
+    beside the upload, deleted with it)."""
+    return {
+        "instrument": instrument_id,
+        "mapping": suggestion.mapping.to_dict(),
+        "previews": [{**asdict(p), "sample": []} for p in suggestion.previews],
+        "errors": [asdict(e) for e in suggestion.errors],
+        "kind": suggestion.kind,
+        "encoding": suggestion.encoding,
+        "delimiter": suggestion.delimiter,
+    }
+
+
+def suggestion_from_dict(data: dict, samples: list | None = None) -> Suggestion:
+    previews = [SheetPreview(**p) for p in data["previews"]]
+    for preview, sample in zip(previews, samples or [], strict=False):
+        preview.sample = sample
+    return Suggestion(
+        mapping=Mapping.from_dict(data["mapping"]),
+        previews=previews,
+        errors=[
+            IntakeError(**{k: v for k, v in e.items() if k in _ERROR_FIELDS})
+            for e in data["errors"]
+        ],
+        kind=data.get("kind"),
+        encoding=data.get("encoding"),
+        delimiter=data.get("delimiter"),
+    )
+
+
+def _read_samples(import_file: ImportFile) -> list | None:
+    try:
+        return json.loads(jobs.samples_path(import_file).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def stored_suggestion(import_file: ImportFile, instrument) -> Suggestion:
+    """The upload's suggestion: read back, or computed once (in a limited worker) and stored."""
+    data = import_file.suggestion
+    if data and data.get("instrument") == instrument.id:
+        try:
+            return suggestion_from_dict(data, _read_samples(import_file))
+        except (KeyError, TypeError, ValueError):
+            pass  # written by an older version: compute it again
+    suggestion = services.suggest(
+        jobs.upload_path(import_file), instrument, filename=import_file.original_name
+    )
+    samples = [p.sample for p in suggestion.previews]
+    jobs.samples_path(import_file).write_text(json.dumps(samples), encoding="utf-8")
+    import_file.suggestion = suggestion_to_dict(suggestion, instrument.id)
+    import_file.save(update_fields=["suggestion"])
+    return suggestion
+
+
 # --- 1. upload ------------------------------------------------------------------------------------
 
 
@@ -164,6 +227,7 @@ def upload(request, pk: int):
             instrument=instrument,
             mapping=mapping,
         )
+        stored_suggestion(import_file, services.instrument(instrument))
         return redirect("monitoring:import_mapping", pk=project.pk, ipk=import_file.pk)
     return render(
         request,
@@ -263,8 +327,7 @@ def mapping(request, pk: int, ipk: int):
     if import_file.status not in (ImportFile.Status.UPLOADED, ImportFile.Status.MAPPED):
         return redirect("monitoring:import", pk=project.pk)
     instrument = services.instrument(import_file.instrument)
-    path = jobs.upload_path(import_file)
-    suggestion = intake.suggest_mapping(path, instrument, filename=import_file.original_name)
+    suggestion = stored_suggestion(import_file, instrument)
     file_errors = importer.errors_for_display(suggestion.errors)
     current = Mapping.from_dict(import_file.mapping) if import_file.mapping else suggestion.mapping
     problems: list[str] = []

@@ -47,9 +47,15 @@ def upload_path(import_file: ImportFile) -> Path:
     return imports_dir() / import_file.stored_name
 
 
+def samples_path(import_file: ImportFile) -> Path:
+    """The suggestion's sample rows (raw values: kept beside the upload, never in the database)."""
+    return imports_dir() / f"{import_file.stored_name}.voorbeeld.json"
+
+
 def delete_upload(import_file: ImportFile) -> None:
     try:
         upload_path(import_file).unlink(missing_ok=True)
+        samples_path(import_file).unlink(missing_ok=True)
     except OSError:  # pragma: no cover - the file system said no; the sweep retries
         logger.warning("could not delete upload %s", import_file.stored_name)
 

@@ -525,6 +525,9 @@ class ImportFile(models.Model):
     size = models.PositiveBigIntegerField(default=0)
     instrument = models.CharField(_("instrument"), max_length=64)
     mapping = models.JSONField(null=True, blank=True)
+    #: The intake's suggestion (mapping, previews, refusals), computed once at upload: reading a
+    #: file is the expensive part, and the mapping page is loaded many times.
+    suggestion = models.JSONField(null=True, blank=True, editable=False)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.UPLOADED)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -112,16 +112,37 @@ def item_name(instrument_obj: Instrument, item_id: str, lang: str = "nl") -> str
 # --- pseudonyms ----------------------------------------------------------------------------------
 
 
+def intake_limits() -> intake.Limits:
+    """The intake's limits with this installation's overrides (``PROEFTUIN_INTAKE_LIMITS``)."""
+    return intake.Limits(**getattr(settings, "PROEFTUIN_INTAKE_LIMITS", {}))
+
+
+def _isolate() -> bool:
+    return bool(getattr(settings, "PROEFTUIN_INTAKE_ISOLATE", True))
+
+
 def dry_run(project, path, mapping, instrument: Instrument, filename: str | None = None):
     """The core's dry run of a file for ``project``, keyed with this installation's secret and
-    the owner's scope: the one way the web upload, the background job and the CLI check a file."""
-    return intake.dry_run(
+    the owner's scope: the one way the web upload, the background job and the CLI check a file.
+
+    It runs in a worker process with memory and time limits, so no file can take the web
+    worker down; it never raises on bad input."""
+    return intake.safe_dry_run(
         path,
         mapping,
         instrument,
         secret=pseudonym_secret(),
         scope=scope_for(project.owner_id),
         filename=filename,
+        limits=intake_limits(),
+        isolate=_isolate(),
+    )
+
+
+def suggest(path, instrument: Instrument, filename: str | None = None) -> intake.Suggestion:
+    """The core's mapping suggestion, in the same limited worker as :func:`dry_run`."""
+    return intake.safe_suggest_mapping(
+        path, instrument, filename=filename, limits=intake_limits(), isolate=_isolate()
     )
 
 

@@ -348,6 +348,11 @@ PROEFTUIN_ACCESS_LOG_RETENTION_DAYS = int(
 )
 # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted (0: none).
 PROEFTUIN_TRUSTED_PROXY_COUNT = int(os.environ.get("PROEFTUIN_TRUSTED_PROXY_COUNT", "0"))
+# Spreadsheet intake: limits on what a file may hold (names of proeftuin.core.intake.Limits, e.g.
+# {"max_columns": 200, "max_cells": 20_000_000, "max_memory_bytes": 3 << 30, "max_seconds": 300}),
+# and whether parsing runs in a worker process under those memory and time limits (keep True).
+PROEFTUIN_INTAKE_LIMITS: dict = {}
+PROEFTUIN_INTAKE_ISOLATE = os.environ.get("PROEFTUIN_INTAKE_ISOLATE", "1") != "0"
 # Small-cell suppression: a group with fewer participants than this shows no figures anywhere
 # (screens, exports, API). Configurable upwards; never below 5.
 PROEFTUIN_SMALL_CELL_THRESHOLD = int(os.environ.get("PROEFTUIN_SMALL_CELL_THRESHOLD", "10"))

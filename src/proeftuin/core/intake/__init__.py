@@ -40,6 +40,7 @@ columns mapped to ``hash``. :meth:`DryRunResult.iter_records` gives the same as 
 """
 
 from .errors import ERROR, WARNING, IntakeError, column_index, column_letter
+from .isolation import safe_dry_run, safe_suggest_mapping
 from .mapping import (
     ACTIONS,
     BASELINE,
@@ -94,5 +95,7 @@ __all__ = [
     "participant_keys",
     "passes_elfproef",
     "record_schema",
+    "safe_dry_run",
+    "safe_suggest_mapping",
     "suggest_mapping",
 ]

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import re
 from collections.abc import Iterable, Sequence
 from collections.abc import Mapping as MappingABC
@@ -759,8 +760,27 @@ class Vocabulary:
             for name in f.weak_names:
                 self.weak.setdefault(normalise_name(name), (f.id, None))
         self._by_length = sorted(self.exact, key=len, reverse=True)
+        # Precomputed once, so a header costs a few dictionary look-ups whatever the vocabulary
+        # size: the rank of each name (longest first) for "a known name as whole words", the
+        # longest name in words, and the names by length for the close-spelling match.
+        self._rank = {name: rank for rank, name in enumerate(self._by_length) if len(name) >= 3}
+        self._max_words = max((name.count(" ") + 1 for name in self._rank), default=1)
+        self._lengths: dict[int, list[str]] = {}
+        for name in self._by_length:
+            self._lengths.setdefault(len(name), []).append(name)
+        self._guesses: dict[str, Guess | None] = {}
+        self._known: dict[str, bool] = {}
 
     def known(self, text: str) -> bool:
+        """Whether a cell reads like a header we know (cached: every head cell is asked)."""
+        if text in self._known:
+            return self._known[text]
+        if len(self._known) > 50_000:
+            self._known.clear()
+        known = self._known[text] = self._is_known(text)
+        return known
+
+    def _is_known(self, text: str) -> bool:
         key = normalise_name(text)
         if not key:
             return False
@@ -770,6 +790,37 @@ class Vocabulary:
         return rest in self.exact or phase is not None or number is not None
 
     def guess(self, text: str) -> Guess | None:
+        """The most likely target of a header (cached: a header is guessed more than once)."""
+        if text in self._guesses:
+            return self._guesses[text]
+        if len(self._guesses) > 50_000:
+            self._guesses.clear()
+        guess = self._guesses[text] = self._guess(text)
+        return guess
+
+    def _whole_words(self, rest: str) -> str | None:
+        """The longest known name occurring as whole words in ``rest`` (ties: the earlier)."""
+        words = rest.split(" ")
+        best: str | None = None
+        for i in range(len(words)):
+            for j in range(i + 1, min(len(words), i + self._max_words) + 1):
+                candidate = " ".join(words[i:j])
+                rank = self._rank.get(candidate)
+                if rank is not None and (best is None or rank < self._rank[best]):
+                    best = candidate
+        return best
+
+    def _close_spelling(self, rest: str) -> str | None:
+        """difflib's closest name at 0.85, among the names whose length can reach 0.85 at all."""
+        size = len(rest)
+        low, high = math.ceil(size * 0.85 / 1.15), math.floor(size * 1.15 / 0.85)
+        candidates = [
+            name for length in range(low, high + 1) for name in self._lengths.get(length, ())
+        ]
+        close = difflib.get_close_matches(rest, candidates, n=1, cutoff=0.85)
+        return close[0] if close else None
+
+    def _guess(self, text: str) -> Guess | None:
         key = normalise_name(text)
         if not key:
             return None
@@ -790,14 +841,14 @@ class Vocabulary:
         if key in self.weak:
             target, item = self.weak[key]
             return Guess(target, 0.6, f"kop '{text}' lijkt op een bekende naam", item)
-        for name in self._by_length:
-            if len(name) >= 3 and re.search(rf"(?:^| ){re.escape(name)}(?: |$)", rest):
-                target, item = self.exact[name]
-                return Guess(target, 0.75, f"kop '{text}' bevat '{name}'", item, phase, number)
-        close = difflib.get_close_matches(rest, self._by_length, n=1, cutoff=0.85)
-        if close and len(rest) >= 4:
-            target, item = self.exact[close[0]]
-            return Guess(target, 0.6, f"kop '{text}' lijkt op '{close[0]}'", item, phase, number)
+        name = self._whole_words(rest)
+        if name is not None:
+            target, item = self.exact[name]
+            return Guess(target, 0.75, f"kop '{text}' bevat '{name}'", item, phase, number)
+        close = self._close_spelling(rest) if len(rest) >= 4 else None
+        if close is not None:
+            target, item = self.exact[close]
+            return Guess(target, 0.6, f"kop '{text}' lijkt op '{close}'", item, phase, number)
         return None
 
     def guess_column(self, header: str, group: str | None) -> Guess | None:

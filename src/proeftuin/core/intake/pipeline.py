@@ -53,7 +53,7 @@ from .mapping import (
 )
 from .pseudonym import check_secret, participant_keys
 from .readers import ROW, SheetSource, Workbook, open_workbook
-from .safety import Limits, bsn_share, name_like_share
+from .safety import Limits, column_shares
 
 #: Fields recorded per measurement (they can carry a measurement moment in a wide sheet).
 PER_MEASUREMENT = (
@@ -240,16 +240,17 @@ def _sensitive_columns(layout: Layout, sample: pl.DataFrame, vocab: Vocabulary) 
     from ..identifiers import bsn_share_normalised  # identifiers imports intake
 
     found: dict[int, str] = {}
+    shares = column_shares(sample, [f"c{col.index}" for col in layout.columns])
     for col in layout.columns:
         kind = sensitive_by_header(col.header) or (
             sensitive_by_header(col.group) if col.group and not col.header else None
         )
         name = f"c{col.index}"
-        if kind is None and name in sample.columns:
-            series = sample[name]
-            share, n = bsn_share(series)
-            if n >= 1 and share < 0.5:
-                share, n = bsn_share_normalised(series)
+        if kind is None and name in shares:
+            share, n, names, distinct = shares[name]
+            if n >= 1 and share < 0.5 and name in sample.columns:
+                # Dotted, prefixed or fullwidth BSNs (the identifier guard's normalisation).
+                share, n = bsn_share_normalised(sample[name])
             if n >= 1 and share >= 0.5:
                 kind = "bsn"
             else:
@@ -259,10 +260,8 @@ def _sensitive_columns(layout: Layout, sample: pl.DataFrame, vocab: Vocabulary) 
                     and guess.confidence >= 0.9
                     and guess.target not in ("client_number", "household_number")
                 )
-                if not confident_other:
-                    names, distinct, count = name_like_share(series)
-                    if count >= 3 and names >= 0.6 and distinct >= 0.5:
-                        kind = "name"
+                if not confident_other and n >= 3 and names >= 0.6 and distinct >= 0.5:
+                    kind = "name"
         if kind is not None:
             found[col.index] = kind
     return found
@@ -420,7 +419,19 @@ def suggest_mapping(
         try:
             mapping, preview = _suggest_sheet(sheet, vocab, instrument, limits)
         except FileRefused as refused:
-            errors.append(refused.error)
+            errors.append(_with_file(refused.error, file))
+            continue
+        except Exception as exc:  # noqa: BLE001 - bad input must never become a server error
+            errors.append(
+                IntakeError(
+                    code="internal_error",
+                    reason=f"Blad '{sheet.name}' kon niet worden verwerkt ({type(exc).__name__}).",
+                    action="Open het bestand in Excel of LibreOffice, sla het opnieuw op en "
+                    "probeer het nog eens; lukt dat niet, neem contact op met de beheerder.",
+                    file=file,
+                    sheet=sheet.name,
+                )
+            )
             continue
         sheets.append(mapping)
         previews.append(preview)

@@ -26,18 +26,21 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import itertools
 import math
 import os
 import re
 import zipfile
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import polars as pl
-from defusedxml import ElementTree
 
+from .errors import FileRefused
+from .extents import check_extent, sheet_extents, xlsx_sheet_parts
 from .headers import MergedRange
-from .safety import CSV, XLSX, Limits, detect_kind, refuse
+from .safety import CSV, XLSX, Limits, corrupt, detect_kind, refuse
 
 ROW = "__row"
 HEAD_ROWS = 40
@@ -86,7 +89,8 @@ class SheetSource:
     formulas: dict[tuple[int, int], bool] = field(default_factory=dict)
     #: How many rows the sheet has in total (for the row limit); None when unknown (CSV).
     height: int | None = None
-    _grid: list[list[object]] | None = None
+    #: Rows of a workbook sheet, streamed from the reader each time (XLSX/ODS).
+    _rows: Callable[[], Iterator[list[object]]] | None = None
     _csv: tuple[bytes, str, int] | None = None  # (utf-8 bytes, delimiter, width)
 
     def frame(self, start: int, width: int, limits: Limits) -> pl.DataFrame:
@@ -108,13 +112,34 @@ class SheetSource:
                 low_memory=False,
             )
         else:
-            rows = (self._grid or [])[start : start + limits.max_rows + 1]
-            columns = {
-                name: [canonical(row[i]) if i < len(row) else None for row in rows]
-                for i, name in enumerate(names)
-            }
-            frame = pl.DataFrame(columns, schema=dict.fromkeys(names, pl.String))
+            frame = _rows_frame(self._rows, names, start, limits.max_rows + 1)
         return frame.with_row_index(ROW, offset=start + 1).with_columns(pl.col(ROW).cast(pl.Int64))
+
+
+#: Rows converted to Python text at a time; then they become a polars frame (compact).
+BATCH_ROWS = 50_000
+
+
+def _rows_frame(
+    rows: Callable[[], Iterator[list[object]]] | None, names: list[str], start: int, limit: int
+) -> pl.DataFrame:
+    """Rows ``start``… (at most ``limit``) as a frame of text columns, built in batches so that
+    only one batch of Python strings exists at a time, whatever the sheet's size."""
+    schema = dict.fromkeys(names, pl.String)
+    stream = itertools.islice(rows() if rows else iter(()), start, start + limit)
+    frames = []
+    while True:
+        columns: list[list[Cell]] = [[] for _ in names]
+        count = 0
+        for row in itertools.islice(stream, BATCH_ROWS):
+            count += 1
+            for i, values in enumerate(columns):
+                values.append(canonical(row[i]) if i < len(row) else None)
+        if count or not frames:
+            frames.append(pl.DataFrame(dict(zip(names, columns, strict=True)), schema=schema))
+        if count < BATCH_ROWS:
+            break
+    return frames[0] if len(frames) == 1 else pl.concat(frames, rechunk=True)
 
 
 @dataclass
@@ -167,15 +192,38 @@ def read_bytes(source: object, file: str, limits: Limits) -> bytes:
 
 
 def open_workbook(source: object, file: str, limits: Limits) -> Workbook:
-    """Read any supported file; raises :class:`~.errors.FileRefused` for files we refuse."""
+    """Read any supported file; raises :class:`~.errors.FileRefused` for files we refuse.
+
+    Whatever goes wrong inside a reader (a damaged archive, a zlib or XML error, a panic in
+    calamine, an encoding error) becomes a refusal that names the file, never an exception.
+    """
     data = read_bytes(source, file, limits)
-    kind = detect_kind(data, file, limits)
-    if kind == CSV:
-        book = _open_csv(data, file, limits)
-    else:
-        book = _open_zip_workbook(data, kind, file, limits)
+    try:
+        kind = detect_kind(data, file, limits)
+        if kind == CSV:
+            book = _open_csv(data, file, limits)
+        else:
+            book = _open_zip_workbook(data, kind, file, limits)
+    except (FileRefused, KeyboardInterrupt, SystemExit):
+        raise
+    except MemoryError as exc:
+        raise too_complex(file) from exc
+    except BaseException as exc:  # noqa: BLE001 - calamine panics are BaseExceptions
+        raise corrupt(file, exc) from exc
     book.sha256 = hashlib.sha256(data).hexdigest()
     return book
+
+
+def too_complex(file: str) -> FileRefused:
+    """The refusal when reading a file needs more memory or time than a spreadsheet should."""
+    return refuse(
+        "too_complex",
+        "Het bestand is te groot of te ingewikkeld om te lezen: het vraagt meer geheugen of tijd "
+        "dan een spreadsheet met deelnemersgegevens nodig heeft.",
+        "Kopieer alleen de tabel met gegevens naar een nieuw, leeg bestand en sla dat op als "
+        ".xlsx of .csv; of splits het bestand in kleinere delen.",
+        file,
+    )
 
 
 # --- CSV ----------------------------------------------------------------------------------------
@@ -260,8 +308,37 @@ def _head_text(data: bytes, size: int = 256 * 1024) -> str:
     return head.decode("utf-8", errors="replace")
 
 
+def line_longer_than(body: bytes, cap: int) -> int | None:
+    """The length of a line longer than ``cap`` bytes, if there is one; else None.
+
+    A line longer than ``cap`` contains a whole aligned block of ``cap // 2`` bytes without a
+    newline, so only such blocks need a closer look: a few hundred ``find`` calls for 50 MB.
+    """
+    step = max(cap // 2, 1)
+    for position in range(0, len(body), step):
+        if body.find(b"\n", position, position + step) >= 0:
+            continue
+        start = body.rfind(b"\n", 0, position) + 1
+        end = body.find(b"\n", position)
+        length = (len(body) if end < 0 else end) - start
+        if length > cap:
+            return length
+    return None
+
+
 def _open_csv(data: bytes, file: str, limits: Limits) -> Workbook:
     body, encoding = decode_csv(data, file)
+    longest = line_longer_than(body, limits.max_line_bytes)
+    if longest is not None:
+        raise refuse(
+            "line_too_long",
+            f"Een regel in dit bestand is {longest / 1024:.0f} kB lang; de grens is "
+            f"{limits.max_line_bytes / 1024:.0f} kB. Dit is geen tabel met één deelnemer of "
+            "meting per regel.",
+            "Open het bestand in Excel of LibreOffice, controleer of het scheidingsteken en de "
+            "regeleinden kloppen, en sla het opnieuw op als CSV.",
+            file,
+        )
     text = _head_text(body)
     delimiter = sniff_delimiter(text)
     head: list[list[Cell]] = [
@@ -285,18 +362,12 @@ def _open_csv(data: bytes, file: str, limits: Limits) -> Workbook:
 def _open_zip_workbook(data: bytes, kind: str, file: str, limits: Limits) -> Workbook:
     import python_calamine as calamine
 
-    try:
-        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        metadata = list(book.sheets_metadata)
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException as exc:  # calamine errors, and Rust panics (a BaseException)
-        raise refuse(
-            "corrupt_file",
-            f"Het bestand kan niet als spreadsheet worden gelezen ({type(exc).__name__}).",
-            "Open het in Excel of LibreOffice, sla het opnieuw op en probeer het nog eens.",
-            file,
-        ) from exc
+    # Every sheet's extent is checked before calamine opens the file: for ODS, opening it
+    # already expands every table.
+    for name, extent in sheet_extents(data, kind).items():
+        check_extent(extent, name, file, limits, HEAD_ROWS)
+    book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    metadata = list(book.sheets_metadata)
     worksheets = [m for m in metadata if "WorkSheet" in str(m.typ)]
     if len(worksheets) > limits.max_sheets:
         raise refuse(
@@ -310,31 +381,13 @@ def _open_zip_workbook(data: bytes, kind: str, file: str, limits: Limits) -> Wor
     for meta in worksheets:
         try:
             sheet = book.get_sheet_by_name(meta.name)
-            height = sheet.height
-            if height > limits.max_rows + HEAD_ROWS:
-                raise refuse(
-                    "too_many_rows",
-                    f"Blad '{meta.name}' heeft {height} rijen; de grens is {limits.max_rows}.",
-                    "Splits het bestand in kleinere delen en importeer ze na elkaar.",
-                    file,
-                    sheet=meta.name,
-                )
-            if sheet.width > limits.max_columns:
-                raise refuse(
-                    "too_many_columns",
-                    f"Blad '{meta.name}' heeft {sheet.width} kolommen; de grens is "
-                    f"{limits.max_columns}.",
-                    "Verwijder de kolommen die niet geïmporteerd hoeven te worden.",
-                    file,
-                    sheet=meta.name,
-                )
-            grid = sheet.to_python(skip_empty_area=False)
             merged = list(sheet.merged_cell_ranges or [])
-        except (KeyboardInterrupt, SystemExit):
+            rows = _row_stream(sheet)
+            head = [[canonical(v) for v in row] for row in itertools.islice(rows(), HEAD_ROWS)]
+            height = sheet.end[0] + 1 if sheet.end else 0
+        except (KeyboardInterrupt, SystemExit, MemoryError):
             raise
-        except BaseException as exc:
-            if type(exc).__name__ == "FileRefused":
-                raise
+        except BaseException as exc:  # noqa: BLE001 - calamine panics are BaseExceptions
             raise refuse(
                 "corrupt_file",
                 f"Blad '{meta.name}' kan niet worden gelezen ({type(exc).__name__}).",
@@ -345,8 +398,8 @@ def _open_zip_workbook(data: bytes, kind: str, file: str, limits: Limits) -> Wor
             ) from exc
         sheet_formulas = formulas.get(meta.name, {})
         if sheet_formulas:
-            sheet_formulas = {pos: _cell(grid, *pos) is not None for pos in sheet_formulas}
-        head = [[canonical(v) for v in row] for row in grid[:HEAD_ROWS]]
+            stored = _values_at(rows, set(sheet_formulas))
+            sheet_formulas = {pos: stored.get(pos) is not None for pos in sheet_formulas}
         sheets.append(
             SheetSource(
                 name=meta.name,
@@ -354,25 +407,44 @@ def _open_zip_workbook(data: bytes, kind: str, file: str, limits: Limits) -> Wor
                 merged=[tuple(map(tuple, m)) for m in merged],  # type: ignore[misc]
                 visible="Visible" in str(meta.visible) and "Hidden" not in str(meta.visible),
                 formulas=sheet_formulas,
-                height=len(grid),
-                _grid=grid,
+                height=height,
+                _rows=rows,
             )
         )
     return Workbook(file=file, kind=kind, sheets=sheets)
 
 
-def _cell(grid: list[list[object]], row: int, col: int) -> Cell:
-    if row < len(grid) and col < len(grid[row]):
-        return canonical(grid[row][col])
-    return None
+def _row_stream(sheet: object) -> Callable[[], Iterator[list[object]]]:
+    """Rows from A1 on, one at a time, without building the sheet as Python lists.
+
+    calamine's ``iter_rows`` starts at row 1 but at the first used *column*; we pad the left.
+    """
+
+    def rows() -> Iterator[list[object]]:
+        start = getattr(sheet, "start", None)
+        pad: list[object] = [None] * (start[1] if start else 0)
+        for row in sheet.iter_rows():  # type: ignore[attr-defined]
+            yield pad + row if pad else row
+
+    return rows
+
+
+def _values_at(
+    rows: Callable[[], Iterator[list[object]]], positions: set[tuple[int, int]]
+) -> dict[tuple[int, int], Cell]:
+    by_row: dict[int, list[int]] = {}
+    for r, c in positions:
+        by_row.setdefault(r, []).append(c)
+    found: dict[tuple[int, int], Cell] = {}
+    for r, row in enumerate(itertools.islice(rows(), max(by_row) + 1)):
+        for c in by_row.get(r, ()):
+            if c < len(row):
+                found[(r, c)] = canonical(row[c])
+    return found
 
 
 _CELL_WITH_FORMULA = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?<!/)>\s*<(?:\w+:)?f\b")
 _REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
 
 
 def _xlsx_formula_cells(data: bytes) -> dict[str, dict[tuple[int, int], bool]]:
@@ -383,22 +455,8 @@ def _xlsx_formula_cells(data: bytes) -> dict[str, dict[tuple[int, int], bool]]:
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-        targets = {}
-        for rel in rels:
-            if _local(rel.tag) == "Relationship":
-                target = rel.get("Target", "")
-                target = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-                targets[rel.get("Id")] = target
         result: dict[str, dict[tuple[int, int], bool]] = {}
-        for element in workbook.iter():
-            if _local(element.tag) != "sheet":
-                continue
-            rid = next((v for k, v in element.attrib.items() if _local(k) == "id"), None)
-            part = targets.get(rid)
-            if not part or part not in archive.namelist():
-                continue
+        for name, part in xlsx_sheet_parts(archive).items():
             xml = archive.read(part)
             cells: dict[tuple[int, int], bool] = {}
             for match in _CELL_WITH_FORMULA.finditer(xml):
@@ -409,7 +467,7 @@ def _xlsx_formula_cells(data: bytes) -> dict[str, dict[tuple[int, int], bool]]:
                         col = col * 26 + (char - 64)
                     cells[(int(ref.group(2)) - 1, col - 1)] = True
             if cells:
-                result[element.get("name", "")] = cells
+                result[name] = cells
         return result
     except Exception:  # noqa: BLE001 - best effort, see docstring
         return {}

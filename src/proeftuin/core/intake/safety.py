@@ -42,23 +42,35 @@ ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
 @dataclass(frozen=True)
 class Limits:
-    """Configurable limits; the defaults fit a municipality's largest realistic files."""
+    """Configurable limits; the defaults fit a municipality's largest realistic files.
+
+    Django reads overrides from the setting ``PROEFTUIN_INTAKE_LIMITS`` (a dict of these names).
+    """
 
     #: The file as uploaded.
-    max_bytes: int = 256 * 1024 * 1024
+    max_bytes: int = 128 * 1024 * 1024
     #: Data rows per sheet (CSV: per file), not counting header rows.
-    max_rows: int = 2_000_000
+    max_rows: int = 1_100_000
     max_columns: int = 500
+    #: Cells per sheet: the rectangle from A1 to the last used cell, which a reader builds.
+    max_cells: int = 20_000_000
+    #: A rectangle larger than this must be at least 10% filled (see ``sparse_sheet``).
+    sparse_area: int = 2_000_000
     max_sheets: int = 50
     #: Zip containers (XLSX, ODS): the total of all members once decompressed.
     max_uncompressed_bytes: int = 512 * 1024 * 1024
     #: Zip containers: the largest compression ratio accepted for a member larger than 1 MB.
     max_ratio: float = 200.0
     max_zip_members: int = 2_000
+    #: CSV: the longest line (a record) in bytes.
+    max_line_bytes: int = 1024 * 1024
     #: Errors listed one by one; beyond this only counts per kind are reported.
     max_errors: int = 1_000
     #: A story (free text) longer than this is refused.
     max_text_chars: int = 20_000
+    #: The worker that parses a file (see :mod:`.isolation`): its address space and wall time.
+    max_memory_bytes: int = 3 * 1024 * 1024 * 1024
+    max_seconds: float = 300.0
 
 
 def refuse(code: str, reason: str, action: str, file: str, **where: object) -> FileRefused:
@@ -134,15 +146,27 @@ def _zip_refusal(reason: str, file: str) -> FileRefused:
 def check_zip(data: bytes, file: str, limits: Limits) -> str:
     """Refuse zip bombs and non-spreadsheet zips *before* any spreadsheet library opens them."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error) as exc:
-        raise refuse(
-            "corrupt_file",
-            f"Het bestand is beschadigd of geen geldig spreadsheetbestand ({exc}).",
-            "Open het in Excel of LibreOffice en sla het opnieuw op.",
-            file,
-        ) from exc
+        return _check_zip(data, file, limits)
+    except FileRefused:
+        raise
+    except Exception as exc:  # noqa: BLE001 - BadZipFile, zlib, "negative seek", "zip file version"…
+        raise corrupt(file, exc) from exc
+
+
+def corrupt(file: str, exc: BaseException) -> FileRefused:
+    """The refusal for a damaged archive or a file no reader understands."""
+    return refuse(
+        "corrupt_file",
+        f"Het bestand is beschadigd of geen geldig spreadsheetbestand ({type(exc).__name__}).",
+        "Open het in Excel of LibreOffice, sla het opnieuw op en probeer het nog eens; lukt dat "
+        "niet, lever dan een CSV-bestand aan.",
+        file,
+    )
+
+
+def _check_zip(data: bytes, file: str, limits: Limits) -> str:
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    infos = archive.infolist()
     if len(infos) > limits.max_zip_members:
         raise _zip_refusal(
             f"Het bestand bestaat uit {len(infos)} onderdelen; een spreadsheet heeft er veel minder.",
@@ -218,6 +242,8 @@ def _measure_members(
             actual = len(raw)
         else:
             actual = _inflated_size(raw, min(budget, info.file_size) + 1)
+        if actual < 0:
+            raise corrupt(file, zlib.error("invalid deflate data"))
         if actual != info.file_size:
             raise _zip_refusal(
                 "Een onderdeel van het bestand is groter dan het bestand zelf aangeeft "
@@ -327,3 +353,40 @@ def name_like_share(values: pl.Series) -> tuple[float, float, int]:
     shaped = text.str.contains(NAME_PATTERN.pattern) & text.str.contains(_HAS_WORD.pattern)
     matches = shaped.sum()
     return matches / n, text.n_unique() / n, n
+
+
+def column_shares(
+    sample: pl.DataFrame, names: list[str]
+) -> dict[str, tuple[float, int, float, float]]:
+    """Per column: (BSN share, non-empty count, name-like share, distinct share), in one query.
+
+    The same numbers as :func:`bsn_share` and :func:`name_like_share`, computed for all columns
+    at once so a wide sheet costs one pass instead of several queries per column.
+    """
+    names = [n for n in names if n in sample.columns]
+    if not names or sample.height == 0:
+        return {n: (0.0, 0, 0.0, 0.0) for n in names}
+    long = sample.select(pl.col(n).cast(pl.String) for n in names).unpivot(
+        variable_name="column", value_name="value"
+    )
+    text = pl.col("value").str.strip_chars()
+    filled = text.is_not_null() & (text != "")
+    long = long.with_columns(
+        filled=filled,
+        bsn=elfproef_expr(text) & filled,
+        shaped=(
+            text.str.contains(NAME_PATTERN.pattern) & text.str.contains(_HAS_WORD.pattern)
+        ).fill_null(False),
+        text=text,
+    )
+    stats = long.group_by("column").agg(
+        n=pl.col("filled").sum(),
+        b=pl.col("bsn").sum(),
+        p=pl.col("shaped").sum(),
+        d=pl.col("text").filter(pl.col("filled")).n_unique(),
+    )
+    result: dict[str, tuple[float, int, float, float]] = dict.fromkeys(names, (0.0, 0, 0.0, 0.0))
+    for column, n, b, p, d in stats.iter_rows():
+        if n:
+            result[column] = (b / n, n, p / n, d / n)
+    return result

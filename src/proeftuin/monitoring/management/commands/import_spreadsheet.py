@@ -91,9 +91,13 @@ class Command(BaseCommand):
             raise CommandError(f"Bestand niet gevonden: {path}")
         if suggest:
             chosen = services.instrument(instrument)
-            suggestion = intake.suggest_mapping(path, chosen, filename=path.name)
+            suggestion = services.suggest(path, chosen, filename=path.name)
             for error in suggestion.errors:
-                self.stderr.write(str(error))
+                self.stderr.write(f"{error.severity}: {error}")
+            if not suggestion.ok:
+                raise CommandError(
+                    f"{path.name} kan niet worden gelezen; er is geen koppeling geschreven."
+                )
             Path(suggest).write_text(suggestion.mapping.to_json(), encoding="utf-8")
             self.stdout.write(self.style.SUCCESS(f"Voorgestelde koppeling geschreven: {suggest}"))
             return
