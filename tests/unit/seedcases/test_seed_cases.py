@@ -100,7 +100,7 @@ ADVISOR = [p for p in ALL if "advisor" in load_case(p)]
 
 def test_there_are_cases_for_every_framework_the_seeds_conclude_on():
     by_framework = {load_case(p)["framework"] for p in ALL}
-    assert {"collaborative_innovation", "four_plus_one"} <= by_framework
+    assert {"collaborative_innovation", "four_plus_one", "network_health"} <= by_framework
     assert len([p for p in ALL if p.name.startswith("000_")]) == 6
     assert ADVISOR, "no 4+1 case feeds the advisor"
 
