@@ -309,7 +309,28 @@ def recommend_strategies(facts: AdvisorInput, ctx: Context) -> tuple[Recommendat
                 ),
             )
         )
-    if political and share is not None and share >= NEW_FOR_OLD_MIN_INCIDENTAL:
+    no_extra_money = fund is None or not fund.has_streams
+    if political and no_extra_money:
+        # A change run without extra money (004 ch. 5, the Amsterdam transition) can only pay
+        # its way from existing budgets: that is 'new for old'.
+        result.append(
+            Recommendation(
+                "new_for_old",
+                (
+                    Text(
+                        nl="er is geen extra financiering vastgelegd: de aanpak moet uit bestaande "
+                        "budgetten komen",
+                        en="no extra funding is recorded: the approach has to come from existing "
+                        "budgets",
+                    ),
+                    Text(
+                        nl="er is bestuurlijke rugdekking om bestaande uitgaven te vervangen",
+                        en="there is political backing to replace existing spending",
+                    ),
+                ),
+            )
+        )
+    elif political and share is not None and share >= NEW_FOR_OLD_MIN_INCIDENTAL:
         result.append(
             Recommendation(
                 "new_for_old",
