@@ -2,7 +2,7 @@
 
 oidc-provider-mock is a Flask app on authlib's authorization-server components: discovery, JWKS,
 signed RS256 ID tokens, the authorization-code flow with PKCE and nonce, and userinfo. It runs in
-a thread inside the test process, offline. See docs/decisions/0010-accounts-oidc-mfa-throttling.md.
+a thread inside the test process, offline. See docs/decisions/0011-accounts-oidc-mfa-throttling.md.
 """
 
 from __future__ import annotations

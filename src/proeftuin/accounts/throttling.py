@@ -1,6 +1,6 @@
 """Login throttling that keeps working behind a reverse proxy (django-axes).
 
-Policy (docs/decisions/0010-accounts-oidc-mfa-throttling.md):
+Policy (docs/decisions/0011-accounts-oidc-mfa-throttling.md):
 
 - the client IP is ``REMOTE_ADDR``, unless ``PROEFTUIN_TRUSTED_PROXY_COUNT`` says how many proxies
   of our own stand in front; then it is that many entries from the right of ``X-Forwarded-For``

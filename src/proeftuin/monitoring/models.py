@@ -583,7 +583,7 @@ class FigureRelease(models.Model):
 
     Roles without participant-level access see only releases, so they cannot take the figures
     twice and subtract. A new release is refused unless at least the threshold in persons changed
-    since the previous one (decision record 0010). ``person_digests`` maps a keyed digest per
+    since the previous one (decision record 0015). ``person_digests`` maps a keyed digest per
     person to a digest of that person's data: it says who changed, never who it is.
     """
 

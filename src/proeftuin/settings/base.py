@@ -298,7 +298,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Durable background work (imports, the sweep of stale uploads): the django-tasks database
-# backend; `proeftuin worker` runs the queue (see docs/decisions/0010-task-queue.md).
+# backend; `proeftuin worker` runs the queue (see docs/decisions/0014-task-queue.md).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 LOGGING = {

@@ -1,7 +1,7 @@
 """Disclosure control for every monitoring output: the one module figures pass through.
 
 Small-cell suppression alone (``suppression``) protects a cell on its own; this module protects
-what an attacker can compute from *several* published figures (see decision record 0010):
+what an attacker can compute from *several* published figures (see decision record 0015):
 
 - **persons, not trajectories**: the threshold counts distinct persons. ``one_pair_per_person``
   keeps one trajectory per person and domain (the most recent complete pair), so n, the shares and
