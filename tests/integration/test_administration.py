@@ -277,3 +277,21 @@ def test_menu_shows_beheer_only_to_the_beheerder(users, own_project):
     link = f'href="{B}/"'
     assert link in login(users[("own", "beheerder")]).get("/projecten/").content.decode()
     assert link not in login(users[("own", "projectleider")]).get("/projecten/").content.decode()
+
+
+def test_access_log_screen_shows_who_from_where_and_survives_a_deleted_user(users, own_project):
+    professional = users[("own", "professional")]
+    assert (
+        login(professional).get(f"/tel-en-vertel/project/{own_project.pk}/deelnemers/").status_code
+        == 200
+    )
+    beheerder = login(users[("own", "beheerder")])
+    page = beheerder.get("/beheer/organisatie/toegangslog/").content.decode()
+    assert "127.0.0.1" in page and "professional" in page
+    export = beheerder.get("/beheer/organisatie/toegangslog/export.csv").content.decode()
+    assert "127.0.0.1" in export and "IP-adres" in export
+    # The row stays in the organisation's log after the account is gone.
+    assert AccessLog.objects.filter(user=professional).exists()
+    professional.delete()
+    again = beheerder.get("/beheer/organisatie/toegangslog/export.csv").content.decode()
+    assert again.count("127.0.0.1") == export.count("127.0.0.1")

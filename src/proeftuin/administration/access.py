@@ -54,8 +54,10 @@ def incoming_grants(user: User) -> QuerySet[ProjectGrant]:
 def access_log(user: User) -> QuerySet[AccessLog]:
     """Log rows about the own organisation's data, or made by its users; nothing else."""
     org = user.organisation_id
+    # organisation_key stays when the user is deleted; the subject when the participant is erased.
     return AccessLog.objects.filter(
-        Q(project__owner_id=org)
+        Q(organisation_key=str(org))
+        | Q(project__owner_id=org)
         | Q(participant__organisation_id=org)
         | Q(user__organisation_id=org)
     ).select_related("project", "participant")

@@ -238,7 +238,8 @@ def _filtered_log(request):
                 Q(username__icontains=q)
                 | Q(detail__icontains=q)
                 | Q(project__name__icontains=q)
-                | Q(participant__pseudonym__istartswith=q.lower())
+                | Q(subject__istartswith=q.lower())
+                | Q(ip=q)
             )
         if data["action"]:
             rows = rows.filter(action=data["action"])
@@ -275,6 +276,11 @@ def access_log_export(request):
         _("Project"),
         _("Deelnemer"),
         _("Wat"),
+        _("Rol"),
+        _("Inzien of wijzigen"),
+        _("IP-adres"),
+        _("Sessie (sleutel)"),
+        _("Betrokkene (sleutel)"),
     ]
     tz = timezone.get_current_timezone()
     body = (
@@ -286,6 +292,12 @@ def access_log_export(request):
             row.project.name if row.project else "",
             row.participant.code if row.participant else "",
             row.detail,
+            row.role,
+            row.get_operation_display(),
+            row.ip,
+            row.session,
+            # The keyed subject survives an erasure; never the pseudonym itself.
+            row.subject,
         )
         for row in rows.iterator(chunk_size=2000)
     )
