@@ -55,8 +55,6 @@ MAPPING = {
 }
 KNOWN_CODES = {
     "identifier_bsn",  # a client number that is a BSN in any spelling (the identifier guard)
-    "identifier_too_long",
-    "identifier_suspicious",
     "formula",
     "score_type",
     "score_not_whole",
