@@ -57,3 +57,13 @@ def test_decimal_text_agrees_with_decimal_half_up(value, digits):
     with translation.override("en"):
         text = numbers.decimal_text(value, digits).replace("−", "-").replace(",", "")
     assert Decimal(text) == expected
+
+
+def test_the_valuation_sentences_use_the_same_rounding():
+    from proeftuin.valuation import wording
+
+    with translation.override("nl"):
+        assert wording.number(0.5278, 2) == "0,53"
+        assert wording.number(-0.0041, 2) == "0,00"
+        assert wording.euro(-36120.5) == "€ −36.121"
+        assert wording.percent(0.125) == "13%"

@@ -11,10 +11,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from django.utils.formats import get_format, number_format
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from proeftuin.common import numbers
 from proeftuin.core.valuation import (
     Appraisal,
     IrrResult,
@@ -66,18 +67,22 @@ def _as_float(value) -> float | None:
 
 
 def number(value: float | None, decimals: int | None = None) -> str:
-    """A number the Dutch way (1.234,5); up to 4 significant decimals when none are asked."""
+    """A number the Dutch way (1.234,5); up to 4 significant decimals when none are asked.
+
+    Rounded by the one formatter (:mod:`proeftuin.common.numbers`): half away from zero, never
+    cut off, and no minus sign on a rounded zero.
+    """
     value = _as_float(value)
     if value is None:
         return "—"
     if decimals is None:
         decimals = 0 if value == int(value) else 2 if abs(value) >= 1 else 4
-        text = number_format(round(value, decimals), decimals, force_grouping=True)
+        text = numbers.decimal_text(value, decimals, grouping=True)
         if decimals:
             separator = get_format("DECIMAL_SEPARATOR")
             text = text.rstrip("0").removesuffix(separator)
         return text
-    return number_format(round(value, decimals), decimals, force_grouping=True)
+    return numbers.decimal_text(value, decimals, grouping=True)
 
 
 def euro(value: float | None) -> str:
@@ -85,14 +90,14 @@ def euro(value: float | None) -> str:
     value = _as_float(value)
     if value is None:
         return "—"
-    return "€ " + number_format(round(value), 0, force_grouping=True)
+    return "€ " + numbers.decimal_text(value, 0, grouping=True)
 
 
 def percent(value: float | None, decimals: int = 0) -> str:
     value = _as_float(value)
     if value is None:
         return "—"
-    return number_format(round(value * 100, decimals), decimals, force_grouping=True) + "%"
+    return numbers.percent_text(value, decimals)
 
 
 def irr_text(irr: IrrResult) -> str:
