@@ -676,3 +676,18 @@ def test_a_story_shows_its_life_domain_beside_the_scores(users, own_project):
     ).content.decode()
     story = page[page.find("Eindelijk een eigen huis.") :]
     assert " · Wonen · " in story[: story.find("</footer>")]
+
+
+def test_the_demo_releases_figures_so_the_funder_sees_a_stand(db, client):
+    """Without a release the funder's tour showed no figure at all (issue 8: releases)."""
+    from proeftuin.accounts.models import User
+    from proeftuin.demo.generator import generate
+    from proeftuin.monitoring.models import FigureRelease
+    from proeftuin.portfolio.models import Project
+
+    generate(projects=15, seed=2026)
+    project = Project.objects.get(name="Eén gezin, één plan")
+    assert FigureRelease.objects.filter(project=project).exists()
+    client.force_login(User.objects.get(username="financier"))
+    html = client.get(f"/tel-en-vertel/project/{project.pk}/").content.decode()
+    assert "Stand per" in html

@@ -16,9 +16,10 @@ from django.db import transaction
 from proeftuin.core.instruments import LIFE_DOMAINS
 from proeftuin.portfolio.models import Project
 
-from . import recording, services
+from . import recording, releases, services
 from .models import (
     EndReason,
+    FigureRelease,
     HeavyMeasure,
     Intervention,
     Measurement,
@@ -238,4 +239,9 @@ def generate(today: date | None = None, seed: int = 2026) -> dict[str, int]:
             trajectory_ids,
             by=recording.Actor(username="demo", organisation=project.owner.name),
         )
+        # A first milestone release, so roles without participant-level access (the funder, the
+        # policy adviser, the PDF) see figures "stand per" today, as they would after a release.
+        releases.create_release(project, reason=FigureRelease.Reason.MILESTONE, released_on=today)
+        totals.setdefault("releases", 0)
+        totals["releases"] += 1
     return totals
