@@ -818,7 +818,10 @@ def test_histogram_puts_zero_on_a_bin_edge():
 def test_benefit_landing_for_the_sustainability_advisor(own_project):
     assert services.benefit_landing(own_project) is None  # no chain: unknown, not zero
     build_chain(own_project, price=False)
-    assert services.benefit_landing(own_project) is None  # only an onbekend price
+    # Finding (issue 10): shares already entered counted as unknown until a euro price existed.
+    pairs, basis = services.benefit_pairs(own_project)
+    assert basis == "shares" and pairs == {("Gemeente Voorbeeldstad", "jeugd"): 1.0}
+    assert services.benefit_landing(own_project) == {"jeugd": 1.0}
     PriceOverride.objects.create(
         project=own_project,
         key="uithuisplaatsing_jaar",
@@ -828,6 +831,16 @@ def test_benefit_landing_for_the_sustainability_advisor(own_project):
     )
     landing = services.benefit_landing(own_project)
     assert set(landing) == {"jeugd"} and landing["jeugd"] > 0
+    # With a price the advisor reads the MKBA page's own balance.
+    pairs, basis = services.benefit_pairs(own_project)
+    outcome = services.analyse(own_project, montecarlo=False)
+    gains = {
+        (p.party, d.domain): d.gains
+        for p in outcome.appraisal.parties
+        for d in p.domains
+        if d.gains > 0
+    }
+    assert basis == "value" and pairs == pytest.approx(gains)
 
 
 def test_notes_link_to_edit_forms_only_for_who_may_edit():

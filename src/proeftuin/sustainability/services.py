@@ -9,7 +9,7 @@ scan) the advisor works on the money and the coalition, and says the scan is mis
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.db import transaction
@@ -70,11 +70,20 @@ def _scan_date(assessment) -> date | None:
     return None
 
 
-def benefit_landing(project) -> dict[str, float] | None:
-    """Policy domain → value of the known benefits, from the valuation capability."""
-    from proeftuin.valuation.services import benefit_landing as landing
+def _by_domain(pairs: dict[tuple[str, str], float] | None) -> dict[str, float] | None:
+    if not pairs:
+        return None
+    landing: dict[str, float] = {}
+    for (_party, domain), weight in pairs.items():
+        landing[domain] = landing.get(domain, 0.0) + weight
+    return landing
 
-    return landing(project)
+
+def benefit_pairs(project) -> tuple[dict[tuple[str, str], float] | None, str]:
+    """(party, domain) → weight of the benefits and the basis, from the valuation capability."""
+    from proeftuin.valuation.services import benefit_pairs as pairs
+
+    return pairs(project)
 
 
 def advisor_input(project, today: date) -> tuple[AdvisorInput, object | None, object | None]:
@@ -87,12 +96,22 @@ def advisor_input(project, today: date) -> tuple[AdvisorInput, object | None, ob
     }
     scan = latest_scan(project)
     assessment, summary = scan if scan else (None, None)
+    payers = frozenset(
+        s.funder.name
+        for s in streams
+        if s.start_date <= today and (s.end_date is None or s.end_date >= today)
+    )
+    funding = funding_facts([s.as_core() for s in streams], today, running_domains)
+    pairs, basis = benefit_pairs(project)
     facts = AdvisorInput(
         scan=scan_facts(summary, _scan_date(assessment)) if summary is not None else None,
-        funding=funding_facts([s.as_core() for s in streams], today, running_domains),
+        funding=replace(funding, payers=payers),
         coalition=coalition_facts(project.coalition_coverage(today)),
-        # Where benefits land, from the project's effects chain (unknown without one).
-        benefits=benefit_landing(project),
+        # Where benefits land, from the project's effects chain (unknown without one): the same
+        # party and domain balance as the MKBA page, or the entered shares before prices exist.
+        benefits=_by_domain(pairs),
+        benefit_pairs=pairs,
+        benefits_basis=basis or "value",
     )
     return facts, assessment, summary
 

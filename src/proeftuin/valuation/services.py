@@ -99,21 +99,42 @@ def analyse(project, *, montecarlo: bool = True, draws: int | None = None) -> Ou
     return analyse_valuation(valuation, montecarlo=montecarlo, draws=draws)
 
 
-def benefit_landing(project) -> dict[str, float] | None:
-    """Where the benefits land: policy domain code → present value of its known benefits.
+def benefit_pairs(project) -> tuple[dict[tuple[str, str], float] | None, str]:
+    """Where the benefits land per (party, policy domain), and on what basis.
 
-    For the sustainability advisor (``AdvisorInput.benefits``: party or domain → share, which it
-    normalises). ``None`` when there is no chain, the chain cannot be computed, or no benefit has
-    a known price; effects with an *onbekend* price are not in the weights (never as zero).
+    The same balance as the MKBA page (the appraisal's party and domain gains, transfers left
+    out) when some benefit has a known price: basis ``"value"``. When no benefit has a price yet,
+    the shares entered in the effects chain still say where benefits land: each effect counts
+    once, spread over its beneficiaries by their shares (basis ``"shares"``). ``(None, "")``
+    without a chain or beneficiaries.
     """
     outcome = analyse(project, montecarlo=False)
-    if not outcome.appraisal or outcome.appraisal.benefits <= 0:
-        return None
+    pairs: dict[tuple[str, str], float] = {}
+    if outcome.appraisal and outcome.appraisal.benefits > 0:
+        for party in outcome.appraisal.parties:
+            for domain in party.domains:
+                if domain.gains > 0:
+                    key = (party.party, domain.domain)
+                    pairs[key] = pairs.get(key, 0.0) + domain.gains
+        if pairs:
+            return pairs, "value"
+    valuation = outcome.valuation
+    chain = getattr(valuation, "chain", None) if valuation is not None else None
+    for effect in getattr(chain, "effects", ()) or ():
+        total = sum(max(b.share, 0.0) for b in effect.beneficiaries)
+        for b in effect.beneficiaries:
+            if total > 0 and b.share > 0:
+                key = (b.party, b.domain)
+                pairs[key] = pairs.get(key, 0.0) + b.share / total
+    return (pairs, "shares") if pairs else (None, "")
+
+
+def benefit_landing(project) -> dict[str, float] | None:
+    """Where the benefits land: policy domain → weight (see :func:`benefit_pairs`)."""
+    pairs, _basis = benefit_pairs(project)
     landing: dict[str, float] = {}
-    for party in outcome.appraisal.parties:
-        for domain in party.domains:
-            if domain.gains > 0:
-                landing[domain.domain] = landing.get(domain.domain, 0.0) + domain.gains
+    for (_party, domain), weight in (pairs or {}).items():
+        landing[domain] = landing.get(domain, 0.0) + weight
     return landing or None
 
 

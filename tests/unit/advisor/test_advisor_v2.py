@@ -176,3 +176,21 @@ def test_findings_never_contradict_the_verdict(outcomes, missing):
             if check.status is Status.MET:
                 assert "ontbreekt" not in text and "niet aanwezig" not in text
             assert "is aanwezig" not in check.basis.nl, "a basis states the test, not a fact"
+
+
+def test_benefits_landing_with_a_party_that_does_not_pay_count_as_elsewhere_in_the_same_domain():
+    # Finding: "Baten landen elders" compared only policy domains, so a housing corporation's
+    # gain in the domain the municipality pays from counted as "not elsewhere".
+    from dataclasses import replace
+
+    base = facts([stream(100_000, months_left=10)])
+    funding = replace(base.funding, payers=frozenset({"Gemeente"}))
+    pairs = {("Gemeente", "wmo"): 1.0, ("Woningcorporatie", "wmo"): 3.0}
+    advice_facts = replace(base, funding=funding, benefit_pairs=pairs, benefits={"wmo": 4.0})
+    from proeftuin.core.advisor.conditions import benefits_elsewhere
+
+    assert benefits_elsewhere(replace(advice_facts, benefit_pairs=None)) == 0.0
+    assert benefits_elsewhere(advice_facts) == pytest.approx(0.75)
+    advice = advise(advice_facts, TODAY)
+    assert "benefits_elsewhere" in advice.rule_ids()
+    assert "reversal_thinking" in {s.id for s in advice.recommended_strategies}

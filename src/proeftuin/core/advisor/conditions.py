@@ -248,8 +248,9 @@ class Leaf(Condition):
             return Text(nl="bekend is waar de baten landen", en="it is known where benefits land")
         if self.kind == "benefits_elsewhere_at_least":
             return Text(
-                nl=f"ten minste {_pct(v)} van de baten landt buiten de domeinen die nu betalen",
-                en=f"at least {_pct(v)} of the benefits land outside the domains paying now",
+                nl=f"ten minste {_pct(v)} van de baten landt bij partijen of domeinen die nu niet "
+                "betalen",
+                en=f"at least {_pct(v)} of the benefits land with parties or domains not paying now",
             )
         raise AssertionError(self.kind)  # pragma: no cover
 
@@ -353,16 +354,29 @@ def _finding(leaf: Leaf, facts: AdvisorInput, ctx: Context) -> Text:  # noqa: C9
         if share is None:
             return _UNKNOWN_FACT["benefits"]
         return Text(
-            nl=f"{_pct(share)} van de baten landt buiten de domeinen die nu betalen",
-            en=f"{_pct(share)} of the benefits land outside the domains paying now",
+            nl=f"{_pct(share)} van de baten landt bij partijen of domeinen die nu niet betalen",
+            en=f"{_pct(share)} of the benefits land with parties or domains not paying now",
         )
     raise AssertionError(kind)  # pragma: no cover
 
 
 def benefits_elsewhere(facts: AdvisorInput) -> float | None:
-    """Share of the benefits landing with parties or domains that do not fund the project now."""
+    """Share of the benefits landing with parties or domains that do not fund the project now.
+
+    With the valuation's (party, domain) balance a benefit is "elsewhere" when its party does not
+    pay today or its domain does not pay today; without it, only the domains are compared.
+    """
     if not facts.benefits_known or facts.funding is None:
         return None
+    fund = facts.funding
+    if facts.benefit_pairs:
+        total = sum(max(v, 0.0) for v in facts.benefit_pairs.values())
+        outside = sum(
+            max(v, 0.0)
+            for (party, domain), v in facts.benefit_pairs.items()
+            if (fund.payers and party not in fund.payers) or domain not in fund.funding_domains
+        )
+        return outside / total if total else None
     total = sum(max(v, 0.0) for v in facts.benefits.values())
     outside = sum(
         max(v, 0.0) for k, v in facts.benefits.items() if k not in facts.funding.funding_domains

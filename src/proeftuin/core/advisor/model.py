@@ -80,6 +80,8 @@ class FundingFacts:
     earned_share: float | None = None
     #: Share of today's money per kind of paying organisation (``gemeente``, ``fonds`` …).
     payer_shares: Mapping[str, float] = field(default_factory=dict)
+    #: The organisations paying for the project today (by name, as the valuation names parties).
+    payers: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,9 +104,16 @@ class AdvisorInput:
     #: Where benefits land: party or policy domain → share (any non-negative weights; they are
     #: normalised). None (or empty) means *unknown*: the valuation capability fills it later.
     benefits: Mapping[str, float] | None = None
+    #: Where benefits land per (party, policy domain): the valuation's own balance, so the advice
+    #: and the MKBA page agree. Weighted by value where prices are known, else by the shares
+    #: entered in the effects chain (``benefits_basis`` says which).
+    benefit_pairs: Mapping[tuple[str, str], float] | None = None
+    benefits_basis: str = "value"
 
     @property
     def benefits_known(self) -> bool:
+        if self.benefit_pairs and sum(self.benefit_pairs.values()) > 0:
+            return True
         return bool(self.benefits) and sum(self.benefits.values()) > 0
 
 

@@ -251,9 +251,9 @@ def recommend_route(facts: AdvisorInput, ctx: Context) -> Recommendation:
                     en="there is civil-service and political backing: the municipality can direct",
                 ),
                 Text(
-                    nl=f"{_pct(elsewhere)} van de baten landt buiten de domeinen die nu betalen: "
+                    nl=f"{_pct(elsewhere)} van de baten landt bij partijen of domeinen die nu niet betalen: "
                     "meerdere instellingen hebben er belang bij",
-                    en=f"{_pct(elsewhere)} of the benefits land outside the paying domains: "
+                    en=f"{_pct(elsewhere)} of the benefits land with parties or domains not paying now: "
                     "several institutions have a stake",
                 ),
                 _dim_text(ctx, "strategic_coalition", coalition, facts),
@@ -353,8 +353,8 @@ def recommend_strategies(facts: AdvisorInput, ctx: Context) -> tuple[Recommendat
                 "reversal_thinking",
                 (
                     Text(
-                        nl=f"{_pct(elsewhere)} van de baten landt buiten de domeinen die nu betalen",
-                        en=f"{_pct(elsewhere)} of the benefits land outside the domains paying now",
+                        nl=f"{_pct(elsewhere)} van de baten landt bij partijen of domeinen die nu niet betalen",
+                        en=f"{_pct(elsewhere)} of the benefits land with parties or domains not paying now",
                     ),
                 ),
             )
