@@ -101,9 +101,20 @@ def test_project_leader_runs_a_self_scan_in_workshop_mode(
     # Finalise and lock: the profile is now the scan's final state.
     assessment = Assessment.objects.get(project_id=pk, title="Zelfscan werkplaats")
     page.goto(f"/beoordelingen/project/{pk}/{assessment.pk}/")
+    # A whole characteristic at once: the second one, all 'matig' for this rater.
+    bulk = page.locator("details.pt-assess-bulk").nth(1)
+    bulk.locator("summary").click()
+    bulk.get_by_label("matig", exact=True).check()
+    bulk.get_by_role("button", name="Toepassen op dit kenmerk").click()
+    expect(page.locator(".utrecht-alert, .pt-messages").first).to_contain_text("indicatoren van")
+    # Most indicators are still open: finalising asks why, and the reason stays with the result.
     page.get_by_label("De groep is klaar: de oordelen liggen vast").check()
+    page.get_by_label(re.compile("Waarom moet de scan toch zo gelden")).fill(
+        "Alleen de eerste twee kenmerken besproken in de werkplaats"
+    )
     page.get_by_role("button", name="Beoordeling afronden").click()
     expect(page).to_have_url(re.compile(rf"/beoordelingen/project/{pk}/{assessment.pk}/profiel/"))
+    expect(page.locator("#scan-completeness")).to_contain_text("Alleen de eerste twee kenmerken")
     assessment.refresh_from_db()
     assert assessment.is_finalised
     page.goto(f"/beoordelingen/project/{pk}/{assessment.pk}/")
