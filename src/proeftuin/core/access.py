@@ -36,7 +36,10 @@ class Capability(StrEnum):
 
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
-    Role.BEHEERDER: frozenset(Capability),
+    # The administrator manages accounts, shares and the access log, not residents' data: on a
+    # need-to-know basis only those who work with participants see or record participant-level
+    # data (the issue 8 attack: a municipal beheerder read row exports of partners' projects).
+    Role.BEHEERDER: frozenset(Capability) - {Capability.PARTICIPANT_DATA, Capability.MONITOR},
     Role.BELEIDSADVISEUR: frozenset(
         {
             Capability.VIEW,

@@ -258,7 +258,13 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
 }
 # Participant-level pages (Tel en vertel, its API) and the access log are never cached; every
 # download (Content-Disposition: attachment) neither. See NoStoreMiddleware.
-PROEFTUIN_NO_STORE_PREFIXES = ("/tel-en-vertel/", "/api/tel-en-vertel/", "/beheer/organisatie/")
+# The project report holds shared stories: not kept in caches either.
+PROEFTUIN_NO_STORE_PREFIXES = (
+    "/tel-en-vertel/",
+    "/api/tel-en-vertel/",
+    "/beheer/organisatie/",
+    "/rapporten/",
+)
 
 # Request bodies. The largest upload is a 25 MB import spreadsheet (evidence documents: 10 MB); a
 # body above PROEFTUIN_MAX_REQUEST_BYTES gets a friendly 413 page before anything is read. Form
