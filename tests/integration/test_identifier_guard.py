@@ -116,3 +116,19 @@ def test_row_exports_carry_the_short_code_not_the_pseudonym(users, own_project):
         "utf-8-sig"
     )
     assert participant.code in csv
+
+
+def test_the_attack_spellings_are_refused_over_http(users, own_project):
+    """Found by a black-box attack on the demo: Arabic-Indic digits, a zero-width space and a
+    leading zero got a BSN in as client and household number."""
+    from test_identifiers import ATTACK_SPELLINGS
+
+    http = login(users[("own", "professional")])
+    base = f"/tel-en-vertel/project/{own_project.pk}/deelnemers/"
+    for spelling in ATTACK_SPELLINGS:
+        for field in ("client_number", "household_number"):
+            data = {"client_number": "C-9", "started_on": "2025-03-01", field: spelling}
+            response = http.post(f"{base}nieuw/", data)
+            assert response.status_code == 200, (spelling, field)
+            assert "BSN" in response.context["form"].errors[field][0]
+    assert not Participant.objects.exists()

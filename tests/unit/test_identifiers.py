@@ -37,6 +37,22 @@ BSN_SPELLINGS = [
     "1 1 1 2 2 2 3 3 3",
 ]
 
+#: Found by a black-box attack on the demo (issue 8): other scripts' digits, an invisible
+#: zero-width space, and the BSN padded with a leading zero (in free text that last one reads as
+#: a phone number, and is refused as such).
+ATTACK_SPELLINGS = [
+    "\u0661\u0661\u0661\u0662\u0662\u0662\u0663\u0663\u0663",
+    "111\u200b222333",
+    "0111222333",
+]
+
+
+@pytest.mark.parametrize("spelling", ATTACK_SPELLINGS)
+def test_the_attack_spellings_are_a_bsn_too(spelling):
+    assert looks_like_bsn(spelling)
+    assert identifier_kinds(f"Mevrouw vertelde: {spelling}, daarna ging het beter.")
+
+
 NOT_BSN = ["111222334", "AB-123", "T-00001", "12345678", "2024-03-12", "0612345678", ""]
 
 
@@ -100,3 +116,41 @@ def test_ordinary_text_passes(text):
 def test_the_surname_list_ships_with_the_code():
     names = surnames()
     assert len(names) >= 200 and "de Vries" in names and "Jansen" in names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mail mij via jan[at]example.nl voor meer.",
+        "Schrijf naar jan punt jansen apenstaartje example punt nl.",
+        "jan (at) example dot nl",
+        "e-mail jan\u200b@example.nl",
+    ],
+)
+def test_an_e_mail_address_written_out_is_caught(text):
+    assert "email" in identifier_kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["We gaan om 3 uur at home. Daarna punt.", "Kom om 10.30 uur op het stadhuis."],
+)
+def test_ordinary_sentences_with_at_and_punt_are_not_an_e_mail_address(text):
+    assert "email" not in identifier_kinds(text)
+
+
+def test_import_cells_with_other_scripts_and_padding_are_caught_vectorised():
+    import polars as pl
+
+    from proeftuin.core.identifiers import bsn_series
+
+    cells = pl.Series(
+        "c",
+        [
+            "\u0661\u0661\u0661\u0662\u0662\u0662\u0663\u0663\u0663",
+            "111\u200b222333",
+            "0111222333",
+            "T-00001",
+        ],
+    )
+    assert bsn_series(cells).to_list() == [True, True, True, False]

@@ -45,17 +45,36 @@ _SEPARATORS = re.compile(r"[\s.\-_/:]")
 _TRAILING_LETTER = re.compile(r"^([0-9]{8,9})[A-Z]$")
 
 
+def _plain(text: str) -> str:
+    """NFKC, invisible format characters (zero-width space, soft hyphen …) removed, and every
+    Unicode decimal digit (Arabic-Indic, Devanagari …) written as an ASCII digit."""
+    out = []
+    for char in unicodedata.normalize("NFKC", str(text)):
+        if unicodedata.category(char) == "Cf" or char == "\u00ad":
+            continue
+        if char.isdecimal() and not char.isascii():
+            out.append(str(unicodedata.decimal(char)))
+            continue
+        out.append(char)
+    return "".join(out)
+
+
 def normalise(text: str) -> str:
-    """NFKC (fullwidth → ASCII, no-break space → space), trimmed."""
-    return unicodedata.normalize("NFKC", str(text)).strip()
+    """NFKC (fullwidth → ASCII, no-break space → space), no invisible characters, ASCII digits,
+    trimmed: a BSN typed in any script or with a zero-width space is still a BSN."""
+    return _plain(text).strip()
 
 
 def bsn_digits(value: str) -> str:
-    """The digits a value reduces to once prefixes, separators and a trailing letter are gone."""
+    """The digits a value reduces to once prefixes, separators, a trailing letter and leading
+    zeros beyond nine digits are gone."""
     text = _PREFIX.sub("", normalise(value).upper())
     text = _SEPARATORS.sub("", text)
     match = _TRAILING_LETTER.match(text)
-    return match.group(1) if match else text
+    digits = match.group(1) if match else text
+    if digits.isdigit() and len(digits) > 9:
+        digits = digits.lstrip("0")  # "0111222333" is the BSN 111222333 padded
+    return digits
 
 
 def looks_like_bsn(value: str) -> bool:
@@ -81,17 +100,25 @@ def bsn_series(values: pl.Series) -> pl.Series:
     long_enough = (values.str.len_chars().fill_null(0) >= 8).alias(values.name)
     if not long_enough.any():
         return result
-    enough = long_enough & (values.str.count_matches(r"[0-9０-９]").fill_null(0) >= 8)
+    # \d is Unicode-aware here: Arabic-Indic and other digits count too.
+    enough = long_enough & (values.str.count_matches(r"\d").fill_null(0) >= 8)
     if not enough.any():
         return result
     return result.scatter(enough.arg_true(), _bsn_candidates(values.filter(enough)))
 
 
 def _bsn_candidates(values: pl.Series) -> pl.Series:
+    # Cells with non-ASCII characters (other scripts' digits, zero-width spaces) go through the
+    # one Python normaliser; the rest stay vectorised.
+    odd = values.str.contains(r"[^\x00-\x7F]").fill_null(False)
+    if odd.any():
+        plain = values.filter(odd).map_elements(_plain, return_dtype=pl.String)
+        values = values.scatter(odd.arg_true(), plain)
     text = values.str.normalize("NFKC").str.strip_chars().str.to_uppercase()
     text = text.str.replace(_PREFIX.pattern, "")
     text = text.str.replace_all(_SEPARATORS.pattern, "")
     text = text.str.replace(_TRAILING_LETTER.pattern, "${1}")
+    text = text.str.replace(r"^0+([0-9]{9})$", "${1}")  # leading zeros beyond nine digits
     candidate = text.str.contains(r"^[0-9]{8,9}$").fill_null(False)
     number = text.zip_with(candidate, pl.Series([None] * len(text), dtype=pl.String))
     number = number.str.to_integer(strict=False)
@@ -126,6 +153,15 @@ class Finding:
 _BSN_RUN = re.compile(r"(?<!\d)\d(?:[ .\-/_]?\d){7,8}(?!\d)")
 _DATE = re.compile(r"^(?:\d{1,2}[\-/.]\d{1,2}[\-/.]\d{4}|\d{4}[\-/.]\d{1,2}[\-/.]\d{1,2})$")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+# An e-mail address written out to slip past a filter: "jan[at]example.nl", "jan (at) example dot
+# nl", "jan punt jansen apenstaartje example punt nl".
+_AT = r"(?:\s*[\[({]\s*(?:at|@)\s*[\])}]\s*|\s+(?:at|apenstaartje)\s+)"
+_DOT = r"(?:\.|\s*[\[({]\s*(?:dot|punt)\s*[\])}]\s*|\s+(?:dot|punt)\s+)"
+_EMAIL_SPELLED = re.compile(
+    rf"[A-Za-z0-9_%+\-]+(?:{_DOT}[A-Za-z0-9_%+\-]+)*{_AT}[A-Za-z0-9\-]+(?:{_DOT}[A-Za-z0-9\-]+)*"
+    rf"{_DOT}[A-Za-z]{{2,}}\b",
+    re.IGNORECASE,
+)
 _PHONE = re.compile(
     r"(?<![\d+])(?:\+31|0031|0)[\s\-.]?(?:\(0\)[\s\-.]?)?[1-9](?:[\s\-.]?\d){8}(?!\d)"
 )
@@ -244,7 +280,7 @@ def find_identifiers(text: str) -> list[Finding]:
     """Every identifier found in ``text`` (empty list when none), in order of kind."""
     if not text:
         return []
-    normal = unicodedata.normalize("NFKC", str(text))
+    normal = _plain(text)
     found: list[Finding] = []
     upper = normal.upper()
     for match in _BSN_RUN.finditer(normal):
@@ -256,6 +292,9 @@ def find_identifiers(text: str) -> list[Finding]:
             found.append(Finding("bsn", _mask(run)))
     for match in _EMAIL.finditer(normal):
         found.append(Finding("email", _mask(match.group())))
+    if not any(f.kind == "email" for f in found):
+        for match in _EMAIL_SPELLED.finditer(normal):
+            found.append(Finding("email", _mask(match.group())))
     ibans = [m for m in _IBAN.finditer(upper) if _iban_valid(m.group())]
     found.extend(Finding("iban", _mask(m.group())) for m in ibans)
     for match in _PHONE.finditer(normal):
