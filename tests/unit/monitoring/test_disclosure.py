@@ -314,3 +314,79 @@ def test_a_person_in_two_projects_counts_in_each_when_projects_are_compared():
     frame = pairs_of(rows).with_columns(pl.Series("project_id", [7, 8]))
     assert one_pair_per_person(frame).height == 1
     assert one_pair_per_person(frame, within=["project_id"]).height == 2
+
+
+# --- means beside small counts (found by a black-box attack on the demo) --------------------------
+
+
+def _group(**fields):
+    from proeftuin.core.monitoring.analytics import GroupEffect
+
+    base = dict(
+        key={"domain": "ots"},
+        suppressed=False,
+        n=13,
+        n_unpaired=0,
+        mean_before=5 / 13,
+        mean_after=1 / 13,
+        mean_change=-4 / 13,
+        sd_change=0.49,
+        se_change=0.136,
+        df=12,
+        ci_low=-4 / 13 - 0.3,
+        ci_high=-4 / 13 + 0.3,
+        share_improved=4 / 13,
+        share_stable=9 / 13,
+        share_worse=0.0,
+        effect_size=(-4 / 13) / 0.49,
+        share_any_before=5 / 13,
+        share_any_after=1 / 13,
+        before=None,
+        after=None,
+    )
+    base.update(fields)
+    return GroupEffect(**base)
+
+
+def test_a_mean_times_n_gives_no_small_count():
+    # Attack: mean number of heavy measures 0,38 and 0,08 at n = 13 gave exactly 5 and 1 persons.
+    from proeftuin.core.monitoring.disclosure.reports import published_group
+
+    shown = published_group(_group(), T)
+    assert shown.rounded
+    for mean in (shown.mean_before, shown.mean_after):
+        total = mean * 13
+        assert abs(total - round(total / 5) * 5) < 1e-9, "the implied total is a multiple of 5"
+    assert shown.mean_after * 13 != pytest.approx(1) and shown.mean_before * 13 == pytest.approx(5)
+    # The change, its interval and the effect size move with the means: none gives them away.
+    assert shown.mean_change == pytest.approx(shown.mean_after - shown.mean_before)
+    assert (shown.ci_low + shown.ci_high) / 2 == pytest.approx(shown.mean_change)
+    assert shown.effect_size == pytest.approx(shown.mean_change / 0.49)
+
+
+def test_positive_control_exact_means_reveal_the_count():
+    from proeftuin.core.monitoring.disclosure.reports import published_group
+
+    shown = published_group(_group(), T, rounding=False)
+    assert round(shown.mean_after * 13) == 1 and round(shown.mean_before * 13) == 5
+
+
+def test_means_of_large_safe_groups_stay_exact():
+    from proeftuin.core.monitoring.disclosure.reports import published_group
+
+    big = _group(
+        n=40,
+        mean_before=2.5,
+        mean_after=3.1,
+        mean_change=0.6,
+        ci_low=0.4,
+        ci_high=0.8,
+        effect_size=0.6 / 0.49,
+        share_improved=0.5,
+        share_stable=0.25,
+        share_worse=0.25,
+        share_any_before=None,
+        share_any_after=None,
+    )
+    shown = published_group(big, T)
+    assert shown.mean_before == 2.5 and shown.mean_after == 3.1

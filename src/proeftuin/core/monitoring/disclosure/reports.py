@@ -52,7 +52,10 @@ def published_group(group: Any, threshold: int, *, rounding: bool = True) -> Any
     for side in ("before", "after"):
         counts = getattr(group, side)
         if counts is not None:
-            changes[side], was_rounded = protect_distribution(counts, threshold)
+            protected, was_rounded = protect_distribution(counts, threshold)
+            # Rounded level counts beside an exact mean can leave one distribution that fits
+            # (n = 11, mean 2,6364): a distribution with a small level is not published at all.
+            changes[side] = None if was_rounded else protected
             rounded = rounded or was_rounded
     movement = {
         "share_improved": _count(group.share_improved, n),
@@ -71,7 +74,40 @@ def published_group(group: Any, threshold: int, *, rounding: bool = True) -> Any
             rounded = rounded or was_rounded
     if group.n_unpaired is not None:
         changes["n_unpaired"] = round_to_base(group.n_unpaired)
+    means = _protected_means(group, threshold)
+    if means:
+        changes.update(means)
+        rounded = True
     return replace(group, rounded=rounded, **changes)
+
+
+def _protected_means(group: Any, threshold: int) -> dict[str, Any]:
+    """Means derived from totals rounded to base 5, when an exact mean would give a count away.
+
+    A mean times n is a total: 0,38 × 13 = 5 heavy measures before and 1 after. When a total is
+    below the threshold the means are published from their totals rounded to base 5; the change,
+    its interval and the effect size move with them, so none of them gives the exact total back.
+    Totals at or above the threshold (score sums, most counts) keep their exact means.
+    """
+    n = int(group.n or 0)
+    if n <= 0 or group.mean_before is None or group.mean_after is None:
+        return {}
+    totals = {side: getattr(group, f"mean_{side}") * n for side in ("before", "after")}
+    if all(abs(t) >= threshold for t in totals.values()):
+        return {}
+    before = round_to_base(round(totals["before"])) / n
+    after = round_to_base(round(totals["after"])) / n
+    changes: dict[str, Any] = {"mean_before": before, "mean_after": after}
+    if group.mean_change is not None:
+        change = after - before
+        delta = change - group.mean_change
+        changes["mean_change"] = change
+        if group.ci_low is not None and group.ci_high is not None:
+            changes["ci_low"] = group.ci_low + delta
+            changes["ci_high"] = group.ci_high + delta
+        if group.effect_size is not None and group.sd_change:
+            changes["effect_size"] = change / group.sd_change
+    return changes
 
 
 def protected_effect_reports(
