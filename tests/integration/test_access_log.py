@@ -140,8 +140,12 @@ def test_a_lookup_and_the_new_participant_post_are_logged_found_or_not(users, ow
     trajectory = add_trajectory(own_project, {"housing": 2}, client="KNOWN-1")
     http = login(users[("own", "professional")])
     base = f"/tel-en-vertel/project/{own_project.pk}/deelnemers/"
-    assert http.get(base, {"client_number": "KNOWN-1"}).status_code == 302
+    # A client number never goes in the URL: a GET does not search.
+    assert http.get(base, {"client_number": "KNOWN-1"}).status_code == 200
+    assert not AccessLog.objects.filter(action="participant_lookup").exists()
+    assert http.post(base, {"client_number": "KNOWN-1"}).status_code == 302
     entry = AccessLog.objects.get(action="participant_lookup")
+    assert entry.operation == "read"
     assert entry.subject == audit.subject_key(trajectory.participant.pseudonym)
     assert entry.detail == "gevonden"
     http.post(f"{base}nieuw/", {"client_number": "KNOWN-1", "started_on": "2025-05-01"})

@@ -59,7 +59,7 @@ def test_the_new_participant_form_refuses_a_dotted_bsn_over_http(users, own_proj
         assert response.status_code == 200
         assert "BSN" in response.context["form"].errors[field][0]
     assert not Participant.objects.exists()
-    search = http.get(base, {"client_number": "ＢＳＮ１１１２２２３３３"})
+    search = http.post(base, {"client_number": "ＢＳＮ１１１２２２３３３"})
     assert search.status_code == 200 and "BSN" in search.context["form"].errors["client_number"][0]
 
 

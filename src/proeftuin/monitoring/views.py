@@ -25,7 +25,7 @@ from proeftuin.portfolio.access import require, visible_project
 from proeftuin.portfolio.models import Project
 from proeftuin.portfolio.views import project_context
 
-from . import analytics, charts, recording, releases, services
+from . import analytics, audit, charts, recording, releases, services
 from .access import (
     may_see_participants,
     monitor_project,
@@ -360,18 +360,21 @@ def _participants_of(project: Project):
 @login_required
 def participants(request, pk: int):
     project = participant_project(request, pk)
-    form = ParticipantSearchForm(request.GET or None)
+    # The search is a POST: a client number in the URL would end up in server and proxy logs and
+    # in the browser history (found by a black-box attack on the demo).
+    form = ParticipantSearchForm(request.POST if request.method == "POST" else None)
     if form.is_valid() and form.cleaned_data["client_number"]:
         found = services.find_participant(project, form.cleaned_data["client_number"])
         if found is not None and not _participants_of(project).filter(pk=found.pk).exists():
             found = None
-        # A lookup reveals whether a client number is known: logged either way.
-        services.log_access(
+        # A lookup reveals whether a client number is known: logged either way, as a read.
+        audit.record(
             request,
             AccessLog.Action.PARTICIPANT_LOOKUP,
             project,
             found,
             detail=_("gevonden") if found else _("niet gevonden"),
+            operation=AccessLog.Operation.READ,
         )
         if found is not None:
             return redirect("monitoring:participant", pk=project.pk, participant_pk=found.pk)
