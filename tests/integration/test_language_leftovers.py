@@ -25,69 +25,21 @@ import re
 import shutil
 import subprocess
 import sys
-from collections import deque
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urldefrag, urlsplit
 
 import pytest
+from crawl_support import PageText, crawl
 from django.conf import settings
 from django.test import Client
-from django.urls import Resolver404, resolve
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "proeftuin"
 MO = SRC / "locale" / "en" / "LC_MESSAGES" / "django.mo"
 ROLES = ("projectleider", "beleid", "beheerder", "financier")
 PER_ROUTE = 2  # URLs visited per screen (route and its words) per role and language
-MAX_PAGES = 160  # per role and language: a safety net, the route cap is what bounds it
-# Never followed: leaving, switching language, downloads and renderings that are not pages.
-SKIP = re.compile(
-    r"uitloggen|/i18n/|/django-beheer/|/api/|/static/|/media/|\.(pdf|csv|xlsx|ods|docx|odt|ics)"
-    r"|/pdf|/export|/download|/sjabloon|/rapport/.+\.|/schema|/kalender/"
-)
 # Texts too short or too generic to tell the languages apart ("Status", "Plan", "Project").
 MIN_WORDS = 2
 # snake_case identifiers; statistical notation such as d_z is not a key.
 INTERNAL_KEY = re.compile(r"\b[a-z]{2,}(?:_[a-z0-9]{2,})+\b")
-CHROME_TAGS = {"label", "th", "button", "legend", "dt", "summary", "option"}
-
-
-class _Text(HTMLParser):
-    """Visible text of a page, and separately the text of its interface chrome."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.texts: list[str] = []
-        self.chrome: list[str] = []
-        self._skip = 0
-        self._chrome = 0
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if tag in ("script", "style", "template"):
-            self._skip += 1
-        if tag in CHROME_TAGS:
-            self._chrome += 1
-        for name in ("aria-label", "title", "placeholder", "alt"):
-            if values.get(name):
-                self.texts.append(values[name])
-                self.chrome.append(values[name])
-        if tag == "a" and values.get("href"):
-            self.links.append(values["href"])
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style", "template") and self._skip:
-            self._skip -= 1
-        if tag in CHROME_TAGS and self._chrome:
-            self._chrome -= 1
-
-    def handle_data(self, data: str) -> None:
-        if self._skip or not data.strip():
-            return
-        self.texts.append(data)
-        if self._chrome:
-            self.chrome.append(data)
 
 
 def _normal(text: str) -> str:
@@ -115,38 +67,6 @@ def _worth(text: str) -> bool:
     return len(text.split()) >= MIN_WORDS and len(text) >= 10
 
 
-def _crawl(client: Client, start: str = "/projecten/"):
-    """Yield (url, parsed page) for the pages reachable from ``start`` by following links."""
-    queue, seen, per_route = deque([start]), {start}, {}
-    visited = 0
-    while queue and visited < MAX_PAGES:
-        url = queue.popleft()
-        response = client.get(url)
-        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
-            continue
-        visited += 1
-        page = _Text()
-        page.feed(response.content.decode())
-        yield url, page
-        for href in page.links:
-            href = urldefrag(href).url
-            parts = urlsplit(href)
-            if parts.scheme or parts.netloc or not href.startswith("/") or SKIP.search(href):
-                continue
-            try:
-                match = resolve(parts.path)
-            except Resolver404:
-                continue
-            # A route with a word in it (``<str:kind>``) is a different screen per word.
-            words = sorted(str(v) for v in match.kwargs.values() if not str(v).isdigit())
-            route = (match.route, *words)
-            if href in seen or per_route.get(route, 0) >= PER_ROUTE:
-                continue
-            seen.add(href)
-            per_route[route] = per_route.get(route, 0) + 1
-            queue.append(href)
-
-
 @pytest.fixture
 def crawled(db):
     """Every role's pages in both languages, crawled once (one test, so one demo load)."""
@@ -154,13 +74,13 @@ def crawled(db):
     from proeftuin.demo.generator import generate
 
     generate(projects=15, seed=2026)
-    pages: dict[str, list[tuple[str, str, _Text]]] = {"en": [], "nl": []}
+    pages: dict[str, list[tuple[str, str, PageText]]] = {"en": [], "nl": []}
     for username in ROLES:
         for language in ("en", "nl"):
             client = Client()
             client.force_login(User.objects.get(username=username))
             client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-            for url, page in _crawl(client):
+            for url, page in crawl(client, per_screen=PER_ROUTE):
                 pages[language].append((username, url, page))
     return pages
 
@@ -202,7 +122,7 @@ def test_the_checks_catch_a_leftover():
     """Positive control for the detectors above, on a made-up page."""
     catalogue = _catalogue()
     dutch, english = next((nl, en) for nl, en in catalogue.items() if _worth(nl) and _worth(en))
-    page = _Text()
+    page = PageText()
     page.feed(f"<p>{dutch}</p><label>kenmerk one_contact_person</label>")
     assert _normal(page.texts[0]) in catalogue
     assert INTERNAL_KEY.findall(" ".join(page.chrome)) == ["one_contact_person"]
