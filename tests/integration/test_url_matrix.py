@@ -179,7 +179,15 @@ TABLE: dict[str, list[Probe]] = {
         Probe(P + "/coalitie/{child_coalitie}/verwijderen/", fixed=405),
     ],
     # The PDF variant is rendered by WeasyPrint (slow): see test_pdf_report below.
-    r"rapporten/project/(?P<pk>\d+)\.(?P<fmt>pdf|html)$": [Probe("/rapporten/project/{pk}.html")],
+    r"rapporten/project/(?P<pk>\d+)\.(?P<fmt>pdf|html|docx|odt)$": [
+        Probe("/rapporten/project/{pk}.html"),
+        Probe("/rapporten/project/{pk}.docx"),
+    ],
+    # The portfolio report lists what the user may see (no ids in the path).
+    r"rapporten/portfolio\.(?P<fmt>pdf|html|docx|odt)$": [
+        Probe("/rapporten/portfolio.html"),
+        Probe("/rapporten/portfolio.odt"),
+    ],
     "api/": [Probe("/api/", anon=403)],
     "api/<drf_format_suffix:format>": [Probe("/api/.json", anon=403)],
     "api/projecten/$": [Probe("/api/projecten/", anon=403)],
