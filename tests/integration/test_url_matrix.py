@@ -188,6 +188,14 @@ TABLE: dict[str, list[Probe]] = {
         Probe("/rapporten/portfolio.html"),
         Probe("/rapporten/portfolio.odt"),
     ],
+    # The calendar link page and its revocation: every logged-in user, for themselves only.
+    "agenda/": [Probe("/agenda/"), Probe("/agenda/", method="post")],
+    "agenda/intrekken/": [
+        Probe("/agenda/intrekken/", method="post", ok=302),
+        Probe("/agenda/intrekken/", fixed=405),
+    ],
+    # The feed's token is its only key: an unknown token is a 404 for everyone.
+    "agenda/<str:token>.ics": [Probe("/agenda/onbekend-token.ics", fixed=404, anon=404)],
     "api/": [Probe("/api/", anon=403)],
     "api/<drf_format_suffix:format>": [Probe("/api/.json", anon=403)],
     "api/projecten/$": [Probe("/api/projecten/", anon=403)],
