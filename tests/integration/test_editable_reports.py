@@ -20,6 +20,8 @@ from odf.teletype import extractText
 from test_monitoring_builders import add_trajectory
 
 from proeftuin.monitoring import releases
+from proeftuin.monitoring.models import Job
+from proeftuin.reporting import jobs
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ODT = "application/vnd.oasis.opendocument.text"
@@ -30,6 +32,11 @@ def docx_of(response):
     assert response["Content-Type"] == DOCX
     assert "attachment" in response["Content-Disposition"]
     return open_docx(io.BytesIO(response.content))
+
+
+def docx_of_bytes(response):
+    assert response.status_code == 200
+    return open_docx(io.BytesIO(b"".join(response.streaming_content)))
 
 
 def headings(doc) -> list[tuple[str, str]]:
@@ -219,5 +226,73 @@ def test_portfolio_report_lists_visible_projects_only(
 def test_project_page_offers_the_editable_downloads(own_project, users):
     http = login(users[("own", "onderzoeker")])
     page = http.get(f"/projecten/{own_project.pk}/").content.decode()
-    assert f"/rapporten/project/{own_project.pk}.docx" in page
-    assert f"/rapporten/project/{own_project.pk}.odt" in page
+    assert f'action="/rapporten/project/{own_project.pk}/maken/docx/"' in page
+    assert f'action="/rapporten/project/{own_project.pk}/maken/odt/"' in page
+
+
+@pytest.mark.parametrize("fmt", ["docx", "odt"])
+def test_the_buttons_make_the_report_as_a_job_with_progress(
+    fmt, own_project, users, settings, tmp_path
+):
+    settings.PROEFTUIN_JOBS_INLINE = True
+    settings.MEDIA_ROOT = tmp_path
+    http = login(users[("own", "financier")])
+    response = http.post(f"/rapporten/project/{own_project.pk}/maken/{fmt}/")
+    assert response.status_code == 302
+    job = Job.objects.get(project=own_project, kind="rapport")
+    assert response["Location"] == f"/rapporten/project/{own_project.pk}/taken/{job.pk}/"
+    assert job.status == "done" and job.progress == 100 and job.result["fmt"] == fmt
+    page = http.get(response["Location"]).content.decode()
+    assert 'value="100"' in page
+    file_url = f"/rapporten/project/{own_project.pk}/taken/{job.pk}/bestand/"
+    assert file_url in page
+    download = http.get(file_url)
+    assert download.status_code == 200
+    assert "attachment" in download["Content-Disposition"]
+    content = b"".join(download.streaming_content)
+    if fmt == "docx":
+        doc = open_docx(io.BytesIO(content))
+        assert headings(doc)[0] == ("Heading 1", own_project.name)
+    else:
+        assert odt_headings(open_odt(io.BytesIO(content)))[0][2] == own_project.name
+    # HTMX polls only the status block.
+    partial = http.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
+    assert partial.lstrip().startswith('<div id="report-job"')
+
+
+def test_a_report_job_follows_the_language_and_shows_progress_while_queued(
+    own_project, users, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    settings.PROEFTUIN_JOBS_INLINE = False
+    http = login(users[("own", "beleidsadviseur")])
+    http.post("/i18n/setlang/", {"language": "en"})
+    response = http.post(f"/rapporten/project/{own_project.pk}/maken/docx/")
+    job = Job.objects.get(project=own_project, kind="rapport")
+    assert job.status == "queued" and job.result["language"] == "en"
+    page = http.get(response["Location"]).content.decode()
+    assert 'hx-trigger="every 1s"' in page  # the page polls until the worker is done
+    assert "/bestand/" not in page
+    assert (
+        http.get(f"/rapporten/project/{own_project.pk}/taken/{job.pk}/bestand/").status_code == 404
+    )
+    jobs.run(job.pk)  # what the worker does
+    doc = docx_of_bytes(http.get(f"/rapporten/project/{own_project.pk}/taken/{job.pk}/bestand/"))
+    assert ("Heading 3", "Funding") in headings(doc)
+
+
+def test_a_report_job_of_another_tenant_is_404(
+    own_project, shared_project, users, settings, tmp_path
+):
+    settings.PROEFTUIN_JOBS_INLINE = True
+    settings.MEDIA_ROOT = tmp_path
+    # The foreign tenant makes a report of its own project, which it shared with the own tenant.
+    foreign = login(users[("foreign", "beheerder")])
+    foreign.post(f"/rapporten/project/{shared_project.pk}/maken/docx/")
+    job = Job.objects.get(project=shared_project, kind="rapport")
+    own = login(users[("own", "beheerder")])
+    base = f"/rapporten/project/{shared_project.pk}/taken/{job.pk}"
+    assert own.get(f"{base}/").status_code == 404
+    assert own.get(f"{base}/bestand/").status_code == 404
+    # Through another project's URL the job is not found either.
+    assert foreign.get(f"/rapporten/project/{own_project.pk}/taken/{job.pk}/").status_code == 404
