@@ -18,13 +18,18 @@ PROJECT = "Schuldhulp Vroeg Eropaf"  # owned by Gemeente Voorbeeldstad, with fun
 
 
 def test_beleidsadviseur_downloads_the_word_report_and_opens_it(
-    page: Page, login, project_pk, problems, assert_accessible, slow_timeout
+    page: Page, login, project_pk, problems, assert_accessible, slow_timeout, settings, tmp_path
 ):
+    settings.PROEFTUIN_JOBS_INLINE = True  # the job runs in the request (no worker in tests)
+    settings.MEDIA_ROOT = tmp_path
     login("beleid")
     pk = project_pk(PROJECT)
     page.goto(f"/projecten/{pk}/")
-    link = page.get_by_role("link", name="Rapport (Word)")
-    expect(link).to_have_attribute("href", f"/rapporten/project/{pk}.docx")
+    assert_accessible(page)
+    page.get_by_role("button", name="Rapport (Word)").click()
+    expect(page).to_have_url(re.compile(rf"/rapporten/project/{pk}/taken/\d+/$"))
+    expect(page.get_by_role("status")).to_contain_text("100%")
+    link = page.get_by_role("link", name="Rapport (Word) downloaden")
     assert_accessible(page)
     with page.expect_download(timeout=slow_timeout) as info:
         link.click()
