@@ -296,3 +296,27 @@ def test_a_report_job_of_another_tenant_is_404(
     assert own.get(f"{base}/bestand/").status_code == 404
     # Through another project's URL the job is not found either.
     assert foreign.get(f"/rapporten/project/{own_project.pk}/taken/{job.pk}/").status_code == 404
+
+
+def test_the_worker_runs_a_queued_report_and_does_not_take_it_for_an_orphan(
+    own_project, users, settings, tmp_path
+):
+    from django.core.management import call_command
+
+    from proeftuin.monitoring import worker
+
+    settings.VAR_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PROEFTUIN_JOBS_INLINE = False
+    http = login(users[("own", "projectleider")])
+    http.post(f"/rapporten/project/{own_project.pk}/maken/odt/")
+    job = Job.objects.get(project=own_project, kind="rapport")
+    assert worker.recover_interrupted() == []  # queued with its task: left alone
+    call_command("worker", "--batch", "--interval", "0")
+    job.refresh_from_db()
+    assert job.status == "done" and jobs.file_path(job).exists()
+    # A report job whose task is gone (its worker died) fails with a message, not for ever.
+    lost = Job.objects.create(project=own_project, kind="rapport", status="running")
+    assert worker.recover_interrupted() == [lost.pk]
+    lost.refresh_from_db()
+    assert lost.status == "failed" and "Probeer het opnieuw" in lost.message
