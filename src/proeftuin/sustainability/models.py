@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from proeftuin.common.versioning import VersionedModel
@@ -79,7 +80,7 @@ class ContinuationPlan(VersionedModel):
 
 class ActionStatus(models.TextChoices):
     OPEN = "open", _("Open")
-    BUSY = "bezig", _("Bezig")
+    BUSY = "bezig", pgettext_lazy("status van een actie", "Bezig")
     DONE = "klaar", _("Klaar")
     LAPSED = "vervallen", _("Vervallen")
 
