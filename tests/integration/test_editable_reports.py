@@ -298,6 +298,7 @@ def test_a_report_job_of_another_tenant_is_404(
     assert foreign.get(f"/rapporten/project/{own_project.pk}/taken/{job.pk}/").status_code == 404
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection, as in production
 def test_the_worker_runs_a_queued_report_and_does_not_take_it_for_an_orphan(
     own_project, users, settings, tmp_path
 ):
