@@ -274,3 +274,16 @@ def test_a_deactivated_users_feed_stops(owned, client):
 
 def test_an_unknown_token_is_404(client, db):
     assert client.get("/agenda/niet-geldig.ics").status_code == 404
+
+
+def test_admin_shows_plans_with_owned_actions_and_the_agenda_rows(owned, client):
+    from proeftuin.accounts.models import User
+
+    admin_user = User.objects.create_superuser("root", "root@example.org", "x-very-long-pass")
+    client.force_login(admin_user, backend="django.contrib.auth.backends.ModelBackend")
+    plan = owned["overdue"].plan
+    page = client.get(f"/django-beheer/sustainability/continuationplan/{plan.pk}/change/")
+    assert page.status_code == 200
+    assert "Begroting indienen" in page.content.decode()
+    for path in ("agenda/calendartoken/", "agenda/actionreminder/"):
+        assert client.get(f"/django-beheer/{path}").status_code == 200
