@@ -45,9 +45,12 @@ def test_beleidsadviseur_downloads_the_word_report_and_opens_it(
     assert not problems.all(), problems.all()
 
 
-def test_portfolio_report_as_odt_from_the_overview(page: Page, login, problems, slow_timeout):
+def test_portfolio_report_as_odt_from_the_overview(
+    page: Page, login, problems, slow_timeout, assert_accessible
+):
     login("beleid")
     page.goto("/projecten/")
+    assert_accessible(page)
     with page.expect_download(timeout=slow_timeout) as info:
         page.get_by_role("link", name="Portfoliorapport (ODT)").click()
     doc = open_odt(info.value.path())
@@ -75,4 +78,31 @@ def test_an_action_gets_an_owner_and_a_status(
     row = page.locator("#plan-actions tbody tr").filter(has_text="Gesprek met de woningcorporatie")
     expect(row).to_contain_text("Bezig")
     assert_accessible(page)
+    assert not problems.all(), problems.all()
+
+
+def test_a_user_makes_a_calendar_link_and_the_feed_parses(
+    page: Page, login, problems, assert_accessible
+):
+    from icalendar import Calendar
+
+    login("beleid")
+    page.goto("/account/")
+    page.get_by_role("link", name="Agenda-abonnement beheren").click()
+    expect(page.get_by_role("heading", name="Agenda-abonnement")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Agendalink maken").click()
+    field = page.get_by_label(re.compile("^Kopieer deze link"))
+    url = field.input_value()
+    assert re.search(r"/agenda/[\w-]+\.ics$", url)
+    assert_accessible(page)
+    response = page.request.get(url)
+    assert response.ok and response.headers["content-type"].startswith("text/calendar")
+    events = Calendar.from_ical(response.body()).walk("VEVENT")
+    assert any(str(e["SUMMARY"]).startswith("Einde financiering") for e in events)
+    # Revoking ends the link.
+    page.goto("/agenda/")
+    page.get_by_role("button", name="Link intrekken").click()
+    expect(page.get_by_role("status")).to_contain_text("werkt niet meer")
+    assert page.request.get(url).status == 404
     assert not problems.all(), problems.all()
