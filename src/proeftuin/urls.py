@@ -26,6 +26,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("projecten/", include("proeftuin.portfolio.urls")),
     path("rapporten/", include("proeftuin.reporting.urls")),
+    path("agenda/", include("proeftuin.agenda.urls")),
     path("beoordelingen/", include("proeftuin.assessments.urls")),
     path("verduurzaming/", include("proeftuin.sustainability.urls")),
     path("waarde/", include("proeftuin.valuation.urls")),

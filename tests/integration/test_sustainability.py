@@ -254,7 +254,8 @@ def test_two_editors_of_the_plan_lose_nothing(users, own_project):
 def test_add_edit_toggle_and_delete_an_action(adviser, own_project):
     base = f"/verduurzaming/{own_project.pk}/acties"
     response = adviser.post(
-        f"{base}/nieuw/", {"text": "Gesprek met de zorgverzekeraar", "owner": "Priya"}
+        f"{base}/nieuw/",
+        {"text": "Gesprek met de zorgverzekeraar", "owner": "Priya", "status": "open"},
     )
     assert response.status_code == 302
     action = PlanAction.objects.get(plan__project=own_project)
@@ -273,14 +274,17 @@ def test_add_edit_toggle_and_delete_an_action(adviser, own_project):
     assert not action.done and action.done_on is None
 
     edit = adviser.get(f"{base}/{action.pk}/bewerken/")
-    response = adviser.post(f"{base}/{action.pk}/bewerken/", form_data(edit, text="  ", done="on"))
+    response = adviser.post(
+        f"{base}/{action.pk}/bewerken/", form_data(edit, text="  ", status="klaar")
+    )
     assert "Beschrijf de actie." in response.content.decode()
     response = adviser.post(
-        f"{base}/{action.pk}/bewerken/", form_data(edit, owner="Bart", done="on")
+        f"{base}/{action.pk}/bewerken/", form_data(edit, owner="Bart", status="klaar")
     )
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.owner == "Bart" and action.done and action.done_on is not None
+    assert action.status == "klaar"
 
     assert adviser.post(f"{base}/{action.pk}/verwijderen/").status_code == 302
     assert not PlanAction.objects.filter(pk=action.pk).exists()

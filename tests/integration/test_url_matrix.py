@@ -180,7 +180,35 @@ TABLE: dict[str, list[Probe]] = {
         Probe(P + "/coalitie/{child_coalitie}/verwijderen/", fixed=405),
     ],
     # The PDF variant is rendered by WeasyPrint (slow): see test_pdf_report below.
-    r"rapporten/project/(?P<pk>\d+)\.(?P<fmt>pdf|html)$": [Probe("/rapporten/project/{pk}.html")],
+    r"rapporten/project/(?P<pk>\d+)\.(?P<fmt>pdf|html|docx|odt)$": [
+        Probe("/rapporten/project/{pk}.html"),
+        Probe("/rapporten/project/{pk}.docx"),
+    ],
+    # The download buttons queue the editable report as a job (inline in the matrix) and poll it;
+    # its file is for the project's viewers in the organisation that made it.
+    "rapporten/project/<int:pk>/maken/<str:fmt>/": [
+        Probe("/rapporten/project/{pk}/maken/docx/", method="post", ok=302),
+        Probe("/rapporten/project/{pk}/maken/docx/", fixed=405),
+    ],
+    "rapporten/project/<int:pk>/taken/<int:job_pk>/": [
+        Probe("/rapporten/project/{pk}/taken/{report_job_pk}/")
+    ],
+    "rapporten/project/<int:pk>/taken/<int:job_pk>/bestand/": [
+        Probe("/rapporten/project/{pk}/taken/{report_job_pk}/bestand/")
+    ],
+    # The portfolio report lists what the user may see (no ids in the path).
+    r"rapporten/portfolio\.(?P<fmt>pdf|html|docx|odt)$": [
+        Probe("/rapporten/portfolio.html"),
+        Probe("/rapporten/portfolio.odt"),
+    ],
+    # The calendar link page and its revocation: every logged-in user, for themselves only.
+    "agenda/": [Probe("/agenda/"), Probe("/agenda/", method="post")],
+    "agenda/intrekken/": [
+        Probe("/agenda/intrekken/", method="post", ok=302),
+        Probe("/agenda/intrekken/", fixed=405),
+    ],
+    # The feed's token is its only key: an unknown token is a 404 for everyone.
+    "agenda/<str:token>.ics": [Probe("/agenda/onbekend-token.ics", fixed=404, anon=404)],
     "api/": [Probe("/api/", anon=403)],
     "api/<drf_format_suffix:format>": [Probe("/api/.json", anon=403)],
     "api/projecten/$": [Probe("/api/projecten/", anon=403)],
@@ -517,6 +545,22 @@ def world(own_project, foreign_project, shared_project, partner_org, users, sett
         ids["partnership_pk"] = Partnership.objects.get_or_create(
             organisation=colleague.organisation, partner=partner_org
         )[0].pk
+    # A finished report job per project, made by the tenant that sees it, with its file.
+    from proeftuin.monitoring.models import Job
+    from proeftuin.reporting import jobs as report_jobs
+
+    for side, ids in sides.items():
+        maker = users[("foreign" if side == "foreign" else "own", "beleidsadviseur")]
+        job = Job.objects.create(
+            project=ids["project"],
+            created_by=maker,
+            kind=report_jobs.KIND,
+            status="done",
+            progress=100,
+            result={"fmt": "docx", "language": "nl"},
+        )
+        report_jobs.file_path(job).write_bytes(b"PK\x03\x04 docx")
+        ids["report_job_pk"] = job.pk
     # Tel en vertel: a participant with a trajectory and a scored baseline per project, an import
     # whose file has one bad score (checked, never committed), one to cancel, and a finished job.
     for ids in sides.values():

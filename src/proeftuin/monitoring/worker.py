@@ -108,11 +108,14 @@ def recover_interrupted() -> list[int]:
 
 
 def _fail_orphans() -> list[int]:
-    """Jobs queued or running without a task (the old thread-based imports): mark them failed."""
+    """Jobs queued or running without a task (the old thread-based imports, or a report whose
+    worker died): mark them failed."""
+    from proeftuin.reporting import jobs as report_jobs  # the report job shares the Job table
+
     live = set()
     for result in DBTaskResult.objects.filter(
         status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
-        task_path=jobs.import_task.module_path,
+        task_path__in=[jobs.import_task.module_path, report_jobs.report_task.module_path],
     ):
         live.add(int(result.args_kwargs.get("kwargs", {}).get("job_id", 0)))
     orphans = Job.objects.filter(status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).exclude(
@@ -120,13 +123,14 @@ def _fail_orphans() -> list[int]:
     )
     failed = []
     for job in orphans:
-        _fail(
-            job.pk,
-            _(
+        if job.kind == report_jobs.KIND:
+            message = _("Het rapport kon niet worden gemaakt. Probeer het opnieuw.")
+        else:
+            message = _(
                 "De import is onderbroken door een herstart van de server. Er is niets "
                 "opgeslagen; start de import opnieuw."
-            ),
-        )
+            )
+        _fail(job.pk, message)
         failed.append(job.pk)
     return failed
 

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "proeftuin.demo",
     "proeftuin.operations",
     "proeftuin.administration",
+    "proeftuin.agenda",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +197,8 @@ EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("DJANGO_EMAIL_USE_TLS", "false").lower() == "true"
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "proeftuin@localhost")
+# Where the app is reached from outside: links in reminder e-mails and the calendar feed.
+PROEFTUIN_BASE_URL = os.environ.get("PROEFTUIN_BASE_URL", "http://127.0.0.1:8000")
 PASSWORD_RESET_TIMEOUT = 3600
 
 # Login through the municipality's identity provider (OpenID Connect). Without these variables
