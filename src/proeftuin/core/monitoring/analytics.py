@@ -324,13 +324,13 @@ def burden_measurements(sessions: Any, variables: Sequence[str] = BURDEN_VARIABL
     """Per-session counts as measurements, ready for ``pairs_from_measurements``.
 
     ``sessions`` has one row per measurement moment: ``trajectory_id``, ``measured_on``,
-    optionally ``measurement_id``, and a count column per variable (null when not recorded),
+    optionally ``measurement_id`` and ``moment`` (for the pair definition), and a count column per variable (null when not recorded),
     e.g. the number of professionals and organisations involved and the number of heavy measures
     (supervision order, out-of-home placement, eviction) in place or needed. The variable name
     becomes the ``domain``.
     """
     names = engine.column_names(sessions)
-    keep = [TRAJECTORY, MEASURED_ON] + ([MEASUREMENT_ID] if MEASUREMENT_ID in names else [])
+    keep = [TRAJECTORY, MEASURED_ON] + [c for c in (MEASUREMENT_ID, "moment") if c in names]
     return engine.unpivot_counts(sessions, variables, keep)
 
 
