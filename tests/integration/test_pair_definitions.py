@@ -36,12 +36,12 @@ DAYS = {"baseline": 1, "interim": 60, "end": 150}
 SCORE = {"baseline": 2, "interim": 5, "end": 3}
 
 
-def build(project) -> None:
+def build(project, prefix: str = "PD") -> None:
     with transaction.atomic():
         for n, moments in enumerate(PLAN):
             participant = Participant.objects.create(
                 organisation_id=project.owner_id,
-                pseudonym=services.pseudonym_for(project.owner_id, f"PD-{n:03d}"),
+                pseudonym=services.pseudonym_for(project.owner_id, f"{prefix}-{n:03d}"),
                 neighbourhood="Oost",
                 birth_year=1980,
             )
@@ -204,3 +204,16 @@ def test_the_pdf_report_names_the_definition(own_project):
     _pages, text = pdf_text(render_report_pdf(own_project, today=date(2026, 1, 1)))
     flat = " ".join(text.split())
     assert "nulmeting → eindmeting" in flat
+
+
+def test_the_portfolio_names_each_projects_definition(users, own_org, own_project):
+    from integration_support import make_project
+
+    build(own_project)
+    other = make_project(own_org, "Buurtgezin Oost")
+    build(other, prefix="BO")
+    recording.set_pair_definition(other, "first_latest")
+    http = login(users[("own", "beleidsadviseur")])
+    html = http.get("/tel-en-vertel/portfolio/").content.decode()
+    assert html.count('pt-mon-pairing">nulmeting → eindmeting') == 1
+    assert html.count('pt-mon-pairing">eerste → laatste meting') == 1

@@ -343,10 +343,14 @@ def portfolio(request):
         for g in analytics.shown_groups(report).groups:
             cells[(g.key["project_id"], g.key["domain"])] = g
     stands = []
+    live_definitions = services.pair_definitions(live_ids)
     for project in projects:
+        # Each column names how its pairs are made (the projects may differ).
         if project.pk in live_ids:
+            project.pairing = analytics.pairing(live_definitions[project.pk])
             continue
         figures = releases.released_figures(project)
+        project.pairing = analytics.pairing(releases.pair_definition_for(figures, project))
         if figures.stand:
             stands.append((project.name, figures.stand))
         for g in analytics.shown_groups(figures.effect_output(instrument).total).groups:
