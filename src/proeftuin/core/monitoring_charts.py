@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from proeftuin.core.charts import PALETTE, base_spec
+from proeftuin.core.numbers import plain_text
 
 Spec = dict[str, Any]
 
@@ -136,18 +137,6 @@ def with_texts(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             row.setdefault(f"{name}_text", plain_text(row.get(name)))
         out.append(row)
     return out
-
-
-def plain_text(value: Any, digits: int = 2) -> str:
-    """A pure fallback of the one formatter: ``0.5278`` → ``0.53``, ``-0.0041`` → ``0.00``."""
-    from decimal import ROUND_HALF_UP, Decimal
-
-    if value is None:
-        return "—"
-    number = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
-    if number.is_zero():
-        number = number.copy_abs()
-    return str(number).replace("-", "−")
 
 
 def _interval_layers(t: dict[str, str], colour: dict[str, Any] | None = None) -> list[Spec]:
