@@ -99,7 +99,11 @@ PLANNED_REASONS = ("according_to_plan", "by_agreement")
 
 
 def pairs_from_measurements(measurements: Any, trajectories: Any) -> Any:
-    """The pairs table (a Polars frame) for the given measurements.
+    """The pairs table (a Polars frame) for the given measurements: first → latest known score.
+
+    This is :attr:`~proeftuin.core.monitoring.PairDefinition.FIRST_LATEST`; a project's pairs
+    follow its chosen definition through :func:`~proeftuin.core.monitoring.pairs_by_definition`
+    (baseline → end by moment by default).
 
     ``measurements`` has the columns ``trajectory_id`` (int), ``domain`` (any type; integer codes
     are fastest), ``measured_on`` (date), ``score`` (int, null for unknown) and optionally
