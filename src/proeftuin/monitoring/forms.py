@@ -77,6 +77,7 @@ class PairDefinitionForm(forms.Form):
     pair_definition = forms.ChoiceField(
         label=_("Paren"),
         choices=PairDefinitionChoice.choices,
+        widget=forms.Select(attrs={"aria-describedby": "pair-definition-help"}),
         help_text=_(
             "Nulmeting → eindmeting (aanbevolen): alleen wie beide metingen heeft, telt mee. "
             "Eerste → laatste meting: de eerste en de laatste bekende score, ook als dat een "
