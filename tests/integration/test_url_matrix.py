@@ -306,6 +306,11 @@ TABLE: dict[str, list[Probe]] = {
         Probe(TV + "/cijfers-vrijgeven/", method="post", cap=Capability.EDIT, ok=302),
         Probe(TV + "/cijfers-vrijgeven/", fixed=405),
     ],
+    "tel-en-vertel/project/<int:pk>/paren/": [
+        # An invalid (empty) choice redirects back to the tab with a message; nothing changes.
+        Probe(TV + "/paren/", method="post", cap=Capability.EDIT, ok=302),
+        Probe(TV + "/paren/", fixed=405),
+    ],
     "tel-en-vertel/project/<int:pk>/gegevens.<str:fmt>": [
         Probe(TV + "/gegevens.csv", cap=Capability.PARTICIPANT_DATA),
         Probe(TV + "/gegevens.pdf", fixed=404),

@@ -52,6 +52,8 @@ class ProjectEffectsView(APIView):
         levels = instrument.scale.values
         by = (BREAKDOWNS[split],) if split else ()
         output = figures.effect_output(instrument)
+        definition = releases.pair_definition_for(figures, project)
+        names = analytics.pairing(definition)
         if split:
             # Protected together with the project's figure per domain (linked tables).
             groups, hidden = [], 0
@@ -71,6 +73,8 @@ class ProjectEffectsView(APIView):
                 "released": figures.released,
                 "stand": figures.stand.isoformat() if figures.stand else None,
                 "unit": "persons: one trajectory per person (the most recent complete pair)",
+                "pair_definition": names["code"] or None,
+                "pair_definition_label": names["label"],
                 "breakdown": by[0] if by else None,
                 "suppressed_groups": hidden,
                 "groups": [

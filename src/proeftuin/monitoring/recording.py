@@ -28,7 +28,15 @@ from proeftuin.core.intake import DryRunResult
 
 from . import import_writer, importer, services
 from .history import write_history
-from .models import AccessLog, Measurement, Participant, Score, Story, Trajectory
+from .models import (
+    AccessLog,
+    Measurement,
+    MonitoringSettings,
+    Participant,
+    Score,
+    Story,
+    Trajectory,
+)
 
 CLEAR = ""  # a score value that removes the answer (not answered is not the same as onbekend)
 
@@ -99,6 +107,42 @@ lock_trajectories = services.lock_trajectories
 def refresh_pairs(trajectory_ids: Iterable[int]) -> None:
     """Rebuild the pairs of these trajectories under their row locks (see the module)."""
     services.refresh_pairs(trajectory_ids)
+
+
+# --- the pair definition ----------------------------------------------------------------------------
+
+
+def set_pair_definition(
+    project, definition: str, *, expected_version: int | None = None, by=None
+) -> MonitoringSettings:
+    """Store the project's pair definition and rebuild its pairs in the same transaction.
+
+    The settings row is locked first, so two changes of definition are serialised; the pairs
+    refresh then locks the trajectories (as every write does), so a score saved at the same time
+    is paired under the definition that is committed last. ``expected_version`` is the version
+    the form showed (raises :class:`~proeftuin.common.versioning.StaleEdit` when outdated).
+    Setting the same definition again changes nothing."""
+    from proeftuin.core.monitoring import PairDefinition
+
+    code = PairDefinition(definition).value
+    actor = Actor.of(by)
+    with transaction.atomic():
+        MonitoringSettings.objects.get_or_create(project=project)
+        current = MonitoringSettings.objects.select_for_update().get(project=project)
+        if current.pair_definition == code:
+            return current
+        current.pair_definition = code
+        current.save_checked(current.version if expected_version is None else expected_version)
+        services.refresh_pairs(
+            Trajectory.objects.filter(project=project).values_list("pk", flat=True)
+        )
+        actor.log(
+            AccessLog.Action.RECORD,
+            project,
+            detail=_("Paren opnieuw bepaald: %(label)s")
+            % {"label": current.get_pair_definition_display()},
+        )
+    return current
 
 
 # --- the entry screen ----------------------------------------------------------------------------

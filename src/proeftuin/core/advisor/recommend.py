@@ -16,6 +16,7 @@ from pathlib import Path
 
 from proeftuin.core.datafiles import check_schema, make_validator, read_yaml_file
 from proeftuin.core.frameworks.model import Text
+from proeftuin.core.numbers import percent_text
 
 from .conditions import Context, benefits_elsewhere
 from .model import BACKING_LEVELS, LEVEL_LABELS, AdvisorInput
@@ -117,7 +118,7 @@ def graded_reasoning(facts: AdvisorInput) -> tuple[GradedText, ...]:
 
 
 def _pct(value: float) -> str:
-    return f"{round(value * 100)}%"
+    return percent_text(value)  # 0.125 → 13%, never half to even
 
 
 def _backed(facts: AdvisorInput, level: str) -> bool | None:
