@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "proeftuin.demo",
     "proeftuin.operations",
     "proeftuin.administration",
+    "proeftuin.learning",
 ]
 
 MIDDLEWARE = [
