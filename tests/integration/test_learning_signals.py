@@ -7,11 +7,13 @@ import io
 from datetime import date, timedelta
 
 import pytest
-from integration_support import login
+from integration_support import _shared_conftest, login
 
 from proeftuin.learning import services
 from proeftuin.learning.models import Signal, SignalEvent
 from proeftuin.portfolio.models import Neighbourhood
+
+make_user = _shared_conftest().make_user
 
 GOOD = {
     "title": "Kostendelersnorm remt samenwonen",
@@ -24,6 +26,10 @@ GOOD = {
 }
 
 
+def own_org_pk(users) -> int:
+    return users[("own", "professional")].organisation_id
+
+
 def raise_one(user, **extra) -> Signal:
     data = {k: v for k, v in GOOD.items() if k != "people_affected"}
     data.update(extra)
@@ -33,7 +39,7 @@ def raise_one(user, **extra) -> Signal:
 @pytest.mark.django_db
 def test_professional_raises_a_signal_with_deadline_and_first_event(users):
     http = login(users[("own", "professional")])
-    response = http.post("/leren/signalen/nieuw/", GOOD)
+    response = http.post("/leren/signalen/nieuw/", {**GOOD, "addressed_to": own_org_pk(users)})
     assert response.status_code == 302
     signal = Signal.objects.get()
     assert signal.organisation_id == users[("own", "professional")].organisation_id
@@ -55,7 +61,9 @@ def test_professional_raises_a_signal_with_deadline_and_first_event(users):
 )
 def test_identifier_guard_refuses_people_in_free_text(users, field, text):
     http = login(users[("own", "professional")])
-    response = http.post("/leren/signalen/nieuw/", {**GOOD, field: text})
+    response = http.post(
+        "/leren/signalen/nieuw/", {**GOOD, field: text, "addressed_to": own_org_pk(users)}
+    )
     assert response.status_code == 200
     assert not Signal.objects.exists()
     assert "Proeftuin bewaart geen gegevens" in response.content.decode()
@@ -64,7 +72,9 @@ def test_identifier_guard_refuses_people_in_free_text(users, field, text):
 @pytest.mark.django_db
 def test_unknown_kind_is_refused(users):
     http = login(users[("own", "professional")])
-    response = http.post("/leren/signalen/nieuw/", {**GOOD, "kind": "verzonnen"})
+    response = http.post(
+        "/leren/signalen/nieuw/", {**GOOD, "kind": "verzonnen", "addressed_to": own_org_pk(users)}
+    )
     assert response.status_code == 200
     assert not Signal.objects.exists()
 
@@ -72,7 +82,10 @@ def test_unknown_kind_is_refused(users):
 @pytest.mark.django_db
 def test_a_project_of_another_tenant_cannot_be_named(users, foreign_project):
     http = login(users[("own", "professional")])
-    response = http.post("/leren/signalen/nieuw/", {**GOOD, "project": foreign_project.pk})
+    response = http.post(
+        "/leren/signalen/nieuw/",
+        {**GOOD, "project": foreign_project.pk, "addressed_to": own_org_pk(users)},
+    )
     assert response.status_code == 200
     assert not Signal.objects.exists()
 
@@ -216,7 +229,7 @@ def test_csv_export_follows_filters_and_escapes_formulas(users):
     response = http.get("/leren/signalen/export.csv?theme=wonen")
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][:3] == ["id", "titel", "soort"]
+    assert rows[0][:5] == ["id", "titel", "van", "aan", "soort"]
     assert len(rows) == 2
     assert rows[1][1].startswith("'=")
 
@@ -241,3 +254,51 @@ def test_report_section_lists_the_owners_signals_only(users, own_project):
     assert [r["signal"].title for r in section["signals"]] == ["Signaal van de eigenaar"]
     page = login(users[("own", "financier")]).get(f"/rapporten/project/{own_project.pk}.html")
     assert "Signaal van de eigenaar" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_partner_organisation_sends_a_signal_to_the_municipality(users, own_org, partner_org):
+    """Practice (a welfare organisation) raises, policy (the municipality) handles; both see it,
+    and an organisation that is neither does not."""
+    from proeftuin.accounts.models import Organisation
+    from proeftuin.administration.models import Partnership
+
+    Partnership.objects.get_or_create(organisation=own_org, partner=partner_org)
+    worker = make_user(partner_org, "professional", "wijkwerker")
+    http = login(worker)
+    page = http.get("/leren/signalen/nieuw/").content.decode()
+    assert own_org.name in page
+    unrelated = Organisation.objects.create(name="Gemeente Nergens", kind="gemeente")
+    assert unrelated.name not in page
+    response = http.post("/leren/signalen/nieuw/", {**GOOD, "addressed_to": own_org.pk})
+    assert response.status_code == 302
+    signal = Signal.objects.get()
+    assert (signal.organisation, signal.addressed_to) == (partner_org, own_org)
+    adviser = users[("own", "beleidsadviseur")]
+    response = login(adviser).post(
+        f"/leren/signalen/{signal.pk}/status/",
+        {"target": "in_behandeling", "reason": "We nemen het op.", "owner": adviser.pk},
+    )
+    assert response.status_code == 302
+    assert "We nemen het op." in http.get(f"/leren/signalen/{signal.pk}/").content.decode()
+    # The raising organisation's own policy side cannot move a signal it sent elsewhere.
+    boss = make_user(partner_org, "beleidsadviseur", "partnerbeleid")
+    response = login(boss).post(
+        f"/leren/signalen/{signal.pk}/status/", {"target": "afgewezen", "reason": "nee"}
+    )
+    assert response.status_code == 403
+    assert (
+        login(users[("foreign", "beheerder")]).get(f"/leren/signalen/{signal.pk}/").status_code
+        == 404
+    )
+
+
+@pytest.mark.django_db
+def test_an_unrelated_organisation_cannot_be_addressed(users):
+    from proeftuin.accounts.models import Organisation
+
+    unrelated = Organisation.objects.create(name="Gemeente Nergens", kind="gemeente")
+    http = login(users[("own", "professional")])
+    response = http.post("/leren/signalen/nieuw/", {**GOOD, "addressed_to": unrelated.pk})
+    assert response.status_code == 200
+    assert not Signal.objects.exists()

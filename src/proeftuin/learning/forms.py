@@ -12,7 +12,7 @@ from proeftuin.core.learning import lifecycle
 from proeftuin.portfolio.models import Neighbourhood, Project, Theme
 
 from .models import Lesson, Signal, SignalStatus
-from .services import handlers_of, taxonomy
+from .services import addressees_for, handlers_of, signals_of, taxonomy
 
 
 def lang() -> str:
@@ -24,6 +24,7 @@ class SignalForm(forms.ModelForm):
         model = Signal
         fields = [
             "title",
+            "addressed_to",
             "kind",
             "level",
             "what",
@@ -62,8 +63,14 @@ class SignalForm(forms.ModelForm):
         )
         self.fields["project"].queryset = Project.objects.visible_to(user).order_by("name")
         self.fields["project"].required = False
+        addressees = addressees_for(user)
+        self.fields["addressed_to"].queryset = addressees
+        municipality = addressees.filter(kind="gemeente").first()
+        self.fields["addressed_to"].initial = (municipality.pk if municipality else None) or (
+            user.organisation_id
+        )
         self.fields["neighbourhood"].queryset = Neighbourhood.objects.filter(
-            organisation_id=user.organisation_id
+            organisation__in=addressees
         )
 
 
@@ -86,7 +93,7 @@ class MoveForm(forms.Form):
         self.fields["target"].choices = [
             (s.value, labels[s.value]) for s in lifecycle.allowed_targets(signal.status)
         ]
-        self.fields["owner"].queryset = handlers_of(signal.organisation_id)
+        self.fields["owner"].queryset = handlers_of(signal.addressed_to_id)
         self.fields["owner"].initial = signal.owner_id
         self.fields["reason"].error_messages["required"] = _(
             "Geef een toelichting: de indiener wil weten wat er met het signaal gebeurt."
@@ -120,6 +127,7 @@ class SignalFilterForm(forms.Form):
         ]
         self.fields["neighbourhood"].queryset = Neighbourhood.objects.filter(
             Q(organisation_id=user.organisation_id)
+            | Q(pk__in=signals_of(user).values("neighbourhood_id"))
         )
 
 

@@ -28,7 +28,19 @@ class SignalStatus(models.TextChoices):
 
 
 class Signal(models.Model):
+    """A signal: raised in ``organisation`` (practice), addressed to ``addressed_to`` (policy).
+
+    Both organisations see it; only the addressee's policy side moves it.
+    """
+
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="signals")
+    addressed_to = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="signals_received",
+        verbose_name=_("aan welke organisatie?"),
+        help_text=_("De organisatie die het signaal moet oppakken, meestal de gemeente."),
+    )
     project = models.ForeignKey(
         Project,
         on_delete=models.SET_NULL,
@@ -80,7 +92,10 @@ class Signal(models.Model):
         ordering = ["-submitted_on", "-pk"]
         verbose_name = _("signaal")
         verbose_name_plural = _("signalen")
-        indexes = [models.Index(fields=["organisation", "status"])]
+        indexes = [
+            models.Index(fields=["organisation", "status"]),
+            models.Index(fields=["addressed_to", "status"]),
+        ]
 
     def __str__(self) -> str:
         return self.title

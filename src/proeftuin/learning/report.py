@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db.models import Q
+
 from proeftuin.core.learning import lifecycle
 
 from .forms import CHARACTERISTIC_LABELS
@@ -14,9 +16,14 @@ from .views import close_out_rows
 def build_section(project, today: date) -> dict | None:
     lessons = list(project.lessons.all())
     close_out = CloseOut.objects.filter(project=project).first()
-    # Only the owner organisation's signals: the report goes to whoever may read the project,
-    # and another organisation's signals are that organisation's business.
-    signals = list(Signal.objects.filter(project=project, organisation_id=project.owner_id))
+    # Only signals the owner organisation raised or received: the report goes to whoever may
+    # read the project, and signals between other organisations are their business.
+    owner = project.owner_id
+    signals = list(
+        Signal.objects.filter(project=project).filter(
+            Q(organisation_id=owner) | Q(addressed_to_id=owner)
+        )
+    )
     if not (lessons or close_out or signals):
         return None
     labels = dict(SignalStatus.choices)

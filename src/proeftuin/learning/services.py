@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from proeftuin.accounts.models import User
+from proeftuin.accounts.models import Organisation, User
 from proeftuin.core.access import Capability
 from proeftuin.core.learning import lifecycle
 from proeftuin.core.learning.taxonomy import Taxonomy, load_taxonomy
@@ -21,10 +21,30 @@ def taxonomy() -> Taxonomy:
 
 
 def signals_of(user) -> QuerySet[Signal]:
-    """The signals of the user's own organisation; nothing for anyone else (tenancy)."""
+    """Signals raised in or addressed to the user's organisation; nothing else (tenancy)."""
     if not user.is_authenticated or user.organisation_id is None:
         return Signal.objects.none()
-    return Signal.objects.filter(organisation_id=user.organisation_id)
+    org = user.organisation_id
+    return Signal.objects.filter(Q(organisation_id=org) | Q(addressed_to_id=org))
+
+
+def addressees_for(user) -> QuerySet[Organisation]:
+    """Where the user may send a signal: the own organisation, its partners (either way) and
+    the owners of the projects it can see. Never an unrelated organisation."""
+    from proeftuin.administration.models import Partnership
+    from proeftuin.portfolio.models import Project
+
+    org = user.organisation_id
+    ids = {org}
+    ids |= set(Partnership.objects.filter(organisation_id=org).values_list("partner_id", flat=True))
+    ids |= set(Partnership.objects.filter(partner_id=org).values_list("organisation_id", flat=True))
+    ids |= set(Project.objects.visible_to(user).values_list("owner_id", flat=True))
+    return Organisation.objects.filter(pk__in=ids).order_by("name")
+
+
+def may_handle(user, signal: Signal) -> bool:
+    """Only the addressee's policy side moves a signal."""
+    return signal.addressed_to_id == user.organisation_id and user.can(Capability.HANDLE_SIGNAL)
 
 
 def handlers_of(organisation_id: int) -> QuerySet[User]:
@@ -41,6 +61,8 @@ def raise_signal(signal: Signal, user, today: date | None = None) -> Signal:
     today = today or timezone.localdate()
     tax = taxonomy()
     signal.organisation_id = user.organisation_id
+    if signal.addressed_to_id is None:
+        signal.addressed_to_id = user.organisation_id
     signal.raised_by = user
     signal.status = lifecycle.State.SUBMITTED.value
     signal.taxonomy_version = tax.version

@@ -41,7 +41,9 @@ def _need(request, capability: Capability) -> None:
 def filtered(request, today):
     """The organisation's signals with the filters of the query string applied."""
     form = SignalFilterForm(request.GET or None, user=request.user)
-    rows = services.signals_of(request.user).select_related("owner", "neighbourhood", "project")
+    rows = services.signals_of(request.user).select_related(
+        "owner", "neighbourhood", "project", "organisation", "addressed_to"
+    )
     if form.is_valid():
         data = form.cleaned_data
         if data["theme"]:
@@ -116,7 +118,7 @@ def _signal_of(request, signal_pk: int) -> Signal:
 def signal_detail(request, signal_pk: int):
     signal = _signal_of(request, signal_pk)
     today = timezone.localdate()
-    can_handle = request.user.can(Capability.HANDLE_SIGNAL)
+    can_handle = services.may_handle(request.user, signal)
     move_form = MoveForm(signal=signal) if can_handle else None
     return render(request, "learning/signal_detail.html", _detail_context(signal, today, move_form))
 
@@ -140,6 +142,8 @@ def _detail_context(signal: Signal, today, move_form) -> dict:
 def signal_move(request, signal_pk: int):
     _need(request, Capability.HANDLE_SIGNAL)
     signal = _signal_of(request, signal_pk)
+    if not services.may_handle(request.user, signal):
+        raise PermissionDenied
     form = MoveForm(request.POST, signal=signal)
     if form.is_valid():
         try:
@@ -162,6 +166,8 @@ def signal_move(request, signal_pk: int):
 EXPORT_HEADER = [
     "id",
     "titel",
+    "van",
+    "aan",
     "soort",
     "niveau",
     "thema",
@@ -190,6 +196,8 @@ def signal_export(request, fmt: str):
         [
             s.pk,
             s.title,
+            s.organisation.name,
+            s.addressed_to.name,
             _label(tax, s.kind),
             s.level,
             s.get_theme_display() if s.theme else "",
