@@ -94,6 +94,7 @@ class MoveForm(forms.Form):
             (s.value, labels[s.value]) for s in lifecycle.allowed_targets(signal.status)
         ]
         self.fields["owner"].queryset = handlers_of(signal.addressed_to_id)
+        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
         self.fields["owner"].initial = signal.owner_id
         self.fields["reason"].error_messages["required"] = _(
             "Geef een toelichting: de indiener wil weten wat er met het signaal gebeurt."
