@@ -17,4 +17,7 @@ class LearningConfig(AppConfig):
         sections.register(
             sections.Section("learning", "learning/report_section.html", build_section, 45)
         )
+        from .receivers import connect
+
+        connect()
         history.register_models(_("Leren"), (Lesson, "project_id"), (CloseOut, "project_id"))

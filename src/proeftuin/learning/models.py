@@ -9,6 +9,7 @@ raiser reads. All writes go through :mod:`proeftuin.learning.services`.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -212,3 +213,43 @@ class CloseOut(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.project_id}: {self.reason}"
+
+
+class SearchEntry(models.Model):
+    """One searchable object (project, goal, decision, lesson, signal, consented story).
+
+    Written only by :mod:`proeftuin.learning.search` from the write path of each object. Access
+    is decided at query time from ``project`` (visible projects) or, for signals, from the two
+    organisations. On PostgreSQL ``vector`` holds the weighted tsvector (GIN index, migration
+    0002); on SQLite the stems live in the FTS5 table ``learning_search_fts``.
+    """
+
+    class Kind(models.TextChoices):
+        PROJECT = "project", _("Project")
+        GOAL = "doel", _("Doel")
+        DECISION = "besluit", _("Besluit")
+        LESSON = "les", _("Les")
+        SIGNAL = "signaal", _("Signaal")
+        STORY = "verhaal", _("Verhaal")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    object_pk = models.PositiveIntegerField()
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, null=True, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    addressed_to = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    title = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    vector = SearchVectorField(null=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_pk"], name="unique_search_entry")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_pk}"

@@ -72,7 +72,34 @@ def raise_signal(signal: Signal, user, today: date | None = None) -> Signal:
     SignalEvent.objects.create(
         signal=signal, source="", target=signal.status, reason=signal.title, by=user
     )
+    index_signal(signal)
     return signal
+
+
+def index_signal(signal: Signal) -> None:
+    from .search import Kind, index
+
+    index(
+        Kind.SIGNAL,
+        signal.pk,
+        title=signal.title,
+        body=f"{signal.what}\n{signal.blocker}\n{signal.where}",
+        project_id=signal.project_id,
+        organisation_id=signal.organisation_id,
+        addressed_to_id=signal.addressed_to_id,
+    )
+
+
+def index_lesson(lesson) -> None:
+    from .search import Kind, index
+
+    index(
+        Kind.LESSON,
+        lesson.pk,
+        title=lesson.title,
+        body=f"{lesson.text}\n{lesson.evidence_text}",
+        project_id=lesson.project_id,
+    )
 
 
 @transaction.atomic
@@ -106,6 +133,7 @@ def save_lesson(lesson, project, user):
     if lesson.evidence_kind != "scan":
         lesson.evidence_assessment = None
     lesson.save()
+    index_lesson(lesson)
     return lesson
 
 

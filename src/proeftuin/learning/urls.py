@@ -10,6 +10,7 @@ urlpatterns = [
     path("signalen/export.<str:fmt>", signal_views.signal_export, name="signal_export"),
     path("signalen/<int:signal_pk>/", signal_views.signal_detail, name="signal"),
     path("signalen/<int:signal_pk>/status/", signal_views.signal_move, name="signal_move"),
+    path("zoeken/", views.search_view, name="search"),
     path("lessen/catalogus/", views.catalogue_view, name="catalogue"),
     path("project/<int:pk>/", views.project_tab, name="project"),
     path("project/<int:pk>/lessen/nieuw/", views.lesson_create, name="lesson_create"),

@@ -20,7 +20,7 @@ from proeftuin.portfolio.views import project_context
 
 from . import services
 from .forms import CHARACTERISTIC_LABELS, CLOSE_OUT_QUESTIONS, CloseOutForm, LessonForm, lang
-from .models import CloseOut, LessonKind
+from .models import CloseOut, LessonKind, SearchEntry
 
 TAB = "leren"
 
@@ -118,4 +118,17 @@ def catalogue_view(request):
         request,
         "learning/catalogue.html",
         {"rows": rows, "characteristics": CHARACTERISTIC_LABELS, "current": characteristic},
+    )
+
+
+@login_required
+def search_view(request):
+    from .search import search
+
+    query = request.GET.get("q", "")
+    hits = search(request.user, query)
+    return render(
+        request,
+        "learning/search.html",
+        {"query": query, "hits": hits, "kinds": dict(SearchEntry.Kind.choices)},
     )
