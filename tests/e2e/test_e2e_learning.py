@@ -71,3 +71,23 @@ def test_professional_raises_a_signal_and_follows_it_to_opgepakt(
     timeline = page.locator("#signaal-verloop")
     expect(timeline).to_contain_text("We vragen het na bij de Belastingdienst")
     expect(timeline).to_contain_text("Het staat op de agenda van het regio-overleg")
+
+
+def test_policy_adviser_searches_wijkteams_and_finds_a_lesson_with_wijkteam(
+    page: Page, login, assert_accessible
+):
+    login("beleid")
+    page.goto("/projecten/")
+    page.get_by_role("link", name="Zoeken", exact=True).click()
+    page.get_by_label("Zoekwoorden").fill("wijkteams")
+    page.get_by_role("button", name="Zoeken").click()
+    results = page.locator("#zoekresultaten > li")
+    lesson = results.filter(has_text="Eén vast aanspreekpunt per gezin").first
+    expect(lesson).to_be_visible()
+    expect(lesson).to_contain_text("Les")
+    # The lesson says "wijkteam"; the query said "wijkteams": the stem matched and is marked.
+    expect(lesson.locator("mark").first).to_have_text(re.compile(r"^wijkteam$", re.I))
+    assert_accessible(page)
+    lesson.get_by_role("link").first.click()
+    expect(page).to_have_url(re.compile(r"/leren/project/\d+/$"))
+    expect(page.locator("#lessen")).to_contain_text("het wijkteam hield het overzicht")

@@ -443,6 +443,8 @@ TABLE: dict[str, list[Probe]] = {
         Probe(LS + "/{signal_pk}/status/", fixed=405),
     ],
     "leren/lessen/catalogus/": [Probe("/leren/lessen/catalogus/")],
+    # Search is scoped per user (test_learning_search.py); every logged-in user may search.
+    "leren/zoeken/": [Probe("/leren/zoeken/", data={"q": "wijkteams"})],
     "leren/project/<int:pk>/": [Probe(LP + "/")],
     "leren/project/<int:pk>/lessen/nieuw/": [
         Probe(LP + "/lessen/nieuw/", cap=Capability.EDIT),
