@@ -253,3 +253,28 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_pk}"
+
+
+class CatalogueEntry(models.Model):
+    """A project its owner published to the shared catalogue (opt-in, issue 12 item 4).
+
+    ``snapshot`` is exactly what other organisations see, fixed at publication: project facts,
+    the outcome and the lessons. Never participant data. Publishing again refreshes it;
+    withdrawing deletes the row.
+    """
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    snapshot = models.JSONField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    published_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("gepubliceerd project")
+        verbose_name_plural = _("gedeelde catalogus")
+
+    def __str__(self) -> str:
+        return self.snapshot.get("name", str(self.project_id))

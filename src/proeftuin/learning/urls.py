@@ -15,4 +15,6 @@ urlpatterns = [
     path("project/<int:pk>/", views.project_tab, name="project"),
     path("project/<int:pk>/lessen/nieuw/", views.lesson_create, name="lesson_create"),
     path("project/<int:pk>/eindevaluatie/", views.close_out, name="close_out"),
+    path("project/<int:pk>/catalogus/", views.publish_view, name="publish"),
+    path("project/<int:pk>/catalogus/intrekken/", views.withdraw_view, name="withdraw"),
 ]

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from proeftuin.core.access import Capability
 from proeftuin.core.learning.catalogue import catalogue
@@ -18,6 +19,7 @@ from proeftuin.portfolio.access import require, visible_project
 from proeftuin.portfolio.models import Project
 from proeftuin.portfolio.views import project_context
 
+from . import catalogue as shared
 from . import services
 from .forms import CHARACTERISTIC_LABELS, CLOSE_OUT_QUESTIONS, CloseOutForm, LessonForm, lang
 from .models import CloseOut, LessonKind, SearchEntry
@@ -54,6 +56,11 @@ def project_tab(request, pk: int):
         close_out_rows=close_out_rows(close_out),
         signals=services.signals_of(request.user).filter(project=project),
         can_learn=_can_edit(request, project),
+        similar=shared.similar_projects(request.user, project),
+        published_at=shared.published_on(project),
+        can_publish=request.user.can(
+            Capability.SHARE, write_access=project.owner_id == request.user.organisation_id
+        ),
     )
     return render(request, "learning/tab_learning.html", context)
 
@@ -132,3 +139,33 @@ def search_view(request):
         "learning/search.html",
         {"query": query, "hits": hits, "kinds": dict(SearchEntry.Kind.choices)},
     )
+
+
+@login_required
+def publish_view(request, pk: int):
+    """The preview of exactly what the shared catalogue publishes, and the opt-in itself."""
+    project = visible_project(request, pk)
+    require(request, Capability.SHARE, project)
+    if request.method == "POST":
+        shared.publish(project, request.user)
+        messages.success(request, _("Het project staat in de gedeelde catalogus."))
+        return redirect("learning:project", project.pk)
+    return render(
+        request,
+        "learning/publish.html",
+        {
+            "project": project,
+            "data": shared.snapshot(project),
+            "published_at": shared.published_on(project),
+        },
+    )
+
+
+@login_required
+@require_POST
+def withdraw_view(request, pk: int):
+    project = visible_project(request, pk)
+    require(request, Capability.SHARE, project)
+    shared.withdraw(project)
+    messages.success(request, _("Het project staat niet meer in de gedeelde catalogus."))
+    return redirect("learning:project", project.pk)
