@@ -450,6 +450,15 @@ TABLE: dict[str, list[Probe]] = {
         Probe(LP + "/lessen/nieuw/", cap=Capability.EDIT),
         Probe(LP + "/lessen/nieuw/", method="post", cap=Capability.EDIT),
     ],
+    # The shared catalogue: the owner's SHARE roles only (a read grant is 403).
+    "leren/project/<int:pk>/catalogus/": [
+        Probe(LP + "/catalogus/", cap=Capability.SHARE),
+        Probe(LP + "/catalogus/", method="post", cap=Capability.SHARE, ok=302),
+    ],
+    "leren/project/<int:pk>/catalogus/intrekken/": [
+        Probe(LP + "/catalogus/intrekken/", method="post", cap=Capability.SHARE, ok=302),
+        Probe(LP + "/catalogus/intrekken/", fixed=405),
+    ],
     "leren/project/<int:pk>/eindevaluatie/": [
         Probe(LP + "/eindevaluatie/", cap=Capability.EDIT),
         Probe(LP + "/eindevaluatie/", method="post", cap=Capability.EDIT),
