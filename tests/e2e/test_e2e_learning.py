@@ -91,3 +91,27 @@ def test_policy_adviser_searches_wijkteams_and_finds_a_lesson_with_wijkteam(
     lesson.get_by_role("link").first.click()
     expect(page).to_have_url(re.compile(r"/leren/project/\d+/$"))
     expect(page.locator("#lessen")).to_contain_text("het wijkteam hield het overzicht")
+
+
+def test_a_published_project_of_another_municipality_is_similar_an_unpublished_one_never(
+    page: Page, login, project_pk, assert_accessible
+):
+    from proeftuin.learning import catalogue
+    from proeftuin.portfolio.models import Project
+
+    login("beleid")
+    page.goto(f"/leren/project/{project_pk('Schuldhulp Vroeg Eropaf')}/")
+    similar = page.locator("#vergelijkbaar")
+    published = similar.locator("li").filter(has_text="Vroeg Eropaf Buurdorp")
+    expect(published).to_contain_text("Gemeente Buurdorp")
+    expect(published).to_contain_text("gedeelde catalogus")
+    expect(published).to_contain_text("Opgeschaald")
+    expect(similar).not_to_contain_text("Schuldenpreventie Buurdorp")
+    assert_accessible(page)
+
+    # Positive control: the unpublished project is just as similar; once its owner publishes
+    # it, it appears. So its absence above was the opt-in, not a poor match.
+    hidden = Project.objects.get(name="Schuldenpreventie Buurdorp (intern)")
+    catalogue.publish(hidden, None)
+    page.reload()
+    expect(page.locator("#vergelijkbaar")).to_contain_text("Schuldenpreventie Buurdorp")

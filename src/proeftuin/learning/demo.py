@@ -218,7 +218,77 @@ def generate(today: date | None = None) -> dict:
                 "sustainability": "Voortgezet in de reguliere Wmo-begroting.",
             },
         )
-    return {"signals": made, "lessons": lessons}
+    published = _shared_catalogue(users, today)
+    return {"signals": made, "lessons": lessons, "published": published}
+
+
+# Buurdorp's projects: one published to the shared catalogue and one kept to itself, both like
+# Voorbeeldstad's "Schuldhulp Vroeg Eropaf", so the similar-projects list has a case of each.
+BUURDORP_PROJECTS = [
+    (
+        "Vroeg Eropaf Buurdorp",
+        "Bij een betalingsachterstand bij huur of energie gaat een schuldhulpmaatje binnen twee "
+        "weken op huisbezoek, samen met de woningcorporatie.",
+        True,
+        "opgeschaald",
+        "Huisbezoek binnen twee weken werkt",
+        "Wie snel langskomt, treft mensen voordat de schuld groeit; brieven werden niet gelezen.",
+    ),
+    (
+        "Schuldenpreventie Buurdorp (intern)",
+        "Schuldhulpmaatjes gaan op huisbezoek bij huishoudens met een betalingsachterstand bij "
+        "huur, energie of zorgverzekering.",
+        False,
+        "gestopt",
+        "Zonder gegevens van de verhuurder geen vroege signalen",
+        "De afspraak met de verhuurder kwam te laat; het project is gestopt.",
+    ),
+]
+
+
+def _shared_catalogue(users: dict, today: date) -> int:
+    """Buurdorp's two projects, and a few of each municipality's projects published."""
+    from proeftuin.portfolio.models import Phase
+
+    from . import catalogue
+
+    published = 0
+    if "buurdorp" in users:
+        buurdorp = users["buurdorp"]
+        for name, summary, publish, outcome, lesson_title, lesson_text in BUURDORP_PROJECTS:
+            project, created = Project.objects.get_or_create(
+                owner=buurdorp.organisation,
+                name=name,
+                defaults={
+                    "summary": summary,
+                    "themes": ["schulden", "wonen"],
+                    "target_group": "Huishoudens met beginnende schulden",
+                    "start_date": today - timedelta(days=900),
+                    "end_date": today - timedelta(days=60),
+                    "phase": Phase.DIFFUSION if publish else Phase.IMPLEMENTATION,
+                },
+            )
+            if created:
+                services.save_lesson(
+                    Lesson(
+                        kind="werkte" if publish else "werkte_niet",
+                        title=lesson_title,
+                        text=lesson_text,
+                        theme="schulden",
+                    ),
+                    project,
+                    buurdorp,
+                )
+                services.save_close_out(project, buurdorp, "afgerond", outcome, {})
+            if publish:
+                catalogue.publish(project, buurdorp)
+                published += 1
+    if "beleid" in users:
+        own = Project.objects.filter(owner=users["beleid"].organisation).order_by("pk")[:3]
+        for project in own:
+            catalogue.publish(project, users["beleid"])
+            published += 1
+    return published
 
 
 USERNAMES = ("beleid", "professional", "projectleider", "buurdorp")
