@@ -445,6 +445,8 @@ TABLE: dict[str, list[Probe]] = {
     "leren/lessen/catalogus/": [Probe("/leren/lessen/catalogus/")],
     # Search is scoped per user (test_learning_search.py); every logged-in user may search.
     "leren/zoeken/": [Probe("/leren/zoeken/", data={"q": "wijkteams"})],
+    # Protected aggregates only (test_learning_benchmark.py): every logged-in user.
+    "leren/benchmark/": [Probe("/leren/benchmark/")],
     "leren/project/<int:pk>/": [Probe(LP + "/")],
     "leren/project/<int:pk>/lessen/nieuw/": [
         Probe(LP + "/lessen/nieuw/", cap=Capability.EDIT),

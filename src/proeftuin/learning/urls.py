@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import signal_views, views
+from . import benchmark_views, signal_views, views
 
 app_name = "learning"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("signalen/<int:signal_pk>/", signal_views.signal_detail, name="signal"),
     path("signalen/<int:signal_pk>/status/", signal_views.signal_move, name="signal_move"),
     path("zoeken/", views.search_view, name="search"),
+    path("benchmark/", benchmark_views.benchmark_view, name="benchmark"),
     path("lessen/catalogus/", views.catalogue_view, name="catalogue"),
     path("project/<int:pk>/", views.project_tab, name="project"),
     path("project/<int:pk>/lessen/nieuw/", views.lesson_create, name="lesson_create"),
