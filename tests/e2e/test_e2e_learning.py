@@ -115,3 +115,25 @@ def test_a_published_project_of_another_municipality_is_similar_an_unpublished_o
     catalogue.publish(hidden, None)
     page.reload()
     expect(page.locator("#vergelijkbaar")).to_contain_text("Schuldenpreventie Buurdorp")
+
+
+def test_the_benchmark_shows_nothing_for_a_group_under_the_threshold(
+    page: Page, login, assert_accessible
+):
+    from proeftuin.core.learning.benchmark import MIN_PROJECTS
+
+    assert MIN_PROJECTS == 2
+    login("buurdorp")
+    page.goto("/leren/benchmark/")
+    table = page.locator("#benchmark")
+    expect(table).to_be_visible()
+    # Buurdorp's own projects hold no measurements: its own column shows no figure anywhere.
+    own = table.locator("td.pt-benchmark-own")
+    assert own.count() > 0
+    for i in range(own.count()):
+        expect(own.nth(i)).to_have_text("niet getoond: te weinig deelnemers")
+    # Voorbeeldstad published projects with enough participants: a range, pooled, no names.
+    others = table.locator("tr").filter(has_text="Financiën").locator("td.pt-benchmark-others")
+    expect(others).to_contain_text(re.compile(r"tot .*deelnemers, 2 projecten"))
+    expect(table).not_to_contain_text("Voorbeeldstad")
+    assert_accessible(page)
