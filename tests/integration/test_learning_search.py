@@ -162,3 +162,17 @@ def test_results_page_highlights_the_matching_words_escaped(users, own_project):
 def test_highlight_marks_stems_not_substrings():
     pieces = core.highlight("Het wijkteam en de wijkteamleider", "wijkteams")
     assert [p.text for p in pieces if p.hit] == ["wijkteam"]
+
+
+@pytest.mark.django_db
+def test_rebuild_command_restores_a_lost_index(users, own_project):
+    from django.core.management import call_command
+
+    search.index(Kind.LESSON, 5, title="Weg", project_id=own_project.pk)  # stale: no such lesson
+    SearchEntry.objects.filter(kind=Kind.PROJECT).delete()
+    call_command("rebuild_search_index")
+    kinds = set(SearchEntry.objects.values_list("kind", flat=True))
+    assert Kind.PROJECT in kinds and Kind.GOAL in kinds
+    assert not SearchEntry.objects.filter(kind=Kind.LESSON, object_pk=5).exists()
+    user = users[("own", "financier")]
+    assert [h.entry.object_pk for h in search.search(user, "regisseur")] == [own_project.pk]
