@@ -86,13 +86,16 @@ def rows_for_table(signals, today) -> list[dict]:
 def signal_list(request):
     today = timezone.localdate()
     form, rows = filtered(request, today)
+    tax = services.taxonomy()
     context = {
+        "taxonomy_name": tax.name.get(lang()) or tax.name["nl"],
+        "taxonomy_agreed": tax.agreed_by.get(lang()) or tax.agreed_by["nl"],
         "form": form,
         "rows": rows_for_table(rows[:500], today),
         "count": rows.count(),
         "can_raise": request.user.can(Capability.RAISE_SIGNAL),
         "can_export": request.user.can(Capability.EXPORT),
-        "taxonomy": services.taxonomy(),
+        "taxonomy": tax,
         "query": request.GET.urlencode(),
     }
     template = "learning/_signal_rows.html" if request.htmx else "learning/signal_list.html"
