@@ -302,3 +302,20 @@ def test_an_unrelated_organisation_cannot_be_addressed(users):
     response = http.post("/leren/signalen/nieuw/", {**GOOD, "addressed_to": unrelated.pk})
     assert response.status_code == 200
     assert not Signal.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_write_path_itself_refuses_an_owner_outside_the_addressees_policy_side(users):
+    from proeftuin.core.learning.lifecycle import TransitionError
+
+    signal = raise_one(users[("own", "professional")])
+    with pytest.raises(TransitionError):
+        services.move_signal(
+            signal,
+            users[("own", "beleidsadviseur")],
+            "in_behandeling",
+            "ja",
+            users[("foreign", "beleidsadviseur")],
+        )
+    signal.refresh_from_db()
+    assert (signal.status, signal.owner) == ("ingediend", None)

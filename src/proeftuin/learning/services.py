@@ -107,6 +107,8 @@ def move_signal(signal: Signal, user, target: str, reason: str, owner: User | No
     """Move a signal one step; raises :class:`lifecycle.TransitionError` when not allowed."""
     locked = Signal.objects.select_for_update().get(pk=signal.pk)
     owner = owner or locked.owner
+    if owner is not None and not handlers_of(locked.addressed_to_id).filter(pk=owner.pk).exists():
+        raise lifecycle.TransitionError("owner-required")  # only the addressee's policy side
     move = lifecycle.check_move(locked.status, target, reason, str(owner.pk) if owner else "")
     locked.status = move.target.value
     locked.owner = owner
