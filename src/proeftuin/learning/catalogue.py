@@ -25,9 +25,16 @@ def _outcome(project: Project) -> str:
     return close_out.outcome if close_out else OUTCOME_UNKNOWN
 
 
-def snapshot(project: Project) -> dict:
-    """Exactly what the shared catalogue publishes for ``project``."""
+def snapshot(project: Project, lessons=None, outcome: str | None = None) -> dict:
+    """Exactly what the shared catalogue publishes for ``project``.
+
+    ``lessons`` and ``outcome`` may be passed in when already loaded (a list of many projects).
+    """
     themes = dict(Theme.choices)
+    if outcome is None:
+        outcome = _outcome(project)
+    if lessons is None:
+        lessons = Lesson.objects.filter(project=project).order_by("created_at", "pk")
     return {
         "name": project.name,
         "organisation": project.owner.name,
@@ -38,11 +45,11 @@ def snapshot(project: Project) -> dict:
         "phase": project.get_phase_display(),
         "start_date": project.start_date.isoformat() if project.start_date else "",
         "end_date": project.end_date.isoformat() if project.end_date else "",
-        "outcome": _outcome(project),
-        "outcome_label": str(dict(CloseOut.Outcome.choices)[_outcome(project)]),
+        "outcome": outcome,
+        "outcome_label": str(dict(CloseOut.Outcome.choices)[outcome]),
         "lessons": [
             {"kind": lesson.get_kind_display(), "title": lesson.title, "text": lesson.text}
-            for lesson in Lesson.objects.filter(project=project).order_by("created_at", "pk")
+            for lesson in lessons
         ],
     }
 
@@ -80,9 +87,16 @@ def similar_projects(user, project: Project, limit: int = 5) -> list[dict]:
         Project.objects.visible_to(user).exclude(pk=project.pk).select_related("owner")[:200]
     )
     visible_ids = {p.pk for p in visible}
+    lessons: dict[int, list] = {}
+    for lesson in Lesson.objects.filter(project_id__in=visible_ids).order_by("created_at", "pk"):
+        lessons.setdefault(lesson.project_id, []).append(lesson)
+    outcomes = dict(
+        CloseOut.objects.filter(project_id__in=visible_ids).values_list("project_id", "outcome")
+    )
     rows: dict[str, dict] = {}
     for other in visible:
-        rows[f"p{other.pk}"] = {"data": snapshot(other), "project": other, "published": False}
+        data = snapshot(other, lessons.get(other.pk, []), outcomes.get(other.pk, OUTCOME_UNKNOWN))
+        rows[f"p{other.pk}"] = {"data": data, "project": other, "published": False}
     published = (
         CatalogueEntry.objects.exclude(project_id=project.pk)
         .exclude(project_id__in=visible_ids)
