@@ -142,3 +142,13 @@ def test_catalogue_lists_the_learning_points_with_sources_and_filters(users):
     filtered = http.get("/leren/lessen/catalogus/?kenmerk=sustainability").content.decode()
     assert "bron: 001 §3.4" not in filtered
     assert "004 §5.1" in filtered
+
+
+@pytest.mark.django_db
+def test_a_scan_as_evidence_links_to_its_profile(users, own_project):
+    scan = scan_of(own_project, users[("own", "projectleider")])
+    http = login(users[("own", "projectleider")])
+    data = {**LESSON, "evidence_kind": "scan", "evidence_assessment": scan.pk}
+    assert http.post(f"/leren/project/{own_project.pk}/lessen/nieuw/", data).status_code == 302
+    page = http.get(f"/leren/project/{own_project.pk}/").content.decode()
+    assert f"/beoordelingen/project/{own_project.pk}/{scan.pk}/profiel/" in page
