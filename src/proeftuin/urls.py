@@ -30,6 +30,7 @@ urlpatterns = [
     path("beoordelingen/", include("proeftuin.assessments.urls")),
     path("verduurzaming/", include("proeftuin.sustainability.urls")),
     path("waarde/", include("proeftuin.valuation.urls")),
+    path("leren/", include("proeftuin.learning.urls")),
     path("tel-en-vertel/", include("proeftuin.monitoring.urls")),
     path("api/tel-en-vertel/", include("proeftuin.monitoring.api_urls")),
     path("api/", include("proeftuin.portfolio.api_urls")),

@@ -53,6 +53,8 @@ MAY = {
     Capability.ASSESS: {"beheerder", "beleidsadviseur", "projectleider", "onderzoeker"},
     Capability.EXPORT: {"beheerder", "beleidsadviseur", "projectleider", "onderzoeker"},
     Capability.VALUE: {"beheerder", "beleidsadviseur", "projectleider"},
+    Capability.RAISE_SIGNAL: {"beheerder", "beleidsadviseur", "projectleider", "professional"},
+    Capability.HANDLE_SIGNAL: {"beheerder", "beleidsadviseur"},
 }
 WRITE = {Capability.EDIT, Capability.DECIDE, Capability.ARCHIVE, Capability.SHARE, Capability.PLAN}
 # Participant-level data opens only to organisations with write access (owner or edit grant).
@@ -98,6 +100,8 @@ AS = AB + "/{assessment_pk}"
 WD = "/waarde/{pk}"  # Maatschappelijke waarde (valuation)
 VALUE_KINDS = ("investering", "activiteit", "effect", "schakel", "prijs")
 BH = "/beheer/organisatie"  # beheer inside the tenant (proeftuin.administration)
+LS = "/leren/signalen"  # signals from practice to policy (proeftuin.learning, issue 12)
+LP = "/leren/project/{pk}"  # the Leren tab: lessons and the end evaluation
 
 # Route (as ResolverMatch.route spells it) → the probes that exercise it.
 TABLE: dict[str, list[Probe]] = {
@@ -455,6 +459,46 @@ TABLE: dict[str, list[Probe]] = {
     "beheer/organisatie/toegangslog/export.csv": [
         Probe(BH + "/toegangslog/export.csv", cap=Capability.ADMIN)
     ],
+    # Learning (issue 12). Signals belong to the own organisation (a foreign one is a 404:
+    # test_learning_signals.py); empty POSTs re-render the form (200), never saved.
+    "leren/signalen/": [Probe(LS + "/")],
+    "leren/signalen/nieuw/": [
+        Probe(LS + "/nieuw/", cap=Capability.RAISE_SIGNAL),
+        Probe(LS + "/nieuw/", method="post", cap=Capability.RAISE_SIGNAL),
+    ],
+    "leren/signalen/export.<str:fmt>": [
+        Probe(LS + "/export.csv", cap=Capability.EXPORT),
+        Probe(LS + "/export.xlsx", cap=Capability.EXPORT),
+        Probe(LS + "/export.pdf", fixed=404),
+    ],
+    "leren/signalen/<int:signal_pk>/": [Probe(LS + "/{signal_pk}/")],
+    "leren/signalen/<int:signal_pk>/status/": [
+        Probe(LS + "/{signal_pk}/status/", method="post", cap=Capability.HANDLE_SIGNAL),
+        Probe(LS + "/{signal_pk}/status/", fixed=405),
+    ],
+    "leren/lessen/catalogus/": [Probe("/leren/lessen/catalogus/")],
+    # Search is scoped per user (test_learning_search.py); every logged-in user may search.
+    "leren/zoeken/": [Probe("/leren/zoeken/", data={"q": "wijkteams"})],
+    # Protected aggregates only (test_learning_benchmark.py): every logged-in user.
+    "leren/benchmark/": [Probe("/leren/benchmark/")],
+    "leren/project/<int:pk>/": [Probe(LP + "/")],
+    "leren/project/<int:pk>/lessen/nieuw/": [
+        Probe(LP + "/lessen/nieuw/", cap=Capability.EDIT),
+        Probe(LP + "/lessen/nieuw/", method="post", cap=Capability.EDIT),
+    ],
+    # The shared catalogue: the owner's SHARE roles only (a read grant is 403).
+    "leren/project/<int:pk>/catalogus/": [
+        Probe(LP + "/catalogus/", cap=Capability.SHARE),
+        Probe(LP + "/catalogus/", method="post", cap=Capability.SHARE, ok=302),
+    ],
+    "leren/project/<int:pk>/catalogus/intrekken/": [
+        Probe(LP + "/catalogus/intrekken/", method="post", cap=Capability.SHARE, ok=302),
+        Probe(LP + "/catalogus/intrekken/", fixed=405),
+    ],
+    "leren/project/<int:pk>/eindevaluatie/": [
+        Probe(LP + "/eindevaluatie/", cap=Capability.EDIT),
+        Probe(LP + "/eindevaluatie/", method="post", cap=Capability.EDIT),
+    ],
 }
 
 ADMIN_PREFIX = "django-beheer/"
@@ -570,6 +614,14 @@ def world(own_project, foreign_project, shared_project, partner_org, users, sett
     # whose file has one bad score (checked, never committed), one to cancel, and a finished job.
     for ids in sides.values():
         ids.update(monitoring_ids(ids["project"], settings))
+    # Learning: a signal per side, raised in the tenant that owns the side's project.
+    from proeftuin.learning import services as learning
+    from proeftuin.learning.models import Signal
+
+    for side, ids in sides.items():
+        raiser = users[("own" if side == "own" else "foreign", "professional")]
+        signal = Signal(title="Signaal", kind="regel_blokkeert", what="Wat", blocker="Regel")
+        ids["signal_pk"] = learning.raise_signal(signal, raiser).pk
     return sides
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from proeftuin.accounts.models import Organisation, User
 from proeftuin.core.funding import add_months
+from proeftuin.learning import demo as learning_demo
 from proeftuin.portfolio.models import (
     CoalitionMember,
     Decision,
@@ -358,6 +359,7 @@ def generate(
 
     generate_demo_assessments(created, seed=seed)
     _adopt_demo_plans(created, today)
+    learning_demo.generate(today=today)  # signals, lessons, shared catalogue (issue 12)
     return {"projects": len(created), "organisations": len(orgs), "users": len(USERS)}
 
 

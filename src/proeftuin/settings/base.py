@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "proeftuin.operations",
     "proeftuin.administration",
     "proeftuin.agenda",
+    "proeftuin.learning",
 ]
 
 MIDDLEWARE = [
