@@ -24,6 +24,7 @@ from .models import (
     Status,
     Theme,
 )
+from .registry import Municipality
 
 
 class DateInput(forms.DateInput):
@@ -66,11 +67,6 @@ class ProjectForm(VersionedFormMixin, forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    new_neighbourhoods = forms.CharField(
-        label=_("Nieuwe wijken"),
-        required=False,
-        help_text=_("Staat een wijk er nog niet bij? Typ de namen, gescheiden door komma's."),
-    )
 
     class Meta:
         model = Project
@@ -79,8 +75,8 @@ class ProjectForm(VersionedFormMixin, forms.ModelForm):
             "summary",
             "target_group",
             "themes",
+            "municipality",
             "neighbourhoods",
-            "new_neighbourhoods",
             "start_date",
             "end_date",
             "phase",
@@ -96,7 +92,14 @@ class ProjectForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args, owner: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.owner = owner
-        self.fields["neighbourhoods"].queryset = Neighbourhood.objects.filter(organisation=owner)
+        # A managed list, no free text (issue 11): a neighbourhood exists once.
+        self.fields["neighbourhoods"].queryset = Neighbourhood.objects.filter(
+            organisation=owner
+        ).select_related("municipality")
+        self.fields["neighbourhoods"].help_text = _(
+            "Staat een wijk er niet bij? Voeg haar toe bij Gemeenten en wijken."
+        )
+        self.fields["municipality"].queryset = Municipality.objects.filter(organisation=owner)
         self.fields["name"].error_messages["required"] = _("Geef het project een naam.")
 
     def clean_name(self) -> str:
@@ -105,22 +108,28 @@ class ProjectForm(VersionedFormMixin, forms.ModelForm):
             raise forms.ValidationError(_("Geef het project een naam."))
         return name
 
-    def clean_new_neighbourhoods(self) -> list[str]:
-        raw = self.cleaned_data.get("new_neighbourhoods") or ""
-        return [n.strip() for n in raw.split(",") if n.strip()]
+    def clean(self):
+        data = super().clean()
+        municipality = data.get("municipality")
+        hoods = data.get("neighbourhoods") or []
+        if municipality is not None:
+            elsewhere = [h for h in hoods if h.municipality_id not in (None, municipality.pk)]
+            if elsewhere:
+                self.add_error(
+                    "neighbourhoods",
+                    _("Deze wijken liggen niet in %(gemeente)s: %(wijken)s")
+                    % {
+                        "gemeente": municipality.name,
+                        "wijken": ", ".join(h.name for h in elsewhere),
+                    },
+                )
+        return data
 
     def save_with_owner(self):
         def attach(instance: Project) -> None:
             instance.owner = self.owner
 
-        project = self.save_versioned(commit_extra=attach)
-        if project is not None:
-            for name in self.cleaned_data["new_neighbourhoods"]:
-                hood, _created = Neighbourhood.objects.get_or_create(
-                    organisation=self.owner, name=name
-                )
-                project.neighbourhoods.add(hood)
-        return project
+        return self.save_versioned(commit_extra=attach)
 
     def _post_clean(self):
         # The owner is not a form field; set it before model validation runs.
@@ -267,11 +276,37 @@ class PortfolioFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Alle statussen")), *Status.choices], required=False
     )
+    municipality = forms.ModelChoiceField(
+        label=_("Gemeente"),
+        queryset=Municipality.objects.none(),
+        required=False,
+        empty_label=_("Alle gemeenten"),
+    )
+    cliff_within = forms.TypedChoiceField(
+        label=_("Incidenteel geld stopt binnen"),
+        choices=[
+            ("", _("Geen filter")),
+            (6, _("6 maanden")),
+            (12, _("12 maanden")),
+            (24, _("24 maanden")),
+        ],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    sort = forms.ChoiceField(
+        label=_("Sorteren op"),
+        choices=[("", _("Naam")), ("klif", _("Datum financieringsklif"))],
+        required=False,
+    )
     archived = forms.BooleanField(label=_("Ook gearchiveerde projecten"), required=False)
 
-    def __init__(self, *args, neighbourhoods, **kwargs):
+    def __init__(self, *args, neighbourhoods, municipalities=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["neighbourhood"].queryset = neighbourhoods
+        self.fields["municipality"].queryset = (
+            municipalities if municipalities is not None else Municipality.objects.none()
+        )
 
 
 # Texts about a project may name officials, but never a resident's BSN, contact details or address.

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import F, Min, Prefetch, Q
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from proeftuin.administration.pickers import pickable_organisations
 from proeftuin.core import funding as funding_core
+from proeftuin.core import money
 from proeftuin.core.access import Capability
 
 from . import history as history_sources
@@ -47,6 +48,8 @@ from .models import (
     Project,
     ProjectGrant,
 )
+from .registry import Municipality
+from .registry_views import new_for_old_total
 
 
 def project_context(request, project: Project, active: str, **extra) -> dict:
@@ -69,14 +72,40 @@ OVERVIEW_PAGE_SIZE = 50
 # Overview --------------------------------------------------------------------------------------
 
 
-@login_required
-def overview(request):
+def filtered_portfolio(request, today: date) -> tuple[PortfolioFilterForm, object]:
+    """The visible projects as the portfolio's filter and sort show them.
+
+    One function for the screen and its XLSX export, so the export holds what the screen shows.
+    The cliff date (first end of incidental money still ahead) is computed in the database, so
+    filtering and sorting by it work across pages.
+    """
     user = request.user
-    hoods = Neighbourhood.objects.filter(
-        Q(organisation_id=user.organisation_id) | Q(projects__in=Project.objects.visible_to(user))
-    ).distinct()
-    form = PortfolioFilterForm(request.GET or None, neighbourhoods=hoods)
-    projects = Project.objects.visible_to(user).select_related("owner")
+    hoods = (
+        Neighbourhood.objects.filter(
+            Q(organisation_id=user.organisation_id)
+            | Q(projects__in=Project.objects.visible_to(user))
+        )
+        .select_related("municipality")
+        .distinct()
+    )
+    municipalities = Municipality.objects.filter(organisation_id=user.organisation_id)
+    form = PortfolioFilterForm(
+        request.GET or None, neighbourhoods=hoods, municipalities=municipalities
+    )
+    projects = (
+        Project.objects.visible_to(user)
+        .select_related("owner", "municipality")
+        .annotate(
+            cliff_date=Min(
+                "funding_streams__end_date",
+                filter=Q(
+                    funding_streams__kind=FundingStream.Kind.INCIDENTAL,
+                    funding_streams__end_date__gte=today,
+                ),
+            )
+        )
+    )
+    order = ["name", "pk"]
     if form.is_valid():
         data = form.cleaned_data
         if not data["archived"]:
@@ -88,21 +117,35 @@ def overview(request):
         if data["theme"]:
             projects = projects.filter(themes__icontains=f'"{data["theme"]}"')
         if data["neighbourhood"]:
-            projects = projects.filter(neighbourhoods=data["neighbourhood"])
+            projects = projects.filter(
+                pk__in=Project.objects.filter(neighbourhoods=data["neighbourhood"]).values("pk")
+            )
+        if data["municipality"]:
+            projects = projects.filter(municipality=data["municipality"])
         if data["phase"]:
             projects = projects.filter(phase=data["phase"])
         if data["status"]:
             projects = projects.filter(status=data["status"])
+        if data["cliff_within"]:
+            projects = projects.filter(
+                cliff_date__isnull=False,
+                cliff_date__lte=funding_core.add_months(today, data["cliff_within"]),
+            ).exclude(status__in=CLOSED_STATUSES)
+        if data["sort"] == "klif":
+            order = [F("cliff_date").asc(nulls_last=True), "name", "pk"]
     else:
         projects = projects.filter(archived_at__isnull=True)
-    projects = (
-        projects.prefetch_related(
-            "neighbourhoods", Prefetch("funding_streams", queryset=FundingStream.objects.all())
-        )
-        .distinct()
-        .order_by("name", "pk")
-    )
+    projects = projects.prefetch_related(
+        "neighbourhoods", Prefetch("funding_streams", queryset=FundingStream.objects.all())
+    ).order_by(*order)
+    return form, projects
+
+
+@login_required
+def overview(request):
+    user = request.user
     today = timezone.localdate()
+    form, projects = filtered_portfolio(request, today)
     page = Paginator(projects, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("pagina"))
     rows = []
     on_page = list(page.object_list)
@@ -128,6 +171,7 @@ def overview(request):
             "page": page,
             "query": query.urlencode(),
             "can_create": user.can(Capability.CREATE),
+            "new_for_old_total": new_for_old_total(user.organisation_id, today),
         },
     )
     # The same URL answers with rows or a page: without Vary the browser's back button can show
@@ -282,6 +326,8 @@ def funding(request, pk: int):
     streams = list(project.funding_streams.select_related("funder"))
     core_streams = [s.as_core() for s in streams]
     today = timezone.localdate()
+    years = money.year_range(core_streams, today)
+    annual = money.per_year(core_streams, years)
     return _render_tab(
         request,
         "portfolio/tab_funding.html",
@@ -291,8 +337,10 @@ def funding(request, pk: int):
             "financiering",
             streams=streams,
             cliffs=funding_core.funding_cliffs(core_streams, today),
-            total=sum((s.amount for s in streams if s.end_date), Decimal("0")),
-            chart_spec=funding_chart(core_streams),
+            annual=annual,
+            annual_total=money.ProjectBudget(project.name, annual).total,
+            chart_spec=funding_chart(core_streams, today),
+            new_for_old=project.new_for_old_entries.select_related("municipality"),
         ),
     )
 
