@@ -70,6 +70,15 @@ class NeighbourhoodCsvForm(forms.Form):
 
 
 class PartnerForm(forms.ModelForm):
+    # People copy the number with spaces ("2403 1234"); the spaces go before the model's 8-digit
+    # check.
+    kvk_number = forms.CharField(
+        label=_("KvK-nummer"),
+        max_length=12,
+        required=False,
+        help_text=_("Niet verplicht. 8 cijfers."),
+    )
+
     class Meta:
         model = PartnerOrganisation
         fields = ["name", "kind", "kvk_number", "municipality"]
