@@ -142,6 +142,21 @@ TABLE: dict[str, list[Probe]] = {
         Probe("/projecten/financieringsklif/export.xlsx", cap=Capability.EXPORT)
     ],
     "projecten/export.xlsx": [Probe("/projecten/export.xlsx", cap=Capability.EXPORT)],
+    "projecten/importeren/": [
+        Probe("/projecten/importeren/", cap=Capability.CREATE),
+        Probe("/projecten/importeren/", method="post", cap=Capability.CREATE),
+    ],
+    "projecten/importeren/sjabloon.xlsx": [Probe("/projecten/importeren/sjabloon.xlsx")],
+    # A POST saves the mapping and runs the dry run (rolled back), then redirects to the page.
+    "projecten/importeren/<int:import_pk>/": [
+        Probe("/projecten/importeren/{portfolio_import_pk}/", cap=Capability.CREATE),
+        Probe(
+            "/projecten/importeren/{portfolio_import_pk}/",
+            method="post",
+            cap=Capability.CREATE,
+            ok=302,
+        ),
+    ],
     "projecten/begroting/": [Probe("/projecten/begroting/")],
     "projecten/begroting/export.xlsx": [
         Probe("/projecten/begroting/export.xlsx", cap=Capability.EXPORT)
@@ -573,7 +588,12 @@ def world(own_project, foreign_project, shared_project, partner_org, users, sett
 def registry_ids(project) -> dict:
     from datetime import date
 
-    from proeftuin.portfolio.registry import Municipality, NewForOldEntry, PartnerOrganisation
+    from proeftuin.portfolio.registry import (
+        Municipality,
+        NewForOldEntry,
+        PartnerOrganisation,
+        PortfolioImport,
+    )
 
     tenant = project.owner
     municipality = Municipality.objects.create(organisation=tenant, cbs_code="GM0363", name="A")
@@ -588,7 +608,15 @@ def registry_ids(project) -> dict:
         amount_per_year=1000,
         since=date(2025, 1, 1),
     )
-    return {"municipality_pk": municipality.pk, "partner_pk": partner.pk, "ledger_pk": entry.pk}
+    upload = PortfolioImport.objects.create(
+        organisation=tenant, original_name="p.csv", content=b"Projectnaam;Startdatum\nM;1-1-2025\n"
+    )
+    return {
+        "municipality_pk": municipality.pk,
+        "partner_pk": partner.pk,
+        "ledger_pk": entry.pk,
+        "portfolio_import_pk": upload.pk,
+    }
 
 
 def monitoring_ids(project, settings) -> dict:

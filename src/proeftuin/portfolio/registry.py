@@ -187,3 +187,42 @@ class NewForOldEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.budget_line} ({self.municipality})"
+
+
+class PortfolioImport(models.Model):
+    """An uploaded portfolio file, its confirmed mapping, and the durable job that imports it.
+
+    The file is kept in the row (portfolio files are small and hold no participant data) so that a
+    worker on another machine can run the import; it is emptied once the import is done.
+    """
+
+    class Status(models.TextChoices):
+        UPLOADED = "geupload", _("Geüpload")
+        CHECKED = "gecontroleerd", _("Gecontroleerd")
+        QUEUED = "wachtrij", _("In de wachtrij")
+        RUNNING = "bezig", _("Bezig")
+        DONE = "klaar", _("Klaar")
+        FAILED = "mislukt", _("Mislukt")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="portfolio_imports"
+    )
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    original_name = models.CharField(max_length=200)
+    content = models.BinaryField(editable=False)
+    mapping = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=14, choices=Status.choices, default=Status.UPLOADED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("portfolio-import")
+        verbose_name_plural = _("portfolio-imports")
+
+    def __str__(self) -> str:
+        return self.original_name

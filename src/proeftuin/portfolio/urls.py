@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import money_views, registry_views, views
+from . import exchange_views, money_views, registry_views, views
 
 app_name = "portfolio"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("financieringsklif/", views.funding_cliffs, name="cliffs"),
     path("financieringsklif/export.xlsx", money_views.cliffs_export, name="cliffs_export"),
     path("export.xlsx", money_views.portfolio_export, name="export"),
+    path("importeren/", exchange_views.upload, name="import"),
+    path("importeren/sjabloon.xlsx", exchange_views.template, name="import_template"),
+    path("importeren/<int:import_pk>/", exchange_views.detail, name="import_detail"),
     path("begroting/", money_views.budget, name="budget"),
     path("begroting/export.xlsx", money_views.budget_export, name="budget_export"),
     path("gemeenten/", registry_views.municipalities, name="municipalities"),

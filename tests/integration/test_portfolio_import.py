@@ -1,0 +1,114 @@
+"""Portfolio exchange: import through the intake, dry run, atomic, idempotent (issue 11, item 1)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+from portfolio_files import pilots_xlsx
+
+from proeftuin.portfolio.models import CoalitionMember, FundingStream, Goal, Project
+from proeftuin.portfolio.registry import Municipality, PortfolioImport
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture(autouse=True)
+def _inline_jobs(settings):
+    settings.PROEFTUIN_JOBS_INLINE = True
+
+
+def _upload(http, content: bytes, name="pilots.xlsx") -> PortfolioImport:
+    response = http.post(
+        "/projecten/importeren/", {"file": SimpleUploadedFile(name, content, content_type=XLSX)}
+    )
+    assert response.status_code == 302, response.content[:500]
+    return PortfolioImport.objects.latest("pk")
+
+
+def _check_and_import(http, imp: PortfolioImport) -> PortfolioImport:
+    url = f"/projecten/importeren/{imp.pk}/"
+    page = http.get(url)
+    mapping = {
+        c["input"]: c["chosen"] for sheet in page.context["sheets"] for c in sheet["columns"]
+    }
+    assert http.post(url, {**mapping, "action": "controleren"}).status_code == 302
+    imp.refresh_from_db()
+    if imp.status == "gecontroleerd":
+        assert http.post(url, {**mapping, "action": "importeren"}).status_code == 302
+        imp.refresh_from_db()
+    return imp
+
+
+def test_43_pilots_come_in_with_municipality_theme_period_and_one_stream(
+    users, own_org, client_for
+):
+    http = client_for(users[("own", "beleidsadviseur")])
+    imp = _upload(http, pilots_xlsx())
+    page = http.get(f"/projecten/importeren/{imp.pk}/")
+    suggested = {c["header"]: c["chosen"] for c in page.context["sheets"][0]["columns"]}
+    assert suggested["Gemeentecode"] == "project.municipality_code"
+    assert suggested["Bedrag"] == "stream.amount"
+    imp = _check_and_import(http, imp)
+    assert imp.status == "klaar", imp.result
+    assert Project.objects.filter(owner=own_org).count() == 43
+    assert FundingStream.objects.filter(project__owner=own_org).count() == 43
+    assert Municipality.objects.filter(organisation=own_org).count() == 3
+    pilot = Project.objects.get(name="Pilot 01")
+    assert pilot.municipality.cbs_code == "GM0363"
+    assert pilot.themes == ["schulden"]
+    stream = pilot.funding_streams.get()
+    assert (stream.amount, stream.funder.name, str(stream.end_date)) == (
+        101000,
+        "ZonMw",
+        "2026-12-31",
+    )
+    assert CoalitionMember.objects.get(project=pilot).organisation.name == "Woonstad"
+    assert Goal.objects.get(project=pilot).text == "Minder huisuitzettingen"
+    assert pilot.history.first().history_change_reason == "Import pilots.xlsx"
+    assert http.get("/projecten/").context["page"].paginator.count == 43
+
+
+def test_the_same_file_again_changes_nothing_and_says_so(users, own_org, client_for):
+    http = client_for(users[("own", "projectleider")])
+    _check_and_import(http, _upload(http, pilots_xlsx(5)))
+    versions = sorted(Project.objects.values_list("pk", "version"))
+    again = _check_and_import(http, _upload(http, pilots_xlsx(5)))
+    assert again.status == "klaar"
+    assert not again.result["created"] and not again.result["updated"]
+    assert again.result["unchanged"]["project"] == 5
+    assert sorted(Project.objects.values_list("pk", "version")) == versions
+    assert "veranderde niets" in http.get(f"/projecten/importeren/{again.pk}/").content.decode()
+
+
+def test_a_bad_row_is_named_and_nothing_is_written(users, own_org, client_for):
+    http = client_for(users[("own", "beleidsadviseur")])
+    imp = _check_and_import(http, _upload(http, pilots_xlsx(10, bad_row=7)))
+    assert imp.status == "geupload"  # checked, not importable
+    problems = imp.result["problems"]
+    assert [(p["sheet"], p["row"], p["column"]) for p in problems] == [("Pilots", 8, "E")]
+    assert not Project.objects.filter(owner=own_org).exists()
+    assert not Municipality.objects.filter(organisation=own_org).exists()
+    page = http.get(f"/projecten/importeren/{imp.pk}/").content.decode()
+    assert "Pilots" in page and "Startdatum" in page
+    assert 'value="importeren"' not in page
+
+
+def test_the_template_has_a_help_row_and_reads_back_empty(users, client_for):
+    http = client_for(users[("own", "beleidsadviseur")])
+    response = http.get("/projecten/importeren/sjabloon.xlsx")
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames[:4] == ["Projecten", "Financiering", "Coalitie", "Doelen"]
+    assert book["Projecten"]["A2"].value == "tekst, verplicht"
+    imp = _check_and_import(http, _upload(http, response.content, "sjabloon.xlsx"))
+    assert imp.result["problem_count"] == 0
+
+
+def test_another_tenants_import_is_404(users, foreign_org, client_for):
+    theirs = PortfolioImport.objects.create(
+        organisation=foreign_org, original_name="x.csv", content=b"Projectnaam\nA\n"
+    )
+    http = client_for(users[("own", "beheerder")])
+    assert http.get(f"/projecten/importeren/{theirs.pk}/").status_code == 404
