@@ -112,3 +112,20 @@ def test_another_tenants_import_is_404(users, foreign_org, client_for):
     )
     http = client_for(users[("own", "beheerder")])
     assert http.get(f"/projecten/importeren/{theirs.pk}/").status_code == 404
+
+
+def test_the_command_imports_the_same_way_and_a_second_run_changes_nothing(
+    users, own_org, tmp_path
+):
+    from django.core.management import call_command
+
+    path = tmp_path / "pilots.xlsx"
+    path.write_bytes(pilots_xlsx(3, extra_sheets=False))
+    user = users[("own", "beleidsadviseur")].username
+    call_command("import_portfolio", str(path), user=user, dry_run=True)
+    assert not Project.objects.filter(owner=own_org).exists()
+    call_command("import_portfolio", str(path), user=user)
+    assert Project.objects.filter(owner=own_org).count() == 3
+    out = io.StringIO()
+    call_command("import_portfolio", str(path), user=user, stdout=out)
+    assert "verandert niets" in out.getvalue()
