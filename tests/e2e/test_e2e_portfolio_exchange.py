@@ -85,3 +85,27 @@ def test_a_new_user_imports_43_pilots_and_downloads_the_portfolio(
     assert len(rows) == 44
     assert {r[2] for r in rows[1:]} == {"Utrecht", "Amsterdam", "Rotterdam"}
     assert problems.all() == []
+
+
+def test_registry_budget_and_ledger_pages_are_accessible(
+    page: Page, login, assert_accessible, problems
+):
+    from proeftuin.portfolio.registry import Municipality
+
+    login("beleid")
+    city = Municipality.objects.get(cbs_code="GM9999")
+    for path, heading in (
+        ("/projecten/gemeenten/", "Gemeenten en wijken"),
+        (f"/projecten/gemeenten/{city.pk}/", "Voorbeeldstad"),
+        ("/projecten/partners/", "Partnerorganisaties"),
+        ("/projecten/nieuw-voor-oud/", "Nieuw voor oud"),
+        ("/projecten/begroting/", "Begroting per jaar"),
+        ("/projecten/importeren/", "Portfolio importeren"),
+    ):
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+        assert_accessible(page)
+    expect(page.get_by_role("link", name="Download het sjabloon (XLSX)")).to_be_visible()
+    page.goto("/projecten/nieuw-voor-oud/")
+    expect(page.locator("#ledger-total")).to_contain_text("85.000")
+    assert problems.all() == []

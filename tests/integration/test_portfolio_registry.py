@@ -131,3 +131,25 @@ def test_a_registry_partner_becomes_a_pickable_funder(users, own_org, own_projec
     # The funder form of the project offers it.
     page = http.get(f"/projecten/{own_project.pk}/financiering/nieuw/")
     assert partner.identity in page.context["form"].fields["funder"].queryset
+
+
+def test_a_buurt_added_on_the_screen_finds_its_wijk_and_a_foreign_code_is_refused(
+    users, own_org, client_for
+):
+    amsterdam = Municipality.objects.create(organisation=own_org, cbs_code="GM0363", name="A")
+    http = client_for(users[("own", "projectleider")])
+    url = f"/projecten/gemeenten/{amsterdam.pk}/"
+    assert (
+        http.post(url, {"kind": "wijk", "cbs_code": "wk036300", "name": "Centrum"}).status_code
+        == 302
+    )
+    assert (
+        http.post(url, {"kind": "buurt", "cbs_code": "BU03630001", "name": "Kop"}).status_code
+        == 302
+    )
+    buurt = Neighbourhood.objects.get(cbs_code="BU03630001")
+    assert buurt.parent.cbs_code == "WK036300"
+    wrong = http.post(url, {"kind": "wijk", "cbs_code": "WK059900", "name": "Rotterdam"})
+    assert wrong.context["form"].errors["cbs_code"]
+    bad_format = http.post(url, {"kind": "buurt", "cbs_code": "BU0363", "name": "Te kort"})
+    assert bad_format.context["form"].errors["cbs_code"]

@@ -60,6 +60,16 @@ class AmountField(forms.DecimalField):
         return super().to_python(value)
 
 
+def area_organisations(owner: Organisation) -> set[int]:
+    """Whose municipalities and neighbourhoods a project of ``owner`` may name: its own, its
+    partners' and those of the organisations whose projects it works on (grants)."""
+    from proeftuin.administration.pickers import pickable_organisations
+
+    ids = set(pickable_organisations(owner.pk).values_list("pk", flat=True)) | {owner.pk}
+    granted = Project.objects.filter(grants__organisation=owner).values_list("owner_id", flat=True)
+    return ids | set(granted)
+
+
 class ProjectForm(VersionedFormMixin, forms.ModelForm):
     themes = forms.MultipleChoiceField(
         label=_("Thema's"),
@@ -92,14 +102,19 @@ class ProjectForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args, owner: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.owner = owner
-        # A managed list, no free text (issue 11): a neighbourhood exists once.
+        # A managed list, no free text (issue 11): a neighbourhood exists once. A welfare
+        # organisation works in its municipality's neighbourhoods: the lists of the organisations
+        # it works with count too.
+        areas = area_organisations(owner)
         self.fields["neighbourhoods"].queryset = Neighbourhood.objects.filter(
-            organisation=owner
+            organisation_id__in=areas
         ).select_related("municipality")
         self.fields["neighbourhoods"].help_text = _(
             "Staat een wijk er niet bij? Voeg haar toe bij Gemeenten en wijken."
         )
-        self.fields["municipality"].queryset = Municipality.objects.filter(organisation=owner)
+        self.fields["municipality"].queryset = Municipality.objects.filter(
+            organisation_id__in=areas
+        )
         self.fields["name"].error_messages["required"] = _("Geef het project een naam.")
 
     def clean_name(self) -> str:

@@ -59,6 +59,12 @@ class NeighbourhoodForm(forms.ModelForm):
         if code and taken.exists():
             self.add_error("cbs_code", _("Deze code staat al in de lijst."))
         data["cbs_code"] = code
+        if data.get("kind") == "buurt" and not data.get("parent") and len(code) == 10:
+            # A buurt's code names its wijk (BU03630001 lies in WK036300).
+            data["parent"] = (
+                self.fields["parent"].queryset.filter(cbs_code="WK" + code[2:8]).first()
+            )
+            self.instance.parent = data["parent"]
         return data
 
 
