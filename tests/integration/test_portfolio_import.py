@@ -83,6 +83,21 @@ def test_the_same_file_again_changes_nothing_and_says_so(users, own_org, client_
     assert "veranderde niets" in http.get(f"/projecten/importeren/{again.pk}/").content.decode()
 
 
+def test_a_form_error_without_its_own_column_is_shown_at_the_group(users, own_org, client_for):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Projectnaam", "Startdatum", "Regeling", "Financier", "Bedrag"])
+    book.active.append(["Open eind", "01-01-2025", "Subsidie", "ZonMw", 5000])
+    out = io.BytesIO()
+    book.save(out)
+    http = client_for(users[("own", "beleidsadviseur")])
+    imp = _check_and_import(http, _upload(http, out.getvalue()))
+    # Incidental money needs an end date; the file has no column for it, so the regulation's.
+    assert [(p["row"], p["column"]) for p in imp.result["problems"]] == [(2, "C")]
+    assert "einddatum" in imp.result["problems"][0]["message"]
+
+
 def test_a_bad_row_is_named_and_nothing_is_written(users, own_org, client_for):
     http = client_for(users[("own", "beleidsadviseur")])
     imp = _check_and_import(http, _upload(http, pilots_xlsx(10, bad_row=7)))
@@ -129,3 +144,41 @@ def test_the_command_imports_the_same_way_and_a_second_run_changes_nothing(
     out = io.StringIO()
     call_command("import_portfolio", str(path), user=user, stdout=out)
     assert "verandert niets" in out.getvalue()
+
+
+def _partners_file(kvk: str) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    partners = book.active
+    partners.title = "Partners"
+    partners.append(["Naam partnerorganisatie", "Soort organisatie", "KvK-nummer"])
+    partners.append(["Politie Midden", "Politie", ""])
+    partners.append(["Bakkerij Brood", "Bedrijf", kvk])
+    projects = book.create_sheet("Projecten")
+    projects.append(["Projectnaam", "Startdatum", "Einddatum", "Regeling", "Financier", "Bedrag"])
+    projects.append(
+        ["Buurtbrood", "01-01-2025", "31-12-2026", "Sponsoring", "Bakkerij Brood", 5000]
+    )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_partners_sheet_fills_the_registry_and_funders_name_it(users, own_org, client_for):
+    from proeftuin.portfolio.registry import PartnerOrganisation
+
+    http = client_for(users[("own", "projectleider")])
+    bad = _check_and_import(http, _upload(http, _partners_file("123")))
+    assert [(p["sheet"], p["row"], p["column"]) for p in bad.result["problems"]] == [
+        ("Partners", 3, "C")
+    ]
+    assert not PartnerOrganisation.objects.filter(organisation=own_org).exists()
+    done = _check_and_import(http, _upload(http, _partners_file("12345678")))
+    assert done.status == "klaar", done.result
+    bakery = PartnerOrganisation.objects.get(organisation=own_org, name="Bakkerij Brood")
+    assert (bakery.kind, bakery.kvk_number) == ("bedrijf", "12345678")
+    stream = FundingStream.objects.get(project__name="Buurtbrood")
+    assert stream.funder == bakery.identity
+    again = _check_and_import(http, _upload(http, _partners_file("12345678")))
+    assert again.result["unchanged"] == {"partner": 2, "project": 1, "financiering": 1}

@@ -51,6 +51,9 @@ FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "goal.goal_type": ("Soort doel", ("soort doel", "doelsoort")),
     "goal.text": ("Doel", ("doel", "doelstelling")),
     "goal.indicator": ("Indicator", ("indicator",)),
+    "partner.name": ("Naam partnerorganisatie", ("partnerorganisatie", "naam partner")),
+    "partner.kind": ("Soort organisatie", ("soort organisatie", "soort partner")),
+    "partner.kvk_number": ("KvK-nummer", ("kvk", "kvk-nummer", "kvk nummer")),
 }
 #: The template's second row: what to write in each column. A row made only of these is skipped.
 HELP: dict[str, str] = {
@@ -69,6 +72,9 @@ HELP: dict[str, str] = {
     "stream.end_date": "dd-mm-jjjj",
     "stream.kind": "Incidenteel of Structureel",
     "stream.policy_domain": "bijvoorbeeld Wmo, Jeugd",
+    "partner.name": "naam van de organisatie",
+    "partner.kind": "bijvoorbeeld Politie, Bedrijf, Woningcorporatie",
+    "partner.kvk_number": "8 cijfers (niet verplicht)",
 }
 DATE_FIELDS = {"project.start_date", "project.end_date", "stream.start_date", "stream.end_date"}
 AMOUNT_FIELDS = {"stream.amount"}

@@ -106,12 +106,14 @@ class _Run:
         )
 
     def form_problems(self, record: core.Record, prefix: str, form) -> None:
+        # An error on a field the file has no column for is shown at the group's first column.
+        fallback = next((k for k in record.where if k.startswith(prefix + ".")), None)
         for name, errors in form.errors.items():
             key = f"{prefix}.{name}" if f"{prefix}.{name}" in record.where else None
             label = form.fields[name].label if name in form.fields else ""
             for error in errors:
                 reason = f"{label}: {error}" if label and key is None else str(error)
-                self.problem(record, key or f"{prefix}.name", reason)
+                self.problem(record, key or fallback, reason)
 
     # Lookups -----------------------------------------------------------------------------------
     def municipality(self, record: core.Record) -> tuple[bool, Municipality | None]:
@@ -289,6 +291,49 @@ class _Run:
             self.seen.add(key)
         return saved
 
+    def partner(self, record: core.Record) -> None:
+        """A row of a partners sheet: the registry's own form and write path."""
+        from .registry_forms import PartnerForm
+        from .registry_services import save_partner
+
+        values = record.group("partner")
+        name = values.get("name", "").strip()
+        if not name:
+            return
+        kind = (
+            _choice(values.get("kind"), PartnerOrganisation.Kind.choices)
+            if values.get("kind")
+            else "overig"
+        )
+        if not kind:
+            self.problem(
+                record,
+                "partner.kind",
+                f"Onbekende soort '{values.get('kind')}'.",
+                "Kies een soort uit de lijst, bijvoorbeeld Bedrijf of Politie.",
+            )
+            return
+        instance = PartnerOrganisation.objects.filter(
+            organisation=self.tenant, name__iexact=name
+        ).first()
+        data = {
+            "name": name,
+            "kind": kind,
+            "kvk_number": values.get("kvk_number", instance.kvk_number if instance else ""),
+            "municipality": instance.municipality_id
+            if instance and instance.municipality_id
+            else "",
+        }
+        form = PartnerForm(data, instance=instance, tenant=self.tenant)
+        if not form.is_valid():
+            self.form_problems(record, "partner", form)
+            return
+        if instance is not None and not form.changed_data:
+            self.out.count(self.out.unchanged, "partner")
+            return
+        save_partner(form, self.user)
+        self.out.count(self.out.updated if instance else self.out.created, "partner")
+
     def child(self, record: core.Record, project: Project) -> None:
         self._project = project
         stream = record.group("stream")
@@ -426,18 +471,26 @@ def run(imp, user, *, commit: bool, progress=None) -> Outcome:
     job = _Run(imp.organisation, user, imp.original_name, today, progress)
     job.out.problems.extend(parsed.errors)
     all_records: list[core.Record] = []
+    partner_records: list[core.Record] = []
     for sheet in parsed.sheets:
         mapping = (imp.mapping or {}).get(sheet.name) or core.default_mapping(sheet)
-        if not any(field.startswith("project.name") for field in mapping.values()):
-            continue  # a sheet without projects (a help sheet) is left alone
+        if "project.name" in mapping.values():
+            target = all_records
+        elif "partner.name" in mapping.values():
+            target = partner_records
+        else:
+            continue  # a sheet without projects or partners (a help sheet) is left alone
         found, errors = core.records(sheet, mapping, imp.original_name, today)
         # A row with a cell that could not be read is reported once, for that cell.
         unreadable = {e.row for e in errors}
-        all_records.extend(r for r in found if r.row not in unreadable)
+        target.extend(r for r in found if r.row not in unreadable)
         job.out.problems.extend(errors)
     total = max(len(all_records), 1)
     with transaction.atomic():
-        # Projects first (every sheet), then what hangs under them.
+        # Partners first, so funders and coalition members can name them; then projects (every
+        # sheet), then what hangs under them.
+        for record in partner_records:
+            job.partner(record)
         resolved: list[tuple[core.Record, Project]] = []
         for index, record in enumerate(all_records):
             project = job.project(record)

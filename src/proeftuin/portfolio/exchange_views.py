@@ -56,6 +56,7 @@ TEMPLATE_SHEETS = {
         "coalition.level",
     ),
     "Doelen": ("project.name", "goal.goal_type", "goal.text", "goal.indicator"),
+    "Partners": ("partner.name", "partner.kind", "partner.kvk_number"),
 }
 
 
