@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from proeftuin.common.exports import download, xlsx_bytes
 from proeftuin.core import portfolio_exchange as core
@@ -62,8 +62,8 @@ TEMPLATE_SHEETS = {
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label=_lazy("Spreadsheet"),
-        help_text=_lazy("Een XLSX-, ODS- of CSV-bestand, hoogstens 10 MB."),
+        label=gettext_lazy("Spreadsheet"),
+        help_text=gettext_lazy("Een XLSX-, ODS- of CSV-bestand, hoogstens 10 MB."),
     )
 
 
@@ -202,11 +202,11 @@ def detail(request, import_pk: int):
 
 
 KIND_LABELS = {
-    "project": _lazy("Projecten"),
-    "financiering": _lazy("Financieringsstromen"),
-    "coalitie": _lazy("Coalitieleden"),
-    "doel": _lazy("Doelen"),
-    "partner": _lazy("Partnerorganisaties"),
+    "project": gettext_lazy("Projecten"),
+    "financiering": gettext_lazy("Financieringsstromen"),
+    "coalitie": gettext_lazy("Coalitieleden"),
+    "doel": gettext_lazy("Doelen"),
+    "partner": gettext_lazy("Partnerorganisaties"),
 }
 
 
