@@ -19,6 +19,7 @@ from proeftuin.core import money
 from proeftuin.core.access import Capability
 
 from .access import require, visible_project
+from .listing import filtered_portfolio
 from .models import Project
 from .registry_views import new_for_old_total
 
@@ -70,8 +71,6 @@ def budget_export(request):
 @login_required
 def portfolio_export(request):
     """The portfolio as the screen shows it (same filter and sort), with cliff and money."""
-    from .views import filtered_portfolio
-
     require(request, Capability.EXPORT)
     today = timezone.localdate()
     _form, projects = filtered_portfolio(request, today)
