@@ -182,3 +182,18 @@ def test_a_partners_sheet_fills_the_registry_and_funders_name_it(users, own_org,
     assert stream.funder == bakery.identity
     again = _check_and_import(http, _upload(http, _partners_file("12345678")))
     assert again.result["unchanged"] == {"partner": 2, "project": 1, "financiering": 1}
+
+
+def test_a_wrong_municipality_code_is_refused_by_the_municipality_form(users, client_for):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Projectnaam", "Gemeentecode", "Startdatum"])
+    book.active.append(["Ergens", "GM12", "01-01-2025"])
+    out = io.BytesIO()
+    book.save(out)
+    http = client_for(users[("own", "beleidsadviseur")])
+    imp = _check_and_import(http, _upload(http, out.getvalue()))
+    (problem,) = imp.result["problems"]
+    assert (problem["row"], problem["column"], problem["header"]) == (2, "B", "Gemeentecode")
+    assert "GM0363" in problem["message"]

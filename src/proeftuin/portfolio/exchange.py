@@ -123,13 +123,17 @@ class _Run:
         if code:
             found = scope.filter(cbs_code=code).first()
             if found is None:
-                found = Municipality(organisation=self.tenant, cbs_code=code, name=name or code)
-                try:
-                    found.full_clean()
-                except Exception as exc:  # noqa: BLE001 - a ValidationError, named in the report
-                    self.problem(record, "project.municipality_code", "; ".join(exc.messages))
+                from .registry_forms import MunicipalityForm
+
+                form = MunicipalityForm(
+                    {"cbs_code": code, "name": name or code}, tenant=self.tenant
+                )
+                if not form.is_valid():
+                    for errors in form.errors.values():
+                        self.problem(record, "project.municipality_code", " ".join(errors))
                     return False, None
-                found.save()
+                found = form.save()
+                self.out.count(self.out.created, "gemeente")
             return True, found
         if name:
             found = scope.filter(name__iexact=name).first()

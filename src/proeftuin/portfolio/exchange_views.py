@@ -206,6 +206,7 @@ KIND_LABELS = {
     "coalitie": gettext_lazy("Coalitieleden"),
     "doel": gettext_lazy("Doelen"),
     "partner": gettext_lazy("Partnerorganisaties"),
+    "gemeente": gettext_lazy("Gemeenten"),
 }
 
 
