@@ -6,9 +6,12 @@ import of another tenant is a 404.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -110,6 +113,11 @@ def upload(request):
         if not parsed.sheets and not problems:
             form.add_error("file", _("Er staan geen kolommen met een kopregel in dit bestand."))
         elif not problems:
+            # Files may name contact persons: an upload older than a week is not kept.
+            PortfolioImport.objects.filter(
+                organisation_id=request.user.organisation_id,
+                created_at__lt=timezone.now() - timedelta(days=7),
+            ).exclude(content=b"").update(content=b"")
             imp = PortfolioImport.objects.create(
                 organisation=request.user.organisation,
                 created_by=request.user,
