@@ -189,8 +189,8 @@ class CoalitionMemberForm(ScopedOrganisationsMixin, VersionedFormMixin, forms.Mo
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].error_messages["invalid_choice"] = _(
-            "Deze organisatie is onbekend. Kies een organisatie uit de lijst of vraag de beheerder "
-            "haar toe te voegen als partnerorganisatie."
+            "Deze organisatie is onbekend. Kies een organisatie uit de lijst, of voeg haar eerst "
+            "toe bij Partnerorganisaties (via het portfolio)."
         )
 
 
@@ -219,8 +219,8 @@ class FundingStreamForm(ScopedOrganisationsMixin, VersionedFormMixin, forms.Mode
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["funder"].error_messages["invalid_choice"] = _(
-            "Deze financier is onbekend. Kies een organisatie uit de lijst of vraag de beheerder "
-            "haar toe te voegen als partnerorganisatie."
+            "Deze financier is onbekend. Kies een organisatie uit de lijst, of voeg haar eerst "
+            "toe bij Partnerorganisaties (via het portfolio)."
         )
         self.fields["amount"].localize = True
         self.fields["amount"].widget.is_localized = True
