@@ -197,3 +197,37 @@ def test_a_wrong_municipality_code_is_refused_by_the_municipality_form(users, cl
     (problem,) = imp.result["problems"]
     assert (problem["row"], problem["column"], problem["header"]) == (2, "B", "Gemeentecode")
     assert "GM0363" in problem["message"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_import_is_a_queued_job_the_worker_runs(users, own_org, settings, tmp_path):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+    from integration_support import login
+
+    http = login(users[("own", "beleidsadviseur")])
+    imp = _upload(http, pilots_xlsx(4, extra_sheets=False))
+    url = f"/projecten/importeren/{imp.pk}/"
+    mapping = {
+        c["input"]: c["chosen"]
+        for sheet in http.get(url).context["sheets"]
+        for c in sheet["columns"]
+    }
+    http.post(url, {**mapping, "action": "controleren"})
+    settings.PROEFTUIN_JOBS_INLINE = False
+    settings.VAR_DIR = tmp_path
+    http.post(url, {**mapping, "action": "importeren"})
+    imp.refresh_from_db()
+    # The request only queued it; the page polls while it waits.
+    assert imp.status == "wachtrij" and not Project.objects.filter(owner=own_org).exists()
+    task = DBTaskResult.objects.get()
+    assert task.args_kwargs["kwargs"]["import_id"] == imp.pk
+    poll = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "import-status"}
+    partial = http.get(url, **poll).content.decode()
+    assert 'hx-trigger="every 2s"' in partial and "<html" not in partial
+    call_command("worker", "--batch", "--interval", "0")
+    imp.refresh_from_db()
+    assert imp.status == "klaar" and imp.progress == 100 and imp.content in (b"", memoryview(b""))
+    assert Project.objects.filter(owner=own_org).count() == 4
+    done = http.get(url, **poll).content.decode()
+    assert "hx-trigger" not in done and "Import klaar." in done and "<html" not in done

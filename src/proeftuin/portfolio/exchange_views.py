@@ -192,7 +192,8 @@ def detail(request, import_pk: int):
         return redirect("portfolio:import_detail", import_pk=imp.pk)
     sheets, options = _sheets_for_screen(imp) if imp.content else ([], [])
     template_name = "portfolio/import_detail.html"
-    if request.htmx and running:
+    if request.headers.get("HX-Target") == "import-status":
+        # The status block polls itself; a boosted link to this page gets the whole page.
         template_name = "portfolio/_import_status.html"
     return render(
         request,
