@@ -231,3 +231,19 @@ def test_the_import_is_a_queued_job_the_worker_runs(users, own_org, settings, tm
     assert Project.objects.filter(owner=own_org).count() == 4
     done = http.get(url, **poll).content.decode()
     assert "hx-trigger" not in done and "Import klaar." in done and "<html" not in done
+
+
+def test_an_import_cannot_make_another_tenant_a_partner(users, own_org, foreign_org, client_for):
+    from openpyxl import Workbook
+
+    from proeftuin.administration.models import Partnership
+
+    book = Workbook()
+    book.active.append(["Projectnaam", "Startdatum", "Einddatum", "Regeling", "Financier"])
+    book.active.append(["P", "01-01-2025", "31-12-2025", "Subsidie", foreign_org.name])
+    out = io.BytesIO()
+    book.save(out)
+    http = client_for(users[("own", "beleidsadviseur")])
+    imp = _check_and_import(http, _upload(http, out.getvalue()))
+    assert [(p["row"], p["column"]) for p in imp.result["problems"]] == [(2, "E")]
+    assert not Partnership.objects.filter(organisation=own_org, partner=foreign_org).exists()

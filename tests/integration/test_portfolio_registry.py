@@ -153,3 +153,12 @@ def test_a_buurt_added_on_the_screen_finds_its_wijk_and_a_foreign_code_is_refuse
     assert wrong.context["form"].errors["cbs_code"]
     bad_format = http.post(url, {"kind": "buurt", "cbs_code": "BU0363", "name": "Te kort"})
     assert bad_format.context["form"].errors["cbs_code"]
+
+
+def test_a_tenant_becomes_a_partner_only_through_the_beheerder(users, foreign_org, client_for):
+    # Issue 8: sharing a project is possible only with partners the beheerder added.
+    http = client_for(users[("own", "projectleider")])
+    response = http.post("/projecten/partners/", {"name": "gemeente elders", "kind": "gemeente"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"]
+    assert not PartnerOrganisation.objects.exists()

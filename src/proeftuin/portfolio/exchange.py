@@ -184,12 +184,14 @@ class _Run:
         if registry.exists():
             return registry.first().identity
 
-        class _Saved:
-            def save(self, commit=False):
-                return PartnerOrganisation(organisation=tenant, name=name[:200], kind=kind)
+        from .registry_forms import PartnerForm
 
-        tenant = self.tenant
-        partner = save_partner(_Saved(), self.user)
+        form = PartnerForm({"name": name, "kind": kind}, tenant=self.tenant)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                self.problem(record, key, " ".join(errors))
+            return None
+        partner = save_partner(form, self.user)
         self.out.count(self.out.created, "partner")
         return partner.identity
 
@@ -376,6 +378,8 @@ class _Run:
             )
             return
         funder = self.organisation(record, "stream.funder", project)
+        if funder is None:
+            return
         end = values.get("end_date") or (project.end_date.isoformat() if project.end_date else "")
         instance = project.funding_streams.filter(label__iexact=label, start_date=start).first()
         data = {
@@ -405,6 +409,8 @@ class _Run:
             if values.get("organisation")
             else None
         )
+        if values.get("organisation") and org is None:
+            return
         role = (
             _choice(values.get("role"), CoalitionMember.RoleChoice.choices)
             if values.get("role")

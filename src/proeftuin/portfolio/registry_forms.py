@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from proeftuin.accounts.models import Organisation
 from proeftuin.common.identifier_guard import guard
 
 from .forms import AmountField, DateInput
@@ -101,6 +102,18 @@ class PartnerForm(forms.ModelForm):
         ).exclude(pk=self.instance.pk)
         if taken.exists():
             raise forms.ValidationError(_("Deze partner staat al in de lijst."))
+        # A tenant (an organisation with its own accounts) becomes a partner only through the
+        # beheerder (issue 8): that is what lets a project be shared with it.
+        tenant = Organisation.objects.filter(name__iexact=name, users__isnull=False).exclude(
+            pk=self.instance.organisation_id
+        )
+        if tenant.exists():
+            raise forms.ValidationError(
+                _(
+                    "Deze organisatie werkt zelf met Proeftuin. Vraag de beheerder haar als "
+                    "partner toe te voegen."
+                )
+            )
         return name
 
     def clean_kvk_number(self) -> str:
