@@ -6,6 +6,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
+from proeftuin.common.pages import accessibility_statement
+
 admin.site.site_header = "Proeftuin installatiebeheer"
 admin.site.site_title = "Proeftuin installatiebeheer"
 
@@ -33,6 +35,7 @@ urlpatterns = [
     path("api/schema/", login_required(SpectacularAPIView.as_view()), name="api-schema"),
     path("beheer/organisatie/", include("proeftuin.administration.urls")),
     path("django-beheer/", admin.site.urls),
+    path("toegankelijkheid/", accessibility_statement, name="accessibility"),
     path("favicon.ico", RedirectView.as_view(url="/static/img/favicon.svg", permanent=True)),
 ]
 

@@ -103,6 +103,7 @@ BH = "/beheer/organisatie"  # beheer inside the tenant (proeftuin.administration
 TABLE: dict[str, list[Probe]] = {
     "": [Probe("/", ok=302, anon=302)],
     "favicon.ico": [Probe("/favicon.ico", ok=301, anon=301)],
+    "toegankelijkheid/": [Probe("/toegankelijkheid/", anon=200)],
     "account/inloggen/": [Probe("/account/inloggen/", anon=200)],
     "account/uitloggen/": [
         Probe("/account/uitloggen/", method="post", ok=302, anon=302),

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from proeftuin.common import exports
@@ -582,10 +583,11 @@ def trajectory_edit(request, pk: int, tpk: int):
     )
 
 
+# Lazy: the titles are translated per request, in the language of whoever reads the page.
 ADD_FORMS = {
-    "verhaal": (StoryForm, _("Verhaal toevoegen")),
-    "zwaar-middel": (HeavyMeasureForm, _("Zwaar middel of crisis vastleggen")),
-    "interventie": (InterventionForm, _("Interventie vastleggen")),
+    "verhaal": (StoryForm, gettext_lazy("Verhaal toevoegen")),
+    "zwaar-middel": (HeavyMeasureForm, gettext_lazy("Zwaar middel of crisis vastleggen")),
+    "interventie": (InterventionForm, gettext_lazy("Interventie vastleggen")),
 }
 
 

@@ -335,6 +335,9 @@ LOGGING = {
 
 # Months before a funding stream ends that the portfolio starts warning (the funding cliff).
 PROEFTUIN_CLIFF_HORIZONS_MONTHS = (6, 12, 24)
+# Where people report an accessibility problem (an e-mail address or a web form), shown on
+# /toegankelijkheid/; empty: "the administrator of this installation".
+PROEFTUIN_ACCESSIBILITY_CONTACT = os.environ.get("PROEFTUIN_ACCESSIBILITY_CONTACT", "")
 # The portfolio flags a project whose incidental money ends within this many months and that has
 # no continuation plan yet (issue 3, the +1 advisor).
 PROEFTUIN_PLAN_WARNING_MONTHS = int(os.environ.get("PROEFTUIN_PLAN_WARNING_MONTHS", "12"))
