@@ -247,3 +247,12 @@ def test_an_import_cannot_make_another_tenant_a_partner(users, own_org, foreign_
     imp = _check_and_import(http, _upload(http, out.getvalue()))
     assert [(p["row"], p["column"]) for p in imp.result["problems"]] == [(2, "E")]
     assert not Partnership.objects.filter(organisation=own_org, partner=foreign_org).exists()
+
+
+def test_the_mapping_screen_speaks_english_when_asked(users, client_for, settings):
+    http = client_for(users[("own", "beleidsadviseur")])
+    imp = _upload(http, pilots_xlsx(1, extra_sheets=False))
+    http.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = http.get(f"/projecten/importeren/{imp.pk}/").content.decode()
+    assert "Project name" in page and "Do not import" in page
+    assert ">Projectnaam<" not in page and "Niet importeren" not in page

@@ -62,6 +62,39 @@ TEMPLATE_SHEETS = {
 }
 
 
+#: The fields' names on the mapping screen, in the interface language (the core keeps Dutch).
+FIELD_LABELS = {
+    "project.name": gettext_lazy("Projectnaam"),
+    "project.external_id": gettext_lazy("Extern kenmerk"),
+    "project.summary": gettext_lazy("Samenvatting"),
+    "project.municipality": gettext_lazy("Gemeente"),
+    "project.municipality_code": gettext_lazy("CBS-gemeentecode"),
+    "project.themes": gettext_lazy("Thema's"),
+    "project.target_group": gettext_lazy("Doelgroep"),
+    "project.start_date": gettext_lazy("Startdatum"),
+    "project.end_date": gettext_lazy("Einddatum"),
+    "project.phase": gettext_lazy("Innovatiefase"),
+    "project.status": gettext_lazy("Status"),
+    "stream.label": gettext_lazy("Regeling"),
+    "stream.funder": gettext_lazy("Financier"),
+    "stream.amount": gettext_lazy("Bedrag (€)"),
+    "stream.start_date": gettext_lazy("Start financiering"),
+    "stream.end_date": gettext_lazy("Einde financiering"),
+    "stream.kind": gettext_lazy("Soort geld"),
+    "stream.policy_domain": gettext_lazy("Beleidsdomein"),
+    "coalition.organisation": gettext_lazy("Coalitiepartner"),
+    "coalition.contact_person": gettext_lazy("Contactpersoon"),
+    "coalition.role": gettext_lazy("Rol"),
+    "coalition.level": gettext_lazy("Niveau van draagvlak"),
+    "goal.goal_type": gettext_lazy("Soort doel"),
+    "goal.text": gettext_lazy("Doel"),
+    "goal.indicator": gettext_lazy("Indicator"),
+    "partner.name": gettext_lazy("Naam partnerorganisatie"),
+    "partner.kind": gettext_lazy("Soort organisatie"),
+    "partner.kvk_number": gettext_lazy("KvK-nummer"),
+}
+
+
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Spreadsheet"),
@@ -138,7 +171,9 @@ def _sheets_for_screen(imp: PortfolioImport) -> tuple[list[dict], list]:
     parsed = exchange.read(bytes(imp.content), imp.original_name) if imp.content else None
     if parsed is None:
         return [], []
-    options = [("", _("Niet importeren"))] + [(k, label) for k, (label, _w) in core.FIELDS.items()]
+    options = [("", _("Niet importeren"))] + [
+        (k, FIELD_LABELS.get(k, label)) for k, (label, _w) in core.FIELDS.items()
+    ]
     sheets = []
     for index, sheet in enumerate(parsed.sheets):
         chosen = (imp.mapping or {}).get(sheet.name) or core.default_mapping(sheet)
