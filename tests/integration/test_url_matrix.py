@@ -141,6 +141,63 @@ TABLE: dict[str, list[Probe]] = {
         Probe("/projecten/nieuw/", method="post", cap=Capability.CREATE),
     ],
     "projecten/financieringsklif/": [Probe("/projecten/financieringsklif/")],
+    # Money at a glance and the registry (issue 11). Tenant-scoped lists, no project in the path;
+    # empty POSTs re-render the form with errors (200). Foreign ids: test_registry.py.
+    "projecten/financieringsklif/export.xlsx": [
+        Probe("/projecten/financieringsklif/export.xlsx", cap=Capability.EXPORT)
+    ],
+    "projecten/export.xlsx": [Probe("/projecten/export.xlsx", cap=Capability.EXPORT)],
+    "projecten/importeren/": [
+        Probe("/projecten/importeren/", cap=Capability.CREATE),
+        Probe("/projecten/importeren/", method="post", cap=Capability.CREATE),
+    ],
+    "projecten/importeren/sjabloon.xlsx": [Probe("/projecten/importeren/sjabloon.xlsx")],
+    # A POST saves the mapping and runs the dry run (rolled back), then redirects to the page.
+    "projecten/importeren/<int:import_pk>/": [
+        Probe("/projecten/importeren/{portfolio_import_pk}/", cap=Capability.CREATE),
+        Probe(
+            "/projecten/importeren/{portfolio_import_pk}/",
+            method="post",
+            cap=Capability.CREATE,
+            ok=302,
+        ),
+    ],
+    "projecten/begroting/": [Probe("/projecten/begroting/")],
+    "projecten/begroting/export.xlsx": [
+        Probe("/projecten/begroting/export.xlsx", cap=Capability.EXPORT)
+    ],
+    "projecten/gemeenten/": [
+        Probe("/projecten/gemeenten/"),
+        Probe("/projecten/gemeenten/", method="post", cap=Capability.CREATE),
+    ],
+    "projecten/gemeenten/<int:municipality_pk>/": [
+        Probe("/projecten/gemeenten/{municipality_pk}/"),
+        Probe("/projecten/gemeenten/{municipality_pk}/", method="post", cap=Capability.CREATE),
+    ],
+    "projecten/gemeenten/<int:municipality_pk>/import/": [
+        Probe(
+            "/projecten/gemeenten/{municipality_pk}/import/", method="post", cap=Capability.CREATE
+        ),
+        Probe("/projecten/gemeenten/{municipality_pk}/import/", fixed=405),
+    ],
+    "projecten/partners/": [
+        Probe("/projecten/partners/"),
+        Probe("/projecten/partners/", method="post", cap=Capability.CREATE),
+    ],
+    "projecten/partners/<int:partner_pk>/bewerken/": [
+        Probe("/projecten/partners/{partner_pk}/bewerken/", cap=Capability.CREATE),
+        Probe("/projecten/partners/{partner_pk}/bewerken/", method="post", cap=Capability.CREATE),
+    ],
+    "projecten/nieuw-voor-oud/": [
+        Probe("/projecten/nieuw-voor-oud/"),
+        Probe("/projecten/nieuw-voor-oud/", method="post", cap=Capability.DECIDE),
+    ],
+    "projecten/nieuw-voor-oud/<int:entry_pk>/bewerken/": [
+        Probe("/projecten/nieuw-voor-oud/{ledger_pk}/bewerken/", cap=Capability.DECIDE),
+        Probe(
+            "/projecten/nieuw-voor-oud/{ledger_pk}/bewerken/", method="post", cap=Capability.DECIDE
+        ),
+    ],
     "projecten/<int:pk>/": [Probe(P + "/")],
     "projecten/<int:pk>/bewerken/": [
         Probe(P + "/bewerken/", cap=Capability.EDIT),
@@ -152,6 +209,9 @@ TABLE: dict[str, list[Probe]] = {
     ],
     "projecten/<int:pk>/coalitie/": [Probe(P + "/coalitie/")],
     "projecten/<int:pk>/financiering/": [Probe(P + "/financiering/")],
+    "projecten/<int:pk>/financiering/export.xlsx": [
+        Probe(P + "/financiering/export.xlsx", cap=Capability.EXPORT)
+    ],
     "projecten/<int:pk>/doelen/": [Probe(P + "/doelen/")],
     "projecten/<int:pk>/doelen/<int:goal_pk>/versies/": [Probe(P + "/doelen/{goal_pk}/versies/")],
     "projecten/<int:pk>/besluiten/": [
@@ -610,6 +670,8 @@ def world(own_project, foreign_project, shared_project, partner_org, users, sett
         )
         report_jobs.file_path(job).write_bytes(b"PK\x03\x04 docx")
         ids["report_job_pk"] = job.pk
+    # Registry and ledger of the own tenant (issue 11); non-project URLs use the own ids.
+    sides["own"].update(registry_ids(own_project))
     # Tel en vertel: a participant with a trajectory and a scored baseline per project, an import
     # whose file has one bad score (checked, never committed), one to cancel, and a finished job.
     for ids in sides.values():
@@ -623,6 +685,40 @@ def world(own_project, foreign_project, shared_project, partner_org, users, sett
         signal = Signal(title="Signaal", kind="regel_blokkeert", what="Wat", blocker="Regel")
         ids["signal_pk"] = learning.raise_signal(signal, raiser).pk
     return sides
+
+
+def registry_ids(project) -> dict:
+    from datetime import date
+
+    from proeftuin.portfolio.registry import (
+        Municipality,
+        NewForOldEntry,
+        PartnerOrganisation,
+        PortfolioImport,
+    )
+
+    tenant = project.owner
+    municipality = Municipality.objects.create(organisation=tenant, cbs_code="GM0363", name="A")
+    partner = PartnerOrganisation.objects.create(
+        organisation=tenant, name="Politie", kind="politie", identity=tenant
+    )
+    entry = NewForOldEntry.objects.create(
+        organisation=tenant,
+        municipality=municipality,
+        budget_line="Maatwerk",
+        policy_domain="wmo",
+        amount_per_year=1000,
+        since=date(2025, 1, 1),
+    )
+    upload = PortfolioImport.objects.create(
+        organisation=tenant, original_name="p.csv", content=b"Projectnaam;Startdatum\nM;1-1-2025\n"
+    )
+    return {
+        "municipality_pk": municipality.pk,
+        "partner_pk": partner.pk,
+        "ledger_pk": entry.pk,
+        "portfolio_import_pk": upload.pk,
+    }
 
 
 def monitoring_ids(project, settings) -> dict:

@@ -87,6 +87,17 @@ def benefit_pairs(project) -> tuple[dict[tuple[str, str], float] | None, str]:
     return pairs(project)
 
 
+def ledger_facts(project, today: date) -> tuple:
+    """The *nieuw voor oud* entries (004 §5.4.4) that fund the project from ``today`` or before."""
+    from proeftuin.core.advisor.model import LedgerFact
+
+    entries = project.new_for_old_entries.filter(since__lte=today).select_related("municipality")
+    return tuple(
+        LedgerFact(e.budget_line, e.municipality.name, e.amount_per_year, e.since)
+        for e in entries.order_by("since", "pk")
+    )
+
+
 def advisor_input(project, today: date) -> tuple[AdvisorInput, object | None, object | None]:
     """The facts about ``project`` on ``today``, plus the assessment and summary behind them."""
     streams = list(project.funding_streams.select_related("funder"))
@@ -106,7 +117,7 @@ def advisor_input(project, today: date) -> tuple[AdvisorInput, object | None, ob
     pairs, basis = benefit_pairs(project)
     facts = AdvisorInput(
         scan=scan_facts(summary, _scan_date(assessment)) if summary is not None else None,
-        funding=replace(funding, payers=payers),
+        funding=replace(funding, payers=payers, new_for_old=ledger_facts(project, today)),
         coalition=coalition_facts(project.coalition_coverage(today)),
         # Where benefits land, from the project's effects chain (unknown without one): the same
         # party and domain balance as the MKBA page, or the entered shares before prices exist.
