@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from proeftuin.core.instruments import Instrument
 from proeftuin.core.intake import DryRunResult
 
-from . import import_writer, importer, services
+from . import importer, services, staged_import
 from .history import write_history
 from .models import AccessLog, Measurement, Participant, Score, Story, Trajectory
 
@@ -309,9 +309,10 @@ def import_records(
     confirm_date_changes: bool = False,
     source: str = "",
 ) -> dict[str, int]:
-    """Commit a clean dry run: rows, history, pairs and the log entry in one transaction.
+    """Commit a clean dry run: rows, history, pairs and the log entry, all visible at once.
 
-    Raises :class:`.importer.ImportFailed` (and writes nothing) on errors, and on a date change of
+    Large files are merged in short transactions and published in a small last one
+    (:mod:`.staged_import`), so other users keep working meanwhile. Raises :class:`.importer.ImportFailed` (and writes nothing) on errors, and on a date change of
     an existing moment the user did not confirm."""
     actor = Actor.of(by)
     errors, count = importer.all_errors(result)
@@ -319,18 +320,25 @@ def import_records(
         first = next((e for e in errors if e.is_error), None)
         raise importer.ImportFailed(str(first) if first else _("Het bestand bevat fouten."))
     records = list(result.iter_records())
-    with transaction.atomic():
-        planned = importer.plan(project, records)
-        lock_trajectories(planned.trajectory_ids)
-        if planned.date_changes and not confirm_date_changes:
-            first = importer.date_change_errors(result, planned.date_changes)[0]
-            raise importer.ImportFailed(str(first))
-        stats = import_writer.write_records(
-            project, records, instrument, planned, user=_user(actor), progress=progress
-        )
-        services.refresh_pairs(stats.pop("trajectory_ids"))
+    planned = importer.plan(project, records)  # read-only: no lock held
+    if planned.date_changes and not confirm_date_changes:
+        first = importer.date_change_errors(result, planned.date_changes)[0]
+        raise importer.ImportFailed(str(first))
+    name = source or result.file or ""
+
+    def log(stats: dict[str, int]) -> None:
+        # In the publishing transaction: the entry is there exactly when the data is.
         if progress:
             progress(95, _("Analyses bijgewerkt"))
-        name = source or result.file or ""
         actor.log(AccessLog.Action.IMPORT, project, detail=f"{name}: {stats.get('records', 0)}")
-    return stats
+
+    return staged_import.run(
+        project,
+        records,
+        instrument,
+        planned,
+        user=_user(actor),
+        log=log,
+        progress=progress,
+        source=name,
+    )

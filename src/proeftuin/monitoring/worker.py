@@ -30,7 +30,7 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from . import jobs
+from . import jobs, staged_import
 from .models import Job
 
 logger = logging.getLogger("proeftuin.monitoring")
@@ -104,6 +104,8 @@ def recover_interrupted() -> list[int]:
                     )
             touched.append(job_id)
     touched += _fail_orphans()
+    # The rows a dead import merged are invisible; remove them before the import runs again.
+    staged_import.discard_stale()
     return touched
 
 
