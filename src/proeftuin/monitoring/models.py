@@ -87,11 +87,12 @@ class Participant(models.Model):
     #: Set by a staged import: the row is invisible until that import is published.
     import_batch = batch_field()
 
-    objects = VisibleManager()
     all_objects = models.Manager()
+    objects = VisibleManager()
 
     class Meta:
         base_manager_name = "all_objects"
+        default_manager_name = "objects"
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "pseudonym"], name="unique_participant_pseudonym"
@@ -146,11 +147,12 @@ class Trajectory(VersionedModel):
     import_batch = batch_field()
     history = HistoricalRecords(excluded_fields=["version", "import_batch"])
 
-    objects = VisibleManager()
     all_objects = models.Manager()
+    objects = VisibleManager()
 
     class Meta:
         base_manager_name = "all_objects"
+        default_manager_name = "objects"
         ordering = ["-started_on", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -203,11 +205,12 @@ class Measurement(VersionedModel):
     import_batch = batch_field()
     history = HistoricalRecords(excluded_fields=["version", "updated_at", "import_batch"])
 
-    objects = VisibleManager()
     all_objects = models.Manager()
+    objects = VisibleManager()
 
     class Meta:
         base_manager_name = "all_objects"
+        default_manager_name = "objects"
         ordering = ["measured_on", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -389,11 +392,12 @@ class Pair(models.Model):
     latest_score = models.SmallIntegerField(null=True)
     import_batch = batch_field()
 
-    objects = VisibleManager()
     all_objects = models.Manager()
+    objects = VisibleManager()
 
     class Meta:
         base_manager_name = "all_objects"
+        default_manager_name = "objects"
         constraints = [
             models.UniqueConstraint(
                 fields=["trajectory", "series", "instrument", "domain"], name="unique_pair"
