@@ -225,3 +225,22 @@ def test_a_follow_up_file_updates_known_participants_when_it_publishes(
     pairs = sorted(Pair.objects.values_list("trajectory_id", "domain", "latest_score"))
     services.refresh_project_pairs(own_project)
     assert sorted(Pair.objects.values_list("trajectory_id", "domain", "latest_score")) == pairs
+
+
+def test_a_project_with_imports_can_be_deleted(own_project, tmp_path, monkeypatch):
+    """The batch goes with its project; an unfinished one's participants are only unmarked."""
+    _run(own_project, _file(tmp_path, people=5, name="klaar.csv"))
+
+    def die(batch, merged):
+        raise Killed
+
+    monkeypatch.setattr(staged_import, "after_merge_step", die)
+    monkeypatch.setattr(staged_import, "discard", lambda batch_id: None)
+    with pytest.raises(Killed):
+        _run(own_project, _file(tmp_path, people=15, name="half.csv"))
+    assert Participant.objects.count() == 5 < Participant.all_objects.count()
+    own_project.delete()
+    assert ImportBatch.objects.count() == 0
+    assert Trajectory.all_objects.count() == Measurement.all_objects.count() == 0
+    assert Pair.all_objects.count() == 0
+    assert not Participant.all_objects.filter(import_batch__isnull=False).exists()

@@ -100,10 +100,13 @@ class VisibleManager(models.Manager.from_queryset(VisibleQuerySet)):
 
 
 def batch_field() -> models.ForeignKey:
-    """The column that marks a row as written by a staged import (null: written otherwise)."""
+    """The column that marks a row as written by a staged import (null: written otherwise).
+
+    A batch is deleted only with its project, which takes the trajectories, measurements and
+    pairs along; a participant (of the organisation) is then just unmarked."""
     return models.ForeignKey(
         ImportBatch,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         editable=False,

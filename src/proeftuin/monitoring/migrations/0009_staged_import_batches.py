@@ -79,22 +79,22 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='measurement',
             name='import_batch',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='monitoring.importbatch'),
+            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='monitoring.importbatch'),
         ),
         migrations.AddField(
             model_name='pair',
             name='import_batch',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='monitoring.importbatch'),
+            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='monitoring.importbatch'),
         ),
         migrations.AddField(
             model_name='participant',
             name='import_batch',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='monitoring.importbatch'),
+            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='monitoring.importbatch'),
         ),
         migrations.AddField(
             model_name='trajectory',
             name='import_batch',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='monitoring.importbatch'),
+            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='monitoring.importbatch'),
         ),
         migrations.AddIndex(
             model_name='importbatch',
