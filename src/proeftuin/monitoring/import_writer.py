@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from proeftuin.common.bulk import insert_rows
+from proeftuin.common.bulk import insert_instances, insert_rows
 from proeftuin.core.instruments import Instrument
 
 from .history import write_history
@@ -160,7 +160,7 @@ def write_records(
                 heavy_rows.add((trajectory.pk, flag, when))
         if index % 500 == 0:
             report(20 + int(40 * index / total), _("Metingen vastleggen"))
-    Measurement.objects.bulk_create(new, batch_size=CHUNK)
+    _create(Measurement, new, ("trajectory_id", "measured_on", "moment"), batch)
     write_history(Measurement, [m.pk for m in new], history_type="+", user=user, reason=REASON)
     stats["measurements_created"] = len(new)
     if changed:
@@ -194,6 +194,15 @@ def write_records(
     stats["records"] = len(records)
     stats["trajectory_ids"] = sorted({t.pk for t in trajectories.values()})
     return stats
+
+
+def _create(model, objs: list, key: tuple[str, ...], batch) -> None:
+    """New rows: plain inserts in a staged import's merge (many rows, see
+    :func:`.bulk.insert_instances`), ``bulk_create`` otherwise."""
+    if batch is not None:
+        insert_instances(model, objs, key)
+    else:
+        model.objects.bulk_create(objs, batch_size=CHUNK)
 
 
 def _age_group(record: dict[str, Any]) -> str:
@@ -236,7 +245,7 @@ def _participants(project, records, stats, batch=None) -> dict[str, Participant]
         for key in keys
         if key not in found
     ]
-    Participant.objects.bulk_create(new, batch_size=CHUNK)
+    _create(Participant, new, ("pseudonym", "organisation_id"), batch)
     stats["participants_created"] += len(new)
     changed = []
     for key, participant in found.items():
@@ -311,7 +320,7 @@ def _trajectories(
             if trajectory.pk:
                 changed[trajectory.pk] = trajectory
         result[key] = trajectory
-    Trajectory.objects.bulk_create(new, batch_size=CHUNK)
+    _create(Trajectory, new, ("participant_id", "project_id", "started_on"), batch)
     write_history(Trajectory, [t.pk for t in new], history_type="+", user=user, reason=REASON)
     if changed:
         bulk_update_with_history(
