@@ -23,7 +23,12 @@ def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence]) ->
     names = ", ".join(qn(c) for c in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {qn(table)} ({names}) FROM STDIN") as copy:
+            # The raw cursor bypasses Django's error translation: a constraint is still an
+            # IntegrityError to the caller.
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {qn(table)} ({names}) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
             return
