@@ -19,12 +19,13 @@ Called only by :func:`.recording.import_records` (the one write path).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,6 +45,7 @@ from .models import (
 )
 
 CHUNK = 500
+STEP_PAUSE = 0.1  # seconds between two merge steps on SQLite (see run)
 Progress = Callable[[int, str], None]
 #: Called after each committed merge step (batch, rows merged so far); tests stop an import here.
 after_merge_step: Callable[[ImportBatch, int], None] | None = None
@@ -103,12 +105,13 @@ def run(
         merged = 0
         total = max(len(records), 1)
         for chunk in chunks:
-            _merge(project, chunk, instrument, planned, user, batch, deferred, stats)
             merged += len(chunk)
-            ImportBatch.objects.filter(pk=batch.pk).update(
-                rows_merged=merged, heartbeat_at=timezone.now()
-            )
+            _merge(project, chunk, instrument, planned, user, batch, deferred, stats, merged)
             report(int(85 * merged / total), _("Metingen vastleggen"))
+            if connection.vendor == "sqlite":
+                # Let a waiting writer in: its busy handler polls in short sleeps, and the next
+                # step would otherwise take the lock again before it looks.
+                time.sleep(STEP_PAUSE)
             if after_merge_step is not None:
                 after_merge_step(batch, merged)
         report(85, _("Publiceren"))
@@ -120,9 +123,13 @@ def run(
     return stats
 
 
-def _merge(project, chunk, instrument, planned, user, batch, deferred, stats) -> None:
-    """One short transaction: the chunk's rows, their history and pairs, marked with the batch."""
+def _merge(project, chunk, instrument, planned, user, batch, deferred, stats, merged) -> None:
+    """One short transaction: the chunk's rows, their history and pairs, marked with the batch,
+    and the batch's heartbeat."""
     with transaction.atomic(), including(batch.pk):
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            rows_merged=merged, heartbeat_at=timezone.now()
+        )
         written = import_writer.write_records(
             project, chunk, instrument, planned, user=user, batch=batch, deferred=deferred
         )
