@@ -27,6 +27,7 @@ from proeftuin.common.versioning import VersionedModel
 from proeftuin.portfolio.models import Project
 
 from .audit_models import AccessLogChain, AccessLogQuerySet, ChainedEntry  # noqa: F401
+from .import_batch import ImportBatch, VisibleManager, batch_field  # noqa: F401
 
 
 class AgeGroup(models.TextChoices):
@@ -84,8 +85,15 @@ class Participant(models.Model):
         _("versleutelde koppelsleutels"), default=dict, blank=True, editable=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    #: Set by a staged import: the row is invisible until that import is published.
+    import_batch = batch_field()
+
+    all_objects = models.Manager()
+    objects = VisibleManager()
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "objects"
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "pseudonym"], name="unique_participant_pseudonym"
@@ -137,9 +145,15 @@ class Trajectory(VersionedModel):
     continues_without_help = models.BooleanField(_("kan verder zonder hulp"), null=True, blank=True)
     referred = models.BooleanField(_("doorverwezen naar aanvullende zorg"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords(excluded_fields=["version"])
+    import_batch = batch_field()
+    history = HistoricalRecords(excluded_fields=["version", "import_batch"])
+
+    all_objects = models.Manager()
+    objects = VisibleManager()
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "objects"
         ordering = ["-started_on", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -189,9 +203,15 @@ class Measurement(VersionedModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+    import_batch = batch_field()
+    history = HistoricalRecords(excluded_fields=["version", "updated_at", "import_batch"])
+
+    all_objects = models.Manager()
+    objects = VisibleManager()
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "objects"
         ordering = ["measured_on", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -411,8 +431,14 @@ class Pair(models.Model):
     baseline_score = models.SmallIntegerField(null=True)
     latest_on = models.DateField(null=True)
     latest_score = models.SmallIntegerField(null=True)
+    import_batch = batch_field()
+
+    all_objects = models.Manager()
+    objects = VisibleManager()
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "objects"
         constraints = [
             models.UniqueConstraint(
                 fields=["trajectory", "series", "instrument", "domain"], name="unique_pair"

@@ -5,8 +5,9 @@ It drives django-tasks-db's own worker one task at a time and does two things be
 - **Recovery.** Each worker holds an exclusive ``flock`` on ``var/run/workers/<id>.lock`` while
   it lives; the kernel releases it when the process dies, also on ``kill -9``. A task still
   marked *running* whose worker's lock is free belongs to a dead worker: the task is marked
-  failed and its import is queued again (the import is one transaction, so nothing of the broken
-  attempt remains) or, after :data:`~.jobs.MAX_ATTEMPTS`, the job fails with a message. A job
+  failed and its import is queued again (what the broken attempt merged belongs to an
+  unpublished import batch, invisible, and is deleted by :func:`.staged_import.discard_stale`
+  before the next attempt) or, after :data:`~.jobs.MAX_ATTEMPTS`, the job fails with a message. A job
   left *Bezig* without any task (from the time imports ran in a web thread) fails too.
 - **The sweep** of uploads that were never imported, every ``sweep_every`` seconds.
 
@@ -30,7 +31,7 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from . import jobs
+from . import jobs, staged_import
 from .models import Job
 
 logger = logging.getLogger("proeftuin.monitoring")
@@ -104,6 +105,8 @@ def recover_interrupted() -> list[int]:
                     )
             touched.append(job_id)
     touched += _fail_orphans()
+    # The rows a dead import merged are invisible; remove them before the import runs again.
+    staged_import.discard_stale()
     return touched
 
 

@@ -375,3 +375,9 @@ if PROEFTUIN_SMALL_CELL_THRESHOLD < 5:
     raise ImproperlyConfigured(
         "PROEFTUIN_SMALL_CELL_THRESHOLD is at least 5 (small-cell suppression)."
     )
+
+# Staged imports (docs/decisions/0023-staged-import.md): rows of the file per short merge
+# transaction, so other users get the SQLite write lock between steps; and after how many hours
+# without a sign of life an unfinished import is discarded even if its process seems alive.
+PROEFTUIN_IMPORT_MERGE_ROWS = int(os.environ.get("PROEFTUIN_IMPORT_MERGE_ROWS", "2000"))
+PROEFTUIN_IMPORT_STALE_HOURS = 6
