@@ -40,7 +40,7 @@ PLAN: dict[str, tuple[int, float, tuple[str, ...] | None, float]] = {
         0.8,
     ),
     "Mantelzorg in de wijk": (
-        14,
+        22,
         0.8,
         ("physical_health", "mental_health", "social_network", "daily_living", "participation"),
         0.4,
@@ -137,7 +137,7 @@ def _measure(one, rng, start, today, instrument_id, items, effect, follow_share,
         }
     )
     if has_follow_up:
-        ended = rng.random() < 0.6
+        ended = rng.random() < 0.7
         end_day = min(start + timedelta(days=rng.randint(120, 400)), today - timedelta(1))
         follow = {
             "measured_on": end_day,
