@@ -34,7 +34,7 @@ from proeftuin.core.instruments import (
     load_instruments_skipping_broken,
 )
 
-from .models import AgeGroup, Measurement, Pair, Participant, Score, Trajectory
+from .models import AgeGroup, Measurement, Pair, Participant, Rating, Score, Trajectory
 
 logger = logging.getLogger(__name__)
 
@@ -423,6 +423,7 @@ def erase_participant(project, participant) -> dict[str, int]:
         Trajectory.objects.filter(pk__in=trajectories).delete()  # cascades to the rest
         # After the delete: deleting writes "-" history rows, which must go as well.
         Score.history.model.objects.filter(measurement_id__in=measurements).delete()
+        Rating.history.model.objects.filter(measurement_id__in=measurements).delete()
         Measurement.history.model.objects.filter(trajectory_id__in=trajectories).delete()
         Trajectory.history.model.objects.filter(id__in=trajectories).delete()
         remaining = Trajectory.objects.filter(participant=participant).exists()
