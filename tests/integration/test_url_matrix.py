@@ -332,6 +332,38 @@ TABLE: dict[str, list[Probe]] = {
         Probe(TVM + "/verwijderen/", method="post", cap=Capability.MONITOR, ok=302),
         Probe(TVM + "/verwijderen/", fixed=405),
     ],
+    # Self-report (issue 13): the professional's pages need MONITOR; the participant's page is
+    # public (no account), reached by a one-time token only; a bogus token is a 404 for everyone.
+    "tel-en-vertel/project/<int:pk>/metingen/<int:mpk>/zelfrapportage/": [
+        Probe(TVM + "/zelfrapportage/", cap=Capability.MONITOR)
+    ],
+    "tel-en-vertel/project/<int:pk>/metingen/<int:mpk>/zelfrapportage/link/": [
+        Probe(TVM + "/zelfrapportage/link/", method="post", cap=Capability.MONITOR),
+        Probe(TVM + "/zelfrapportage/link/", fixed=405),
+    ],
+    "tel-en-vertel/project/<int:pk>/metingen/<int:mpk>/zelfrapportage/link/<int:lpk>/intrekken/": [
+        Probe(
+            TVM + "/zelfrapportage/link/{self_link_pk}/intrekken/",
+            method="post",
+            cap=Capability.MONITOR,
+            ok=302,
+        ),
+        Probe(TVM + "/zelfrapportage/link/{self_link_pk}/intrekken/", fixed=405),
+    ],
+    "tel-en-vertel/project/<int:pk>/metingen/<int:mpk>/zelfrapportage/afspraak/": [
+        Probe(
+            TVM + "/zelfrapportage/afspraak/",
+            method="post",
+            cap=Capability.MONITOR,
+            ok=302,
+            data={"score-housing": "3"},
+        ),
+        Probe(TVM + "/zelfrapportage/afspraak/", fixed=405),
+    ],
+    "tel-en-vertel/zelf/<str:token>/": [
+        Probe("/tel-en-vertel/zelf/{self_token}/", fixed=200, anon=200),
+        Probe("/tel-en-vertel/zelf/geen-geldige-link-0000/", fixed=404, anon=404),
+    ],
     "tel-en-vertel/project/<int:pk>/import/": [
         Probe(TV + "/import/", cap=Capability.MONITOR),
         Probe(TV + "/import/", method="post", cap=Capability.MONITOR),
@@ -574,7 +606,22 @@ def monitoring_ids(project, settings) -> dict:
         instrument=LIFE_DOMAINS,
     )
     job = Job.objects.create(project=project, import_file=checked, status="done", progress=100)
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from proeftuin.core import selfreport
+    from proeftuin.monitoring.models import SelfReportLink
+
+    self_token = f"matrix-self-report-{project.pk:06d}"
+    self_link = SelfReportLink.objects.create(
+        measurement=measurement,
+        token_digest=selfreport.token_digest(self_token),
+        expires_at=timezone.now() + timedelta(days=3),
+    )
     return {
+        "self_token": self_token,
+        "self_link_pk": self_link.pk,
         "participant_pk": participant.pk,
         "trajectory_pk": trajectory.pk,
         "measurement_pk": measurement.pk,

@@ -260,7 +260,9 @@ def agreed(request, pk: int, mpk: int):
         return redirect("monitoring:entry", pk=project.pk, mpk=measurement.pk)
     values, support, errors = _read_answers(request.POST, instrument)
     if errors:
-        messages.error(request, _("Geen geldige score bij: %(items)s") % {"items": ", ".join(errors)})
+        messages.error(
+            request, _("Geen geldige score bij: %(items)s") % {"items": ", ".join(errors)}
+        )
     else:
         written = recording.record_agreed_ratings(measurement, values, support, by=request)
         messages.success(
@@ -350,4 +352,3 @@ def _fill(request, link: SelfReportLink, token: str):
             "token": token,
         },
     )
-
