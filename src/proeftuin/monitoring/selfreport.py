@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,8 +22,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-
-import segno
 
 from proeftuin.core import selfreport as rules
 from proeftuin.core.instruments import Instrument
@@ -142,6 +141,8 @@ def _comparison_rows(measurement: Measurement, instrument: Instrument) -> list[d
                 "agreement": c.agreement.value,
                 "gap": c.gap,
                 "support": [labels[s] for s in own[c.item].support] if c.item in own else [],
+                "has_agreed": c.item in agreed,
+                "agreed": agreed[c.item].value if c.item in agreed else None,
             }
         )
     return rows

@@ -46,6 +46,9 @@ class SelfReportFailure(models.Model):
     client_key = models.CharField(max_length=64, db_index=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M}"
+
 
 class Rating(models.Model):
     """A rating beside the professional's :class:`.models.Score`: the participant's own
