@@ -202,3 +202,25 @@ def test_instrument_without_split_asks_no_split(users, measurement, monkeypatch)
     )
     html = Client().get(path).content.decode()
     assert "support-" not in html
+
+
+def test_the_subject_access_export_holds_the_own_and_agreed_scores(users, own_project):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    trajectory = add_trajectory(own_project, {"housing": 2}, client="ZELF-1")
+    measurement = trajectory.measurements.get()
+    http = login(users[("own", "professional")])
+    Client().post(
+        _make_link(http, measurement), {"score-housing": "4", "support-housing": "network"}
+    )
+    http.post(_base(measurement) + "/zelfrapportage/afspraak/", {"score-housing": "onbekend"})
+    out = StringIO()
+    args = ["--project", str(own_project.pk), "--client-number", "ZELF-1", "--format", "csv"]
+    call_command("export_participant", *args, stdout=out)
+    csv = out.getvalue()
+    assert "eigen score housing;4 (network)" in csv
+    assert "afgesproken score housing;onbekend" in csv
+    # The participant's own submission is in the access log the export shows.
+    assert f"Zelfrapportage ingevuld door de deelnemer;{recording.SELF_REPORT_ACTOR}" in csv
