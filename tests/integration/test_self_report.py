@@ -224,3 +224,16 @@ def test_the_subject_access_export_holds_the_own_and_agreed_scores(users, own_pr
     assert "afgesproken score housing;onbekend" in csv
     # The participant's own submission is in the access log the export shows.
     assert f"Zelfrapportage ingevuld door de deelnemer;{recording.SELF_REPORT_ACTOR}" in csv
+
+
+def test_the_demo_has_self_reports_with_differences_and_agreed_scores(db):
+    from proeftuin.demo.generator import generate
+    from proeftuin.monitoring import selfreport_demo
+
+    generate(projects=15, seed=2026)
+    own = Rating.objects.filter(kind="self")
+    assert own.values("measurement").distinct().count() == selfreport_demo.HOW_MANY
+    assert Rating.objects.filter(kind="agreed").exists()
+    assert SelfReportLink.objects.filter(used_at__isnull=False).count() == selfreport_demo.HOW_MANY
+    assert AccessLog.objects.filter(action="self_report").count() == selfreport_demo.HOW_MANY
+    assert own.filter(value__isnull=True).exists()  # weet ik niet is an answer

@@ -351,6 +351,9 @@ def generate(
     from proeftuin.monitoring import demo as monitoring_demo
 
     monitoring_demo.generate(today=today, seed=seed)
+    from proeftuin.monitoring import selfreport_demo
+
+    selfreport_demo.generate(seed=seed)
     from proeftuin.valuation.demo import add_demo_chains
 
     add_demo_chains(created)
