@@ -26,6 +26,7 @@ from proeftuin.common.versioning import VersionedModel
 from proeftuin.portfolio.models import Project
 
 from .audit_models import AccessLogChain, AccessLogQuerySet, ChainedEntry  # noqa: F401
+from .case_models import CaseEvent  # noqa: F401
 from .selfreport_models import Rating, SelfReportFailure, SelfReportLink  # noqa: F401
 
 
@@ -416,6 +417,8 @@ class AccessLog(ChainedEntry):
         SELF_REPORT = "self_report", _("Zelfrapportage ingevuld door de deelnemer")
         SELF_REPORT_VIEW = "self_report_view", _("Zelfrapportage en verschillen bekeken")
         AGREED = "agreed", _("Afgesproken score vastgelegd")
+        CASE_VIEW = "case_view", _("Casusverloop bekeken")
+        CASE = "case", _("Casusverloop vastgelegd of gewijzigd")
 
     class Operation(models.TextChoices):
         READ = "read", _("inzien")

@@ -34,7 +34,16 @@ from proeftuin.core.instruments import (
     load_instruments_skipping_broken,
 )
 
-from .models import AgeGroup, Measurement, Pair, Participant, Rating, Score, Trajectory
+from .models import (
+    AgeGroup,
+    CaseEvent,
+    Measurement,
+    Pair,
+    Participant,
+    Rating,
+    Score,
+    Trajectory,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -424,6 +433,7 @@ def erase_participant(project, participant) -> dict[str, int]:
         # After the delete: deleting writes "-" history rows, which must go as well.
         Score.history.model.objects.filter(measurement_id__in=measurements).delete()
         Rating.history.model.objects.filter(measurement_id__in=measurements).delete()
+        CaseEvent.history.model.objects.filter(trajectory_id__in=trajectories).delete()
         Measurement.history.model.objects.filter(trajectory_id__in=trajectories).delete()
         Trajectory.history.model.objects.filter(id__in=trajectories).delete()
         remaining = Trajectory.objects.filter(participant=participant).exists()

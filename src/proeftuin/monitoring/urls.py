@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import importing, selfreport, views
+from . import cases, importing, selfreport, views
 from .audit import audited
 from .models import AccessLog
 
@@ -43,6 +43,22 @@ urlpatterns = [
         P + "deelnemers/<int:participant_pk>/wissen/",
         audited(A.PARTICIPANT)(views.participant_erase),
         name="participant_erase",
+    ),
+    path(T + "casusverloop/", audited(A.CASE_VIEW)(cases.case), name="case"),
+    path(
+        T + "casusverloop/stap/",
+        audited(A.CASE)(cases.case_event_add),
+        name="case_event_add",
+    ),
+    path(
+        T + "casusverloop/stap/<int:epk>/verwijderen/",
+        audited(A.CASE)(cases.case_event_delete),
+        name="case_event_delete",
+    ),
+    path(
+        T + "casusverloop/referentie/",
+        audited(A.CASE)(cases.case_reference),
+        name="case_reference",
     ),
     path(T + "bewerken/", audited(A.TRAJECTORY)(views.trajectory_edit), name="trajectory_edit"),
     path(
