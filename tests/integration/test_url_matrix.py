@@ -332,6 +332,39 @@ TABLE: dict[str, list[Probe]] = {
         Probe(TVM + "/verwijderen/", method="post", cap=Capability.MONITOR, ok=302),
         Probe(TVM + "/verwijderen/", fixed=405),
     ],
+    # Case timeline (issue 13): participant-level, so MONITOR with write access on every screen.
+    "tel-en-vertel/project/<int:pk>/trajecten/<int:tpk>/casusverloop/": [
+        Probe(TVT + "/casusverloop/", cap=Capability.MONITOR)
+    ],
+    "tel-en-vertel/project/<int:pk>/trajecten/<int:tpk>/casusverloop/stap/": [
+        Probe(
+            TVT + "/casusverloop/stap/",
+            method="post",
+            cap=Capability.MONITOR,
+            ok=302,
+            data={"lane": "actual", "service": "Coach", "started_on": "2025-02-01", "units": "1"},
+        ),
+        Probe(TVT + "/casusverloop/stap/", fixed=405),
+    ],
+    "tel-en-vertel/project/<int:pk>/trajecten/<int:tpk>/casusverloop/stap/<int:epk>/verwijderen/": [
+        Probe(
+            TVT + "/casusverloop/stap/{case_event_pk}/verwijderen/",
+            method="post",
+            cap=Capability.MONITOR,
+            ok=302,
+        ),
+        Probe(TVT + "/casusverloop/stap/{case_event_pk}/verwijderen/", fixed=405),
+    ],
+    "tel-en-vertel/project/<int:pk>/trajecten/<int:tpk>/casusverloop/referentie/": [
+        Probe(
+            TVT + "/casusverloop/referentie/",
+            method="post",
+            cap=Capability.MONITOR,
+            ok=302,
+            data={"reference": "crisis_path"},
+        ),
+        Probe(TVT + "/casusverloop/referentie/", fixed=405),
+    ],
     # Self-report (issue 13): the professional's pages need MONITOR; the participant's page is
     # public (no account), reached by a one-time token only; a bogus token is a 404 for everyone.
     "tel-en-vertel/project/<int:pk>/metingen/<int:mpk>/zelfrapportage/": [
@@ -611,7 +644,7 @@ def monitoring_ids(project, settings) -> dict:
     from django.utils import timezone
 
     from proeftuin.core import selfreport
-    from proeftuin.monitoring.models import SelfReportLink
+    from proeftuin.monitoring.models import CaseEvent, SelfReportLink
 
     self_token = f"matrix-self-report-{project.pk:06d}"
     self_link = SelfReportLink.objects.create(
@@ -619,7 +652,11 @@ def monitoring_ids(project, settings) -> dict:
         token_digest=selfreport.token_digest(self_token),
         expires_at=timezone.now() + timedelta(days=3),
     )
+    case_event = CaseEvent.objects.create(
+        trajectory=trajectory, lane="actual", service="Coach", started_on=date(2025, 2, 1)
+    )
     return {
+        "case_event_pk": case_event.pk,
         "self_token": self_token,
         "self_link_pk": self_link.pk,
         "participant_pk": participant.pk,
