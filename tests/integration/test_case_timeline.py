@@ -209,3 +209,18 @@ def test_fewer_cases_than_the_threshold_feed_nothing(own_project, settings):
     from proeftuin.valuation import convert
 
     assert convert.load(own_project).chain.effect(effect.core_id).size.likely == 1000
+
+
+def test_the_demo_has_complete_case_timelines(db, settings):
+    from proeftuin.demo.generator import generate
+    from proeftuin.monitoring import case_demo
+    from proeftuin.monitoring.case_summary import project_summary
+    from proeftuin.portfolio.models import Project
+
+    generate(projects=15, seed=2026)
+    project = Project.objects.get(name=case_demo.PROJECT)
+    summary = project_summary(project)
+    assert summary.n == case_demo.HOW_MANY and summary.incomplete == 0
+    assert summary.mean > 0 and summary.low < summary.mean < summary.high
+    assert not CaseEvent.objects.filter(unit_cost__isnull=True).exists()
+    assert PriceOverride.objects.filter(project=project, key="euro", value_likely=1).exists()

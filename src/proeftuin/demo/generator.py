@@ -360,6 +360,9 @@ def generate(
     from proeftuin.assessments.demo import generate_demo_assessments
 
     generate_demo_assessments(created, seed=seed)
+    from proeftuin.monitoring import case_demo
+
+    case_demo.generate(seed=seed)
     _adopt_demo_plans(created, today)
     return {"projects": len(created), "organisations": len(orgs), "users": len(USERS)}
 
