@@ -153,6 +153,17 @@ TABLE: dict[str, list[Probe]] = {
         Probe(P + "/besluiten/"),
         Probe(P + "/besluiten/", method="post", cap=Capability.DECIDE),
     ],
+    # Participation of residents (issue 13): anyone who sees the project reads it; EDIT changes it.
+    "projecten/<int:pk>/participatie/": [
+        Probe(P + "/participatie/"),
+        Probe(
+            P + "/participatie/",
+            method="post",
+            cap=Capability.EDIT,
+            ok=302,
+            data={"forms": ["delivery"], "level": "advising"},
+        ),
+    ],
     "projecten/<int:pk>/delen/": [
         Probe(P + "/delen/"),
         Probe(P + "/delen/", method="post", cap=Capability.SHARE),

@@ -267,11 +267,22 @@ class PortfolioFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Alle statussen")), *Status.choices], required=False
     )
+    participation = forms.ChoiceField(label=_("Participatie van bewoners"), required=False)
     archived = forms.BooleanField(label=_("Ook gearchiveerde projecten"), required=False)
 
     def __init__(self, *args, neighbourhoods, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["neighbourhood"].queryset = neighbourhoods
+        from proeftuin.core.participation import participation_typology
+
+        from .participation import language
+
+        typology = participation_typology()
+        self.fields["participation"].choices = [
+            ("", _("Alle vormen")),
+            *typology.choices("forms", language()),
+            *((f"level:{key}", label) for key, label in typology.choices("levels", language())),
+        ]
 
 
 # Texts about a project may name officials, but never a resident's BSN, contact details or address.

@@ -394,3 +394,6 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.decided_on})"
+
+
+from .participation_models import ProjectParticipation  # noqa: E402,F401
