@@ -65,3 +65,12 @@ def test_the_note_is_checked_for_identifiers(users, own_project):
     )
     assert response.status_code == 200 and "note" in response.context["form"].errors
     assert not ProjectParticipation.objects.exists()
+
+
+def test_the_demo_records_participation_for_three_pilots(db):
+    from proeftuin.demo.generator import generate
+    from proeftuin.portfolio import participation_demo
+
+    generate(projects=15, seed=2026)
+    assert ProjectParticipation.objects.count() == len(participation_demo.DEMO)
+    assert ProjectParticipation.objects.filter(forms__icontains='"citizen_initiative"').exists()

@@ -363,6 +363,9 @@ def generate(
     from proeftuin.monitoring import case_demo
 
     case_demo.generate(seed=seed)
+    from proeftuin.portfolio import participation_demo
+
+    participation_demo.generate()
     _adopt_demo_plans(created, today)
     return {"projects": len(created), "organisations": len(orgs), "users": len(USERS)}
 
