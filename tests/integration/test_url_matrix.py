@@ -376,6 +376,33 @@ TABLE: dict[str, list[Probe]] = {
         ),
         Probe(TVT + "/casusverloop/referentie/", fixed=405),
     ],
+    # Neighbourhood monitor (issue 13): the own organisation's figures; importing and writing
+    # the context note need EDIT. Not project-scoped: no shared or foreign side.
+    "wijken/": [Probe("/wijken/")],
+    "wijken/import/": [
+        Probe("/wijken/import/", cap=Capability.EDIT),
+        Probe("/wijken/import/", method="post", cap=Capability.EDIT),  # no file: the form again
+    ],
+    "wijken/import/<int:upload_pk>/": [
+        Probe("/wijken/import/{hood_upload_pk}/", cap=Capability.EDIT),
+        Probe(
+            "/wijken/import/{hood_upload_pk}/",
+            method="post",
+            cap=Capability.EDIT,
+            data={"action": "check", "map-0": "code"},
+        ),
+    ],
+    "wijken/<str:code>/": [
+        Probe("/wijken/{hood_code}/"),
+        Probe(
+            "/wijken/{hood_code}/",
+            method="post",
+            cap=Capability.EDIT,
+            ok=302,
+            data={"text": "Toelichting van de wijkregisseur."},
+        ),
+        Probe("/wijken/WK999999/", fixed=404),
+    ],
     # Self-report (issue 13): the professional's pages need MONITOR; the participant's page is
     # public (no account), reached by a one-time token only; a bogus token is a 404 for everyone.
     "tel-en-vertel/project/<int:pk>/metingen/<int:mpk>/zelfrapportage/": [
@@ -596,6 +623,20 @@ def world(own_project, foreign_project, shared_project, partner_org, users, sett
     # whose file has one bad score (checked, never committed), one to cancel, and a finished job.
     for ids in sides.values():
         ids.update(monitoring_ids(ids["project"], settings))
+    # The neighbourhood monitor (organisation-level): one area with figures and an upload.
+    from proeftuin.neighbourhoods.models import Figure, Upload
+
+    Figure.objects.create(
+        organisation=own_project.owner, code="WK000101", name="Oost", year=2024,
+        indicator="income", value=25.0,
+    )  # fmt: skip
+    upload = Upload.objects.create(
+        organisation=own_project.owner,
+        filename="wijken.csv",
+        data=b"Codering;Naam;Perioden;Inkomen\nWK000101;Oost;2024;25\n",
+    )
+    for ids in sides.values():
+        ids.update(hood_code="WK000101", hood_upload_pk=upload.pk)
     return sides
 
 
