@@ -113,3 +113,20 @@ def test_matching_is_by_name_until_the_portfolio_has_a_cbs_code(own_org):
         return
     assert list(matching_neighbourhoods("WK099903", "de haven")) == [hood]
     assert not matching_neighbourhoods("WK099903", "Haven").exists()
+
+
+def test_the_demo_has_two_alarm_neighbourhoods_one_with_a_note(db):
+    from django.test import Client
+
+    from proeftuin.accounts.models import User
+    from proeftuin.demo.generator import generate
+    from proeftuin.neighbourhoods import demo
+
+    generate(projects=15, seed=2026)
+    http = Client()
+    http.force_login(User.objects.get(username="beleid"))
+    overview = http.get("/wijken/")
+    alarms = {r["panel"].name: r for r in overview.context["alarms"]}
+    assert set(alarms) == set(demo.STRUGGLING)
+    assert alarms["De Haven"]["note"] is not None and alarms["Noordwijk"]["note"] is None
+    assert "toelichting ontbreekt" in http.get("/projecten/").content.decode()

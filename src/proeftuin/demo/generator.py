@@ -366,6 +366,9 @@ def generate(
     from proeftuin.portfolio import participation_demo
 
     participation_demo.generate()
+    from proeftuin.neighbourhoods import demo as neighbourhood_demo
+
+    neighbourhood_demo.generate(list(NEIGHBOURHOODS), seed=seed)
     _adopt_demo_plans(created, today)
     return {"projects": len(created), "organisations": len(orgs), "users": len(USERS)}
 
