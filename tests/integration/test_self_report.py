@@ -151,6 +151,10 @@ def test_a_link_opened_too_often_locks(users, measurement):
     SelfReportLink.objects.update(opens=rules.MAX_OPENS)
     response = Client().get(path)
     assert response.status_code == 410 and "te vaak geopend" in response.content.decode()
+    # The opening that reached the limit showed the form: its answers are still taken, once.
+    assert Client().post(path, {"score-housing": "3"}).status_code == 200
+    assert Rating.objects.get(kind="self", item="housing").value == 3
+    assert Client().post(path, {"score-housing": "1"}).status_code == 410
 
 
 def test_an_empty_submission_is_refused_and_keeps_the_link(users, measurement):

@@ -306,7 +306,9 @@ def _find_link(request, token: str):
     state = rules.link_state(
         now=timezone.now(), expires_at=link.expires_at, used_at=link.used_at, opens=link.opens
     )
-    if link.revoked or state != rules.LinkState.VALID:
+    # The opening that reached the limit still showed the form: its submission is accepted.
+    submitting_last = state == rules.LinkState.LOCKED and request.method == "POST"
+    if link.revoked or (state != rules.LinkState.VALID and not submitting_last):
         SelfReportFailure.objects.create(client_key=key)
         return None, _refused(request, "revoked" if link.revoked else state.value, 410)
     return link, None
