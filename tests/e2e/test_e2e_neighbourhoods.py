@@ -71,6 +71,8 @@ def test_an_import_raises_an_alarm_that_appears_in_the_portfolio(
     )
     page.get_by_role("button", name="Toelichting opslaan").click()
     expect(page.get_by_text("Toelichting opgeslagen.")).to_be_visible()
+    expect(page.locator(".pt-chart__canvas svg").first).to_be_visible()
+    assert_accessible(page)
     page.goto("/projecten/")
     expect(page.locator("#neighbourhood-alarms")).not_to_contain_text("toelichting ontbreekt")
     assert not problems.all(), problems.all()

@@ -130,3 +130,15 @@ def test_the_demo_has_two_alarm_neighbourhoods_one_with_a_note(db):
     assert set(alarms) == set(demo.STRUGGLING)
     assert alarms["De Haven"]["note"] is not None and alarms["Noordwijk"]["note"] is None
     assert "toelichting ontbreekt" in http.get("/projecten/").content.decode()
+
+
+def test_uploads_left_for_a_day_are_removed_at_the_next_upload(users, own_org):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    old = Upload.objects.create(organisation=own_org, filename="oud.csv", data=b"x")
+    Upload.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
+    _import(login(users[("own", "beleidsadviseur")]), kerncijfers(AREAS, bad=set()))
+    assert not Upload.objects.filter(pk=old.pk).exists()
+    assert Upload.objects.count() == 1

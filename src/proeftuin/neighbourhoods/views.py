@@ -4,11 +4,14 @@ average with its trend and the required context note."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -67,6 +70,10 @@ def upload(request):
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        # Uploads left for more than a day (never imported) are not kept.
+        Upload.objects.filter(
+            organisation=organisation, created_at__lt=timezone.now() - timedelta(days=1)
+        ).delete()
         file = form.cleaned_data["file"]
         stored = Upload.objects.create(
             organisation=organisation,
