@@ -32,6 +32,7 @@ urlpatterns = [
     path("waarde/", include("proeftuin.valuation.urls")),
     path("leren/", include("proeftuin.learning.urls")),
     path("tel-en-vertel/", include("proeftuin.monitoring.urls")),
+    path("wijken/", include("proeftuin.neighbourhoods.urls")),
     path("api/tel-en-vertel/", include("proeftuin.monitoring.api_urls")),
     path("api/", include("proeftuin.portfolio.api_urls")),
     path("api/schema/", login_required(SpectacularAPIView.as_view()), name="api-schema"),

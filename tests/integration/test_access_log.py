@@ -18,9 +18,9 @@ from integration_support import login
 from test_monitoring_builders import HX, add_trajectory, messy_workbook
 
 from proeftuin.core.instruments import LIFE_DOMAINS
-from proeftuin.monitoring import audit, services, urls
+from proeftuin.monitoring import audit, case_recording, recording, services, urls
 from proeftuin.monitoring.audit_models import AppendOnly
-from proeftuin.monitoring.models import AccessLog, ImportFile, Participant
+from proeftuin.monitoring.models import AccessLog, CaseEvent, ImportFile, Participant
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -39,6 +39,11 @@ def _recipes(project, trajectory, import_file):
     p = trajectory.participant_id
     t = trajectory.pk
     imp = f"{base}/import/{import_file.pk}"
+    link, _token = recording.create_self_report_link(m, days=5, language="nl")
+    event = case_recording.add_case_event(
+        CaseEvent(lane="actual", service="Schuldhulp", started_on=trajectory.started_on),
+        trajectory,
+    )
     return {
         "rows_export": [("get", f"{base}/gegevens.csv", {}, {})],
         "participants": [
@@ -65,6 +70,34 @@ def _recipes(project, trajectory, import_file):
         "entry": [("get", f"{base}/metingen/{m.pk}/", {}, {})],
         "scores": [("post", f"{base}/metingen/{m.pk}/scores/", {"score-housing": "3"}, HX)],
         "details": [("post", f"{base}/metingen/{m.pk}/gegevens/", {"professionals": "2"}, HX)],
+        "case": [("get", f"{base}/trajecten/{t}/casusverloop/", {}, {})],
+        "case_event_add": [
+            (
+                "post",
+                f"{base}/trajecten/{t}/casusverloop/stap/",
+                {"lane": "actual", "service": "Coach", "started_on": "2025-02-01", "units": "1"},
+                {},
+            )
+        ],
+        "case_reference": [
+            (
+                "post",
+                f"{base}/trajecten/{t}/casusverloop/referentie/",
+                {"reference": "crisis_path"},
+                {},
+            )
+        ],
+        "case_event_delete": [
+            ("post", f"{base}/trajecten/{t}/casusverloop/stap/{event.pk}/verwijderen/", {}, {})
+        ],
+        "self_report": [("get", f"{base}/metingen/{m.pk}/zelfrapportage/", {}, {})],
+        "self_report_link": [("post", f"{base}/metingen/{m.pk}/zelfrapportage/link/", {}, {})],
+        "self_report_revoke": [
+            ("post", f"{base}/metingen/{m.pk}/zelfrapportage/link/{link.pk}/intrekken/", {}, {})
+        ],
+        "self_report_agreed": [
+            ("post", f"{base}/metingen/{m.pk}/zelfrapportage/afspraak/", {"score-housing": "3"}, {})
+        ],
         "import": [("get", f"{base}/import/", {}, {})],
         "import_mapping": [("get", f"{imp}/koppeling/", {}, {})],
         "import_check": [("get", f"{imp}/controle/", {}, {})],
@@ -126,6 +159,11 @@ def test_every_participant_level_url_logs_a_full_entry(users, own_project):
         "details",
         "measurement_delete",
         "erase",
+        "self_report_view",
+        "self_report_link",
+        "agreed",
+        "case_view",
+        "case",
     } <= subject_actions
     assert not Participant.objects.filter(pseudonym=pseudonym).exists()
     assert AccessLog.objects.filter(subject=key).count() >= 9

@@ -218,6 +218,17 @@ TABLE: dict[str, list[Probe]] = {
         Probe(P + "/besluiten/"),
         Probe(P + "/besluiten/", method="post", cap=Capability.DECIDE),
     ],
+    # Participation of residents (issue 13): anyone who sees the project reads it; EDIT changes it.
+    "projecten/<int:pk>/participatie/": [
+        Probe(P + "/participatie/"),
+        Probe(
+            P + "/participatie/",
+            method="post",
+            cap=Capability.EDIT,
+            ok=302,
+            data={"forms": ["delivery"], "level": "advising"},
+        ),
+    ],
     "projecten/<int:pk>/delen/": [
         Probe(P + "/delen/"),
         Probe(P + "/delen/", method="post", cap=Capability.SHARE),
@@ -429,6 +440,98 @@ TABLE: dict[str, list[Probe]] = {
     "tel-en-vertel/project/<int:pk>/metingen/<int:mpk>/verwijderen/": [
         Probe(TVM + "/verwijderen/", method="post", cap=Capability.MONITOR, ok=302),
         Probe(TVM + "/verwijderen/", fixed=405),
+    ],
+    # Case timeline (issue 13): participant-level, so MONITOR with write access on every screen.
+    "tel-en-vertel/project/<int:pk>/trajecten/<int:tpk>/casusverloop/": [
+        Probe(TVT + "/casusverloop/", cap=Capability.MONITOR)
+    ],
+    "tel-en-vertel/project/<int:pk>/trajecten/<int:tpk>/casusverloop/stap/": [
+        Probe(
+            TVT + "/casusverloop/stap/",
+            method="post",
+            cap=Capability.MONITOR,
+            ok=302,
+            data={"lane": "actual", "service": "Coach", "started_on": "2025-02-01", "units": "1"},
+        ),
+        Probe(TVT + "/casusverloop/stap/", fixed=405),
+    ],
+    "tel-en-vertel/project/<int:pk>/trajecten/<int:tpk>/casusverloop/stap/<int:epk>/verwijderen/": [
+        Probe(
+            TVT + "/casusverloop/stap/{case_event_pk}/verwijderen/",
+            method="post",
+            cap=Capability.MONITOR,
+            ok=302,
+        ),
+        Probe(TVT + "/casusverloop/stap/{case_event_pk}/verwijderen/", fixed=405),
+    ],
+    "tel-en-vertel/project/<int:pk>/trajecten/<int:tpk>/casusverloop/referentie/": [
+        Probe(
+            TVT + "/casusverloop/referentie/",
+            method="post",
+            cap=Capability.MONITOR,
+            ok=302,
+            data={"reference": "crisis_path"},
+        ),
+        Probe(TVT + "/casusverloop/referentie/", fixed=405),
+    ],
+    # Neighbourhood monitor (issue 13): the own organisation's figures; importing and writing
+    # the context note need EDIT. Not project-scoped: no shared or foreign side.
+    "wijken/": [Probe("/wijken/")],
+    "wijken/import/": [
+        Probe("/wijken/import/", cap=Capability.EDIT),
+        Probe("/wijken/import/", method="post", cap=Capability.EDIT),  # no file: the form again
+    ],
+    "wijken/import/<int:upload_pk>/": [
+        Probe("/wijken/import/{hood_upload_pk}/", cap=Capability.EDIT),
+        Probe(
+            "/wijken/import/{hood_upload_pk}/",
+            method="post",
+            cap=Capability.EDIT,
+            data={"action": "check", "map-0": "code"},
+        ),
+    ],
+    "wijken/<str:code>/": [
+        Probe("/wijken/{hood_code}/"),
+        Probe(
+            "/wijken/{hood_code}/",
+            method="post",
+            cap=Capability.EDIT,
+            ok=302,
+            data={"text": "Toelichting van de wijkregisseur."},
+        ),
+        Probe("/wijken/WK999999/", fixed=404),
+    ],
+    # Self-report (issue 13): the professional's pages need MONITOR; the participant's page is
+    # public (no account), reached by a one-time token only; a bogus token is a 404 for everyone.
+    "tel-en-vertel/project/<int:pk>/metingen/<int:mpk>/zelfrapportage/": [
+        Probe(TVM + "/zelfrapportage/", cap=Capability.MONITOR)
+    ],
+    "tel-en-vertel/project/<int:pk>/metingen/<int:mpk>/zelfrapportage/link/": [
+        Probe(TVM + "/zelfrapportage/link/", method="post", cap=Capability.MONITOR),
+        Probe(TVM + "/zelfrapportage/link/", fixed=405),
+    ],
+    "tel-en-vertel/project/<int:pk>/metingen/<int:mpk>/zelfrapportage/link/<int:lpk>/intrekken/": [
+        Probe(
+            TVM + "/zelfrapportage/link/{self_link_pk}/intrekken/",
+            method="post",
+            cap=Capability.MONITOR,
+            ok=302,
+        ),
+        Probe(TVM + "/zelfrapportage/link/{self_link_pk}/intrekken/", fixed=405),
+    ],
+    "tel-en-vertel/project/<int:pk>/metingen/<int:mpk>/zelfrapportage/afspraak/": [
+        Probe(
+            TVM + "/zelfrapportage/afspraak/",
+            method="post",
+            cap=Capability.MONITOR,
+            ok=302,
+            data={"score-housing": "3"},
+        ),
+        Probe(TVM + "/zelfrapportage/afspraak/", fixed=405),
+    ],
+    "tel-en-vertel/zelf/<str:token>/": [
+        Probe("/tel-en-vertel/zelf/{self_token}/", fixed=200, anon=200),
+        Probe("/tel-en-vertel/zelf/geen-geldige-link-0000/", fixed=404, anon=404),
     ],
     "tel-en-vertel/project/<int:pk>/import/": [
         Probe(TV + "/import/", cap=Capability.MONITOR),
@@ -684,6 +787,20 @@ def world(own_project, foreign_project, shared_project, partner_org, users, sett
         raiser = users[("own" if side == "own" else "foreign", "professional")]
         signal = Signal(title="Signaal", kind="regel_blokkeert", what="Wat", blocker="Regel")
         ids["signal_pk"] = learning.raise_signal(signal, raiser).pk
+    # The neighbourhood monitor (organisation-level): one area with figures and an upload.
+    from proeftuin.neighbourhoods.models import Figure, Upload
+
+    Figure.objects.create(
+        organisation=own_project.owner, code="WK000101", name="Oost", year=2024,
+        indicator="income", value=25.0,
+    )  # fmt: skip
+    upload = Upload.objects.create(
+        organisation=own_project.owner,
+        filename="wijken.csv",
+        data=b"Codering;Naam;Perioden;Inkomen\nWK000101;Oost;2024;25\n",
+    )
+    for ids in sides.values():
+        ids.update(hood_code="WK000101", hood_upload_pk=upload.pk)
     return sides
 
 
@@ -772,7 +889,26 @@ def monitoring_ids(project, settings) -> dict:
         instrument=LIFE_DOMAINS,
     )
     job = Job.objects.create(project=project, import_file=checked, status="done", progress=100)
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from proeftuin.core import selfreport
+    from proeftuin.monitoring.models import CaseEvent, SelfReportLink
+
+    self_token = f"matrix-self-report-{project.pk:06d}"
+    self_link = SelfReportLink.objects.create(
+        measurement=measurement,
+        token_digest=selfreport.token_digest(self_token),
+        expires_at=timezone.now() + timedelta(days=3),
+    )
+    case_event = CaseEvent.objects.create(
+        trajectory=trajectory, lane="actual", service="Coach", started_on=date(2025, 2, 1)
+    )
     return {
+        "case_event_pk": case_event.pk,
+        "self_token": self_token,
+        "self_link_pk": self_link.pk,
         "participant_pk": participant.pk,
         "trajectory_pk": trajectory.pk,
         "measurement_pk": measurement.pk,

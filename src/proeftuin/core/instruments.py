@@ -83,6 +83,9 @@ INSTRUMENT_SCHEMA: dict[str, Any] = {
         "description": LOCALIZED,
         "operationalisation": LOCALIZED,
         "respondent": {"enum": list(RESPONDENTS)},
+        # The instrument asks, per item, where the coping comes from: own strength, network,
+        # professional help (the Krachtenwijzer idea; see proeftuin.core.selfreport).
+        "support_split": {"type": "boolean"},
         "item_label": LOCALIZED,
         "sources": {
             "type": "array",
@@ -242,6 +245,8 @@ class Instrument:
     items: tuple[Item, ...]
     operationalisation: Text | None = None
     respondent: str | None = None
+    #: Both the self-report and the professional ask where the coping comes from.
+    support_split: bool = False
     path: Path | None = None
     #: When an installation file replaced a shipped one: the replaced file.
     overrides: Path | None = None
@@ -399,6 +404,7 @@ def build_instrument(data: Mapping[str, Any], path: Path | None = None) -> Instr
         items=items,
         operationalisation=_text(data.get("operationalisation")),
         respondent=data.get("respondent"),
+        support_split=bool(data.get("support_split", False)),
         path=path,
     )
 

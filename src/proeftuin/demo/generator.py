@@ -353,12 +353,24 @@ def generate(
     from proeftuin.monitoring import demo as monitoring_demo
 
     monitoring_demo.generate(today=today, seed=seed)
+    from proeftuin.monitoring import selfreport_demo
+
+    selfreport_demo.generate(seed=seed)
     from proeftuin.valuation.demo import add_demo_chains
 
     add_demo_chains(created)
     from proeftuin.assessments.demo import generate_demo_assessments
 
     generate_demo_assessments(created, seed=seed)
+    from proeftuin.monitoring import case_demo
+
+    case_demo.generate(seed=seed)
+    from proeftuin.portfolio import participation_demo
+
+    participation_demo.generate()
+    from proeftuin.neighbourhoods import demo as neighbourhood_demo
+
+    neighbourhood_demo.generate(list(NEIGHBOURHOODS), seed=seed)
     _adopt_demo_plans(created, today)
     add_demo_registry(MUNICIPALITY, today)  # registry, CBS codes, nieuw voor oud (issue 11)
     learning_demo.generate(today=today)  # signals, lessons, shared catalogue (issue 12)

@@ -27,7 +27,9 @@ from proeftuin.common.versioning import VersionedModel
 from proeftuin.portfolio.models import Project
 
 from .audit_models import AccessLogChain, AccessLogQuerySet, ChainedEntry  # noqa: F401
+from .case_models import CaseEvent  # noqa: F401
 from .import_batch import ImportBatch, VisibleManager, batch_field  # noqa: F401
+from .selfreport_models import Rating, SelfReportFailure, SelfReportLink  # noqa: F401
 
 
 class AgeGroup(models.TextChoices):
@@ -478,6 +480,12 @@ class AccessLog(ChainedEntry):
         ERASE = "erase", _("Deelnemer gewist")
         RECORD = "record", _("Gegevens vastgelegd of gewijzigd")
         PURGE = "purge", _("Oude regels van het logboek verwijderd")
+        SELF_REPORT_LINK = "self_report_link", _("Zelfrapportagelink gemaakt of ingetrokken")
+        SELF_REPORT = "self_report", _("Zelfrapportage ingevuld door de deelnemer")
+        SELF_REPORT_VIEW = "self_report_view", _("Zelfrapportage en verschillen bekeken")
+        AGREED = "agreed", _("Afgesproken score vastgelegd")
+        CASE_VIEW = "case_view", _("Casusverloop bekeken")
+        CASE = "case", _("Casusverloop vastgelegd of gewijzigd")
 
     class Operation(models.TextChoices):
         READ = "read", _("inzien")

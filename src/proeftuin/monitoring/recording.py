@@ -23,6 +23,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from proeftuin.core import selfreport
 from proeftuin.core.instruments import Instrument
 from proeftuin.core.intake import DryRunResult
 
@@ -39,6 +40,7 @@ from .models import (
     Story,
     Trajectory,
 )
+from .selfreport_models import Rating, SelfReportLink
 
 CLEAR = ""  # a score value that removes the answer (not answered is not the same as onbekend)
 
@@ -62,8 +64,16 @@ class Actor:
             return cls(username="system")
         return cls(user=who)
 
-    def log(self, action: str, project=None, participant=None, detail: str = "") -> None:
-        """The access-log entry, in the caller's transaction."""
+    def log(
+        self,
+        action: str,
+        project=None,
+        participant=None,
+        detail: str = "",
+        operation: str = AccessLog.Operation.READ,
+    ) -> None:
+        """The access-log entry, in the caller's transaction. ``operation`` counts only without a
+        request (a request's method says whether it reads or writes)."""
         if self.request is not None:
             services.log_access(self.request, action, project, participant, detail=detail)
             return
@@ -79,6 +89,7 @@ class Actor:
             project=project,
             participant=participant,
             detail=detail[:300],
+            operation=operation,
         )
 
 
@@ -452,3 +463,133 @@ def import_records(
         progress=progress,
         source=name,
     )
+
+
+# --- self-report and agreed ratings ----------------------------------------------------------------
+
+#: The name the access log gives the participant who fills in a self-report (no account).
+SELF_REPORT_ACTOR = "deelnemer (zelfrapportage)"
+
+
+def _store_ratings(
+    measurement: Measurement,
+    kind: str,
+    values: Mapping[str, int | None],
+    support: Mapping[str, list[str]],
+) -> list[str]:
+    """Create or update one rating per item (``None``: weet ik niet), through the model so each
+    change gets its history row. Returns the items written."""
+    current = {r.item: r for r in Rating.objects.filter(measurement=measurement, kind=kind)}
+    written = []
+    for item, value in values.items():
+        rating = current.get(item) or Rating(measurement=measurement, kind=kind, item=item)
+        wanted_support = list(support.get(item, []))
+        if rating.pk and rating.value == value and rating.support == wanted_support:
+            continue
+        rating.value = value
+        rating.support = wanted_support
+        rating.save()
+        written.append(item)
+    return written
+
+
+def record_self_report(
+    link,
+    values: Mapping[str, int | None],
+    support: Mapping[str, list[str]],
+    *,
+    now=None,
+) -> bool:
+    """The participant's own ratings through a one-time link, and the link marked used, in one
+    transaction. Returns False (and writes nothing) when the link is no longer valid; the check
+    runs under a row lock, so two simultaneous submissions store one self-report."""
+    now = now or timezone.now()
+    measurement = link.measurement
+    trajectory = measurement.trajectory
+    with transaction.atomic():
+        lock_trajectories([trajectory.pk])
+        link = SelfReportLink.objects.select_for_update().get(pk=link.pk)
+        state = selfreport.link_state(
+            now=now, expires_at=link.expires_at, used_at=link.used_at, opens=link.opens
+        )
+        # A link may be opened up to the limit; submitting after the last allowed opening is fine.
+        if link.revoked or state in (selfreport.LinkState.USED, selfreport.LinkState.EXPIRED):
+            return False
+        written = _store_ratings(measurement, Rating.Kind.SELF, values, support)
+        link.used_at = now
+        link.save(update_fields=["used_at"])
+        Actor(username=SELF_REPORT_ACTOR, organisation=trajectory.project.owner.name).log(
+            AccessLog.Action.SELF_REPORT,
+            trajectory.project,
+            trajectory.participant,
+            detail=_("Zelfrapportage: %(n)s leefgebieden bij %(moment)s %(date)s")
+            % {
+                "n": len(written),
+                "moment": measurement.get_moment_display(),
+                "date": f"{measurement.measured_on:%d-%m-%Y}",
+            },
+            operation=AccessLog.Operation.WRITE,
+        )
+    return True
+
+
+def record_agreed_ratings(
+    measurement: Measurement,
+    values: Mapping[str, int | None],
+    support: Mapping[str, list[str]],
+    *,
+    by=None,
+) -> list[str]:
+    """The rating professional and participant agreed on after comparing, with its log entry."""
+    actor = Actor.of(by)
+    trajectory = measurement.trajectory
+    with transaction.atomic():
+        lock_trajectories([trajectory.pk])
+        written = _store_ratings(measurement, Rating.Kind.AGREED, values, support)
+        if written:
+            actor.log(
+                AccessLog.Action.AGREED,
+                trajectory.project,
+                trajectory.participant,
+                detail=_("Afgesproken: %(items)s") % {"items": ", ".join(written)},
+                operation=AccessLog.Operation.WRITE,
+            )
+    return written
+
+
+def create_self_report_link(measurement: Measurement, *, days: int, language: str, by=None):
+    """A new one-time link. Returns (link, token): the token exists only in this return value."""
+    actor = Actor.of(by)
+    token = selfreport.new_token()
+    trajectory = measurement.trajectory
+    with transaction.atomic():
+        link = SelfReportLink.objects.create(
+            measurement=measurement,
+            token_digest=selfreport.token_digest(token),
+            created_by=_user(actor),
+            expires_at=selfreport.expiry(timezone.now(), days),
+            language=language if language in ("nl", "en") else "nl",
+        )
+        actor.log(
+            AccessLog.Action.SELF_REPORT_LINK,
+            trajectory.project,
+            trajectory.participant,
+            detail=_("Link gemaakt, geldig tot %(until)s")
+            % {"until": f"{timezone.localtime(link.expires_at):%d-%m-%Y %H:%M}"},
+            operation=AccessLog.Operation.WRITE,
+        )
+    return link, token
+
+
+def revoke_self_report_link(link, *, by=None) -> None:
+    actor = Actor.of(by)
+    trajectory = link.measurement.trajectory
+    with transaction.atomic():
+        SelfReportLink.objects.filter(pk=link.pk).update(revoked=True)
+        actor.log(
+            AccessLog.Action.SELF_REPORT_LINK,
+            trajectory.project,
+            trajectory.participant,
+            detail=_("Link ingetrokken"),
+            operation=AccessLog.Operation.WRITE,
+        )

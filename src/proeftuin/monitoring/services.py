@@ -36,10 +36,12 @@ from proeftuin.core.instruments import (
 
 from .models import (
     AgeGroup,
+    CaseEvent,
     Measurement,
     MonitoringSettings,
     Pair,
     Participant,
+    Rating,
     Score,
     Trajectory,
 )
@@ -475,6 +477,8 @@ def erase_participant(project, participant) -> dict[str, int]:
         Trajectory.objects.filter(pk__in=trajectories).delete()  # cascades to the rest
         # After the delete: deleting writes "-" history rows, which must go as well.
         Score.history.model.objects.filter(measurement_id__in=measurements).delete()
+        Rating.history.model.objects.filter(measurement_id__in=measurements).delete()
+        CaseEvent.history.model.objects.filter(trajectory_id__in=trajectories).delete()
         Measurement.history.model.objects.filter(trajectory_id__in=trajectories).delete()
         Trajectory.history.model.objects.filter(id__in=trajectories).delete()
         remaining = Trajectory.objects.filter(participant=participant).exists()

@@ -22,6 +22,15 @@ def _iso(value: object) -> object:
     return value.isoformat() if isinstance(value, date | datetime) else value
 
 
+def _ratings(measurement) -> dict[str, dict]:
+    parts: dict[str, dict] = {"eigen_scores": {}, "afgesproken_scores": {}}
+    for r in measurement.ratings.all():
+        key = "eigen_scores" if r.kind == "self" else "afgesproken_scores"
+        value = "onbekend" if r.value is None else str(r.value)
+        parts[key][r.item] = f"{value} ({', '.join(r.support)})" if r.support else value
+    return parts
+
+
 def participant_data(project, participant: Participant | None, subject: str) -> dict:
     """The participant's data in ``project`` (None: erased; then only the log remains)."""
     data: dict = {
@@ -41,7 +50,11 @@ def participant_data(project, participant: Participant | None, subject: str) -> 
         }
         trajectories = Trajectory.objects.filter(project=project, participant=participant)
         for t in trajectories.order_by("started_on").prefetch_related(
-            "measurements__scores", "stories", "heavy_measures", "interventions"
+            "measurements__scores",
+            "measurements__ratings",
+            "stories",
+            "heavy_measures",
+            "interventions",
         ):
             data["trajecten"].append(
                 {
@@ -63,6 +76,8 @@ def participant_data(project, participant: Participant | None, subject: str) -> 
                                 s.item: ("onbekend" if s.value is None else s.value)
                                 for s in m.scores.all()
                             },
+                            # The self-report and the agreed score (issue 13), with the split.
+                            **_ratings(m),
                         }
                         for m in sorted(t.measurements.all(), key=lambda m: m.measured_on)
                     ],
@@ -117,6 +132,13 @@ def as_json(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str)
 
 
+RATING_FIELDS = {
+    "scores": "score",
+    "eigen_scores": "eigen score",
+    "afgesproken_scores": "afgesproken score",
+}
+
+
 def as_csv(data: dict) -> str:
     """Long format (section; date; field; value) so every part fits one sheet."""
     out = io.StringIO()
@@ -129,9 +151,10 @@ def as_csv(data: dict) -> str:
             writer.writerow(["traject", t["start"], field, t[field]])
         for m in t["metingen"]:
             for field, value in m.items():
-                if field == "scores":
+                if field in RATING_FIELDS:
                     for item, score in value.items():
-                        writer.writerow(["meting", m["datum"], f"score {item}", score])
+                        label = RATING_FIELDS[field]
+                        writer.writerow(["meting", m["datum"], f"{label} {item}", score])
                 elif field != "datum":
                     writer.writerow(["meting", m["datum"], field, value])
         for part in ("verhalen", "zware_middelen", "interventies"):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import importing, views
+from . import cases, importing, selfreport, views
 from .audit import audited
 from .models import AccessLog
 
@@ -16,7 +16,11 @@ A = AccessLog.Action
 #: wrapped in :func:`.audit.audited`. The access-log coverage test holds urls.py to this list.
 #: The erasure logs itself when it happens; a refused attempt is logged as a view of the person.
 #: ``job`` shows an import's progress bar and a count only.
-NOT_PARTICIPANT_LEVEL = frozenset({"portfolio", "project", "export", "job", "release_figures"})
+#: ``self_report_fill`` is the participant's own page: no account, only the questions; the
+#: submission logs itself (as the participant) through the write path.
+NOT_PARTICIPANT_LEVEL = frozenset(
+    {"portfolio", "project", "export", "job", "release_figures", "self_report_fill"}
+)
 
 urlpatterns = [
     path("portfolio/", views.portfolio, name="portfolio"),
@@ -41,6 +45,22 @@ urlpatterns = [
         audited(A.PARTICIPANT)(views.participant_erase),
         name="participant_erase",
     ),
+    path(T + "casusverloop/", audited(A.CASE_VIEW)(cases.case), name="case"),
+    path(
+        T + "casusverloop/stap/",
+        audited(A.CASE)(cases.case_event_add),
+        name="case_event_add",
+    ),
+    path(
+        T + "casusverloop/stap/<int:epk>/verwijderen/",
+        audited(A.CASE)(cases.case_event_delete),
+        name="case_event_delete",
+    ),
+    path(
+        T + "casusverloop/referentie/",
+        audited(A.CASE)(cases.case_reference),
+        name="case_reference",
+    ),
     path(T + "bewerken/", audited(A.TRAJECTORY)(views.trajectory_edit), name="trajectory_edit"),
     path(
         T + "meting/nieuw/",
@@ -60,6 +80,27 @@ urlpatterns = [
         audited(A.MEASUREMENT_DELETE)(views.measurement_delete),
         name="measurement_delete",
     ),
+    path(
+        M + "zelfrapportage/",
+        audited(A.SELF_REPORT_VIEW)(selfreport.self_report),
+        name="self_report",
+    ),
+    path(
+        M + "zelfrapportage/link/",
+        audited(A.SELF_REPORT_LINK)(selfreport.self_report_link),
+        name="self_report_link",
+    ),
+    path(
+        M + "zelfrapportage/link/<int:lpk>/intrekken/",
+        audited(A.SELF_REPORT_LINK)(selfreport.self_report_revoke),
+        name="self_report_revoke",
+    ),
+    path(
+        M + "zelfrapportage/afspraak/",
+        audited(A.AGREED)(selfreport.agreed),
+        name="self_report_agreed",
+    ),
+    path("zelf/<str:token>/", selfreport.fill, name="self_report_fill"),
     path(P + "import/", audited(A.IMPORT_UPLOAD)(importing.upload), name="import"),
     path(IMP + "koppeling/", audited(A.IMPORT_MAPPING)(importing.mapping), name="import_mapping"),
     path(IMP + "controle/", audited(A.IMPORT_CHECK)(importing.check), name="import_check"),

@@ -18,3 +18,13 @@ class PortfolioConfig(AppConfig):
         history.register_models(_("Doel"), (Goal, "project_id"))
         history.register_models(_("Besluit"), (Decision, "project_id"))
         history.register_models(_("Deling"), (ProjectGrant, "project_id"))
+
+        from proeftuin.reporting import sections
+
+        from .participation import report_section
+
+        sections.register(
+            sections.Section(
+                "participation", "portfolio/report_participation.html", report_section, 15
+            )
+        )

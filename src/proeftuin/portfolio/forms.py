@@ -314,6 +314,7 @@ class PortfolioFilterForm(forms.Form):
         choices=[("", _("Naam")), ("klif", _("Datum financieringsklif"))],
         required=False,
     )
+    participation = forms.ChoiceField(label=_("Participatie van bewoners"), required=False)
     archived = forms.BooleanField(label=_("Ook gearchiveerde projecten"), required=False)
 
     def __init__(self, *args, neighbourhoods, municipalities=None, **kwargs):
@@ -322,6 +323,16 @@ class PortfolioFilterForm(forms.Form):
         self.fields["municipality"].queryset = (
             municipalities if municipalities is not None else Municipality.objects.none()
         )
+        from proeftuin.core.participation import participation_typology
+
+        from .participation import language
+
+        typology = participation_typology()
+        self.fields["participation"].choices = [
+            ("", _("Alle vormen")),
+            *typology.choices("forms", language()),
+            *((f"level:{key}", label) for key, label in typology.choices("levels", language())),
+        ]
 
 
 # Texts about a project may name officials, but never a resident's BSN, contact details or address.

@@ -67,6 +67,13 @@ def filtered_portfolio(request, today: date) -> tuple[PortfolioFilterForm, objec
             projects = projects.filter(phase=data["phase"])
         if data["status"]:
             projects = projects.filter(status=data["status"])
+        if data["participation"]:
+            # A form of participation (one of several per project) or a rung on the ladder.
+            kind, _sep, key = data["participation"].rpartition(":")
+            if kind == "level":
+                projects = projects.filter(participation__level=key)
+            else:
+                projects = projects.filter(participation__forms__icontains=f'"{key}"')
         if data["cliff_within"]:
             projects = projects.filter(
                 cliff_date__isnull=False,

@@ -459,3 +459,4 @@ class Decision(models.Model):
 
 # The registry models live in their own module; importing it here registers them with the app.
 from . import registry  # noqa: E402, F401
+from .participation_models import ProjectParticipation  # noqa: E402,F401

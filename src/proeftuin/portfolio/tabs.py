@@ -37,6 +37,7 @@ for _tab in (
     Tab("financiering", _("Financiering"), "portfolio:funding", 30),
     Tab("doelen", _("Doelen"), "portfolio:goals", 40),
     Tab("besluiten", _("Besluiten"), "portfolio:decisions", 50),
+    Tab("participatie", _("Participatie"), "portfolio:participation", 55),
     Tab("delen", _("Delen"), "portfolio:grants", 80),
     Tab("geschiedenis", _("Geschiedenis"), "portfolio:history", 90),
 ):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import exchange_views, money_views, registry_views, views
+from . import exchange_views, money_views, participation, registry_views, views
 
 app_name = "portfolio"
 
@@ -43,6 +43,7 @@ urlpatterns = [
     path("<int:pk>/doelen/", views.goals, name="goals"),
     path("<int:pk>/doelen/<int:goal_pk>/versies/", views.goal_history, name="goal_history"),
     path("<int:pk>/besluiten/", views.decisions, name="decisions"),
+    path("<int:pk>/participatie/", participation.participation, name="participation"),
     path("<int:pk>/delen/", views.grants, name="grants"),
     path("<int:pk>/delen/<int:grant_pk>/intrekken/", views.grant_revoke, name="grant_revoke"),
     path("<int:pk>/geschiedenis/", views.history, name="history"),

@@ -90,12 +90,16 @@ def overview(request):
     # Only the rows for an HTMX filter request, but the whole page when htmx restores history.
     partial = request.htmx and not request.htmx.history_restore_request
     template = "portfolio/_overview_rows.html" if partial else "portfolio/overview.html"
+    from .panels import for_request
+
+    panels = [] if partial else for_request(request)
     response = render(
         request,
         template,
         {
             "form": form,
             "rows": rows,
+            "panels": panels,
             "page": page,
             "query": query.urlencode(),
             "can_create": user.can(Capability.CREATE),

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "proeftuin.sustainability",
     "proeftuin.valuation",
     "proeftuin.monitoring",
+    "proeftuin.neighbourhoods",
     "proeftuin.demo",
     "proeftuin.operations",
     "proeftuin.administration",

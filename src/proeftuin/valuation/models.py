@@ -228,6 +228,9 @@ class ObservedMeasure(models.TextChoices):
     )
     PROFESSIONALS = "professionals", _("minder betrokken hulpverleners")
     ORGANISATIONS = "organisations", _("minder betrokken organisaties")
+    #: The case timeline (issue 13): reference "zonder aanpak" minus the actual help, in € per
+    #: case. Pair it with a project price of € 1 per euro (key ``euro``).
+    CASE_COSTS = "case_costs", _("lagere kosten volgens het casusverloop (€ per casus)")
 
 
 class Effect(VersionedModel):

@@ -62,6 +62,13 @@ def observed_inputs(project) -> dict[int, ObservedInput]:
     )
     if not effects:
         return {}
+    found: dict[int, ObservedInput] = {}
+    case_effects = [e for e in effects if e.observed_measure == "case_costs"]
+    if case_effects:
+        found.update(_case_inputs(project, case_effects))
+        effects = [e for e in effects if e.observed_measure != "case_costs"]
+        if not effects:
+            return found
     from proeftuin.core.monitoring.disclosure import protected_effect_reports
 
     # Through the disclosure control like every monitoring figure: one pair per person.
@@ -81,7 +88,6 @@ def observed_inputs(project) -> dict[int, ObservedInput]:
     labels = burden_labels()
     # The source sentence names how the project's pairs are made (issue 10, item 2).
     pairing = analytics_pairing(services.pair_definition(project.pk))
-    found: dict[int, ObservedInput] = {}
     for effect in effects:
         group = figures.get(effect.observed_measure)
         if group is None:
@@ -106,3 +112,28 @@ def observed_inputs(project) -> dict[int, ObservedInput]:
             n=group.n or 0,
         )
     return found
+
+
+def _case_inputs(project, effects) -> dict[int, ObservedInput]:
+    """The sum over case timelines: the mean saving per case with its 90% interval and n; never
+    a value below the small-cell threshold, never an incomplete case counted as zero."""
+    from proeftuin.monitoring.case_summary import project_summary
+
+    summary = project_summary(project)
+    if summary.mean is None:
+        return {}
+    low = summary.low if summary.low is not None else summary.mean
+    high = summary.high if summary.high is not None else summary.mean
+    source = _(
+        "Casusverloop (waargenomen kosten): referentie 'zonder aanpak' min de werkelijke hulp, "
+        "gemiddeld per casus over %(n)s casussen (%(incomplete)s onvolledig, niet meegeteld), "
+        "90%%-betrouwbaarheidsinterval."
+    ) % {"n": summary.n, "incomplete": summary.incomplete}
+    return {
+        effect.pk: ObservedInput(
+            size=Estimate(low, summary.mean, high, Distribution.NORMAL),
+            source=source,
+            n=summary.n,
+        )
+        for effect in effects
+    }

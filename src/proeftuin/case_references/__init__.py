@@ -1,0 +1,1 @@
+"""Reference scenarios ("zonder aanpak") for the case timeline, as data (YAML)."""

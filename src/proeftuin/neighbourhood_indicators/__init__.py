@@ -1,0 +1,1 @@
+"""Neighbourhood indicator sets as data (YAML)."""

@@ -1,0 +1,72 @@
+"""Reading and writing the monitor's figures: the one write path (an import, all or nothing),
+the panels per neighbourhood, and the alarms with their notes and pilots."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from proeftuin.core.neighbourhoods import monitor
+from proeftuin.core.neighbourhoods.indicators import IndicatorSet, default_set
+from proeftuin.core.neighbourhoods.reading import DryRun
+
+from .models import ContextNote, Figure
+
+
+def indicator_set() -> IndicatorSet:
+    return default_set()
+
+
+def commit(organisation, result: DryRun, upload=None) -> int:
+    """Store a clean dry run in one transaction: a figure for the same area, year and indicator
+    is replaced; nothing is written when the dry run has a problem."""
+    if not result.ok:
+        raise ValueError("a dry run with problems is never committed")
+    with transaction.atomic():
+        for f in result.figures:
+            Figure.objects.update_or_create(
+                organisation=organisation,
+                code=f.code,
+                year=f.year,
+                indicator=f.indicator,
+                defaults={"name": f.name[:100], "value": f.value},
+            )
+        if upload is not None:
+            type(upload).objects.filter(pk=upload.pk).update(done=True, data=b"")
+    return len(result.figures)
+
+
+def figures_of(organisation) -> list[monitor.Figure]:
+    return [
+        monitor.Figure(f.code, f.name, f.year, f.indicator, f.value)
+        for f in Figure.objects.filter(organisation=organisation)
+    ]
+
+
+def overview(organisation):
+    """(year, panels, notes by code) for the latest year; (None, [], {}) without figures."""
+    figures = figures_of(organisation)
+    year = monitor.latest_year(figures)
+    if year is None:
+        return None, [], {}
+    panels = monitor.panels(figures, indicator_set(), year)
+    notes = {n.code: n for n in ContextNote.objects.filter(organisation=organisation, year=year)}
+    return year, panels, notes
+
+
+def alarm_panels(user) -> list[dict] | None:
+    """For the portfolio: each alarm neighbourhood with its note and pilots; None when the
+    organisation has no figures at all (then the portfolio shows nothing)."""
+    from .portfolio_link import pilots_in
+
+    year, panels, notes = overview(user.organisation)
+    if year is None:
+        return None
+    return [
+        {
+            "panel": p,
+            "note": notes.get(p.code),
+            "pilots": pilots_in(user, p.code, p.name),
+        }
+        for p in panels
+        if p.alarm
+    ]

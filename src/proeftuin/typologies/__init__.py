@@ -1,0 +1,1 @@
+"""Typologies as data (YAML): how residents take part in a pilot."""
