@@ -157,3 +157,16 @@ def test_every_marked_text_has_a_translation(tmp_path):
     fuzzies = re.findall(r'^msgid "(.+)"$', fuzzy, flags=re.M)
     assert not missing, "Texts without an English translation:\n" + "\n".join(missing[:60])
     assert not fuzzies, "Fuzzy translations (check and unmark):\n" + "\n".join(fuzzies[:60])
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="gettext tools not installed")
+def test_the_catalogue_compiles_without_duplicates():
+    """Branches append to the catalogue and it merges by union: a text added twice breaks
+    compilemessages (and with it `make install`)."""
+    po = SRC / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    result = subprocess.run(
+        ["msgfmt", "--check", "-o", os.devnull, str(po)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, (
+        f"{result.stderr}\nRemove the second entry, or run `msguniq --use-first -o {po} {po}`."
+    )
