@@ -75,6 +75,7 @@ browser:
 
 test: install browser
 	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$DATABASE_URL" ] || (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then \
 		$(MAKE) --no-print-directory test-postgres; \
@@ -90,6 +91,7 @@ test-postgres:
 
 lint: install
 	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports
 	$(BIN)/ruff format --check src tests bench
 
 format: install

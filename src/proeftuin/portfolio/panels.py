@@ -18,3 +18,20 @@ def register(panel: Panel) -> None:
 
 def for_request(request) -> list[dict]:
     return [p for p in (panel(request) for panel in _PANELS) if p]
+
+
+# Row markers: a capability marks rows of the overview (the sustainability app: "near the cliff
+# without an agreed plan"). Each takes the projects on the page and today, and returns the
+# primary keys to mark; one query per page, not per row.
+RowMarker = Callable[[list, object], set[int]]
+
+_MARKERS: dict[str, RowMarker] = {}
+
+
+def register_row_marker(name: str, marker: RowMarker) -> None:
+    _MARKERS[name] = marker
+
+
+def row_markers(projects: list, today) -> dict[str, set[int]]:
+    """``{name: {pk, ...}}`` for every registered marker (empty sets for none)."""
+    return {name: marker(projects, today) for name, marker in _MARKERS.items()}

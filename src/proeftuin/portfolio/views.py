@@ -77,11 +77,11 @@ def overview(request):
     page = Paginator(projects, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("pagina"))
     rows = []
     on_page = list(page.object_list)
-    # Verduurzaming (sustainability app): near the funding cliff without an agreed continuation
-    # plan. One query for the whole page; the funding streams are prefetched above.
-    from proeftuin.sustainability.flags import projects_without_plan
+    # Marks from capability apps (Verduurzaming: near the funding cliff without an agreed
+    # continuation plan). One query per marker for the whole page; streams are prefetched.
+    from .panels import row_markers
 
-    without_plan = projects_without_plan(on_page, today)
+    without_plan = row_markers(on_page, today).get("no_plan", set())
     for project in on_page:
         cliffs = funding_core.funding_cliffs(project.core_streams(), today, (12,))
         rows.append({"project": project, "cliff": cliffs[0], "no_plan": project.pk in without_plan})

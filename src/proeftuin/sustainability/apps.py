@@ -13,6 +13,11 @@ class SustainabilityConfig(AppConfig):
         from .report import build_section
 
         tabs.register(tabs.Tab("verduurzaming", _("Verduurzaming"), "sustainability:plan", 70))
+        from proeftuin.portfolio import panels
+
+        from .flags import projects_without_plan
+
+        panels.register_row_marker("no_plan", projects_without_plan)
         sections.register(
             sections.Section(
                 "sustainability", "sustainability/report_section.html", build_section, 30
