@@ -28,6 +28,8 @@ urlpatterns = [
     path("verduurzaming/", include("proeftuin.sustainability.urls")),
     path("waarde/", include("proeftuin.valuation.urls")),
     path("tel-en-vertel/", include("proeftuin.monitoring.urls")),
+    # API v1 (NLGov REST API Design Rules): before the old paths, which stay for one release.
+    path("", include("proeftuin.api.urls")),
     path("api/tel-en-vertel/", include("proeftuin.monitoring.api_urls")),
     path("api/", include("proeftuin.portfolio.api_urls")),
     path("api/schema/", login_required(SpectacularAPIView.as_view()), name="api-schema"),

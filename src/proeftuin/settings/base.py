@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "proeftuin.demo",
     "proeftuin.operations",
     "proeftuin.administration",
+    "proeftuin.api",
 ]
 
 MIDDLEWARE = [
@@ -296,6 +297,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
 }
+#: Requests per API token (or per person using the API with a session), see docs/api.md.
+PROEFTUIN_API_RATE = os.environ.get("PROEFTUIN_API_RATE", "600/minute")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Proeftuin API",
     "DESCRIPTION": "Portfolio of social-domain pilots, scoped to the caller's organisation.",
