@@ -92,3 +92,6 @@ class ApiTokenUse(models.Model):
 
     class Meta:
         ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} → {self.status}"
