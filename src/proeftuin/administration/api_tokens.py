@@ -84,8 +84,8 @@ def api_tokens(request):
     return response
 
 
-@access.beheerder_required
 @require_POST
+@access.beheerder_required
 def api_token_revoke(request, token_pk: int):
     token = get_object_or_404(ApiToken, pk=token_pk, organisation_id=request.user.organisation_id)
     tokens.revoke(token)
