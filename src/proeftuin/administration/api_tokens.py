@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -84,6 +85,7 @@ def api_tokens(request):
     return response
 
 
+@login_required
 @require_POST
 @access.beheerder_required
 def api_token_revoke(request, token_pk: int):
