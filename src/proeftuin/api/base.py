@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
+from drf_spectacular.openapi import AutoSchema
 from rest_framework import generics, permissions
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
@@ -23,6 +25,14 @@ class Pages(PageNumberPagination):
     page_size_query_param = "paginaGrootte"
     page_size = 100
     max_page_size = 500
+
+    def paginate_queryset(self, queryset, request, view=None):
+        """A page number or size that is not a positive whole number is a 400, not ignored."""
+        for name in (self.page_query_param, self.page_size_query_param):
+            value = request.query_params.get(name)
+            if value is not None and not (value.isascii() and value.isdigit() and int(value) > 0):
+                raise ValidationError({name: ["Geef een positief geheel getal."]})
+        return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data):
         return Response(
@@ -50,6 +60,13 @@ class Pages(PageNumberPagination):
         }
 
 
+class V1Schema(AutoSchema):
+    """In v1 every POST creates a row and answers 201 with it."""
+
+    def _is_create_operation(self) -> bool:
+        return self.method == "POST"
+
+
 class V1View(generics.GenericAPIView):
     """Base of every v1 view. ``scope_group`` names the token scope the view belongs to."""
 
@@ -60,6 +77,7 @@ class V1View(generics.GenericAPIView):
     renderer_classes = [JSONRenderer]
     parser_classes = [JSONParser]
     pagination_class = Pages
+    schema = V1Schema()
 
     def get_exception_handler(self):
         return problems.exception_handler

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from proeftuin.monitoring.api import BREAKDOWNS, effect_figures
@@ -124,10 +125,9 @@ class ProjectEffects(V1View):
     )
     def get(self, request, **kwargs):
         project = visible_project(request, kwargs["projectId"])
-        figures = effect_figures(
-            request,
-            project,
-            request.query_params.get("instrument"),
-            request.query_params.get("uitsplitsing"),
-        )
+        split = request.query_params.get("uitsplitsing")
+        if split is not None and split not in BREAKDOWNS:
+            raise ValidationError({"uitsplitsing": [f"Kies uit: {', '.join(BREAKDOWNS)}."]})
+        wanted = request.query_params.get("instrument")
+        figures = effect_figures(request, project, wanted, split)
         return Response(dutch(figures))

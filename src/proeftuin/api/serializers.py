@@ -26,6 +26,43 @@ VERSION_HELP = (
 )
 
 
+class Strict:
+    """JSON types as the schema says: no "5" for a number, no 5 for a text, no 1 for true.
+
+    DRF coerces by default; a contract that says ``string`` must refuse a number."""
+
+    json_types: tuple[type, ...] = ()
+
+    def to_internal_value(self, data):
+        if not isinstance(data, self.json_types) or (
+            bool not in self.json_types and isinstance(data, bool)
+        ):
+            raise serializers.ValidationError(
+                f"Verkeerd type: verwacht {self.type_label}.", code="invalid_type"
+            )
+        return super().to_internal_value(data)
+
+
+class Text(Strict, serializers.CharField):
+    json_types = (str,)
+    type_label = "tekst"
+
+
+class Number(Strict, serializers.IntegerField):
+    json_types = (int,)
+    type_label = "geheel getal"
+
+
+class Flag(Strict, serializers.BooleanField):
+    json_types = (bool,)
+    type_label = "true of false"
+
+
+class Amount(Strict, serializers.DecimalField):
+    json_types = (str,)
+    type_label = 'een bedrag als tekst, bijvoorbeeld "1234.50"'
+
+
 class NeighbourhoodNames(serializers.ListField):
     """Neighbourhoods by name, as people know them (the ids mean nothing outside the app)."""
 
@@ -34,22 +71,20 @@ class NeighbourhoodNames(serializers.ListField):
 
 
 def _version():
-    return serializers.IntegerField(source="version", required=False, help_text=VERSION_HELP)
+    return Number(source="version", required=False, help_text=VERSION_HELP)
 
 
 class ProjectSerializer(serializers.ModelSerializer):
-    naam = serializers.CharField(source="name", max_length=200)
+    naam = Text(source="name", max_length=200)
     eigenaar = serializers.CharField(source="owner.name", read_only=True)
-    samenvatting = serializers.CharField(source="summary", allow_blank=True)
+    samenvatting = Text(source="summary", allow_blank=True)
     themas = serializers.ListField(
         source="themes", child=serializers.ChoiceField(choices=Theme.choices), required=False
     )
-    doelgroep = serializers.CharField(
-        source="target_group", max_length=300, allow_blank=True, required=False
-    )
+    doelgroep = Text(source="target_group", max_length=300, allow_blank=True, required=False)
     wijken = NeighbourhoodNames(
         source="neighbourhoods",
-        child=serializers.RegexField(r"^[^,]{1,100}$"),
+        child=Text(max_length=100),
         required=False,
         help_text="Namen van wijken; een onbekende naam wordt een nieuwe wijk, zoals op het scherm.",
     )
@@ -57,7 +92,9 @@ class ProjectSerializer(serializers.ModelSerializer):
     einddatum = serializers.DateField(source="end_date", allow_null=True, required=False)
     fase = serializers.ChoiceField(source="phase", choices=Phase.choices)
     status = serializers.ChoiceField(choices=Status.choices, default=Status.RUNNING)
-    gearchiveerdOp = serializers.DateTimeField(source="archived_at", read_only=True)
+    gearchiveerdOp = serializers.DateTimeField(
+        source="archived_at", read_only=True, allow_null=True
+    )
     versie = _version()
 
     class Meta:
@@ -80,9 +117,12 @@ class ProjectSerializer(serializers.ModelSerializer):
 
 
 class FinancieringsstroomSerializer(serializers.ModelSerializer):
-    naam = serializers.CharField(source="label", max_length=200)
-    financier = serializers.IntegerField(
-        source="funder_id", help_text="Id van de organisatie die betaalt."
+    naam = Text(source="label", max_length=200)
+    financier = Number(
+        source="funder_id",
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="Id van de organisatie die betaalt.",
     )
     financierNaam = serializers.CharField(source="funder.name", read_only=True)
     bedrag = serializers.DecimalField(source="amount", max_digits=14, decimal_places=2, min_value=0)
@@ -92,7 +132,7 @@ class FinancieringsstroomSerializer(serializers.ModelSerializer):
         source="kind", choices=FundingStream.Kind.choices, default=FundingStream.Kind.INCIDENTAL
     )
     beleidsdomein = serializers.ChoiceField(source="policy_domain", choices=PolicyDomain.choices)
-    voorwaarden = serializers.CharField(source="conditions", allow_blank=True, required=False)
+    voorwaarden = Text(source="conditions", allow_blank=True, required=False)
     versie = _version()
 
     class Meta:
@@ -113,23 +153,19 @@ class FinancieringsstroomSerializer(serializers.ModelSerializer):
 
 
 class CoalitielidSerializer(serializers.ModelSerializer):
-    organisatie = serializers.IntegerField(
-        source="organisation_id", allow_null=True, required=False
+    organisatie = Number(
+        source="organisation_id", min_value=1, max_value=2**31 - 1, allow_null=True, required=False
     )
     organisatieNaam = serializers.CharField(
         source="organisation.name", read_only=True, default=None, allow_null=True
     )
-    contactpersoon = serializers.CharField(
-        source="contact_person", max_length=200, allow_blank=True, required=False
-    )
-    functie = serializers.CharField(
-        source="contact_function", max_length=200, allow_blank=True, required=False
-    )
+    contactpersoon = Text(source="contact_person", max_length=200, allow_blank=True, required=False)
+    functie = Text(source="contact_function", max_length=200, allow_blank=True, required=False)
     rol = serializers.ChoiceField(source="role", choices=CoalitionMember.RoleChoice.choices)
     niveau = serializers.ChoiceField(source="level", choices=CoalitionMember.Level.choices)
     sinds = serializers.DateField(source="since", allow_null=True, required=False)
     tot = serializers.DateField(source="until", allow_null=True, required=False)
-    toelichting = serializers.CharField(source="note", allow_blank=True, required=False)
+    toelichting = Text(source="note", allow_blank=True, required=False)
     versie = _version()
 
     class Meta:
@@ -151,10 +187,10 @@ class CoalitielidSerializer(serializers.ModelSerializer):
 
 class DoelSerializer(serializers.ModelSerializer):
     soort = serializers.ChoiceField(source="goal_type", choices=Goal.GoalType.choices)
-    tekst = serializers.CharField(source="text")
-    indicator = serializers.CharField(max_length=300, allow_blank=True, required=False)
-    vervallen = serializers.BooleanField(source="retired", required=False)
-    redenWijziging = serializers.CharField(
+    tekst = Text(source="text")
+    indicator = Text(max_length=300, allow_blank=True, required=False)
+    vervallen = Flag(source="retired", required=False)
+    redenWijziging = Text(
         source="change_reason",
         write_only=True,
         required=False,
@@ -170,9 +206,9 @@ class DoelSerializer(serializers.ModelSerializer):
 
 class BesluitSerializer(serializers.ModelSerializer):
     soort = serializers.ChoiceField(source="kind", choices=Decision.Kind.choices)
-    beslotenDoor = serializers.CharField(source="decided_by", max_length=200)
+    beslotenDoor = Text(source="decided_by", max_length=200)
     datum = serializers.DateField(source="decided_on")
-    onderbouwing = serializers.CharField(source="rationale")
+    onderbouwing = Text(source="rationale")
     vastgelegdOp = serializers.DateTimeField(source="created_at", read_only=True)
 
     class Meta:

@@ -58,8 +58,14 @@ def neighbourhood_data(data: dict, owner) -> dict:
     known = dict(
         Neighbourhood.objects.filter(organisation=owner, name__in=names).values_list("name", "pk")
     )
+    new = [n.strip() for n in names if n not in known]
+    if any("," in n or not n for n in new):
+        # The screen takes new names as a comma-separated list; a comma cannot be in one.
+        raise exceptions.ValidationError(
+            {"wijken": ["Een nieuwe wijk heeft een naam zonder komma."]}
+        )
     data["neighbourhoods"] = [known[n] for n in names if n in known]
-    data["new_neighbourhoods"] = ", ".join(n for n in names if n not in known)
+    data["new_neighbourhoods"] = ", ".join(new)
     return data
 
 
