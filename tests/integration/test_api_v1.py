@@ -349,3 +349,18 @@ def test_session_users_use_v1_too(users, own_project, client_for):
     http = client_for(users[("own", "projectleider")])
     body = http.get(f"{V1}/{own_project.pk}/effecten").json()
     assert body["vrijgegeven"] is False  # participant access: live figures, as on the screen
+
+
+def test_old_endpoints_still_work_and_point_to_v1(users, own_project, client_for):
+    http = client_for(users[("own", "projectleider")])
+    old = http.get("/api/projecten/")
+    assert old.status_code == 200
+    assert old["Deprecation"] == "true"
+    assert old["Link"] == '</api/v1/projecten>; rel="successor-version"'
+    effects = http.get(f"/api/tel-en-vertel/projecten/{own_project.pk}/effecten/")
+    assert effects.status_code == 200
+    assert effects["Link"].startswith(f"</api/v1/projecten/{own_project.pk}/effecten>")
+    # The same figures under Dutch keys.
+    new = http.get(f"{V1}/{own_project.pk}/effecten").json()
+    assert new["drempel"] == effects.json()["threshold"]
+    assert len(new["groepen"]) == len(effects.json()["groups"])

@@ -118,3 +118,10 @@ def not_found(request, rest: str = ""):
     )
     response["API-Version"] = API_VERSION
     return response
+
+
+def mark_deprecated(response, successor: str):
+    """The old /api/ paths work for one more release and say where to go (RFC 8594 style)."""
+    response["Deprecation"] = "true"
+    response["Link"] = f'<{successor}>; rel="successor-version"'
+    return response

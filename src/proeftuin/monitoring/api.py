@@ -39,6 +39,12 @@ class ProjectEffectsView(APIView):
         ],
         responses={200: dict},
     )
+    def finalize_response(self, request, response, *args, **kwargs):
+        from proeftuin.api.problems import mark_deprecated
+
+        response = super().finalize_response(request, response, *args, **kwargs)
+        return mark_deprecated(response, f"/api/v1/projecten/{self.kwargs.get('pk')}/effecten")
+
     def get(self, request, pk: int):
         project = visible_project(request, pk)
         return Response(
