@@ -295,6 +295,9 @@ def test_trailing_slash_and_unknown_paths_are_problems(users, own_project):
     _t, http = token_for(users[("own", "financier")])
     assert_problem(http.get(f"{V1}/"), 404)
     assert_problem(http.get("/api/v1/onbekend"), 404)
+    # Also a write to a wrong path from a client without a CSRF token: a problem, not a page.
+    strict = Client(enforce_csrf_checks=True)
+    assert_problem(strict.post(f"{V1}/", {}, content_type="application/json"), 404)
 
 
 def test_wrong_method_and_media_type_are_problems(users, own_project):
