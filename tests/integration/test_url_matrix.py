@@ -126,6 +126,28 @@ def v1_probes() -> dict[str, list[Probe]]:
             Probe(V1, "delete", fixed=405, anon=401),
         ],
         "api/v1/projecten/<int:projectId>/effecten": [Probe(V1 + "/effecten", anon=401)],
+        # Import of monitoring rows: the screen's intake, the monitor capability.
+        "api/v1/projecten/<int:projectId>/imports": [
+            Probe(V1 + "/imports", "post", Capability.MONITOR, 400, 401),  # no file
+            Probe(V1 + "/imports", fixed=405, anon=401),
+        ],
+        "api/v1/projecten/<int:projectId>/imports/<int:id>": [
+            Probe(V1 + "/imports/{import_pk}", cap=Capability.MONITOR, anon=401)
+        ],
+        "api/v1/projecten/<int:projectId>/imports/<int:id>/bevestiging": [
+            # The matrix's import has a bad score: checked, refused, never committed.
+            Probe(
+                V1 + "/imports/{import_pk}/bevestiging",
+                "post",
+                Capability.MONITOR,
+                400,
+                401,
+                json=True,
+            )
+        ],
+        "api/v1/projecten/<int:projectId>/taken/<int:id>": [
+            Probe(V1 + "/taken/{job_pk}", cap=Capability.MONITOR, anon=401)
+        ],
     }
     for name, key in V1_CHILDREN.items():
         create = Capability.DECIDE if name == "besluiten" else ed

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import effects, problems, schema, views
+from . import effects, imports, problems, schema, views
 
 P = "api/v1/projecten/<int:projectId>"
 
@@ -27,6 +27,14 @@ urlpatterns = [
     path(P + "/besluiten", views.DecisionList.as_view(), name="api-v1-decisions"),
     path(P + "/besluiten/<int:id>", views.DecisionDetail.as_view(), name="api-v1-decision"),
     path(P + "/effecten", effects.ProjectEffects.as_view(), name="api-v1-effects"),
+    path(P + "/imports", imports.ImportUpload.as_view(), name="api-v1-imports"),
+    path(P + "/imports/<int:id>", imports.ImportDetail.as_view(), name="api-v1-import"),
+    path(
+        P + "/imports/<int:id>/bevestiging",
+        imports.ImportConfirm.as_view(),
+        name="api-v1-import-confirm",
+    ),
+    path(P + "/taken/<int:id>", imports.JobStatus.as_view(), name="api-v1-job"),
     # Anything else under /api/v1 (a trailing slash, a typo) is a problem+json 404.
     path("api/v1", problems.not_found, name="api-v1-root"),
     path("api/v1/<path:rest>", problems.not_found, name="api-v1-unknown"),
