@@ -11,8 +11,10 @@ from __future__ import annotations
 import pytest
 import schemathesis
 import yaml
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
+from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from integration_support import _shared_conftest, make_project
 from schemathesis.checks import not_a_server_error
@@ -27,6 +29,8 @@ from schemathesis.specs.openapi.checks import (
 
 from proeftuin.api import tokens
 from proeftuin.api.openapi import COMMITTED
+from proeftuin.core.instruments import LIFE_DOMAINS
+from proeftuin.monitoring import jobs
 
 CHECKS = [
     not_a_server_error,
@@ -37,6 +41,7 @@ CHECKS = [
 ]
 MAX_EXAMPLES = 8
 make_user = _shared_conftest().make_user
+PASSWORD = _shared_conftest().PASSWORD
 
 SCHEMA = schemathesis.openapi.from_dict(yaml.safe_load(COMMITTED.read_text(encoding="utf-8")))
 OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
@@ -56,6 +61,18 @@ CASES = [
 ]
 
 
+def _monitoring_ids(project) -> dict[str, int]:
+    """An upload and a finished job to read (their ids fill ``{id}``)."""
+    from proeftuin.monitoring.models import ImportFile, Job
+
+    upload = ImportFile.objects.create(
+        project=project, original_name="m.csv", stored_name="m.csv", instrument=LIFE_DOMAINS
+    )
+    (jobs.imports_dir() / "m.csv").write_text("Cliëntnummer;Datum\nC1;01-02-2025\n")
+    job = Job.objects.create(project=project, import_file=upload, status="done", progress=100)
+    return {"import": upload.pk, "job": job.pk}
+
+
 def _ids(project) -> dict[str, int]:
     return {
         "financieringsstromen": project.funding_streams.first().pk,
@@ -66,11 +83,30 @@ def _ids(project) -> dict[str, int]:
 
 
 @pytest.fixture
-def world(own_org, partner_org, settings):
+def world(own_org, partner_org, settings, tmp_path):
     settings.PROEFTUIN_API_RATE = "100000/minute"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PROEFTUIN_JOBS_INLINE = True
     cache.clear()
     adviser = make_user(own_org, "beleidsadviseur")
     return adviser, make_project(own_org)
+
+
+def session_for(user) -> tuple[dict[str, str], dict[str, str]]:
+    """Cookies and CSRF header of a projectleider's session (no token can import: a token's
+    role never has *monitor*)."""
+    http = Client()
+    http.get("/account/inloggen/")
+    response = http.post("/account/inloggen/", {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302, "login failed"
+    csrf = http.cookies["csrftoken"].value
+    cookies = {
+        django_settings.SESSION_COOKIE_NAME: http.cookies[
+            django_settings.SESSION_COOKIE_NAME
+        ].value,
+        "csrftoken": csrf,
+    }
+    return cookies, {"X-CSRFToken": csrf}
 
 
 @pytest.mark.parametrize(("operation", "mode"), CASES)
@@ -84,13 +120,19 @@ def test_operation_conforms(operation, mode, world):
         days=1,
     )
     path_parameters = {"projectId": own_project.pk}
+    headers = {"Authorization": f"Bearer {secret}"}
+    cookies = None
     for name, pk in _ids(own_project).items():
         if f"/{name}/" in operation.path:
             path_parameters["id"] = pk
+    if "/imports" in operation.path or "/taken/" in operation.path:
+        cookies, headers = session_for(make_user(own_project.owner, "projectleider"))
+        ids = _monitoring_ids(own_project)
+        path_parameters["id"] = ids["job" if "/taken/" in operation.path else "import"]
     app = get_wsgi_application()
     SCHEMA.app = app
     strategy = operation.as_strategy(
-        mode, path_parameters=path_parameters, headers={"Authorization": f"Bearer {secret}"}
+        mode, path_parameters=path_parameters, headers=headers, cookies=cookies
     )
     checks = CHECKS + ([negative_data_rejection] if mode == GenerationMode.NEGATIVE else [])
 
@@ -104,6 +146,10 @@ def test_operation_conforms(operation, mode, world):
     )
     def run(case):
         response = case.call(app=app)
+        statuses.add(response.status_code)
         case.validate_response(response, checks=checks)
 
+    statuses: set[int] = set()
     run()
+    # The requests got past authentication and the role check: the operation was exercised.
+    assert statuses - {401, 403}, f"{operation.label}: only {sorted(statuses)}"
