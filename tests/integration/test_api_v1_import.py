@@ -93,3 +93,30 @@ def test_foreign_import_is_404(users, own_project, foreign_project):
     pk = created.json()["id"]
     assert own.get(f"/api/v1/projecten/{own_project.pk}/imports/{pk}").status_code == 404
     assert own.get(f"/api/v1/projecten/{foreign_project.pk}/imports/{pk}").status_code == 404
+
+
+def test_upload_with_a_mapping_template_uses_its_mapping(users, own_project):
+    from proeftuin.core.instruments import LIFE_DOMAINS
+    from proeftuin.monitoring.models import MappingTemplate
+
+    http = login(users[("own", "projectleider")])
+    first = upload(http, own_project, "metingen.csv", GOOD)
+    suggested = ImportFile.objects.get(pk=first.json()["id"]).suggestion["mapping"]
+    template = MappingTemplate.objects.create(
+        project=own_project, name="Standaard", instrument=LIFE_DOMAINS, mapping=suggested
+    )
+    response = http.post(
+        f"/api/v1/projecten/{own_project.pk}/imports",
+        {
+            "bestand": SimpleUploadedFile("tweede.csv", GOOD, content_type="text/csv"),
+            "sjabloon": template.pk,
+        },
+    )
+    assert response.status_code == 201, response.content
+    assert ImportFile.objects.get(pk=response.json()["id"]).mapping == suggested
+    other = http.post(
+        f"/api/v1/projecten/{own_project.pk}/imports",
+        {"bestand": SimpleUploadedFile("derde.csv", GOOD), "sjabloon": 999999},
+    )
+    assert other.status_code == 400
+    assert other.json()["invalidParams"][0]["name"] == "sjabloon"

@@ -54,6 +54,10 @@ class ImportSerializer(serializers.Serializer):
 class UploadSerializer(serializers.Serializer):
     bestand = serializers.FileField(help_text="XLSX, ODS of CSV, tot 25 MB.")
     instrument = serializers.CharField(required=False, help_text="Id van het instrument.")
+    sjabloon = serializers.IntegerField(
+        required=False,
+        help_text="Id van een koppelsjabloon van dit project (een eerder bevestigde koppeling).",
+    )
 
 
 class ConfirmSerializer(serializers.Serializer):
@@ -128,12 +132,15 @@ class ImportUpload(ImportBase):
         project = self.project()
         default = services.instrument().id
         form = UploadForm(
-            {"instrument": request.data.get("instrument") or default},
+            {
+                "instrument": request.data.get("instrument") or default,
+                "template": request.data.get("sjabloon") or "",
+            },
             {"file": request.FILES["bestand"]} if "bestand" in request.FILES else {},
             project=project,
         )
         if not form.is_valid():
-            names = {"file": "bestand", "instrument": "instrument"}
+            names = {"file": "bestand", "instrument": "instrument", "template": "sjabloon"}
             raise exceptions.ValidationError(
                 {names.get(k, k): [str(m) for m in v] for k, v in form.errors.items()}
             )
