@@ -11,6 +11,8 @@ from proeftuin.api.openapi import COMMITTED
 def test_served_schema_equals_the_committed_file(db):
     response = Client().get("/api/v1/openapi.json")  # public, as the Design Rules ask
     assert response.status_code == 200
+    assert response["API-Version"] == "1.0.0"
+    assert response["Access-Control-Allow-Origin"] == "*"
     served = response.json()
     committed = yaml.safe_load(COMMITTED.read_text(encoding="utf-8"))
     assert served == committed, (

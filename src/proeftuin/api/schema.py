@@ -81,3 +81,10 @@ class OpenApiV1(SpectacularAPIView):
         ],
         "SERVERS": [{"url": "/", "description": "Deze installatie"}],
     }
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["API-Version"] = API_VERSION
+        # The contract holds no data; tools on other origins may read it (Design Rules API-51).
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
