@@ -367,3 +367,43 @@ def test_old_endpoints_still_work_and_point_to_v1(users, own_project, client_for
     new = http.get(f"{V1}/{own_project.pk}/effecten").json()
     assert new["drempel"] == effects.json()["threshold"]
     assert len(new["groepen"]) == len(effects.json()["groups"])
+
+
+def test_put_replaces_a_funding_stream_and_patch_changes_a_coalition_member(users, own_project):
+    _t, http = token_for(users[("own", "beleidsadviseur")])
+    stream = own_project.funding_streams.get()
+    url = f"{V1}/{own_project.pk}/financieringsstromen/{stream.pk}"
+    body = {
+        "naam": "Structureel budget",
+        "financier": own_project.owner_id,
+        "bedrag": "50000.00",
+        "startdatum": "2026-01-01",
+        "einddatum": None,
+        "soort": "structureel",
+        "beleidsdomein": "wmo",
+        "voorwaarden": "",
+    }
+    response = http.put(
+        url, body, content_type="application/json", HTTP_IF_MATCH=http.get(url)["ETag"]
+    )
+    assert response.status_code == 200, response.content
+    stream.refresh_from_db()
+    assert (stream.label, stream.kind, stream.end_date) == (
+        "Structureel budget",
+        "structureel",
+        None,
+    )
+    # The screen's rule holds: incidental money needs an end date.
+    body.update(soort="incidenteel", versie=stream.version)
+    problem = assert_problem(http.put(url, body, content_type="application/json"), 400)
+    assert [p["name"] for p in problem["invalidParams"]] == ["einddatum"]
+
+    member = own_project.coalition.get()
+    url = f"{V1}/{own_project.pk}/coalitieleden/{member.pk}"
+    change = {"organisatie": None, "contactpersoon": "", "versie": member.version}
+    problem = assert_problem(http.patch(url, change, content_type="application/json"), 400)
+    assert problem["invalidParams"][0]["reason"].startswith("Vul een organisatie")
+    change["contactpersoon"] = "B. Jansen"
+    response = http.patch(url, change, content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert response.json()["organisatie"] is None and response.json()["niveau"] == "uitvoerend"
