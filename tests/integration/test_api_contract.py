@@ -13,7 +13,9 @@ import schemathesis
 import yaml
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from integration_support import _shared_conftest, make_project
@@ -83,7 +85,18 @@ def _ids(project) -> dict[str, int]:
 
 
 @pytest.fixture
-def world(own_org, partner_org, settings, tmp_path):
+def keep_connection():
+    """Requests in-process share the test's transaction: like Django's test client, do not let
+    the end of a request close the database connection (on PostgreSQL that ends the test)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def world(own_org, partner_org, settings, tmp_path, keep_connection):
     settings.PROEFTUIN_API_RATE = "100000/minute"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PROEFTUIN_JOBS_INLINE = True
@@ -150,6 +163,9 @@ def test_operation_conforms(operation, mode, world):
         case.validate_response(response, checks=checks)
 
     statuses: set[int] = set()
+    # Django's test client (used for the login above) reconnects these after each request.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     run()
     # The requests got past authentication and the role check: the operation was exercised.
     assert statuses - {401, 403}, f"{operation.label}: only {sorted(statuses)}"
