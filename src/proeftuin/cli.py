@@ -7,6 +7,7 @@
     proeftuin restore FILE                      restore such an archive (verify first)
     proeftuin report PROJECT --format pdf|html [--output FILE]
     proeftuin mkba PROJECT [--draws N]          print the indicative MKBA (social value)
+    proeftuin remind [--days N] [--dry-run]     e-mail owners their due plan actions (daily)
     proeftuin import PROJECT FILE --mapping TEMPLATE|JSON [--dry-run]
     proeftuin tenant create NAME --kind KIND
     proeftuin user create USERNAME --organisation NAME --role ROLE
@@ -88,6 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
     mkba = sub.add_parser("mkba", help="print a project's indicative MKBA (social value)")
     mkba.add_argument("project", help="project id or exact name")
     mkba.add_argument("--draws", type=int, help="Monte Carlo draws (default: the project's)")
+
+    remind = sub.add_parser("remind", help="e-mail owners their overdue and due plan actions")
+    remind.add_argument("--days", type=int, default=7, help="look ahead N days (default 7)")
+    remind.add_argument("--dry-run", action="store_true", help="list the messages, send nothing")
 
     tenant = sub.add_parser("tenant", help="manage organisations (tenants)")
     tenant_sub = tenant.add_subparsers(dest="action", required=True)
@@ -172,6 +177,8 @@ def _run(ns: argparse.Namespace) -> int:
         if ns.draws is not None:
             args += ["--draws", str(ns.draws)]
         _call(*args)
+    elif ns.command == "remind":
+        _call("remind", "--days", str(ns.days), *(["--dry-run"] if ns.dry_run else []))
     elif ns.command == "tenant":
         _call("create_tenant", ns.name, "--kind", ns.kind, "--city", ns.city)
     elif ns.command == "user":

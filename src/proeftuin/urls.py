@@ -6,6 +6,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 
+from proeftuin.common.pages import accessibility_statement
+
 admin.site.site_header = "Proeftuin installatiebeheer"
 admin.site.site_title = "Proeftuin installatiebeheer"
 
@@ -24,9 +26,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("projecten/", include("proeftuin.portfolio.urls")),
     path("rapporten/", include("proeftuin.reporting.urls")),
+    path("agenda/", include("proeftuin.agenda.urls")),
     path("beoordelingen/", include("proeftuin.assessments.urls")),
     path("verduurzaming/", include("proeftuin.sustainability.urls")),
     path("waarde/", include("proeftuin.valuation.urls")),
+    path("leren/", include("proeftuin.learning.urls")),
     path("tel-en-vertel/", include("proeftuin.monitoring.urls")),
     # API v1 (NLGov REST API Design Rules): before the old paths, which stay for one release.
     path("", include("proeftuin.api.urls")),
@@ -35,6 +39,7 @@ urlpatterns = [
     path("api/schema/", login_required(SpectacularAPIView.as_view()), name="api-schema"),
     path("beheer/organisatie/", include("proeftuin.administration.urls")),
     path("django-beheer/", admin.site.urls),
+    path("toegankelijkheid/", accessibility_statement, name="accessibility"),
     path("favicon.ico", RedirectView.as_view(url="/static/img/favicon.svg", permanent=True)),
 ]
 

@@ -215,7 +215,7 @@ def project_pk(demo):
 
 # Accessibility ----------------------------------------------------------------------------------
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 def run_axe(page: Page) -> list[dict]:
@@ -260,6 +260,12 @@ def _assert_accessible(page: Page) -> None:
 def assert_accessible():
     """``assert_accessible(page)`` runs axe-core and fails on serious or critical violations."""
     return _assert_accessible
+
+
+@pytest.fixture(name="run_axe")
+def run_axe_fixture():
+    """``run_axe(page)``: every WCAG A/AA violation axe finds, whatever its impact."""
+    return run_axe
 
 
 @pytest.fixture

@@ -340,6 +340,8 @@ def test_effects_in_dutch_and_release_figures_for_a_role_without_participant_acc
         "uitsplitsing",
         "verborgenGroepen",
         "groepen",
+        "paardefinitie",
+        "paardefinitieLabel",
     }
     assert body["vrijgegeven"] is True  # never live figures for this role
     problem = assert_problem(

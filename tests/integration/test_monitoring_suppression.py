@@ -109,7 +109,9 @@ def test_no_group_below_the_threshold_appears_anywhere(data, users):
     assert small_api["groups"] == [] and small_api["suppressed_groups"] == 2
     assert "+4,00" not in out["small tab"] and "+4,00" not in out["portfolio"]
     assert out["small report"] and "+4,00" not in out["small report"]
-    assert len(out["small xlsx"].splitlines()) == 2  # two sheets, headers only
+    # Two sheets, headers only, and the line naming the pair definition (issue 10, item 2).
+    lines = out["small xlsx"].splitlines()
+    assert len(lines) == 3 and lines[1].rstrip("\t") == "Paren\tnulmeting → eindmeting"
     # What is above the threshold does show, with its n.
     api = json.loads(out["api wijk"])
     shown = {(g["domain"], g["neighbourhood"]) for g in api["groups"]}

@@ -125,7 +125,8 @@ def test_report_without_funding_has_no_chart(own_org):
     assert "Zonder geld" in text
 
 
-def test_structural_money_without_end_is_listed_but_not_charted(own_project):
+def test_structural_money_without_end_is_listed_and_charted(own_project):
+    # Issue 11: the funding chart left out structural money; it now shows it every year.
     FundingStream.objects.create(
         project=own_project,
         funder=own_project.owner,
@@ -141,7 +142,7 @@ def test_structural_money_without_end_is_listed_but_not_charted(own_project):
     assert "doorlopend" in html
     (svg,) = chart_svgs(html)
     assert "Transformatiefonds" in svg
-    assert "Reguliere Wmo-begroting" not in svg
+    assert "Reguliere Wmo-begroting" in svg
 
 
 def test_pdf_report_is_a_valid_pdf_with_the_facts_and_the_chart(own_project):

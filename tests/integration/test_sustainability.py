@@ -6,6 +6,7 @@ Access per URL × role × tenant is in test_url_matrix.py; here the behaviour be
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -73,6 +74,18 @@ def test_tab_shows_live_advice_and_no_plan_yet(adviser, own_project):
     # The three routes with their preconditions.
     for name in ("Opname in de werkwijze", "Adoptie door gezamenlijk", "sociale onderneming"):
         assert name in html
+
+
+def test_rule_ids_and_source_references_sit_in_a_bron_disclosure(adviser, own_project):
+    """Issue 11: rule ids and "004 §5.4.1" stay out of the reading text, one click away."""
+    set_cliff(own_project, 8)
+    html = adviser.get(tab(own_project.pk)).content.decode()
+    sources = re.findall(r'<details class="pt-source">(.*?)</details>', html, flags=re.S)
+    assert any("scan_missing" in s and "004" in s for s in sources)
+    # The reading text: everything outside a disclosure (the deadline's "how" is one as well).
+    reading = re.sub(r"<details.*?</details>", "", html, flags=re.S)
+    assert "scan_missing" not in reading
+    assert "§" not in reading
 
 
 def test_tab_is_listed_among_the_project_tabs(adviser, own_project):
@@ -241,7 +254,8 @@ def test_two_editors_of_the_plan_lose_nothing(users, own_project):
 def test_add_edit_toggle_and_delete_an_action(adviser, own_project):
     base = f"/verduurzaming/{own_project.pk}/acties"
     response = adviser.post(
-        f"{base}/nieuw/", {"text": "Gesprek met de zorgverzekeraar", "owner": "Priya"}
+        f"{base}/nieuw/",
+        {"text": "Gesprek met de zorgverzekeraar", "owner": "Priya", "status": "open"},
     )
     assert response.status_code == 302
     action = PlanAction.objects.get(plan__project=own_project)
@@ -260,14 +274,17 @@ def test_add_edit_toggle_and_delete_an_action(adviser, own_project):
     assert not action.done and action.done_on is None
 
     edit = adviser.get(f"{base}/{action.pk}/bewerken/")
-    response = adviser.post(f"{base}/{action.pk}/bewerken/", form_data(edit, text="  ", done="on"))
+    response = adviser.post(
+        f"{base}/{action.pk}/bewerken/", form_data(edit, text="  ", status="klaar")
+    )
     assert "Beschrijf de actie." in response.content.decode()
     response = adviser.post(
-        f"{base}/{action.pk}/bewerken/", form_data(edit, owner="Bart", done="on")
+        f"{base}/{action.pk}/bewerken/", form_data(edit, owner="Bart", status="klaar")
     )
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.owner == "Bart" and action.done and action.done_on is not None
+    assert action.status == "klaar"
 
     assert adviser.post(f"{base}/{action.pk}/verwijderen/").status_code == 302
     assert not PlanAction.objects.filter(pk=action.pk).exists()

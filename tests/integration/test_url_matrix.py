@@ -53,6 +53,8 @@ MAY = {
     Capability.ASSESS: {"beheerder", "beleidsadviseur", "projectleider", "onderzoeker"},
     Capability.EXPORT: {"beheerder", "beleidsadviseur", "projectleider", "onderzoeker"},
     Capability.VALUE: {"beheerder", "beleidsadviseur", "projectleider"},
+    Capability.RAISE_SIGNAL: {"beheerder", "beleidsadviseur", "projectleider", "professional"},
+    Capability.HANDLE_SIGNAL: {"beheerder", "beleidsadviseur"},
 }
 WRITE = {Capability.EDIT, Capability.DECIDE, Capability.ARCHIVE, Capability.SHARE, Capability.PLAN}
 # Participant-level data opens only to organisations with write access (owner or edit grant).
@@ -165,10 +167,14 @@ def v1_probes() -> dict[str, list[Probe]]:
     return table
 
 
+LS = "/leren/signalen"  # signals from practice to policy (proeftuin.learning, issue 12)
+LP = "/leren/project/{pk}"  # the Leren tab: lessons and the end evaluation
+
 # Route (as ResolverMatch.route spells it) → the probes that exercise it.
 TABLE: dict[str, list[Probe]] = {
     "": [Probe("/", ok=302, anon=302)],
     "favicon.ico": [Probe("/favicon.ico", ok=301, anon=301)],
+    "toegankelijkheid/": [Probe("/toegankelijkheid/", anon=200)],
     "account/inloggen/": [Probe("/account/inloggen/", anon=200)],
     "account/uitloggen/": [
         Probe("/account/uitloggen/", method="post", ok=302, anon=302),
@@ -202,6 +208,63 @@ TABLE: dict[str, list[Probe]] = {
         Probe("/projecten/nieuw/", method="post", cap=Capability.CREATE),
     ],
     "projecten/financieringsklif/": [Probe("/projecten/financieringsklif/")],
+    # Money at a glance and the registry (issue 11). Tenant-scoped lists, no project in the path;
+    # empty POSTs re-render the form with errors (200). Foreign ids: test_registry.py.
+    "projecten/financieringsklif/export.xlsx": [
+        Probe("/projecten/financieringsklif/export.xlsx", cap=Capability.EXPORT)
+    ],
+    "projecten/export.xlsx": [Probe("/projecten/export.xlsx", cap=Capability.EXPORT)],
+    "projecten/importeren/": [
+        Probe("/projecten/importeren/", cap=Capability.CREATE),
+        Probe("/projecten/importeren/", method="post", cap=Capability.CREATE),
+    ],
+    "projecten/importeren/sjabloon.xlsx": [Probe("/projecten/importeren/sjabloon.xlsx")],
+    # A POST saves the mapping and runs the dry run (rolled back), then redirects to the page.
+    "projecten/importeren/<int:import_pk>/": [
+        Probe("/projecten/importeren/{portfolio_import_pk}/", cap=Capability.CREATE),
+        Probe(
+            "/projecten/importeren/{portfolio_import_pk}/",
+            method="post",
+            cap=Capability.CREATE,
+            ok=302,
+        ),
+    ],
+    "projecten/begroting/": [Probe("/projecten/begroting/")],
+    "projecten/begroting/export.xlsx": [
+        Probe("/projecten/begroting/export.xlsx", cap=Capability.EXPORT)
+    ],
+    "projecten/gemeenten/": [
+        Probe("/projecten/gemeenten/"),
+        Probe("/projecten/gemeenten/", method="post", cap=Capability.CREATE),
+    ],
+    "projecten/gemeenten/<int:municipality_pk>/": [
+        Probe("/projecten/gemeenten/{municipality_pk}/"),
+        Probe("/projecten/gemeenten/{municipality_pk}/", method="post", cap=Capability.CREATE),
+    ],
+    "projecten/gemeenten/<int:municipality_pk>/import/": [
+        Probe(
+            "/projecten/gemeenten/{municipality_pk}/import/", method="post", cap=Capability.CREATE
+        ),
+        Probe("/projecten/gemeenten/{municipality_pk}/import/", fixed=405),
+    ],
+    "projecten/partners/": [
+        Probe("/projecten/partners/"),
+        Probe("/projecten/partners/", method="post", cap=Capability.CREATE),
+    ],
+    "projecten/partners/<int:partner_pk>/bewerken/": [
+        Probe("/projecten/partners/{partner_pk}/bewerken/", cap=Capability.CREATE),
+        Probe("/projecten/partners/{partner_pk}/bewerken/", method="post", cap=Capability.CREATE),
+    ],
+    "projecten/nieuw-voor-oud/": [
+        Probe("/projecten/nieuw-voor-oud/"),
+        Probe("/projecten/nieuw-voor-oud/", method="post", cap=Capability.DECIDE),
+    ],
+    "projecten/nieuw-voor-oud/<int:entry_pk>/bewerken/": [
+        Probe("/projecten/nieuw-voor-oud/{ledger_pk}/bewerken/", cap=Capability.DECIDE),
+        Probe(
+            "/projecten/nieuw-voor-oud/{ledger_pk}/bewerken/", method="post", cap=Capability.DECIDE
+        ),
+    ],
     "projecten/<int:pk>/": [Probe(P + "/")],
     "projecten/<int:pk>/bewerken/": [
         Probe(P + "/bewerken/", cap=Capability.EDIT),
@@ -213,6 +276,9 @@ TABLE: dict[str, list[Probe]] = {
     ],
     "projecten/<int:pk>/coalitie/": [Probe(P + "/coalitie/")],
     "projecten/<int:pk>/financiering/": [Probe(P + "/financiering/")],
+    "projecten/<int:pk>/financiering/export.xlsx": [
+        Probe(P + "/financiering/export.xlsx", cap=Capability.EXPORT)
+    ],
     "projecten/<int:pk>/doelen/": [Probe(P + "/doelen/")],
     "projecten/<int:pk>/doelen/<int:goal_pk>/versies/": [Probe(P + "/doelen/{goal_pk}/versies/")],
     "projecten/<int:pk>/besluiten/": [
@@ -245,7 +311,35 @@ TABLE: dict[str, list[Probe]] = {
         Probe(P + "/coalitie/{child_coalitie}/verwijderen/", fixed=405),
     ],
     # The PDF variant is rendered by WeasyPrint (slow): see test_pdf_report below.
-    r"rapporten/project/(?P<pk>\d+)\.(?P<fmt>pdf|html)$": [Probe("/rapporten/project/{pk}.html")],
+    r"rapporten/project/(?P<pk>\d+)\.(?P<fmt>pdf|html|docx|odt)$": [
+        Probe("/rapporten/project/{pk}.html"),
+        Probe("/rapporten/project/{pk}.docx"),
+    ],
+    # The download buttons queue the editable report as a job (inline in the matrix) and poll it;
+    # its file is for the project's viewers in the organisation that made it.
+    "rapporten/project/<int:pk>/maken/<str:fmt>/": [
+        Probe("/rapporten/project/{pk}/maken/docx/", method="post", ok=302),
+        Probe("/rapporten/project/{pk}/maken/docx/", fixed=405),
+    ],
+    "rapporten/project/<int:pk>/taken/<int:job_pk>/": [
+        Probe("/rapporten/project/{pk}/taken/{report_job_pk}/")
+    ],
+    "rapporten/project/<int:pk>/taken/<int:job_pk>/bestand/": [
+        Probe("/rapporten/project/{pk}/taken/{report_job_pk}/bestand/")
+    ],
+    # The portfolio report lists what the user may see (no ids in the path).
+    r"rapporten/portfolio\.(?P<fmt>pdf|html|docx|odt)$": [
+        Probe("/rapporten/portfolio.html"),
+        Probe("/rapporten/portfolio.odt"),
+    ],
+    # The calendar link page and its revocation: every logged-in user, for themselves only.
+    "agenda/": [Probe("/agenda/"), Probe("/agenda/", method="post")],
+    "agenda/intrekken/": [
+        Probe("/agenda/intrekken/", method="post", ok=302),
+        Probe("/agenda/intrekken/", fixed=405),
+    ],
+    # The feed's token is its only key: an unknown token is a 404 for everyone.
+    "agenda/<str:token>.ics": [Probe("/agenda/onbekend-token.ics", fixed=404, anon=404)],
     "api/": [Probe("/api/", anon=403)],
     "api/<drf_format_suffix:format>": [Probe("/api/.json", anon=403)],
     "api/projecten/$": [Probe("/api/projecten/", anon=403)],
@@ -342,6 +436,11 @@ TABLE: dict[str, list[Probe]] = {
     "tel-en-vertel/project/<int:pk>/cijfers-vrijgeven/": [
         Probe(TV + "/cijfers-vrijgeven/", method="post", cap=Capability.EDIT, ok=302),
         Probe(TV + "/cijfers-vrijgeven/", fixed=405),
+    ],
+    "tel-en-vertel/project/<int:pk>/paren/": [
+        # An invalid (empty) choice redirects back to the tab with a message; nothing changes.
+        Probe(TV + "/paren/", method="post", cap=Capability.EDIT, ok=302),
+        Probe(TV + "/paren/", fixed=405),
     ],
     "tel-en-vertel/project/<int:pk>/gegevens.<str:fmt>": [
         Probe(TV + "/gegevens.csv", cap=Capability.PARTICIPANT_DATA),
@@ -496,6 +595,46 @@ TABLE: dict[str, list[Probe]] = {
     "beheer/organisatie/toegangslog/export.csv": [
         Probe(BH + "/toegangslog/export.csv", cap=Capability.ADMIN)
     ],
+    # Learning (issue 12). Signals belong to the own organisation (a foreign one is a 404:
+    # test_learning_signals.py); empty POSTs re-render the form (200), never saved.
+    "leren/signalen/": [Probe(LS + "/")],
+    "leren/signalen/nieuw/": [
+        Probe(LS + "/nieuw/", cap=Capability.RAISE_SIGNAL),
+        Probe(LS + "/nieuw/", method="post", cap=Capability.RAISE_SIGNAL),
+    ],
+    "leren/signalen/export.<str:fmt>": [
+        Probe(LS + "/export.csv", cap=Capability.EXPORT),
+        Probe(LS + "/export.xlsx", cap=Capability.EXPORT),
+        Probe(LS + "/export.pdf", fixed=404),
+    ],
+    "leren/signalen/<int:signal_pk>/": [Probe(LS + "/{signal_pk}/")],
+    "leren/signalen/<int:signal_pk>/status/": [
+        Probe(LS + "/{signal_pk}/status/", method="post", cap=Capability.HANDLE_SIGNAL),
+        Probe(LS + "/{signal_pk}/status/", fixed=405),
+    ],
+    "leren/lessen/catalogus/": [Probe("/leren/lessen/catalogus/")],
+    # Search is scoped per user (test_learning_search.py); every logged-in user may search.
+    "leren/zoeken/": [Probe("/leren/zoeken/", data={"q": "wijkteams"})],
+    # Protected aggregates only (test_learning_benchmark.py): every logged-in user.
+    "leren/benchmark/": [Probe("/leren/benchmark/")],
+    "leren/project/<int:pk>/": [Probe(LP + "/")],
+    "leren/project/<int:pk>/lessen/nieuw/": [
+        Probe(LP + "/lessen/nieuw/", cap=Capability.EDIT),
+        Probe(LP + "/lessen/nieuw/", method="post", cap=Capability.EDIT),
+    ],
+    # The shared catalogue: the owner's SHARE roles only (a read grant is 403).
+    "leren/project/<int:pk>/catalogus/": [
+        Probe(LP + "/catalogus/", cap=Capability.SHARE),
+        Probe(LP + "/catalogus/", method="post", cap=Capability.SHARE, ok=302),
+    ],
+    "leren/project/<int:pk>/catalogus/intrekken/": [
+        Probe(LP + "/catalogus/intrekken/", method="post", cap=Capability.SHARE, ok=302),
+        Probe(LP + "/catalogus/intrekken/", fixed=405),
+    ],
+    "leren/project/<int:pk>/eindevaluatie/": [
+        Probe(LP + "/eindevaluatie/", cap=Capability.EDIT),
+        Probe(LP + "/eindevaluatie/", method="post", cap=Capability.EDIT),
+    ],
 }
 
 ADMIN_PREFIX = "django-beheer/"
@@ -600,11 +739,71 @@ def world(own_project, foreign_project, shared_project, partner_org, users, sett
         ids["token_pk"] = tokens.issue(
             issuer, name="Matrix", role="financier", scopes=["portfolio:lezen"], days=1
         )[0].pk
+    # A finished report job per project, made by the tenant that sees it, with its file.
+    from proeftuin.monitoring.models import Job
+    from proeftuin.reporting import jobs as report_jobs
+
+    for side, ids in sides.items():
+        maker = users[("foreign" if side == "foreign" else "own", "beleidsadviseur")]
+        job = Job.objects.create(
+            project=ids["project"],
+            created_by=maker,
+            kind=report_jobs.KIND,
+            status="done",
+            progress=100,
+            result={"fmt": "docx", "language": "nl"},
+        )
+        report_jobs.file_path(job).write_bytes(b"PK\x03\x04 docx")
+        ids["report_job_pk"] = job.pk
+    # Registry and ledger of the own tenant (issue 11); non-project URLs use the own ids.
+    sides["own"].update(registry_ids(own_project))
     # Tel en vertel: a participant with a trajectory and a scored baseline per project, an import
     # whose file has one bad score (checked, never committed), one to cancel, and a finished job.
     for ids in sides.values():
         ids.update(monitoring_ids(ids["project"], settings))
+    # Learning: a signal per side, raised in the tenant that owns the side's project.
+    from proeftuin.learning import services as learning
+    from proeftuin.learning.models import Signal
+
+    for side, ids in sides.items():
+        raiser = users[("own" if side == "own" else "foreign", "professional")]
+        signal = Signal(title="Signaal", kind="regel_blokkeert", what="Wat", blocker="Regel")
+        ids["signal_pk"] = learning.raise_signal(signal, raiser).pk
     return sides
+
+
+def registry_ids(project) -> dict:
+    from datetime import date
+
+    from proeftuin.portfolio.registry import (
+        Municipality,
+        NewForOldEntry,
+        PartnerOrganisation,
+        PortfolioImport,
+    )
+
+    tenant = project.owner
+    municipality = Municipality.objects.create(organisation=tenant, cbs_code="GM0363", name="A")
+    partner = PartnerOrganisation.objects.create(
+        organisation=tenant, name="Politie", kind="politie", identity=tenant
+    )
+    entry = NewForOldEntry.objects.create(
+        organisation=tenant,
+        municipality=municipality,
+        budget_line="Maatwerk",
+        policy_domain="wmo",
+        amount_per_year=1000,
+        since=date(2025, 1, 1),
+    )
+    upload = PortfolioImport.objects.create(
+        organisation=tenant, original_name="p.csv", content=b"Projectnaam;Startdatum\nM;1-1-2025\n"
+    )
+    return {
+        "municipality_pk": municipality.pk,
+        "partner_pk": partner.pk,
+        "ledger_pk": entry.pk,
+        "portfolio_import_pk": upload.pk,
+    }
 
 
 def monitoring_ids(project, settings) -> dict:

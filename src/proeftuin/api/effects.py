@@ -81,6 +81,12 @@ class EffectenSerializer(serializers.Serializer):
     )
     stand = serializers.DateField(allow_null=True)
     eenheid = serializers.CharField()
+    paardefinitie = serializers.CharField(
+        allow_null=True, help_text="Hoe de paren zijn gemaakt (code); leeg als niet bekend."
+    )
+    paardefinitieLabel = serializers.CharField(
+        allow_blank=True, help_text="Dezelfde paardefinitie in woorden."
+    )
     uitsplitsing = serializers.ChoiceField(choices=list(BREAKDOWNS), allow_null=True)
     verborgenGroepen = serializers.IntegerField(help_text="Groepen weggelaten (te klein).")
     groepen = EffectgroepSerializer(many=True)
@@ -101,6 +107,8 @@ def dutch(figures: dict) -> dict:
         "vrijgegeven": figures["released"],
         "stand": figures["stand"],
         "eenheid": "personen: één traject per persoon (het laatste volledige paar)",
+        "paardefinitie": figures.get("pair_definition"),
+        "paardefinitieLabel": str(figures.get("pair_definition_label") or ""),
         "uitsplitsing": SPLIT_NAMES.get(split) if split else None,
         "verborgenGroepen": figures["suppressed_groups"],
         "groepen": groups,

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from proeftuin.core.access import Capability
 from proeftuin.core.frameworks import UNKNOWN, Framework, RatingError, check_rating
+from proeftuin.core.numbers import whole_percent
 from proeftuin.portfolio.access import require, visible_project
 from proeftuin.portfolio.views import project_context
 
@@ -51,9 +52,9 @@ def completeness(assessment: Assessment, framework: Framework | None = None) -> 
         "not_rated": summary.not_rated,
         "total": summary.total,
         "share": summary.answered_share,
-        "percent": round(summary.answered_share * 100),
+        "percent": whole_percent(summary.answered_share),
         "below_threshold": summary.answered_share < min_answered_share(),
-        "threshold_percent": round(min_answered_share() * 100),
+        "threshold_percent": whole_percent(min_answered_share()),
     }
 
 

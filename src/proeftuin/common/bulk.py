@@ -6,9 +6,11 @@ inside the caller's transaction, so a failure still rolls everything back.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 from django.db import connection
+from django.utils import timezone
 
 BATCH = 5000
 
@@ -21,7 +23,12 @@ def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence]) ->
     names = ", ".join(qn(c) for c in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {qn(table)} ({names}) FROM STDIN") as copy:
+            # The raw cursor bypasses Django's error translation: a constraint is still an
+            # IntegrityError to the caller.
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {qn(table)} ({names}) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
             return
@@ -29,3 +36,56 @@ def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence]) ->
         sql = f"INSERT INTO {qn(table)} ({names}) VALUES ({marks})"  # noqa: S608 - fixed names
         for start in range(0, len(rows), BATCH):
             cursor.executemany(sql, rows[start : start + BATCH])
+
+
+def insert_instances(model, objs: Sequence, key: Sequence[str]) -> None:
+    """Insert new, unsaved model instances as plain rows and give them their ids.
+
+    For the rows a staged import creates by the hundred thousand: ``bulk_create`` prepares every
+    value through the field API, which cost about 40 % of a merge step. Values are adapted once
+    per column type here; ``auto_now``/``auto_now_add`` columns get the current time. No signals
+    (the caller writes history with :func:`proeftuin.monitoring.history.write_history`). The ids
+    are read back by ``key``, a unique set of columns whose first one is used to select."""
+    if not objs:
+        return
+    from django.db import models
+
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    adapters = []
+    for f in fields:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            adapters.append(lambda _v, now=now: now)
+        elif isinstance(f, models.JSONField):
+            adapters.append(lambda v, f=f: None if v is None else json.dumps(v, cls=f.encoder))
+        elif isinstance(f, models.DateTimeField):
+            adapters.append(ops.adapt_datetimefield_value)
+        elif isinstance(f, models.DateField):
+            adapters.append(ops.adapt_datefield_value)
+        else:
+            adapters.append(None)
+    rows = []
+    for obj in objs:
+        row = []
+        for f, adapt in zip(fields, adapters, strict=True):
+            value = getattr(obj, f.attname)
+            if value is None and f.is_relation and f.is_cached(obj):
+                related = f.get_cached_value(obj)
+                value = related.pk if related is not None else None
+                setattr(obj, f.attname, value)
+            row.append(adapt(value) if adapt is not None else value)
+        rows.append(tuple(row))
+    insert_rows(model._meta.db_table, [f.column for f in fields], rows)
+    scope = key[0]
+    wanted = sorted({getattr(obj, scope) for obj in objs})
+    ids: dict[tuple, int] = {}
+    for start in range(0, len(wanted), 500):
+        for pk, *values in model._base_manager.filter(
+            **{f"{scope}__in": wanted[start : start + 500]}
+        ).values_list("pk", *key):
+            ids[tuple(values)] = pk
+    for obj in objs:
+        obj.pk = ids[tuple(getattr(obj, name) for name in key)]
+        obj._state.adding = False
+        obj._state.db = connection.alias

@@ -9,23 +9,19 @@ sign ("−0,00" said something the data does not).
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.formats import number_format
+
+from proeftuin.core import numbers as core_numbers
 
 MINUS = "−"  # U+2212, the typographic minus
 
 
 def rounded(value, digits: int) -> Decimal | None:
-    """``value`` rounded to ``digits`` decimals (half away from zero); None when not a number."""
-    try:
-        number = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
-    except (TypeError, ValueError, InvalidOperation):
-        return None
-    if not number.is_finite():
-        return None
-    result = number.quantize(Decimal(1).scaleb(-int(digits)), rounding=ROUND_HALF_UP)
-    return result.copy_abs() if result.is_zero() else result
+    """``value`` rounded to ``digits`` decimals (half away from zero); None when not a number.
+    The rounding itself lives in the core (:func:`proeftuin.core.numbers.rounded`)."""
+    return core_numbers.rounded(value, digits)
 
 
 def decimal_text(value, digits: int = 2, *, grouping: bool = False) -> str:

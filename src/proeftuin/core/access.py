@@ -33,6 +33,8 @@ class Capability(StrEnum):
     MONITOR = "monitor"  # record measurements, interventions and stories; import spreadsheets
     PARTICIPANT_DATA = "participant_data"  # see participant-level records (access is logged)
     EXPORT = "export"  # export aggregated, suppressed figures
+    RAISE_SIGNAL = "raise_signal"  # raise a signal from practice to policy (issue 12)
+    HANDLE_SIGNAL = "handle_signal"  # own and move signals on the policy side (issue 12)
 
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -52,6 +54,8 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.PLAN,
             Capability.VALUE,
             Capability.EXPORT,
+            Capability.RAISE_SIGNAL,
+            Capability.HANDLE_SIGNAL,
         }
     ),
     Role.PROJECTLEIDER: frozenset(
@@ -66,10 +70,16 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.MONITOR,
             Capability.PARTICIPANT_DATA,
             Capability.EXPORT,
+            Capability.RAISE_SIGNAL,
         }
     ),
     Role.PROFESSIONAL: frozenset(
-        {Capability.VIEW, Capability.MONITOR, Capability.PARTICIPANT_DATA}
+        {
+            Capability.VIEW,
+            Capability.MONITOR,
+            Capability.PARTICIPANT_DATA,
+            Capability.RAISE_SIGNAL,
+        }
     ),
     Role.FINANCIER: frozenset({Capability.VIEW}),
     Role.ONDERZOEKER: frozenset({Capability.VIEW, Capability.ASSESS, Capability.EXPORT}),

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from proeftuin.core.charts import PALETTE, base_spec
+from proeftuin.core.numbers import plain_text
 
 Spec = dict[str, Any]
 
@@ -119,12 +120,31 @@ def participant_chart(
     return spec
 
 
+TEXT_FIELDS = ("mean", "low", "high")
+
+
+def with_texts(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows with ``mean_text``, ``low_text`` and ``high_text`` for the tooltips.
+
+    The tooltips show text the caller rounded with the one formatter
+    (``proeftuin.common.numbers``), never a Vega ``format``: d3's ``.2f`` rounds the binary
+    value (1.005 → "1.00") and may print "-0.00". A row without a text gets a plain rounding
+    here (half away from zero on the decimal value; no minus on a rounded zero)."""
+    out = []
+    for row in rows:
+        row = dict(row)
+        for name in TEXT_FIELDS:
+            row.setdefault(f"{name}_text", plain_text(row.get(name)))
+        out.append(row)
+    return out
+
+
 def _interval_layers(t: dict[str, str], colour: dict[str, Any] | None = None) -> list[Spec]:
     tooltip = [
         {"field": "domain", "title": t["domain"]},
-        {"field": "mean", "title": t["change"], "format": ".2f"},
-        {"field": "low", "title": t["low"], "format": ".2f"},
-        {"field": "high", "title": t["high"], "format": ".2f"},
+        {"field": "mean_text", "title": t["change"]},
+        {"field": "low_text", "title": t["low"]},
+        {"field": "high_text", "title": t["high"]},
         {"field": "n", "title": t["n"]},
     ]
     if colour is not None:
@@ -159,13 +179,14 @@ def _interval_layers(t: dict[str, str], colour: dict[str, Any] | None = None) ->
 
 
 def effect_chart(rows: list[dict[str, Any]], *, labels: dict[str, str] | None = None) -> Spec:
-    """``rows``: ``{"domain", "order", "mean", "low", "high", "n"}`` for shown groups only."""
+    """``rows``: ``{"domain", "order", "mean", "low", "high", "n"}`` for shown groups only, with
+    ``mean_text`` / ``low_text`` / ``high_text`` from the one formatter (see :func:`with_texts`)."""
     t = {**EFFECT_LABELS, **(labels or {})}
     spec = base_spec(t["title"], t["description"])
     spec["height"] = {"step": 26}
     spec.update(
         {
-            "data": {"values": rows},
+            "data": {"values": with_texts(rows)},
             "encoding": {
                 "y": {
                     "field": "domain",
@@ -187,6 +208,7 @@ def comparison_chart(
     t = {**EFFECT_LABELS, **(labels or {})}
     spec = base_spec(t["title"], t["description"])
     spec["height"] = {"step": 12}
+    rows = with_texts(rows)
     colour = {
         "field": "project",
         "type": "nominal",

@@ -16,6 +16,8 @@ from django.db import transaction
 
 from proeftuin.accounts.models import Organisation, User
 from proeftuin.core.funding import add_months
+from proeftuin.learning import demo as learning_demo
+from proeftuin.portfolio.demo import add_demo_registry
 from proeftuin.portfolio.models import (
     CoalitionMember,
     Decision,
@@ -358,6 +360,8 @@ def generate(
 
     generate_demo_assessments(created, seed=seed)
     _adopt_demo_plans(created, today)
+    add_demo_registry(MUNICIPALITY, today)  # registry, CBS codes, nieuw voor oud (issue 11)
+    learning_demo.generate(today=today)  # signals, lessons, shared catalogue (issue 12)
     return {"projects": len(created), "organisations": len(orgs), "users": len(USERS)}
 
 

@@ -20,6 +20,7 @@ import polars as pl
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from proeftuin.common import numbers
 from proeftuin.core import identifiers
 from proeftuin.core import monitoring as core
 from proeftuin.core.instruments import Instrument
@@ -79,6 +80,52 @@ def value_label(dimension: str, value: Any) -> str:
     if dimension == "year" and isinstance(value, date):
         return str(value.year)
     return str(value)
+
+
+# --- the pair definition, named wherever a change is shown ----------------------------------------
+
+
+def pairing(definition: core.PairDefinition | str | None) -> dict[str, str]:
+    """The names a screen, report, export or API uses for the pair definition of its figures.
+
+    ``label`` names the definition ("nulmeting → eindmeting"); ``start`` / ``end`` name the two
+    ends of a pair, so no column says "vóór" or "baseline" when the pair is first → latest.
+    ``None`` (projects with different definitions side by side) says so."""
+    if definition is None:
+        return {
+            "code": "",
+            "label": _("verschilt per project"),
+            "start": _("Begin"),
+            "end": _("Eind"),
+            "sentence": _("Paren: de definitie verschilt per project (zie elk project)."),
+        }
+    if core.PairDefinition(definition) is core.PairDefinition.BASELINE_END:
+        return {
+            "code": str(definition),
+            "label": _("nulmeting → eindmeting"),
+            "start": _("Nulmeting"),
+            "end": _("Eindmeting"),
+            "sentence": _(
+                "Paren: nulmeting → eindmeting. Alleen wie een nulmeting én een eindmeting heeft, "
+                "telt mee; een tussenmeting is nooit begin of eind."
+            ),
+        }
+    return {
+        "code": str(definition),
+        "label": _("eerste → laatste meting"),
+        "start": _("Eerste meting"),
+        "end": _("Laatste meting"),
+        "sentence": _(
+            "Paren: eerste → laatste meting. De eerste en de laatste bekende score tellen, welk "
+            "meetmoment het ook is (dus soms een tussenmeting)."
+        ),
+    }
+
+
+def pair_definition_of(project_ids: Sequence[int]) -> core.PairDefinition | None:
+    """The one definition of these projects' pairs; None when they differ."""
+    found = set(services.pair_definitions(project_ids).values())
+    return found.pop() if len(found) == 1 else None
 
 
 # --- loading ----------------------------------------------------------------------------------------
@@ -314,14 +361,16 @@ EXPORT_FIELDS = (
 )
 
 
-def export_header(levels: Sequence[int]) -> list[str]:
+def export_header(levels: Sequence[int], names: dict[str, str]) -> list[str]:
+    """The effect export's columns, named after the pair definition (``names``: :func:`pairing`)."""
+    start, end = names["start"], names["end"]
     return [
         _("Groep"),
         _("Leefgebied"),
         "n",
         _("n zonder paar"),
-        _("Gemiddelde vóór"),
-        _("Gemiddelde na"),
+        _("Gemiddelde %(moment)s") % {"moment": start.lower()},
+        _("Gemiddelde %(moment)s") % {"moment": end.lower()},
         _("Gemiddelde verandering"),
         _("95%-BI ondergrens"),
         _("95%-BI bovengrens"),
@@ -329,8 +378,11 @@ def export_header(levels: Sequence[int]) -> list[str]:
         _("Aandeel gelijk"),
         _("Aandeel achteruit"),
         _("Effectgrootte (d_z)"),
-        *[_("Vóór: niveau %(level)s") % {"level": level} for level in levels],
-        *[_("Na: niveau %(level)s") % {"level": level} for level in levels],
+        *[
+            _("%(moment)s: niveau %(level)s") % {"moment": start, "level": level}
+            for level in levels
+        ],
+        *[_("%(moment)s: niveau %(level)s") % {"moment": end, "level": level} for level in levels],
     ]
 
 
@@ -353,11 +405,33 @@ def export_rows(group_label: str, rows: list[dict]) -> list[list]:
 
 
 def _round(value):
-    return round(value, 4) if isinstance(value, float) else value
+    """A raw number for an export cell or the API: 4 decimals, rounded like every shown figure
+    (half away from zero on the decimal value, never −0.0)."""
+    if isinstance(value, float):
+        number = numbers.rounded(value, 4)
+        return None if number is None else float(number)
+    return value
+
+
+def display_texts(g: core.GroupEffect) -> dict[str, str]:
+    """The figures as the screens show them, rounded by the one formatter (API ``display``)."""
+    return {
+        "mean_before": numbers.decimal_text(g.mean_before),
+        "mean_after": numbers.decimal_text(g.mean_after),
+        "mean_change": numbers.signed_text(g.mean_change),
+        "ci_low": numbers.signed_text(g.ci_low),
+        "ci_high": numbers.signed_text(g.ci_high),
+        "share_improved": numbers.percent_text(g.share_improved),
+        "share_stable": numbers.percent_text(g.share_stable),
+        "share_worse": numbers.percent_text(g.share_worse),
+        "effect_size": numbers.decimal_text(g.effect_size),
+    }
 
 
 def api_group(g: core.GroupEffect, levels: Sequence[int]) -> dict:
+    """Raw numbers (at most 4 decimals) for computing on, and ``display`` texts for showing."""
     data = {f: _round(getattr(g, f)) for f in EXPORT_FIELDS}
+    data["display"] = display_texts(g)
     data.update(
         sd_change=_round(g.sd_change),
         confidence=0.95,

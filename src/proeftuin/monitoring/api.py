@@ -72,6 +72,8 @@ def effect_figures(request, project, wanted: str | None, split: str | None) -> d
     levels = instrument.scale.values
     by = (BREAKDOWNS[split],) if split else ()
     output = figures.effect_output(instrument)
+    definition = releases.pair_definition_for(figures, project)
+    names = analytics.pairing(definition)
     if split:
         # Protected together with the project's figure per domain (linked tables).
         groups, hidden = [], 0
@@ -90,6 +92,8 @@ def effect_figures(request, project, wanted: str | None, split: str | None) -> d
         "released": figures.released,
         "stand": figures.stand.isoformat() if figures.stand else None,
         "unit": "persons: one trajectory per person (the most recent complete pair)",
+        "pair_definition": names["code"] or None,
+        "pair_definition_label": names["label"],
         "breakdown": by[0] if by else None,
         "suppressed_groups": hidden,
         "groups": [

@@ -4,6 +4,8 @@ heavy measures, interventions and stories for several demo projects.
 Sizes differ on purpose: some projects and domains have well over the small-cell threshold, others
 stay below it, so the demo shows both figures and suppression. Everything is fictional and the
 same seed gives the same data. Called at the end of :func:`proeftuin.demo.generator.generate`.
+Everything is written through the one write path (:func:`.recording.record_generated`), so the
+demo's rows have the history rows and pairs a screen entry gives them.
 """
 
 from __future__ import annotations
@@ -22,11 +24,8 @@ from .models import (
     FigureRelease,
     HeavyMeasure,
     Intervention,
-    Measurement,
     Moment,
     Participant,
-    Score,
-    Story,
     Trajectory,
 )
 
@@ -41,7 +40,7 @@ PLAN: dict[str, tuple[int, float, tuple[str, ...] | None, float]] = {
         0.8,
     ),
     "Mantelzorg in de wijk": (
-        14,
+        22,
         0.8,
         ("physical_health", "mental_health", "social_network", "daily_living", "participation"),
         0.4,
@@ -105,6 +104,87 @@ def _score(rng: random.Random, start: int, effect: float) -> int:
     return max(1, min(5, start + change))
 
 
+def _measure(one, rng, start, today, instrument_id, items, effect, follow_share, totals) -> None:
+    """A baseline, perhaps a follow-up, the heavy measures, an intervention and stories."""
+    has_follow_up = rng.random() < follow_share
+    baseline = {
+        "measured_on": start + timedelta(days=rng.randint(0, 14)),
+        "moment": Moment.BASELINE,
+        "instrument": instrument_id,
+        "professionals": rng.randint(3, 26),
+        "organisations": rng.randint(2, 9),
+        "supervision_order": rng.random() < 0.15,
+        "out_of_home_placement": rng.random() < 0.1,
+        "eviction": rng.random() < 0.15,
+    }
+    totals["measurements"] += 1
+    starts: dict[str, int | None] = {}
+    for item in items:
+        starts[item] = None if rng.random() < 0.06 else rng.randint(1, 4)
+    one.measurements.append((baseline, dict(starts)))
+    if baseline["eviction"]:
+        one.heavy_measures.append(
+            {
+                "kind": HeavyMeasure.Kind.EVICTION,
+                "occurred_on": baseline["measured_on"] - timedelta(days=rng.randint(10, 90)),
+            }
+        )
+    one.interventions.append(
+        {
+            "started_on": baseline["measured_on"] + timedelta(days=7),
+            "kind": rng.choice(Intervention.Kind.values),
+            "description": "",
+        }
+    )
+    if has_follow_up:
+        ended = rng.random() < 0.7
+        end_day = min(start + timedelta(days=rng.randint(120, 400)), today - timedelta(1))
+        follow = {
+            "measured_on": end_day,
+            "moment": Moment.END if ended else Moment.INTERIM,
+            "instrument": instrument_id,
+            "professionals": max(1, baseline["professionals"] - rng.randint(0, 12)),
+            "organisations": max(1, baseline["organisations"] - rng.randint(0, 4)),
+            "supervision_order": bool(baseline["supervision_order"] and rng.random() < 0.5),
+            "out_of_home_placement": bool(baseline["out_of_home_placement"] and rng.random() < 0.6),
+            "eviction": bool(baseline["eviction"] and rng.random() < 0.2),
+        }
+        totals["measurements"] += 1
+        scores: dict[str, int | None] = {}
+        for item in items:
+            start_value = starts[item]
+            if start_value is None or rng.random() < 0.04:
+                scores[item] = None
+            else:
+                scores[item] = _score(rng, start_value, effect)
+        one.measurements.append((follow, scores))
+        if ended:
+            one.trajectory["ended_on"] = end_day
+            one.trajectory["end_reason"] = rng.choices(
+                EndReason.values, weights=[6, 2, 1.5, 0.7, 0.5]
+            )[0]
+            one.trajectory["continues_without_help"] = rng.random() < 0.65
+            one.trajectory["referred"] = rng.random() < 0.25
+        if rng.random() < 0.45:
+            text, domain = STORIES[rng.randrange(len(STORIES))]
+            story = {
+                "told_on": end_day,
+                "text": text,
+                "consent": True,
+                "domain": domain if domain in items or not domain else "",
+            }
+            one.stories.append((1, story))
+            totals["stories"] += 1
+    if rng.random() < 0.12:
+        story = {
+            "told_on": baseline["measured_on"],
+            "text": rng.choice(PRIVATE_STORIES),
+            "consent": False,
+        }
+        one.stories.append((0, story))
+        totals["stories"] += 1
+
+
 @transaction.atomic
 def generate(today: date | None = None, seed: int = 2026) -> dict[str, int]:
     """Add the monitoring demo to the demo projects that exist; returns counts."""
@@ -121,122 +201,40 @@ def generate(today: date | None = None, seed: int = 2026) -> dict[str, int]:
             continue
         items = list(domains or instrument.item_ids)
         hoods = NEIGHBOURHOODS[: 2 + (size > 20) + (size > 35)]
-        trajectory_ids = []
-        scores: list[Score] = []
+        existing = set(
+            Trajectory.objects.filter(project=project).values_list(
+                "participant__pseudonym", "started_on"
+            )
+        )
+        generated: list[recording.Generated] = []
         for i in range(size):
             counter += 1
             key = services.pseudonym_for(project.owner_id, f"VB-{counter:05d}")
-            participant, _ = Participant.objects.get_or_create(
-                organisation_id=project.owner_id,
-                pseudonym=key,
-                defaults={
-                    "neighbourhood": hoods[i % len(hoods)],
-                    "birth_year": today.year - rng.randint(19, 78),
-                    "household_key": services.household_key_for(
-                        project.owner_id, f"HH-{counter // 2:05d}"
-                    )
-                    if i % 5 == 0
-                    else "",
-                },
-            )
+            attributes = {
+                "neighbourhood": hoods[i % len(hoods)],
+                "birth_year": today.year - rng.randint(19, 78),
+                "household_key": services.household_key_for(
+                    project.owner_id, f"HH-{counter // 2:05d}"
+                )
+                if i % 5 == 0
+                else "",
+            }
             start = today - timedelta(days=rng.randint(150, 600))
-            trajectory, created = Trajectory.objects.get_or_create(
-                participant=participant,
-                project=project,
-                started_on=start,
-                defaults={"registered_on": start - timedelta(days=rng.randint(3, 40))},
-            )
-            if not created:
+            registered = start - timedelta(days=rng.randint(3, 40))
+            if (key, start) in existing:
                 continue
-            trajectory_ids.append(trajectory.pk)
+            one = recording.Generated(
+                pseudonym=key,
+                participant=attributes,
+                trajectory={"started_on": start, "registered_on": registered},
+            )
+            generated.append(one)
             totals["participants"] += 1
             totals["trajectories"] += 1
-            has_follow_up = rng.random() < follow_share
-            baseline = Measurement.objects.create(
-                trajectory=trajectory,
-                measured_on=start + timedelta(days=rng.randint(0, 14)),
-                moment=Moment.BASELINE,
-                instrument=instrument.id,
-                professionals=rng.randint(3, 26),
-                organisations=rng.randint(2, 9),
-                supervision_order=rng.random() < 0.15,
-                out_of_home_placement=rng.random() < 0.1,
-                eviction=rng.random() < 0.15,
-            )
-            totals["measurements"] += 1
-            starts = {}
-            for item in items:
-                value = None if rng.random() < 0.06 else rng.randint(1, 4)
-                starts[item] = value
-                scores.append(Score(measurement=baseline, item=item, value=value))
-            if baseline.eviction:
-                HeavyMeasure.objects.get_or_create(
-                    trajectory=trajectory,
-                    kind=HeavyMeasure.Kind.EVICTION,
-                    occurred_on=baseline.measured_on - timedelta(days=rng.randint(10, 90)),
-                )
-            Intervention.objects.create(
-                trajectory=trajectory,
-                started_on=baseline.measured_on + timedelta(days=7),
-                kind=rng.choice(Intervention.Kind.values),
-                description="",
-            )
-            if has_follow_up:
-                ended = rng.random() < 0.6
-                end_day = min(start + timedelta(days=rng.randint(120, 400)), today - timedelta(1))
-                follow = Measurement.objects.create(
-                    trajectory=trajectory,
-                    measured_on=end_day,
-                    moment=Moment.END if ended else Moment.INTERIM,
-                    instrument=instrument.id,
-                    professionals=max(1, (baseline.professionals or 4) - rng.randint(0, 12)),
-                    organisations=max(1, (baseline.organisations or 2) - rng.randint(0, 4)),
-                    supervision_order=bool(baseline.supervision_order and rng.random() < 0.5),
-                    out_of_home_placement=bool(
-                        baseline.out_of_home_placement and rng.random() < 0.6
-                    ),
-                    eviction=bool(baseline.eviction and rng.random() < 0.2),
-                )
-                totals["measurements"] += 1
-                for item in items:
-                    start_value = starts[item]
-                    if start_value is None or rng.random() < 0.04:
-                        value = None
-                    else:
-                        value = _score(rng, start_value, effect)
-                    scores.append(Score(measurement=follow, item=item, value=value))
-                if ended:
-                    trajectory.ended_on = end_day
-                    trajectory.end_reason = rng.choices(
-                        EndReason.values, weights=[6, 2, 1.5, 0.7, 0.5]
-                    )[0]
-                    trajectory.continues_without_help = rng.random() < 0.65
-                    trajectory.referred = rng.random() < 0.25
-                    trajectory.save()
-                if rng.random() < 0.45:
-                    text, domain = STORIES[rng.randrange(len(STORIES))]
-                    Story.objects.create(
-                        trajectory=trajectory,
-                        told_on=end_day,
-                        text=text,
-                        consent=True,
-                        domain=domain if domain in items or not domain else "",
-                        measurement=follow,
-                    )
-                    totals["stories"] += 1
-            if rng.random() < 0.12:
-                Story.objects.create(
-                    trajectory=trajectory,
-                    told_on=baseline.measured_on,
-                    text=rng.choice(PRIVATE_STORIES),
-                    consent=False,
-                    measurement=baseline,
-                )
-                totals["stories"] += 1
-        recording.bulk_record_scores(
+            _measure(one, rng, start, today, instrument.id, items, effect, follow_share, totals)
+        recording.record_generated(
             project,
-            scores,
-            trajectory_ids,
+            generated,
             by=recording.Actor(username="demo", organisation=project.owner.name),
         )
         # A first milestone release, so roles without participant-level access (the funder, the

@@ -19,6 +19,7 @@ from .models import (
     Intervention,
     Measurement,
     Moment,
+    PairDefinitionChoice,
     Story,
     Trajectory,
 )
@@ -68,6 +69,23 @@ class ClientNumberField(forms.CharField):
         value = super().clean(value)
         no_bsn(value)
         return value
+
+
+class PairDefinitionForm(forms.Form):
+    """The project's pair definition (a plain form: the write goes through ``recording``)."""
+
+    pair_definition = forms.ChoiceField(
+        label=_("Paren"),
+        choices=PairDefinitionChoice.choices,
+        widget=forms.Select(attrs={"aria-describedby": "pair-definition-help"}),
+        help_text=_(
+            "Nulmeting → eindmeting (aanbevolen): alleen wie beide metingen heeft, telt mee. "
+            "Eerste → laatste meting: de eerste en de laatste bekende score, ook als dat een "
+            "tussenmeting is."
+        ),
+    )
+    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    stale_message = VersionedFormMixin.stale_message
 
 
 class ParticipantSearchForm(forms.Form):

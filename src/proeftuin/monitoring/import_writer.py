@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
@@ -25,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from proeftuin.common.bulk import insert_rows
+from proeftuin.common.bulk import insert_instances, insert_rows
 from proeftuin.core.instruments import Instrument
 
 from .history import write_history
@@ -48,6 +49,16 @@ from .models import (
 )
 
 Progress = Callable[[int, str], None]
+
+
+@dataclass
+class Deferred:
+    """What a staged import writes only when it publishes (tables without a batch mark)."""
+
+    stories: list[tuple[int, int, dt.date, str, bool]] = field(default_factory=list)
+    heavy: set[tuple[int, str, dt.date]] = field(default_factory=set)
+
+
 CHUNK = 500
 REASON = "import"
 STATS = (
@@ -71,16 +82,21 @@ def write_records(
     *,
     user=None,
     progress: Progress | None = None,
+    batch=None,
+    deferred: Deferred | None = None,
 ) -> dict[str, int]:
     """Write ``records`` (must run inside the caller's transaction); returns the counts.
 
-    Returns the trajectory ids touched under ``"trajectory_ids"`` for the pairs refresh."""
+    Returns the trajectory ids touched under ``"trajectory_ids"`` for the pairs refresh. A staged
+    import passes its ``batch`` (new rows are marked with it, so they stay invisible until it is
+    published) and a ``deferred`` collector: stories and heavy measures are then not written
+    here but kept for the publishing transaction (their tables carry no batch mark)."""
     report = progress or (lambda _p, _m: None)
     stats: dict[str, Any] = dict.fromkeys(STATS, 0)
     total = max(len(records), 1)
-    participants = _participants(project, records, stats)
+    participants = _participants(project, records, stats, batch)
     report(10, _("Deelnemers vastgelegd"))
-    trajectories = _trajectories(project, records, participants, stats, user)
+    trajectories = _trajectories(project, records, participants, stats, user, batch)
     report(20, _("Trajecten vastgelegd"))
     existing = {
         (m.trajectory_id, m.measured_on, m.moment): m
@@ -114,6 +130,7 @@ def write_records(
                     moment=record["phase"],
                     instrument=instrument.id,
                     recorded_by=user,
+                    import_batch=batch,
                 )
                 new.append(measurement)
             by_key[key] = measurement
@@ -143,7 +160,7 @@ def write_records(
                 heavy_rows.add((trajectory.pk, flag, when))
         if index % 500 == 0:
             report(20 + int(40 * index / total), _("Metingen vastleggen"))
-    Measurement.objects.bulk_create(new, batch_size=CHUNK)
+    _create(Measurement, new, ("trajectory_id", "measured_on", "moment"), batch)
     write_history(Measurement, [m.pk for m in new], history_type="+", user=user, reason=REASON)
     stats["measurements_created"] = len(new)
     if changed:
@@ -157,8 +174,16 @@ def write_records(
         )
     report(65, _("Metingen vastgelegd"))
     score_rows = [(by_key[key], item, value) for key, item, value in score_keys]
-    _write_stories(story_rows, by_key, user, stats)
-    _write_heavy(heavy_rows, user, stats)
+    stories = [
+        (t.pk, by_key[key].pk, r["measured_on"], r["story"], bool(r.get("consent")))
+        for key, t, r in story_rows
+    ]
+    if deferred is not None:
+        deferred.stories.extend(stories)
+        deferred.heavy.update(heavy_rows)
+    else:
+        write_stories(stories, user, stats)
+        write_heavy(heavy_rows, user, stats)
     rescored = _write_scores(score_rows, stats, user)
     report(80, _("Scores vastgelegd"))
     created = {m.pk for m in new}
@@ -171,13 +196,22 @@ def write_records(
     return stats
 
 
+def _create(model, objs: list, key: tuple[str, ...], batch) -> None:
+    """New rows: plain inserts in a staged import's merge (many rows, see
+    :func:`.bulk.insert_instances`), ``bulk_create`` otherwise."""
+    if batch is not None:
+        insert_instances(model, objs, key)
+    else:
+        model.objects.bulk_create(objs, batch_size=CHUNK)
+
+
 def _age_group(record: dict[str, Any]) -> str:
     if record.get("age") is not None:
         return AgeGroup.for_age(int(record["age"]))
     return ""
 
 
-def _participants(project, records, stats) -> dict[str, Participant]:
+def _participants(project, records, stats, batch=None) -> dict[str, Participant]:
     attrs: dict[str, dict[str, Any]] = {}
     for record in records:
         current = attrs.setdefault(record["participant_key"], {})
@@ -205,11 +239,13 @@ def _participants(project, records, stats) -> dict[str, Participant]:
         ):
             found[p.pseudonym] = p
     new = [
-        Participant(organisation_id=project.owner_id, pseudonym=key, **attrs[key])
+        Participant(
+            organisation_id=project.owner_id, pseudonym=key, import_batch=batch, **attrs[key]
+        )
         for key in keys
         if key not in found
     ]
-    Participant.objects.bulk_create(new, batch_size=CHUNK)
+    _create(Participant, new, ("pseudonym", "organisation_id"), batch)
     stats["participants_created"] += len(new)
     changed = []
     for key, participant in found.items():
@@ -239,7 +275,9 @@ def _sortable(key: tuple[str, dt.date | None]) -> tuple[str, dt.date]:
     return key[0], key[1] or dt.date.min
 
 
-def _trajectories(project, records, participants, stats, user) -> dict[tuple, Trajectory]:
+def _trajectories(
+    project, records, participants, stats, user, batch=None
+) -> dict[tuple, Trajectory]:
     by_participant: dict[int, list[Trajectory]] = defaultdict(list)
     ids = [p.pk for p in participants.values()]
     for start in range(0, len(ids), CHUNK):
@@ -269,7 +307,9 @@ def _trajectories(project, records, participants, stats, user) -> dict[tuple, Tr
         if start is None:
             start = first_measured.get(key[0]) or dt.date.today()
         if trajectory is None:
-            trajectory = Trajectory(participant=participant, project=project, started_on=start)
+            trajectory = Trajectory(
+                participant=participant, project=project, started_on=start, import_batch=batch
+            )
             stats["trajectories_created"] += 1
             new.append(trajectory)
             by_participant[participant.pk].append(trajectory)
@@ -280,7 +320,7 @@ def _trajectories(project, records, participants, stats, user) -> dict[tuple, Tr
             if trajectory.pk:
                 changed[trajectory.pk] = trajectory
         result[key] = trajectory
-    Trajectory.objects.bulk_create(new, batch_size=CHUNK)
+    _create(Trajectory, new, ("participant_id", "project_id", "started_on"), batch)
     write_history(Trajectory, [t.pk for t in new], history_type="+", user=user, reason=REASON)
     if changed:
         bulk_update_with_history(
@@ -294,9 +334,10 @@ def _trajectories(project, records, participants, stats, user) -> dict[tuple, Tr
     return result
 
 
-def _write_stories(rows, by_key, user, stats) -> None:
-    """Stories by (trajectory, date, text): a story already there is not added again."""
-    trajectory_ids = sorted({trajectory.pk for _key, trajectory, _record in rows})
+def write_stories(rows: list[tuple[int, int, dt.date, str, bool]], user, stats) -> None:
+    """Stories (trajectory, measurement, date, text, consent) by (trajectory, date, text): a
+    story already there is not added again."""
+    trajectory_ids = sorted({row[0] for row in rows})
     seen: set[tuple[int, dt.date, str]] = set()
     for start in range(0, len(trajectory_ids), CHUNK):
         seen.update(
@@ -305,18 +346,18 @@ def _write_stories(rows, by_key, user, stats) -> None:
             ).values_list("trajectory_id", "told_on", "text")
         )
     new = []
-    for key, trajectory, record in rows:
-        natural = (trajectory.pk, record["measured_on"], record["story"])
+    for trajectory_id, measurement_id, told_on, text, consent in rows:
+        natural = (trajectory_id, told_on, text)
         if natural in seen:
             continue
         seen.add(natural)
         new.append(
             Story(
-                trajectory=trajectory,
-                told_on=record["measured_on"],
-                text=record["story"],
-                consent=bool(record.get("consent")),
-                measurement=by_key[key],
+                trajectory_id=trajectory_id,
+                told_on=told_on,
+                text=text,
+                consent=consent,
+                measurement_id=measurement_id,
                 recorded_by=user,
             )
         )
@@ -324,7 +365,8 @@ def _write_stories(rows, by_key, user, stats) -> None:
     stats["stories_created"] += len(new)
 
 
-def _write_heavy(rows: set[tuple[int, str, dt.date]], user, stats) -> None:
+def write_heavy(rows: set[tuple[int, str, dt.date]], user, stats) -> None:
+    """Heavy measures (trajectory, kind, date) not yet recorded."""
     trajectory_ids = sorted({t for t, _kind, _when in rows})
     seen: set[tuple[int, str, dt.date]] = set()
     for start in range(0, len(trajectory_ids), CHUNK):

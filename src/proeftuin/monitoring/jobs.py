@@ -4,8 +4,8 @@ The web request creates a :class:`~.models.Job` row and enqueues :func:`import_t
 transaction, so either both exist or neither. ``proeftuin worker`` (see :mod:`.worker`) claims
 the task, runs :func:`run_import` and writes progress to the job row; the page polls that row.
 A worker that dies (a deploy, ``kill -9``) leaves its task *running*; the next worker start
-resumes the import from the beginning (the import is one transaction, so nothing of the broken
-attempt remains) or, after :data:`MAX_ATTEMPTS`, marks the job failed with a message.
+resumes the import from the beginning (a staged import is published at once, so nothing of the
+broken attempt is visible, and its rows are discarded first) or, after :data:`MAX_ATTEMPTS`, marks the job failed with a message.
 
 Progress during the import's own transaction is written on a second, short-timeout connection:
 PostgreSQL shows every step; SQLite allows one writer, so there the figure moves between steps.

@@ -7,8 +7,9 @@ to the project's owner organisation); views reach rows only through
 :func:`proeftuin.portfolio.access.visible_project`. Every view of participant-level data is written
 to :class:`AccessLog`.
 
-The analytics read :class:`Pair`: one row per (trajectory, life domain) with the baseline and the
-latest known score, kept current in the same transaction as every change to the measurements
+The analytics read :class:`Pair`: one row per (trajectory, life domain) with the start and the end
+of the pair under the project's pair definition (:class:`MonitoringSettings`), kept current in the
+same transaction as every change to the measurements
 (:mod:`proeftuin.monitoring.services`), so a report never shows stale figures.
 """
 
@@ -26,6 +27,7 @@ from proeftuin.common.versioning import VersionedModel
 from proeftuin.portfolio.models import Project
 
 from .audit_models import AccessLogChain, AccessLogQuerySet, ChainedEntry  # noqa: F401
+from .import_batch import ImportBatch, VisibleManager, batch_field  # noqa: F401
 
 
 class AgeGroup(models.TextChoices):
@@ -83,8 +85,15 @@ class Participant(models.Model):
         _("versleutelde koppelsleutels"), default=dict, blank=True, editable=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    #: Set by a staged import: the row is invisible until that import is published.
+    import_batch = batch_field()
+
+    all_objects = models.Manager()
+    objects = VisibleManager()
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "objects"
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "pseudonym"], name="unique_participant_pseudonym"
@@ -136,9 +145,15 @@ class Trajectory(VersionedModel):
     continues_without_help = models.BooleanField(_("kan verder zonder hulp"), null=True, blank=True)
     referred = models.BooleanField(_("doorverwezen naar aanvullende zorg"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords(excluded_fields=["version"])
+    import_batch = batch_field()
+    history = HistoricalRecords(excluded_fields=["version", "import_batch"])
+
+    all_objects = models.Manager()
+    objects = VisibleManager()
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "objects"
         ordering = ["-started_on", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -188,9 +203,15 @@ class Measurement(VersionedModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+    import_batch = batch_field()
+    history = HistoricalRecords(excluded_fields=["version", "updated_at", "import_batch"])
+
+    all_objects = models.Manager()
+    objects = VisibleManager()
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "objects"
         ordering = ["measured_on", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -346,8 +367,48 @@ class Story(models.Model):
         return self.text[:60]
 
 
+class PairDefinitionChoice(models.TextChoices):
+    """The core's :class:`~proeftuin.core.monitoring.PairDefinition` as stored choices."""
+
+    BASELINE_END = "baseline_end", _("nulmeting → eindmeting")
+    FIRST_LATEST = "first_latest", _("eerste → laatste meting")
+
+
+class MonitoringSettings(VersionedModel):
+    """A project's Tel en vertel settings; without a row the defaults hold.
+
+    ``pair_definition`` says which two measurements make a pair (issue 10, item 2). Changing it
+    goes through :func:`proeftuin.monitoring.recording.set_pair_definition`, which rebuilds the
+    project's pairs in the same transaction.
+    """
+
+    project = models.OneToOneField(
+        Project, on_delete=models.CASCADE, related_name="monitoring_settings"
+    )
+    pair_definition = models.CharField(
+        _("paren"),
+        max_length=20,
+        choices=PairDefinitionChoice.choices,
+        default=PairDefinitionChoice.BASELINE_END,
+        help_text=_(
+            "Welke twee metingen de verandering bepalen. Nulmeting → eindmeting: alleen wie "
+            "beide heeft telt mee; een tussenmeting is nooit begin of eind."
+        ),
+    )
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        verbose_name = _("instellingen Tel en vertel")
+        verbose_name_plural = _("instellingen Tel en vertel")
+
+    def __str__(self) -> str:
+        return f"{self.project_id}: {self.pair_definition}"
+
+
 class Pair(models.Model):
-    """The maintained analytics table: baseline and latest known score per trajectory × domain.
+    """The maintained analytics table: the start (``baseline_*``) and end (``latest_*``) of the
+    pair per trajectory × domain, under the project's pair definition (baseline → end by moment
+    by default, or first → latest known; :mod:`proeftuin.core.monitoring.pairing`).
 
     ``series`` is ``domain`` for the instrument's life domains and ``burden`` for the numbers of
     professionals, organisations and heavy measures (the ``domain`` column then names which).
@@ -370,8 +431,14 @@ class Pair(models.Model):
     baseline_score = models.SmallIntegerField(null=True)
     latest_on = models.DateField(null=True)
     latest_score = models.SmallIntegerField(null=True)
+    import_batch = batch_field()
+
+    all_objects = models.Manager()
+    objects = VisibleManager()
 
     class Meta:
+        base_manager_name = "all_objects"
+        default_manager_name = "objects"
         constraints = [
             models.UniqueConstraint(
                 fields=["trajectory", "series", "instrument", "domain"], name="unique_pair"

@@ -15,7 +15,7 @@ a user (a background job) or a system account (the command line).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -26,9 +26,19 @@ from django.utils.translation import gettext as _
 from proeftuin.core.instruments import Instrument
 from proeftuin.core.intake import DryRunResult
 
-from . import import_writer, importer, services
+from . import importer, services, staged_import
 from .history import write_history
-from .models import AccessLog, Measurement, Participant, Score, Story, Trajectory
+from .models import (
+    AccessLog,
+    HeavyMeasure,
+    Intervention,
+    Measurement,
+    MonitoringSettings,
+    Participant,
+    Score,
+    Story,
+    Trajectory,
+)
 
 CLEAR = ""  # a score value that removes the answer (not answered is not the same as onbekend)
 
@@ -72,20 +82,84 @@ class Actor:
         )
 
 
-def bulk_record_scores(project, scores: list[Score], trajectory_ids: Iterable[int], *, by) -> None:
-    """Many new scores at once (generated demo data): rows, history, pairs and one log entry."""
+@dataclass
+class Generated:
+    """One generated trajectory with what is recorded in it (the demo), for :func:`record_generated`.
+
+    ``measurements`` holds (fields, scores by item) per measurement; stories name the index of
+    their measurement (or None)."""
+
+    pseudonym: str
+    participant: dict[str, Any]
+    trajectory: dict[str, Any]
+    measurements: list[tuple[dict[str, Any], dict[str, int | None]]] = field(default_factory=list)
+    stories: list[tuple[int | None, dict[str, Any]]] = field(default_factory=list)
+    heavy_measures: list[dict[str, Any]] = field(default_factory=list)
+    interventions: list[dict[str, Any]] = field(default_factory=list)
+
+
+def record_generated(project, generated: list[Generated], *, by) -> list[Trajectory]:
+    """Many new trajectories at once (generated demo data), in one transaction: the rows, the
+    history rows a screen entry writes ("+" for every trajectory, measurement and score), the
+    pairs and one access-log entry. Bulk inserts, so ``proeftuin demo`` stays fast."""
     actor = Actor.of(by)
-    ids = sorted(set(trajectory_ids))
+    user = _user(actor)
     with transaction.atomic():
-        lock_trajectories(ids)
+        keys = [g.pseudonym for g in generated]
+        found = {
+            p.pseudonym: p
+            for p in Participant.objects.filter(
+                organisation_id=project.owner_id, pseudonym__in=keys
+            )
+        }
+        new = {}
+        for g in generated:
+            if g.pseudonym not in found and g.pseudonym not in new:
+                new[g.pseudonym] = Participant(
+                    organisation_id=project.owner_id, pseudonym=g.pseudonym, **g.participant
+                )
+        Participant.objects.bulk_create(list(new.values()))
+        found.update(new)
+        trajectories = [
+            Trajectory(participant=found[g.pseudonym], project=project, **g.trajectory)
+            for g in generated
+        ]
+        Trajectory.objects.bulk_create(trajectories)
+        write_history(Trajectory, [t.pk for t in trajectories], history_type="+", user=user)
+        measurements: list[list[Measurement]] = []
+        for g, trajectory in zip(generated, trajectories, strict=True):
+            measurements.append(
+                [Measurement(trajectory=trajectory, **fields) for fields, _s in g.measurements]
+            )
+        flat = [m for group in measurements for m in group]
+        Measurement.objects.bulk_create(flat)
+        write_history(Measurement, [m.pk for m in flat], history_type="+", user=user)
+        scores = [
+            Score(measurement=m, item=item, value=value)
+            for g, group in zip(generated, measurements, strict=True)
+            for m, (_f, values) in zip(group, g.measurements, strict=True)
+            for item, value in values.items()
+        ]
         Score.objects.bulk_create(scores, batch_size=1000)
-        write_history(Score, [s.pk for s in scores], history_type="+", user=_user(actor))
-        services.refresh_pairs(ids)
+        write_history(Score, [s.pk for s in scores], history_type="+", user=user)
+        stories, heavy, interventions = [], [], []
+        for g, trajectory, group in zip(generated, trajectories, measurements, strict=True):
+            for index, fields in g.stories:
+                measurement = group[index] if index is not None else None
+                stories.append(Story(trajectory=trajectory, measurement=measurement, **fields))
+            heavy += [HeavyMeasure(trajectory=trajectory, **f) for f in g.heavy_measures]
+            interventions += [Intervention(trajectory=trajectory, **f) for f in g.interventions]
+        Story.objects.bulk_create(stories)
+        HeavyMeasure.objects.bulk_create(heavy, ignore_conflicts=True)
+        Intervention.objects.bulk_create(interventions)
+        services.refresh_pairs([t.pk for t in trajectories])
         actor.log(
             AccessLog.Action.RECORD,
             project,
-            detail=_("%(n)s scores vastgelegd") % {"n": len(scores)},
+            detail=_("%(t)s trajecten met %(m)s metingen en %(n)s scores vastgelegd")
+            % {"t": len(trajectories), "m": len(flat), "n": len(scores)},
         )
+    return trajectories
 
 
 def _user(actor: Actor):
@@ -99,6 +173,42 @@ lock_trajectories = services.lock_trajectories
 def refresh_pairs(trajectory_ids: Iterable[int]) -> None:
     """Rebuild the pairs of these trajectories under their row locks (see the module)."""
     services.refresh_pairs(trajectory_ids)
+
+
+# --- the pair definition ----------------------------------------------------------------------------
+
+
+def set_pair_definition(
+    project, definition: str, *, expected_version: int | None = None, by=None
+) -> MonitoringSettings:
+    """Store the project's pair definition and rebuild its pairs in the same transaction.
+
+    The settings row is locked first, so two changes of definition are serialised; the pairs
+    refresh then locks the trajectories (as every write does), so a score saved at the same time
+    is paired under the definition that is committed last. ``expected_version`` is the version
+    the form showed (raises :class:`~proeftuin.common.versioning.StaleEdit` when outdated).
+    Setting the same definition again changes nothing."""
+    from proeftuin.core.monitoring import PairDefinition
+
+    code = PairDefinition(definition).value
+    actor = Actor.of(by)
+    with transaction.atomic():
+        MonitoringSettings.objects.get_or_create(project=project)
+        current = MonitoringSettings.objects.select_for_update().get(project=project)
+        if current.pair_definition == code:
+            return current
+        current.pair_definition = code
+        current.save_checked(current.version if expected_version is None else expected_version)
+        services.refresh_pairs(
+            Trajectory.objects.filter(project=project).values_list("pk", flat=True)
+        )
+        actor.log(
+            AccessLog.Action.RECORD,
+            project,
+            detail=_("Paren opnieuw bepaald: %(label)s")
+            % {"label": current.get_pair_definition_display()},
+        )
+    return current
 
 
 # --- the entry screen ----------------------------------------------------------------------------
@@ -309,9 +419,10 @@ def import_records(
     confirm_date_changes: bool = False,
     source: str = "",
 ) -> dict[str, int]:
-    """Commit a clean dry run: rows, history, pairs and the log entry in one transaction.
+    """Commit a clean dry run: rows, history, pairs and the log entry, all visible at once.
 
-    Raises :class:`.importer.ImportFailed` (and writes nothing) on errors, and on a date change of
+    Large files are merged in short transactions and published in a small last one
+    (:mod:`.staged_import`), so other users keep working meanwhile. Raises :class:`.importer.ImportFailed` (and writes nothing) on errors, and on a date change of
     an existing moment the user did not confirm."""
     actor = Actor.of(by)
     errors, count = importer.all_errors(result)
@@ -319,18 +430,25 @@ def import_records(
         first = next((e for e in errors if e.is_error), None)
         raise importer.ImportFailed(str(first) if first else _("Het bestand bevat fouten."))
     records = list(result.iter_records())
-    with transaction.atomic():
-        planned = importer.plan(project, records)
-        lock_trajectories(planned.trajectory_ids)
-        if planned.date_changes and not confirm_date_changes:
-            first = importer.date_change_errors(result, planned.date_changes)[0]
-            raise importer.ImportFailed(str(first))
-        stats = import_writer.write_records(
-            project, records, instrument, planned, user=_user(actor), progress=progress
-        )
-        services.refresh_pairs(stats.pop("trajectory_ids"))
+    planned = importer.plan(project, records)  # read-only: no lock held
+    if planned.date_changes and not confirm_date_changes:
+        first = importer.date_change_errors(result, planned.date_changes)[0]
+        raise importer.ImportFailed(str(first))
+    name = source or result.file or ""
+
+    def log(stats: dict[str, int]) -> None:
+        # In the publishing transaction: the entry is there exactly when the data is.
         if progress:
             progress(95, _("Analyses bijgewerkt"))
-        name = source or result.file or ""
         actor.log(AccessLog.Action.IMPORT, project, detail=f"{name}: {stats.get('records', 0)}")
-    return stats
+
+    return staged_import.run(
+        project,
+        records,
+        instrument,
+        planned,
+        user=_user(actor),
+        log=log,
+        progress=progress,
+        source=name,
+    )

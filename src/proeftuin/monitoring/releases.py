@@ -58,6 +58,11 @@ class LiveFigures:
     def __init__(self, project_ids: Sequence[int]) -> None:
         self.ids = list(project_ids)
 
+    @property
+    def pair_definition(self) -> core.PairDefinition | None:
+        """The definition the pairs are made with now (None: projects differ)."""
+        return analytics.pair_definition_of(self.ids)
+
     def instruments_in_use(self) -> list[Instrument]:
         return analytics.instruments_in_use(self.ids)
 
@@ -80,6 +85,14 @@ class ReleasedFigures:
         self.release = release
         self.stand = release.released_on
         self.data = release.figures
+
+    @property
+    def pair_definition(self) -> core.PairDefinition:
+        """The definition the release was made with; releases from before there was a choice
+        were all first → latest."""
+        return core.PairDefinition(
+            self.data.get("pair_definition", core.PairDefinition.FIRST_LATEST)
+        )
 
     def instruments_in_use(self) -> list[Instrument]:
         known = services.instruments()
@@ -108,6 +121,7 @@ class NoFigures:
 
     stand: date | None = None
     released = True
+    pair_definition = None
 
     def instruments_in_use(self) -> list[Instrument]:
         return []
@@ -154,6 +168,13 @@ def figures_for(request, project) -> Figures:
 def released_figures(project) -> ReleasedFigures | NoFigures:
     release = latest_release(project)
     return ReleasedFigures(release) if release else NoFigures()
+
+
+def pair_definition_for(figures: Figures, project) -> core.PairDefinition | None:
+    """The pair definition of the figures shown (before the first release: the project's)."""
+    if isinstance(figures, NoFigures):
+        return services.pair_definition(project.pk)
+    return figures.pair_definition
 
 
 # --- JSON round trip ---------------------------------------------------------------------------
@@ -251,6 +272,7 @@ def current_figures(project) -> dict[str, Any]:
         }
     process = analytics.process_output([project.pk]) or {}
     return {
+        "pair_definition": str(services.pair_definition(project.pk)),
         "effects": effects,
         "burden": report_to_json(live.burden()),
         "process": {_process_name(k[0], k[1]): process_to_json(v) for k, v in process.items()},

@@ -22,10 +22,12 @@ def build_section(project, today: date) -> dict[str, Any] | None:
     instrument = in_use[0] if in_use else services.instrument()
     shown = analytics.shown_groups(figures.effect_output(instrument).total)
     rows = analytics.effect_rows(shown, instrument)
-    spec = charts.effect_chart(rows)
+    pairing = analytics.pairing(releases.pair_definition_for(figures, project))
+    spec = charts.effect_chart(rows, pairing)
     burden = analytics.shown_groups(figures.burden())
     labels = analytics.burden_labels()
     return {
+        "pairing": pairing,
         "instrument_name": instrument.name.get(analytics.lang()),
         "rows": rows,
         "hidden": shown.suppressed,

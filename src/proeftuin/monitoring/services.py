@@ -4,7 +4,7 @@ Views and the importer call these; the figures themselves come from the pure cor
 (:mod:`proeftuin.core.monitoring`).
 
 **No stale results.** :func:`refresh_pairs` rebuilds the :class:`~.models.Pair` rows of the given
-trajectories from all their measurements and must run inside the transaction that changed them
+trajectories from all their measurements, under each project's pair definition, and must run inside the transaction that changed them
 (it asserts so). The one write path (:mod:`.recording`) calls it for every change, so a report
 computed after a change always includes it. It locks the trajectories it rebuilds, which makes
 it idempotent when two writers refresh one trajectory at once (PostgreSQL).
@@ -34,7 +34,15 @@ from proeftuin.core.instruments import (
     load_instruments_skipping_broken,
 )
 
-from .models import AgeGroup, Measurement, Pair, Participant, Score, Trajectory
+from .models import (
+    AgeGroup,
+    Measurement,
+    MonitoringSettings,
+    Pair,
+    Participant,
+    Score,
+    Trajectory,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -191,6 +199,21 @@ def log_access(request, action: str, project=None, participant=None, detail: str
 # --- the pairs table -------------------------------------------------------------------------------
 
 
+def pair_definitions(project_ids: Iterable[int]) -> dict[int, core.PairDefinition]:
+    """Each project's pair definition (the default, baseline → end, without a settings row)."""
+    ids = sorted({int(i) for i in project_ids})
+    stored = dict(
+        MonitoringSettings.objects.filter(project_id__in=ids).values_list(
+            "project_id", "pair_definition"
+        )
+    )
+    return {pk: core.PairDefinition(stored.get(pk, core.DEFAULT_PAIR_DEFINITION)) for pk in ids}
+
+
+def pair_definition(project_id: int) -> core.PairDefinition:
+    return pair_definitions([project_id])[project_id]
+
+
 def quarter_start(day: date) -> date:
     return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
@@ -279,10 +302,24 @@ def _insert_pairs(rows: list[tuple]) -> None:
 
 
 def _refresh_chunk(ids: list[int]) -> None:
+    """Rebuild the pairs of these trajectories, each under its project's pair definition (read
+    after the trajectories were locked, so a concurrent change of definition is seen)."""
     Pair.objects.filter(trajectory_id__in=ids).delete()
     frame_t = _trajectory_frame(ids)
     if frame_t.height == 0:
         return
+    definitions = pair_definitions(frame_t["project_id"].unique().to_list())
+    rows: list[tuple] = []
+    for definition in sorted(set(definitions.values())):
+        projects = [pk for pk, d in definitions.items() if d == definition]
+        part = frame_t.filter(pl.col("project_id").is_in(projects))
+        rows += _derive_rows(part["trajectory_id"].to_list(), part, definition)
+    _insert_pairs(rows)
+
+
+def _derive_rows(
+    ids: list[int], frame_t: pl.DataFrame, definition: core.PairDefinition
+) -> list[tuple]:
     scores = Score.objects.filter(measurement__trajectory_id__in=ids).values_list(
         "measurement__trajectory_id",
         "measurement__instrument",
@@ -290,14 +327,23 @@ def _refresh_chunk(ids: list[int]) -> None:
         "measurement__measured_on",
         "value",
         "measurement_id",
+        "measurement__moment",
     )
-    m = {"trajectory_id": [], "domain": [], "measured_on": [], "score": [], "measurement_id": []}
-    for trajectory_id, instrument_id, item, measured_on, value, measurement_id in scores:
+    m = {
+        "trajectory_id": [],
+        "domain": [],
+        "measured_on": [],
+        "score": [],
+        "measurement_id": [],
+        "moment": [],
+    }
+    for trajectory_id, instrument_id, item, measured_on, value, measurement_id, moment in scores:
         m["trajectory_id"].append(trajectory_id)
         m["domain"].append(f"{instrument_id}/{item}")
         m["measured_on"].append(measured_on)
         m["score"].append(value)
         m["measurement_id"].append(measurement_id)
+        m["moment"].append(moment)
     rows: list[tuple] = []
     if m["trajectory_id"]:
         measurements = pl.DataFrame(
@@ -308,15 +354,17 @@ def _refresh_chunk(ids: list[int]) -> None:
                 "measured_on": pl.Date,
                 "score": pl.Int64,
                 "measurement_id": pl.Int64,
+                "moment": pl.String,
             },
         )
         rows += _pair_tuples(
-            core.pairs_from_measurements(measurements, frame_t), Pair.Series.DOMAIN
+            core.pairs_by_definition(measurements, frame_t, definition), Pair.Series.DOMAIN
         )
     sessions = {
         "trajectory_id": [],
         "measured_on": [],
         "measurement_id": [],
+        "moment": [],
         "professionals": [],
         "organisations": [],
         "heavy_measures": [],
@@ -325,6 +373,7 @@ def _refresh_chunk(ids: list[int]) -> None:
         pk,
         trajectory_id,
         measured_on,
+        moment,
         professionals,
         organisations,
         *flags,
@@ -332,6 +381,7 @@ def _refresh_chunk(ids: list[int]) -> None:
         "pk",
         "trajectory_id",
         "measured_on",
+        "moment",
         "professionals",
         "organisations",
         *Measurement.HEAVY_FIELDS,
@@ -339,6 +389,7 @@ def _refresh_chunk(ids: list[int]) -> None:
         sessions["trajectory_id"].append(trajectory_id)
         sessions["measured_on"].append(measured_on)
         sessions["measurement_id"].append(pk)
+        sessions["moment"].append(moment)
         sessions["professionals"].append(professionals)
         sessions["organisations"].append(organisations)
         known = [f for f in flags if f is not None]
@@ -350,14 +401,15 @@ def _refresh_chunk(ids: list[int]) -> None:
                 "trajectory_id": pl.Int64,
                 "measured_on": pl.Date,
                 "measurement_id": pl.Int64,
+                "moment": pl.String,
                 "professionals": pl.Int64,
                 "organisations": pl.Int64,
                 "heavy_measures": pl.Int64,
             },
         )
-        burden = core.pairs_from_measurements(core.burden_measurements(frame_s), frame_t)
+        burden = core.pairs_by_definition(core.burden_measurements(frame_s), frame_t, definition)
         rows += _pair_tuples(burden, Pair.Series.BURDEN)
-    _insert_pairs(rows)
+    return rows
 
 
 def lock_trajectories(ids: Iterable[int]) -> None:

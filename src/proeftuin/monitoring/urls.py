@@ -23,6 +23,7 @@ urlpatterns = [
     path(P, views.project_tab, name="project"),
     path(P + "export.<str:fmt>", views.project_export, name="export"),
     path(P + "cijfers-vrijgeven/", views.release_figures, name="release_figures"),
+    path(P + "paren/", views.pair_definition, name="pair_definition"),
     path(P + "gegevens.<str:fmt>", audited(A.EXPORT_ROWS)(views.rows_export), name="rows_export"),
     path(P + "deelnemers/", audited(A.PARTICIPANT_LIST)(views.participants), name="participants"),
     path(

@@ -17,9 +17,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from proeftuin.common import exports
+from proeftuin.common.versioning import StaleEdit
 from proeftuin.core.access import Capability
 from proeftuin.portfolio.access import require, visible_project
 from proeftuin.portfolio.models import Project
@@ -38,6 +40,7 @@ from .forms import (
     InterventionForm,
     MeasurementCreateForm,
     MeasurementDetailsForm,
+    PairDefinitionForm,
     ParticipantForm,
     ParticipantSearchForm,
     ScoreForm,
@@ -48,6 +51,7 @@ from .models import (
     AccessLog,
     AgeGroup,
     Measurement,
+    MonitoringSettings,
     Pair,
     Participant,
     Trajectory,
@@ -113,6 +117,7 @@ def tab_context(
     output = figures.effect_output(instrument)
     shown = analytics.shown_groups(output.total)
     rows = analytics.effect_rows(shown, instrument)
+    pair_settings = MonitoringSettings.objects.filter(project=project).first()
     burden = analytics.shown_groups(figures.burden())
     labels = analytics.burden_labels()
     burden_rows = [
@@ -132,14 +137,22 @@ def tab_context(
         breakdown_rows = analytics.effect_rows(split, instrument, key=by)
         breakdown_hidden = split.suppressed
     threshold = services.threshold()
+    pairing = analytics.pairing(releases.pair_definition_for(figures, project))
     return {
+        "pairing": pairing,
+        "pair_definition_form": PairDefinitionForm(
+            initial={
+                "pair_definition": services.pair_definition(project.pk),
+                "edit_version": pair_settings.version if pair_settings else None,
+            }
+        ),
         "instrument": instrument,
         "instruments": in_use,
         "levels": instrument.scale.levels,
         "effect_rows": rows,
         "effect_hidden": shown.suppressed,
-        "effect_chart": charts.effect_chart(rows),
-        "distribution_chart": charts.distribution_chart(rows, instrument),
+        "effect_chart": charts.effect_chart(rows, pairing),
+        "distribution_chart": charts.distribution_chart(rows, instrument, pairing),
         "burden_rows": burden_rows,
         "burden_hidden": burden.suppressed,
         "breakdown_by": by,
@@ -218,6 +231,34 @@ def release_figures(request, pk: int):
     return redirect("monitoring:project", pk=project.pk)
 
 
+@login_required
+@require_POST
+def pair_definition(request, pk: int):
+    """Choose the project's pair definition; the pairs are rebuilt in the same transaction."""
+    project = visible_project(request, pk)
+    require(request, Capability.EDIT, project)
+    form = PairDefinitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Kies een geldige definitie van paren."))
+        return redirect("monitoring:project", pk=project.pk)
+    try:
+        chosen = recording.set_pair_definition(
+            project,
+            form.cleaned_data["pair_definition"],
+            expected_version=form.cleaned_data.get("edit_version"),
+            by=request,
+        )
+    except StaleEdit:
+        messages.warning(request, str(PairDefinitionForm.stale_message))
+    else:
+        messages.success(
+            request,
+            _("Paren: %(label)s. De cijfers zijn opnieuw berekend.")
+            % {"label": chosen.get_pair_definition_display()},
+        )
+    return redirect("monitoring:project", pk=project.pk)
+
+
 # --- exports of aggregated figures ---------------------------------------------------------------
 
 
@@ -226,7 +267,8 @@ def _export_tables(request, project: Project) -> dict[str, tuple[list, list]]:
     figures = releases.figures_for(request, project)
     instrument, _in_use = _chosen_instrument(request, ids, figures)
     levels = instrument.scale.values
-    header = analytics.export_header(levels)
+    names = analytics.pairing(releases.pair_definition_for(figures, project))
+    header = analytics.export_header(levels, names)
     output = figures.effect_output(instrument)
     shown = analytics.shown_groups(output.total)
     rows = analytics.effect_rows(shown, instrument)
@@ -239,6 +281,7 @@ def _export_tables(request, project: Project) -> dict[str, tuple[list, list]]:
                 label = f"{analytics.dimension_labels()[dimension]}: {srow['label']}"
                 srow = {**srow, "label": row["label"]}
                 split_rows += analytics.export_rows(label, [srow])
+    effect.insert(0, [_("Paren"), names["label"]])
     if figures.stand:
         stand = _("Stand per %(date)s") % {"date": figures.stand.isoformat()}
         effect.insert(0, [stand])
@@ -256,8 +299,8 @@ def _export_tables(request, project: Project) -> dict[str, tuple[list, list]]:
     burden_header = [
         _("Onderwerp"),
         *header[2:13],
-        _("Aandeel met minstens één, vóór"),
-        _("Aandeel met minstens één, na"),
+        _("Aandeel met minstens één, %(moment)s") % {"moment": names["start"].lower()},
+        _("Aandeel met minstens één, %(moment)s") % {"moment": names["end"].lower()},
     ]
     return {
         _("Effecten"): (header, effect + split_rows),
@@ -301,10 +344,14 @@ def portfolio(request):
         for g in analytics.shown_groups(report).groups:
             cells[(g.key["project_id"], g.key["domain"])] = g
     stands = []
+    live_definitions = services.pair_definitions(live_ids)
     for project in projects:
+        # Each column names how its pairs are made (the projects may differ).
         if project.pk in live_ids:
+            project.pairing = analytics.pairing(live_definitions[project.pk])
             continue
         figures = releases.released_figures(project)
+        project.pairing = analytics.pairing(releases.pair_definition_for(figures, project))
         if figures.stand:
             stands.append((project.name, figures.stand))
         for g in analytics.shown_groups(figures.effect_output(instrument).total).groups:
@@ -471,6 +518,7 @@ def _trajectory_view(trajectory: Trajectory, instrument_cache: dict) -> dict:
     instrument_ids = [m.instrument for m in measurements] or [services.instrument().id]
     main = max(set(instrument_ids), key=instrument_ids.count)
     instrument = instrument_cache.setdefault(main, services.instrument(main))
+    pairing = analytics.pairing(services.pair_definition(trajectory.project_id))
     first, latest = {}, {}
     table = []
     pairs = {
@@ -500,8 +548,9 @@ def _trajectory_view(trajectory: Trajectory, instrument_cache: dict) -> dict:
             {"m": m, "answered": len(m.scores.all()), "unknown": unknown_counts[m.pk]}
             for m in measurements
         ],
-        "chart": charts.participant_chart(instrument, first, latest),
+        "chart": charts.participant_chart(instrument, first, latest, pairing),
         "chart_id": f"participant-chart-{trajectory.pk}",
+        "pairing": pairing,
         "table": table,
         "stories": _labelled(list(trajectory.stories.all())),
         "heavy": list(trajectory.heavy_measures.all()),
@@ -582,10 +631,11 @@ def trajectory_edit(request, pk: int, tpk: int):
     )
 
 
+# Lazy: the titles are translated per request, in the language of whoever reads the page.
 ADD_FORMS = {
-    "verhaal": (StoryForm, _("Verhaal toevoegen")),
-    "zwaar-middel": (HeavyMeasureForm, _("Zwaar middel of crisis vastleggen")),
-    "interventie": (InterventionForm, _("Interventie vastleggen")),
+    "verhaal": (StoryForm, gettext_lazy("Verhaal toevoegen")),
+    "zwaar-middel": (HeavyMeasureForm, gettext_lazy("Zwaar middel of crisis vastleggen")),
+    "interventie": (InterventionForm, gettext_lazy("Interventie vastleggen")),
 }
 
 

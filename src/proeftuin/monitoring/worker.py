@@ -5,8 +5,9 @@ It drives django-tasks-db's own worker one task at a time and does two things be
 - **Recovery.** Each worker holds an exclusive ``flock`` on ``var/run/workers/<id>.lock`` while
   it lives; the kernel releases it when the process dies, also on ``kill -9``. A task still
   marked *running* whose worker's lock is free belongs to a dead worker: the task is marked
-  failed and its import is queued again (the import is one transaction, so nothing of the broken
-  attempt remains) or, after :data:`~.jobs.MAX_ATTEMPTS`, the job fails with a message. A job
+  failed and its import is queued again (what the broken attempt merged belongs to an
+  unpublished import batch, invisible, and is deleted by :func:`.staged_import.discard_stale`
+  before the next attempt) or, after :data:`~.jobs.MAX_ATTEMPTS`, the job fails with a message. A job
   left *Bezig* without any task (from the time imports ran in a web thread) fails too.
 - **The sweep** of uploads that were never imported, every ``sweep_every`` seconds.
 
@@ -30,7 +31,7 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from . import jobs
+from . import jobs, staged_import
 from .models import Job
 
 logger = logging.getLogger("proeftuin.monitoring")
@@ -104,15 +105,20 @@ def recover_interrupted() -> list[int]:
                     )
             touched.append(job_id)
     touched += _fail_orphans()
+    # The rows a dead import merged are invisible; remove them before the import runs again.
+    staged_import.discard_stale()
     return touched
 
 
 def _fail_orphans() -> list[int]:
-    """Jobs queued or running without a task (the old thread-based imports): mark them failed."""
+    """Jobs queued or running without a task (the old thread-based imports, or a report whose
+    worker died): mark them failed."""
+    from proeftuin.reporting import jobs as report_jobs  # the report job shares the Job table
+
     live = set()
     for result in DBTaskResult.objects.filter(
         status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
-        task_path=jobs.import_task.module_path,
+        task_path__in=[jobs.import_task.module_path, report_jobs.report_task.module_path],
     ):
         live.add(int(result.args_kwargs.get("kwargs", {}).get("job_id", 0)))
     orphans = Job.objects.filter(status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).exclude(
@@ -120,13 +126,14 @@ def _fail_orphans() -> list[int]:
     )
     failed = []
     for job in orphans:
-        _fail(
-            job.pk,
-            _(
+        if job.kind == report_jobs.KIND:
+            message = _("Het rapport kon niet worden gemaakt. Probeer het opnieuw.")
+        else:
+            message = _(
                 "De import is onderbroken door een herstart van de server. Er is niets "
                 "opgeslagen; start de import opnieuw."
-            ),
-        )
+            )
+        _fail(job.pk, message)
         failed.append(job.pk)
     return failed
 

@@ -11,9 +11,15 @@ from proeftuin.core import charts
 from proeftuin.core import funding as funding_core
 
 
-def funding_chart(streams: list[funding_core.Stream]) -> dict[str, Any] | None:
-    """Funding per stream per year; ``None`` when there is nothing to draw."""
-    rows = funding_core.funding_by_year(streams)
+def funding_chart(
+    streams: list[funding_core.Stream], today: date | None = None
+) -> dict[str, Any] | None:
+    """Funding per stream per year, structural money included; ``None`` when nothing to draw."""
+    from django.utils import timezone
+
+    from proeftuin.core import money
+
+    rows = money.funding_rows(streams, money.year_range(streams, today or timezone.localdate()))
     if not rows:
         return None
     return charts.funding_per_stream_chart(

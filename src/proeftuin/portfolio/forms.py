@@ -24,6 +24,7 @@ from .models import (
     Status,
     Theme,
 )
+from .registry import Municipality
 
 
 class DateInput(forms.DateInput):
@@ -59,17 +60,22 @@ class AmountField(forms.DecimalField):
         return super().to_python(value)
 
 
+def area_organisations(owner: Organisation) -> set[int]:
+    """Whose municipalities and neighbourhoods a project of ``owner`` may name: its own, its
+    partners' and those of the organisations whose projects it works on (grants)."""
+    from proeftuin.administration.pickers import pickable_organisations
+
+    ids = set(pickable_organisations(owner.pk).values_list("pk", flat=True)) | {owner.pk}
+    granted = Project.objects.filter(grants__organisation=owner).values_list("owner_id", flat=True)
+    return ids | set(granted)
+
+
 class ProjectForm(VersionedFormMixin, forms.ModelForm):
     themes = forms.MultipleChoiceField(
         label=_("Thema's"),
         choices=Theme.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-    )
-    new_neighbourhoods = forms.CharField(
-        label=_("Nieuwe wijken"),
-        required=False,
-        help_text=_("Staat een wijk er nog niet bij? Typ de namen, gescheiden door komma's."),
     )
 
     class Meta:
@@ -79,8 +85,8 @@ class ProjectForm(VersionedFormMixin, forms.ModelForm):
             "summary",
             "target_group",
             "themes",
+            "municipality",
             "neighbourhoods",
-            "new_neighbourhoods",
             "start_date",
             "end_date",
             "phase",
@@ -96,7 +102,19 @@ class ProjectForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args, owner: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.owner = owner
-        self.fields["neighbourhoods"].queryset = Neighbourhood.objects.filter(organisation=owner)
+        # A managed list, no free text (issue 11): a neighbourhood exists once. A welfare
+        # organisation works in its municipality's neighbourhoods: the lists of the organisations
+        # it works with count too.
+        areas = area_organisations(owner)
+        self.fields["neighbourhoods"].queryset = Neighbourhood.objects.filter(
+            organisation_id__in=areas
+        ).select_related("municipality")
+        self.fields["neighbourhoods"].help_text = _(
+            "Staat een wijk er niet bij? Voeg haar toe bij Gemeenten en wijken."
+        )
+        self.fields["municipality"].queryset = Municipality.objects.filter(
+            organisation_id__in=areas
+        )
         self.fields["name"].error_messages["required"] = _("Geef het project een naam.")
 
     def clean_name(self) -> str:
@@ -105,22 +123,28 @@ class ProjectForm(VersionedFormMixin, forms.ModelForm):
             raise forms.ValidationError(_("Geef het project een naam."))
         return name
 
-    def clean_new_neighbourhoods(self) -> list[str]:
-        raw = self.cleaned_data.get("new_neighbourhoods") or ""
-        return [n.strip() for n in raw.split(",") if n.strip()]
+    def clean(self):
+        data = super().clean()
+        municipality = data.get("municipality")
+        hoods = data.get("neighbourhoods") or []
+        if municipality is not None:
+            elsewhere = [h for h in hoods if h.municipality_id not in (None, municipality.pk)]
+            if elsewhere:
+                self.add_error(
+                    "neighbourhoods",
+                    _("Deze wijken liggen niet in %(gemeente)s: %(wijken)s")
+                    % {
+                        "gemeente": municipality.name,
+                        "wijken": ", ".join(h.name for h in elsewhere),
+                    },
+                )
+        return data
 
     def save_with_owner(self):
         def attach(instance: Project) -> None:
             instance.owner = self.owner
 
-        project = self.save_versioned(commit_extra=attach)
-        if project is not None:
-            for name in self.cleaned_data["new_neighbourhoods"]:
-                hood, _created = Neighbourhood.objects.get_or_create(
-                    organisation=self.owner, name=name
-                )
-                project.neighbourhoods.add(hood)
-        return project
+        return self.save_versioned(commit_extra=attach)
 
     def _post_clean(self):
         # The owner is not a form field; set it before model validation runs.
@@ -165,8 +189,8 @@ class CoalitionMemberForm(ScopedOrganisationsMixin, VersionedFormMixin, forms.Mo
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].error_messages["invalid_choice"] = _(
-            "Deze organisatie is onbekend. Kies een organisatie uit de lijst of vraag de beheerder "
-            "haar toe te voegen als partnerorganisatie."
+            "Deze organisatie is onbekend. Kies een organisatie uit de lijst, of voeg haar eerst "
+            "toe bij Partnerorganisaties (via het portfolio)."
         )
 
 
@@ -195,8 +219,8 @@ class FundingStreamForm(ScopedOrganisationsMixin, VersionedFormMixin, forms.Mode
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["funder"].error_messages["invalid_choice"] = _(
-            "Deze financier is onbekend. Kies een organisatie uit de lijst of vraag de beheerder "
-            "haar toe te voegen als partnerorganisatie."
+            "Deze financier is onbekend. Kies een organisatie uit de lijst, of voeg haar eerst "
+            "toe bij Partnerorganisaties (via het portfolio)."
         )
         self.fields["amount"].localize = True
         self.fields["amount"].widget.is_localized = True
@@ -267,11 +291,37 @@ class PortfolioFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Alle statussen")), *Status.choices], required=False
     )
+    municipality = forms.ModelChoiceField(
+        label=_("Gemeente"),
+        queryset=Municipality.objects.none(),
+        required=False,
+        empty_label=_("Alle gemeenten"),
+    )
+    cliff_within = forms.TypedChoiceField(
+        label=_("Incidenteel geld stopt binnen"),
+        choices=[
+            ("", _("Geen filter")),
+            (6, _("6 maanden")),
+            (12, _("12 maanden")),
+            (24, _("24 maanden")),
+        ],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    sort = forms.ChoiceField(
+        label=_("Sorteren op"),
+        choices=[("", _("Naam")), ("klif", _("Datum financieringsklif"))],
+        required=False,
+    )
     archived = forms.BooleanField(label=_("Ook gearchiveerde projecten"), required=False)
 
-    def __init__(self, *args, neighbourhoods, **kwargs):
+    def __init__(self, *args, neighbourhoods, municipalities=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["neighbourhood"].queryset = neighbourhoods
+        self.fields["municipality"].queryset = (
+            municipalities if municipalities is not None else Municipality.objects.none()
+        )
 
 
 # Texts about a project may name officials, but never a resident's BSN, contact details or address.

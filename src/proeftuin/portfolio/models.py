@@ -60,23 +60,73 @@ CLOSED_STATUSES = (Status.COMPLETED, Status.STOPPED)
 
 
 class Neighbourhood(models.Model):
-    """A neighbourhood (*wijk*) of the organisation's area, for filtering and breakdowns."""
+    """A wijk or buurt of a municipality, from a managed list with CBS codes.
+
+    Projects pick from this list (no free text), so a neighbourhood exists once. Rows from before
+    the list had a municipality keep working without a code.
+    """
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="neighbourhoods"
     )
+    municipality = models.ForeignKey(
+        "portfolio.Municipality",
+        verbose_name=_("gemeente"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="neighbourhoods",
+    )
+    #: CBS code: WK + 6 digits for a wijk, BU + 8 digits for a buurt (the neighbourhood
+    #: statistics monitor links on it).
+    cbs_code = models.CharField(_("CBS-code"), max_length=10, blank=True)
+    kind = models.CharField(
+        _("soort"),
+        max_length=5,
+        choices=[("wijk", _("Wijk")), ("buurt", _("Buurt"))],
+        default="wijk",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("ligt in wijk"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="buurten",
+    )
     name = models.CharField(_("naam"), max_length=100)
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "cbs_code"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "name"], name="unique_neighbourhood")
+            models.UniqueConstraint(
+                fields=["organisation", "cbs_code"],
+                condition=~Q(cbs_code=""),
+                name="unique_neighbourhood_code",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "name"],
+                condition=Q(cbs_code=""),
+                name="unique_neighbourhood",
+            ),
         ]
         verbose_name = _("wijk")
         verbose_name_plural = _("wijken")
 
     def __str__(self) -> str:
+        if self.municipality_id:
+            return f"{self.name} ({self.municipality.name})"
         return self.name
+
+    def clean(self) -> None:
+        import re
+
+        self.cbs_code = (self.cbs_code or "").strip().upper()
+        pattern = r"^WK\d{6}$" if self.kind == "wijk" else r"^BU\d{8}$"
+        if self.cbs_code and not re.fullmatch(pattern, self.cbs_code):
+            raise ValidationError(
+                {"cbs_code": _("Een wijkcode is WK + 6 cijfers, een buurtcode BU + 8 cijfers.")}
+            )
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -112,6 +162,17 @@ class Project(VersionedModel):
     summary = models.TextField(_("samenvatting"), help_text=_("Waar is het project voor?"))
     themes = models.JSONField(_("thema's"), default=list, blank=True)
     target_group = models.CharField(_("doelgroep"), max_length=300, blank=True)
+    municipality = models.ForeignKey(
+        "portfolio.Municipality",
+        verbose_name=_("gemeente"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        help_text=_("De gemeente van wie het project is."),
+    )
+    #: An optional id from another system, so a re-import finds the same project.
+    external_id = models.CharField(_("extern kenmerk"), max_length=100, blank=True)
     neighbourhoods = models.ManyToManyField(
         Neighbourhood, verbose_name=_("wijken"), blank=True, related_name="projects"
     )
@@ -394,3 +455,7 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.decided_on})"
+
+
+# The registry models live in their own module; importing it here registers them with the app.
+from . import registry  # noqa: E402, F401

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from proeftuin.administration.pickers import pickable_organisations
 from proeftuin.core import funding as funding_core
+from proeftuin.core import money
 from proeftuin.core.access import Capability
 
 from . import history as history_sources
@@ -35,18 +35,18 @@ from .forms import (
     FundingStreamForm,
     GoalForm,
     GrantForm,
-    PortfolioFilterForm,
     ProjectForm,
 )
+from .listing import filtered_portfolio
 from .models import (
     CLOSED_STATUSES,
     CoalitionMember,
     FundingStream,
     Goal,
-    Neighbourhood,
     Project,
     ProjectGrant,
 )
+from .registry_views import new_for_old_total
 
 
 def project_context(request, project: Project, active: str, **extra) -> dict:
@@ -72,37 +72,8 @@ OVERVIEW_PAGE_SIZE = 50
 @login_required
 def overview(request):
     user = request.user
-    hoods = Neighbourhood.objects.filter(
-        Q(organisation_id=user.organisation_id) | Q(projects__in=Project.objects.visible_to(user))
-    ).distinct()
-    form = PortfolioFilterForm(request.GET or None, neighbourhoods=hoods)
-    projects = Project.objects.visible_to(user).select_related("owner")
-    if form.is_valid():
-        data = form.cleaned_data
-        if not data["archived"]:
-            projects = projects.filter(archived_at__isnull=True)
-        if data["q"]:
-            projects = projects.filter(
-                Q(name__icontains=data["q"]) | Q(summary__icontains=data["q"])
-            )
-        if data["theme"]:
-            projects = projects.filter(themes__icontains=f'"{data["theme"]}"')
-        if data["neighbourhood"]:
-            projects = projects.filter(neighbourhoods=data["neighbourhood"])
-        if data["phase"]:
-            projects = projects.filter(phase=data["phase"])
-        if data["status"]:
-            projects = projects.filter(status=data["status"])
-    else:
-        projects = projects.filter(archived_at__isnull=True)
-    projects = (
-        projects.prefetch_related(
-            "neighbourhoods", Prefetch("funding_streams", queryset=FundingStream.objects.all())
-        )
-        .distinct()
-        .order_by("name", "pk")
-    )
     today = timezone.localdate()
+    form, projects = filtered_portfolio(request, today)
     page = Paginator(projects, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("pagina"))
     rows = []
     on_page = list(page.object_list)
@@ -128,6 +99,7 @@ def overview(request):
             "page": page,
             "query": query.urlencode(),
             "can_create": user.can(Capability.CREATE),
+            "new_for_old_total": new_for_old_total(user.organisation_id, today),
         },
     )
     # The same URL answers with rows or a page: without Vary the browser's back button can show
@@ -282,6 +254,8 @@ def funding(request, pk: int):
     streams = list(project.funding_streams.select_related("funder"))
     core_streams = [s.as_core() for s in streams]
     today = timezone.localdate()
+    years = money.year_range(core_streams, today)
+    annual = money.per_year(core_streams, years)
     return _render_tab(
         request,
         "portfolio/tab_funding.html",
@@ -291,8 +265,10 @@ def funding(request, pk: int):
             "financiering",
             streams=streams,
             cliffs=funding_core.funding_cliffs(core_streams, today),
-            total=sum((s.amount for s in streams if s.end_date), Decimal("0")),
-            chart_spec=funding_chart(core_streams),
+            annual=annual,
+            annual_total=money.ProjectBudget(project.name, annual).total,
+            chart_spec=funding_chart(core_streams, today),
+            new_for_old=project.new_for_old_entries.select_related("municipality"),
         ),
     )
 

@@ -6,6 +6,7 @@ the facts (goals, coalition, funding with its chart, decisions); later capabilit
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -47,11 +48,22 @@ sections.register(
 )
 
 
-def render_report_html(project, *, for_pdf: bool = False, today: date | None = None) -> str:
+def render_report_html(
+    project,
+    *,
+    for_pdf: bool = False,
+    today: date | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> str:
+    """The report as HTML. ``progress(done, total, slug)`` is called after each section (the
+    background job shows it)."""
     today = today or timezone.localdate()
     parts = []
-    for section in sections.all_sections():
+    registered = sections.all_sections()
+    for done, section in enumerate(registered, start=1):
         data = section.build(project, today)
+        if progress is not None:
+            progress(done, len(registered), section.slug)
         if data is not None:
             parts.append({"template": section.template, "data": data, "slug": section.slug})
     return render_to_string(

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "proeftuin.operations",
     "proeftuin.administration",
     "proeftuin.api",
+    "proeftuin.agenda",
+    "proeftuin.learning",
 ]
 
 MIDDLEWARE = [
@@ -197,6 +199,8 @@ EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("DJANGO_EMAIL_USE_TLS", "false").lower() == "true"
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "proeftuin@localhost")
+# Where the app is reached from outside: links in reminder e-mails and the calendar feed.
+PROEFTUIN_BASE_URL = os.environ.get("PROEFTUIN_BASE_URL", "http://127.0.0.1:8000")
 PASSWORD_RESET_TIMEOUT = 3600
 
 # Login through the municipality's identity provider (OpenID Connect). Without these variables
@@ -338,6 +342,9 @@ LOGGING = {
 
 # Months before a funding stream ends that the portfolio starts warning (the funding cliff).
 PROEFTUIN_CLIFF_HORIZONS_MONTHS = (6, 12, 24)
+# Where people report an accessibility problem (an e-mail address or a web form), shown on
+# /toegankelijkheid/; empty: "the administrator of this installation".
+PROEFTUIN_ACCESSIBILITY_CONTACT = os.environ.get("PROEFTUIN_ACCESSIBILITY_CONTACT", "")
 # The portfolio flags a project whose incidental money ends within this many months and that has
 # no continuation plan yet (issue 3, the +1 advisor).
 PROEFTUIN_PLAN_WARNING_MONTHS = int(os.environ.get("PROEFTUIN_PLAN_WARNING_MONTHS", "12"))
@@ -371,3 +378,9 @@ if PROEFTUIN_SMALL_CELL_THRESHOLD < 5:
     raise ImproperlyConfigured(
         "PROEFTUIN_SMALL_CELL_THRESHOLD is at least 5 (small-cell suppression)."
     )
+
+# Staged imports (docs/decisions/0023-staged-import.md): rows of the file per short merge
+# transaction, so other users get the SQLite write lock between steps; and after how many hours
+# without a sign of life an unfinished import is discarded even if its process seems alive.
+PROEFTUIN_IMPORT_MERGE_ROWS = int(os.environ.get("PROEFTUIN_IMPORT_MERGE_ROWS", "2000"))
+PROEFTUIN_IMPORT_STALE_HOURS = 6

@@ -7,6 +7,9 @@ from .models import ContinuationPlan, PlanAction
 class PlanActionInline(admin.TabularInline):
     model = PlanAction
     extra = 0
+    # ``done`` and ``done_on`` follow the status (see ``PlanAction.save``).
+    exclude = ("done", "done_on", "version")
+    raw_id_fields = ("owner_user",)
 
 
 @admin.register(ContinuationPlan)

@@ -49,12 +49,17 @@ class PlanForm(VersionedFormMixin, forms.ModelForm):
 class PlanActionForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = PlanAction
-        fields = ["text", "owner", "due_date", "done"]
+        fields = ["text", "owner_user", "owner", "due_date", "status"]
         widgets = {"due_date": DateInput(), "text": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, owners=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["text"].error_messages["required"] = _("Beschrijf de actie.")
+        owner_user = self.fields["owner_user"]
+        # Only colleagues of the own tenant or of the project's owner; anyone else is refused.
+        owner_user.queryset = owners if owners is not None else owner_user.queryset.none()
+        owner_user.label_from_instance = lambda u: u.get_full_name() or u.username
+        owner_user.empty_label = _("Niemand (of een partner hieronder)")
 
     def clean_text(self) -> str:
         text = self.cleaned_data["text"].strip()

@@ -7,9 +7,12 @@ owns it, the decision deadline, whether it is agreed, and its actions. The advis
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from proeftuin.common.versioning import VersionedModel
@@ -75,13 +78,45 @@ class ContinuationPlan(VersionedModel):
                 raise ValidationError(errors)
 
 
+class ActionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    BUSY = "bezig", pgettext_lazy("status van een actie", "Bezig")
+    DONE = "klaar", _("Klaar")
+    LAPSED = "vervallen", _("Vervallen")
+
+
+#: Statuses that still ask for work: they get reminders and appear in the calendar.
+OPEN_STATUSES = (ActionStatus.OPEN, ActionStatus.BUSY)
+
+
 class PlanAction(VersionedModel):
-    """A concrete next step of the plan; from the advisor (with its rule) or added by hand."""
+    """A concrete next step of the plan; from the advisor (with its rule) or added by hand.
+
+    The owner is a user of the tenant (who gets reminders by e-mail) or, for a partner without an
+    account, a name. ``done`` mirrors ``status == klaar`` (kept for ordering and older readers).
+    """
 
     plan = models.ForeignKey(ContinuationPlan, on_delete=models.CASCADE, related_name="actions")
     text = models.TextField(_("actie"))
-    owner = models.CharField(_("wie"), max_length=200, blank=True)
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="plan_actions",
+        verbose_name=_("eigenaar (gebruiker)"),
+        help_text=_("Deze persoon krijgt een herinnering per e-mail."),
+    )
+    owner = models.CharField(
+        _("of: partner of andere eigenaar"),
+        max_length=200,
+        blank=True,
+        help_text=_("Een organisatie of persoon zonder account. Die krijgt geen herinnering."),
+    )
     due_date = models.DateField(_("uiterlijk"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
     done = models.BooleanField(_("gedaan"), default=False)
     done_on = models.DateField(_("gedaan op"), null=True, blank=True)
     #: The advisor rule the action comes from (empty for an action added by hand).
@@ -99,3 +134,24 @@ class PlanAction(VersionedModel):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    def save(self, *args, **kwargs) -> None:
+        self.done = self.status == ActionStatus.DONE
+        if self.done and self.done_on is None:
+            self.done_on = timezone.localdate()
+        if not self.done:
+            self.done_on = None
+        super().save(*args, **kwargs)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def owner_label(self) -> str:
+        """Who owns the action, for screens, reports and the calendar."""
+        if self.owner_user_id:
+            user = self.owner_user
+            name = user.get_full_name() or user.username
+            return f"{name} ({self.owner})" if self.owner else name
+        return self.owner

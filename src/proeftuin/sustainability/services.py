@@ -26,6 +26,7 @@ from proeftuin.core.advisor import (
     load_ruleset,
     scan_facts,
 )
+from proeftuin.core.advisor.schedule import spread_due_dates
 from proeftuin.core.frameworks import (
     Framework,
     FrameworkLoadError,
@@ -86,6 +87,17 @@ def benefit_pairs(project) -> tuple[dict[tuple[str, str], float] | None, str]:
     return pairs(project)
 
 
+def ledger_facts(project, today: date) -> tuple:
+    """The *nieuw voor oud* entries (004 §5.4.4) that fund the project from ``today`` or before."""
+    from proeftuin.core.advisor.model import LedgerFact
+
+    entries = project.new_for_old_entries.filter(since__lte=today).select_related("municipality")
+    return tuple(
+        LedgerFact(e.budget_line, e.municipality.name, e.amount_per_year, e.since)
+        for e in entries.order_by("since", "pk")
+    )
+
+
 def advisor_input(project, today: date) -> tuple[AdvisorInput, object | None, object | None]:
     """The facts about ``project`` on ``today``, plus the assessment and summary behind them."""
     streams = list(project.funding_streams.select_related("funder"))
@@ -105,7 +117,7 @@ def advisor_input(project, today: date) -> tuple[AdvisorInput, object | None, ob
     pairs, basis = benefit_pairs(project)
     facts = AdvisorInput(
         scan=scan_facts(summary, _scan_date(assessment)) if summary is not None else None,
-        funding=replace(funding, payers=payers),
+        funding=replace(funding, payers=payers, new_for_old=ledger_facts(project, today)),
         coalition=coalition_facts(project.coalition_coverage(today)),
         # Where benefits land, from the project's effects chain (unknown without one): the same
         # party and domain balance as the MKBA page, or the entered shares before prices exist.
@@ -153,17 +165,20 @@ def adopt_advice(project, advice: Advice, lang: str) -> tuple[ContinuationPlan, 
         existing = set(plan.actions.values_list("source_rule", "text"))
         position = plan.actions.aggregate(top=Max("position"))["top"] or 0
         added = 0
-        for action in advice.actions:
-            if (action.rule_id, action.text.nl) in existing or (
-                action.rule_id,
-                action.text.en,
-            ) in existing:
-                continue
+        new = [
+            action
+            for action in advice.actions
+            if (action.rule_id, action.text.nl) not in existing
+            and (action.rule_id, action.text.en) not in existing
+        ]
+        # Spread the shared default dates over the time left, in the advice's order.
+        dues = spread_due_dates([a.due for a in new], timezone.localdate())
+        for action, due in zip(new, dues, strict=True):
             position += 1
             PlanAction.objects.create(
                 plan=plan,
                 text=action.text.get(lang),
-                due_date=action.due,
+                due_date=due,
                 source_rule=action.rule_id,
                 source_citation=action.source,
                 position=position,
@@ -177,3 +192,16 @@ def adopt_advice(project, advice: Advice, lang: str) -> tuple[ContinuationPlan, 
         plan.adopted_rules_version = advice.ruleset_version
         plan.save_checked(plan.version)
     return plan, added
+
+
+def owner_choices(request, project):
+    """Users who may own an action of ``project``: active users of the editor's organisation and
+    of the project's owner (the tenant). Partners without an account are named in free text."""
+    from django.contrib.auth import get_user_model
+
+    organisations = {project.owner_id, request.user.organisation_id} - {None}
+    return (
+        get_user_model()
+        .objects.filter(organisation_id__in=organisations, is_active=True)
+        .order_by("first_name", "last_name", "username")
+    )

@@ -24,8 +24,8 @@ from proeftuin.portfolio.models import Project
 from proeftuin.portfolio.views import project_context
 
 from .forms import PlanActionForm, PlanForm
-from .models import ContinuationPlan, PlanAction
-from .services import adopt_advice, option_names, project_advice
+from .models import ActionStatus, ContinuationPlan, PlanAction
+from .services import adopt_advice, option_names, owner_choices, project_advice
 
 TAB = "verduurzaming"
 
@@ -83,7 +83,7 @@ def plan(request, pk: int):
     names = option_names(result.framework, _lang())
     dimension_names = {d.id: d.name.get(_lang()) for d in result.framework.dimensions}
     deadline = result.advice.deadline
-    actions = list(saved.actions.all()) if saved else []
+    actions = list(saved.actions.select_related("owner_user")) if saved else []
     in_plan = {(a.source_rule, a.text) for a in actions}
     advice_steps = [
         {
@@ -112,6 +112,7 @@ def plan(request, pk: int):
             ),
             scan_rows=_scan_rows(result),
             can_plan=_can_plan(request, project),
+            today=timezone.localdate(),
             recommended_route=_route_label(result.advice.route, names),
             graded=[
                 {"name": dimension_names.get(g.dimension_id, g.dimension_id), "g": g}
@@ -177,7 +178,9 @@ def action_edit(request, pk: int, action_pk: int | None = None):
     require(request, Capability.PLAN, project)
     saved = _plan_of(project)
     instance = _action_of(project, action_pk) if action_pk is not None else None
-    form = PlanActionForm(request.POST or None, instance=instance)
+    form = PlanActionForm(
+        request.POST or None, instance=instance, owners=owner_choices(request, project)
+    )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             target = saved or ContinuationPlan.objects.get_or_create(project=project)[0]
@@ -187,10 +190,6 @@ def action_edit(request, pk: int, action_pk: int | None = None):
                 if obj.pk is None:
                     top = target.actions.aggregate(top=Max("position"))["top"] or 0
                     obj.position = top + 1
-                if obj.done and obj.done_on is None:
-                    obj.done_on = timezone.localdate()
-                if not obj.done:
-                    obj.done_on = None
 
             result = form.save_versioned(commit_extra=attach)
         if result is not None:
@@ -218,14 +217,13 @@ def action_toggle(request, pk: int, action_pk: int):
     project = visible_project(request, pk)
     require(request, Capability.PLAN, project)
     action = _action_of(project, action_pk)
-    action.done = not action.done
-    action.done_on = timezone.localdate() if action.done else None
+    action.status = ActionStatus.OPEN if action.done else ActionStatus.DONE
     action.save_checked(action.version)
     if request.htmx:
         return render(
             request,
             "sustainability/_action_row.html",
-            {"a": action, "project": project, "can_plan": True},
+            {"a": action, "project": project, "can_plan": True, "today": timezone.localdate()},
         )
     messages.success(request, _("Actie afgevinkt.") if action.done else _("Actie weer opengezet."))
     return redirect("sustainability:plan", pk=project.pk)

@@ -2,7 +2,8 @@
 
 Seed 004 §2.2.3: monitoring during delivery feeds an ex-post MKBA. An effect marked
 ``basis = "observed"`` with an ``observed_measure`` takes its size from the project's paired
-change between the 0-meting and the latest measurement: fewer heavy measures, fewer professionals
+change under the project's pair definition (by default the 0-meting against the end
+measurement): fewer heavy measures, fewer professionals
 or fewer organisations per participant. The size is the mean reduction with its 90% confidence
 interval as low and high, drawn as a normal distribution in Monte Carlo (which reads low and high
 as the 5th and 95th percentiles). The mark "waargenomen" and the source sentence travel with it.
@@ -49,6 +50,7 @@ def observed_inputs(project) -> dict[int, ObservedInput]:
     """
     from proeftuin.monitoring import services
     from proeftuin.monitoring.analytics import burden_labels, pairs_frame
+    from proeftuin.monitoring.analytics import pairing as analytics_pairing
     from proeftuin.monitoring.models import Pair
 
     from .models import Effect
@@ -77,6 +79,8 @@ def observed_inputs(project) -> dict[int, ObservedInput]:
         if not group.suppressed and group.mean_change is not None
     }
     labels = burden_labels()
+    # The source sentence names how the project's pairs are made (issue 10, item 2).
+    pairing = analytics_pairing(services.pair_definition(project.pk))
     found: dict[int, ObservedInput] = {}
     for effect in effects:
         group = figures.get(effect.observed_measure)
@@ -91,11 +95,12 @@ def observed_inputs(project) -> dict[int, ObservedInput]:
         found[effect.pk] = ObservedInput(
             size=Estimate(low, likely, high, Distribution.NORMAL),
             source=_(
-                "Tel en vertel: %(measure)s, gemiddelde afname per deelnemer van 0-meting tot "
-                "laatste meting, %(n)s paren, 90%%-betrouwbaarheidsinterval."
+                "Tel en vertel: %(measure)s, gemiddelde afname per deelnemer (%(pairs)s), "
+                "%(n)s paren, 90%%-betrouwbaarheidsinterval."
             )
             % {
                 "measure": labels.get(effect.observed_measure, effect.observed_measure),
+                "pairs": pairing["label"],
                 "n": group.n,
             },
             n=group.n or 0,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import struct
 import zipfile
 from collections.abc import Sequence
@@ -278,11 +279,10 @@ def with_cached_values(data: bytes, values: dict[str, str]) -> bytes:
                 for ref, value in values.items():
                     start = text.index(f'<c r="{ref}"')
                     end = text.index("</c>", start)
-                    text = (
-                        text[:start]
-                        + text[start:end].replace("<v />", f"<v>{value}</v>")
-                        + text[end:]
-                    )
+                    # openpyxl writes an empty value as <v />, or <v></v>, or none at all when
+                    # it writes through lxml; Excel writes the result.
+                    cell = re.sub(r"<v\s*/>|<v>\s*</v>", "", text[start:end])
+                    text = text[:start] + cell + f"<v>{value}</v>" + text[end:]
                 content = text.encode()
             target.writestr(info, content)
     return buffer.getvalue()

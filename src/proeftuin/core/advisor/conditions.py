@@ -33,6 +33,7 @@ from typing import Any
 
 from proeftuin.core import funding as funding_core
 from proeftuin.core.frameworks.model import Text
+from proeftuin.core.numbers import percent_text
 
 from .model import LEVEL_LABELS, OUTCOMES, AdvisorInput
 
@@ -81,7 +82,7 @@ class Context:
 
 
 def _pct(value: float) -> str:
-    return f"{round(value * 100)}%"
+    return percent_text(value)  # 0.125 → 13%, never half to even
 
 
 def _date(value, lang: str) -> str:

@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from proeftuin.core.frameworks import Framework, get_frameworks
 from proeftuin.core.frameworks.model import Option, Text
 from proeftuin.core.funding import add_months
+from proeftuin.core.numbers import whole_percent
 
 from . import recommend
 from .conditions import Context
@@ -139,7 +140,7 @@ def _unknowns(facts: AdvisorInput) -> tuple[Text, ...]:
             )
         )
     elif facts.scan.coverage < 1:
-        pct = round(facts.scan.coverage * 100)
+        pct = whole_percent(facts.scan.coverage)
         notes.append(
             Text(
                 nl=f"De 4+1-scan is voor {pct}% op de schaal beoordeeld; onbekend telt niet als nul.",

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 
 from proeftuin.core.coalition import BACKING_LEVELS
@@ -82,6 +83,18 @@ class FundingFacts:
     payer_shares: Mapping[str, float] = field(default_factory=dict)
     #: The organisations paying for the project today (by name, as the valuation names parties).
     payers: frozenset[str] = frozenset()
+    #: Entries of the municipality's *nieuw voor oud* ledger (004 §5.4.4) that fund this project.
+    new_for_old: tuple[LedgerFact, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerFact:
+    """Old spending stopped or reduced that now pays for the project as structural money."""
+
+    budget_line: str
+    municipality: str
+    amount_per_year: Decimal
+    since: date
 
 
 @dataclass(frozen=True, slots=True)

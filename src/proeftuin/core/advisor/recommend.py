@@ -16,6 +16,7 @@ from pathlib import Path
 
 from proeftuin.core.datafiles import check_schema, make_validator, read_yaml_file
 from proeftuin.core.frameworks.model import Text
+from proeftuin.core.numbers import percent_text
 
 from .conditions import Context, benefits_elsewhere
 from .model import BACKING_LEVELS, LEVEL_LABELS, AdvisorInput
@@ -117,7 +118,7 @@ def graded_reasoning(facts: AdvisorInput) -> tuple[GradedText, ...]:
 
 
 def _pct(value: float) -> str:
-    return f"{round(value * 100)}%"
+    return percent_text(value)  # 0.125 → 13%, never half to even
 
 
 def _backed(facts: AdvisorInput, level: str) -> bool | None:
@@ -288,6 +289,27 @@ def recommend_route(facts: AdvisorInput, ctx: Context) -> Recommendation:
     )
 
 
+def _ledger_text(fund) -> Text | None:
+    """The ledger entries that fund the project, as one finding; None without any."""
+    if fund is None or not fund.new_for_old:
+        return None
+    nl_parts, en_parts = [], []
+    for entry in fund.new_for_old:
+        amount = f"{entry.amount_per_year:,.0f}"
+        nl_parts.append(
+            f"{entry.budget_line} ({entry.municipality}), € {amount.replace(',', '.')} per jaar "
+            f"sinds {entry.since:%d-%m-%Y}"
+        )
+        en_parts.append(
+            f"{entry.budget_line} ({entry.municipality}), € {amount} a year "
+            f"since {entry.since:%d-%m-%Y}"
+        )
+    return Text(
+        nl="nieuw voor oud is al vastgelegd: " + "; ".join(nl_parts),
+        en="new for old is already recorded: " + "; ".join(en_parts),
+    )
+
+
 def recommend_strategies(facts: AdvisorInput, ctx: Context) -> tuple[Recommendation, ...]:
     """Financing strategies the facts open up, strengths and context included (004 §5.3–5.4)."""
     result: list[Recommendation] = []
@@ -309,8 +331,12 @@ def recommend_strategies(facts: AdvisorInput, ctx: Context) -> tuple[Recommendat
                 ),
             )
         )
+    ledger = _ledger_text(fund)
     no_extra_money = fund is None or not fund.has_streams
-    if political and no_extra_money:
+    if ledger is not None:
+        # The municipality already moved old spending to this project (004 §5.4.4): cite it.
+        result.append(Recommendation("new_for_old", (ledger,)))
+    elif political and no_extra_money:
         # A change run without extra money (004 ch. 5, the Amsterdam transition) can only pay
         # its way from existing budgets: that is 'new for old'.
         result.append(

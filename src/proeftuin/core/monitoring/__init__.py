@@ -5,6 +5,7 @@ Modules:
 - ``analytics``: the public API: maintain the pairs table (``pairs_from_measurements``,
   ``upsert_pairs``, ``refresh_pairs``) and report on it (``effect_report``, ``burden_report``,
   ``process_indicators``);
+- ``pairing``: the pair definition (baseline → end by moment, or first → latest known);
 - ``stats``: Student's t quantiles without SciPy and paired-t figures from integer sums;
 - ``suppression``: the small-cell threshold (default 10, never below 5);
 - ``engine``: the columnar work (Polars frames, NumPy kernels). Only this module imports Polars.
@@ -31,6 +32,11 @@ from proeftuin.core.monitoring.analytics import (
     upsert_pairs,
     with_period,
 )
+from proeftuin.core.monitoring.pairing import (
+    DEFAULT_PAIR_DEFINITION,
+    PairDefinition,
+    pairs_by_definition,
+)
 from proeftuin.core.monitoring.stats import paired_summary, t_quantile
 from proeftuin.core.monitoring.suppression import (
     DEFAULT_THRESHOLD,
@@ -40,10 +46,12 @@ from proeftuin.core.monitoring.suppression import (
 
 __all__ = [
     "BURDEN_VARIABLES",
+    "DEFAULT_PAIR_DEFINITION",
     "DEFAULT_THRESHOLD",
     "MIN_THRESHOLD",
     "PLANNED_REASONS",
     "EffectReport",
+    "PairDefinition",
     "GroupEffect",
     "ProcessReport",
     "ProcessRow",
@@ -52,6 +60,7 @@ __all__ = [
     "check_threshold",
     "effect_report",
     "paired_summary",
+    "pairs_by_definition",
     "pairs_from_measurements",
     "process_indicators",
     "records",

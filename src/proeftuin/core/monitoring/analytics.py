@@ -99,7 +99,11 @@ PLANNED_REASONS = ("according_to_plan", "by_agreement")
 
 
 def pairs_from_measurements(measurements: Any, trajectories: Any) -> Any:
-    """The pairs table (a Polars frame) for the given measurements.
+    """The pairs table (a Polars frame) for the given measurements: first → latest known score.
+
+    This is :attr:`~proeftuin.core.monitoring.PairDefinition.FIRST_LATEST`; a project's pairs
+    follow its chosen definition through :func:`~proeftuin.core.monitoring.pairs_by_definition`
+    (baseline → end by moment by default).
 
     ``measurements`` has the columns ``trajectory_id`` (int), ``domain`` (any type; integer codes
     are fastest), ``measured_on`` (date), ``score`` (int, null for unknown) and optionally
@@ -324,13 +328,13 @@ def burden_measurements(sessions: Any, variables: Sequence[str] = BURDEN_VARIABL
     """Per-session counts as measurements, ready for ``pairs_from_measurements``.
 
     ``sessions`` has one row per measurement moment: ``trajectory_id``, ``measured_on``,
-    optionally ``measurement_id``, and a count column per variable (null when not recorded),
+    optionally ``measurement_id`` and ``moment`` (for the pair definition), and a count column per variable (null when not recorded),
     e.g. the number of professionals and organisations involved and the number of heavy measures
     (supervision order, out-of-home placement, eviction) in place or needed. The variable name
     becomes the ``domain``.
     """
     names = engine.column_names(sessions)
-    keep = [TRAJECTORY, MEASURED_ON] + ([MEASUREMENT_ID] if MEASUREMENT_ID in names else [])
+    keep = [TRAJECTORY, MEASURED_ON] + [c for c in (MEASUREMENT_ID, "moment") if c in names]
     return engine.unpivot_counts(sessions, variables, keep)
 
 

@@ -1,0 +1,113 @@
+"""The daily reminder: one e-mail per owner with their overdue and soon-due plan actions.
+
+``proeftuin remind`` runs :func:`send_reminders` once a day (cron or a systemd timer, see
+docs/operations.md). It is idempotent per day: an owner who already got today's message gets no
+second one, however often the command runs. Only actions on projects the owner may still see
+are named, and only owners with an e-mail address and an active account are written to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from proeftuin.core.agenda import ActionDue, Reminder, reminders
+from proeftuin.portfolio.models import Project
+from proeftuin.sustainability.models import OPEN_STATUSES, PlanAction
+
+from .models import ActionReminder
+
+DEFAULT_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Outcome:
+    sent: int
+    already_sent: int
+    no_address: int
+
+
+def _candidates(today: date, days: int) -> list[ActionDue]:
+    rows = PlanAction.objects.filter(
+        status__in=OPEN_STATUSES,
+        due_date__isnull=False,
+        owner_user__isnull=False,
+        owner_user__is_active=True,
+        plan__project__archived_at__isnull=True,
+    ).select_related("plan__project")
+    return [
+        ActionDue(a.pk, a.owner_user_id, a.due_date, a.text, a.plan.project.name, a.plan.project_id)
+        for a in rows
+    ]
+
+
+def _message(user, reminder: Reminder, today: date) -> tuple[str, str]:
+    base = getattr(settings, "PROEFTUIN_BASE_URL", "").rstrip("/")
+    context = {
+        "user": user,
+        "overdue": reminder.overdue,
+        "due_soon": reminder.due_soon,
+        "today": today,
+        "links": {
+            a.project_id: base + reverse("sustainability:plan", args=[a.project_id])
+            for a in (*reminder.overdue, *reminder.due_soon)
+        },
+    }
+    n = len(reminder.action_ids)
+    subject = translation.ngettext(
+        "Proeftuin: %(n)d actie vraagt uw aandacht",
+        "Proeftuin: %(n)d acties vragen uw aandacht",
+        n,
+    ) % {"n": n}
+    return subject, render_to_string("agenda/reminder_email.txt", context)
+
+
+def send_reminders(
+    today: date, days: int = DEFAULT_DAYS, *, dry_run: bool = False
+) -> tuple[Outcome, list[tuple[str, str]]]:
+    """Send today's reminders. Returns the counts and (address, subject) of each message."""
+    users = get_user_model().objects.select_related("organisation")
+    sent, already, no_address = 0, 0, 0
+    messages: list[tuple[str, str]] = []
+    for reminder in reminders(_candidates(today, days), today, days):
+        user = users.get(pk=reminder.owner_id)
+        visible = set(Project.objects.visible_to(user).values_list("pk", flat=True))
+        scoped = Reminder(
+            reminder.owner_id,
+            tuple(a for a in reminder.overdue if a.project_id in visible),
+            tuple(a for a in reminder.due_soon if a.project_id in visible),
+        )
+        if not scoped.action_ids:
+            continue
+        if not user.email:
+            no_address += 1
+            continue
+        if ActionReminder.objects.filter(user=user, sent_on=today).exists():
+            already += 1
+            continue
+        with translation.override(settings.LANGUAGE_CODE):
+            subject, body = _message(user, scoped, today)
+        messages.append((user.email, subject))
+        if dry_run:
+            continue
+        try:
+            with transaction.atomic():
+                # Recorded first: a second run the same day finds the row and sends nothing.
+                ActionReminder.objects.create(
+                    user=user, sent_on=today, action_ids=scoped.action_ids
+                )
+                send_mail(subject, body, None, [user.email])
+        except IntegrityError:  # a parallel run got there first
+            already += 1
+            messages.pop()
+            continue
+        sent += 1
+    return Outcome(sent, already, no_address), messages

@@ -1,0 +1,198 @@
+"""Money at a glance: the annual budget and the XLSX exports of the portfolio and its money.
+
+Views only gather rows; the sums come from :mod:`proeftuin.core.money` and the cells go through
+:mod:`proeftuin.common.exports` (formula escaping), so screen and file agree.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from proeftuin.common.exports import download, xlsx_bytes
+from proeftuin.core import funding as funding_core
+from proeftuin.core import money
+from proeftuin.core.access import Capability
+
+from .access import require, visible_project
+from .listing import filtered_portfolio
+from .models import Project
+from .registry_views import new_for_old_total
+
+
+def _budget(request, today: date) -> money.Budget:
+    projects = list(
+        Project.objects.visible_to(request.user)
+        .filter(archived_at__isnull=True)
+        .prefetch_related("funding_streams")
+        .order_by("name", "pk")
+    )
+    pairs = [(p.name, [s.as_core() for s in p.funding_streams.all()]) for p in projects]
+    years = money.year_range([s for _n, streams in pairs for s in streams], today)
+    return money.budget(pairs, years)
+
+
+@login_required
+def budget(request):
+    """Money per year × project, incidental and structural, with the portfolio's totals."""
+    today = timezone.localdate()
+    return render(
+        request,
+        "portfolio/budget.html",
+        {
+            "budget": _budget(request, today),
+            "new_for_old_total": new_for_old_total(request.user.organisation_id, today),
+        },
+    )
+
+
+@login_required
+def budget_export(request):
+    require(request, Capability.EXPORT)
+    result = _budget(request, timezone.localdate())
+    header = [_("Project"), _("Jaar"), _("Incidenteel (€)"), _("Structureel (€)"), _("Totaal (€)")]
+    rows = [
+        [p.name, y.year, y.incidental, y.structural, y.total]
+        for p in result.projects
+        for y in p.years
+    ]
+    totals = [[_("Totaal"), y.year, y.incidental, y.structural, y.total] for y in result.totals]
+    return download(
+        xlsx_bytes({_("Begroting"): (header, rows), _("Totaal per jaar"): (header, totals)}),
+        "begroting",
+        "xlsx",
+    )
+
+
+@login_required
+def portfolio_export(request):
+    """The portfolio as the screen shows it (same filter and sort), with cliff and money."""
+    require(request, Capability.EXPORT)
+    today = timezone.localdate()
+    _form, projects = filtered_portfolio(request, today)
+    header = [
+        _("Project"),
+        _("Eigenaar"),
+        _("Gemeente"),
+        _("Thema's"),
+        _("Wijken"),
+        _("Fase"),
+        _("Status"),
+        _("Startdatum"),
+        _("Einddatum"),
+        _("Klifdatum"),
+        _("Wegvallend per jaar binnen 12 maanden (€)"),
+        _("Incidenteel dit jaar (€)"),
+        _("Structureel dit jaar (€)"),
+    ]
+    rows = []
+    this_year = range(today.year, today.year + 1)
+    for p in projects:
+        streams = [s.as_core() for s in p.funding_streams.all()]
+        cliff = funding_core.funding_cliffs(streams, today, (12,))[0]
+        year = money.per_year(streams, this_year)[0]
+        rows.append(
+            [
+                p.name,
+                p.owner.name,
+                p.municipality.name if p.municipality else "",
+                ", ".join(p.theme_labels()),
+                ", ".join(h.name for h in p.neighbourhoods.all()),
+                p.get_phase_display(),
+                p.get_status_display(),
+                p.start_date,
+                p.end_date,
+                p.cliff_date,
+                cliff.annual_amount_lost.quantize(money.ZERO),
+                year.incidental,
+                year.structural,
+            ]
+        )
+    return download(xlsx_bytes({_("Portfolio"): (header, rows)}), "portfolio", "xlsx")
+
+
+@login_required
+def cliffs_export(request):
+    """Every incidental stream that ends in the next 24 months, per project."""
+    require(request, Capability.EXPORT)
+    today = timezone.localdate()
+    header = [
+        _("Project"),
+        _("Stroom"),
+        _("Financier"),
+        _("Einddatum"),
+        _("Maanden tot einde"),
+        _("Bedrag per jaar (€)"),
+    ]
+    rows = []
+    projects = (
+        Project.objects.visible_to(request.user)
+        .filter(archived_at__isnull=True)
+        .prefetch_related("funding_streams__funder")
+        .order_by("name", "pk")
+    )
+    for p in projects:
+        for s in p.funding_streams.all():
+            core = s.as_core()
+            if not core.structural and funding_core.ends_within(s.end_date, today, 24):
+                rows.append(
+                    [
+                        p.name,
+                        s.label,
+                        s.funder.name,
+                        s.end_date,
+                        funding_core.months_until(s.end_date, today),
+                        core.annual_rate().quantize(money.ZERO),
+                    ]
+                )
+    rows.sort(key=lambda r: (r[3], r[0]))
+    return download(
+        xlsx_bytes({_("Financieringsklif"): (header, rows)}), "financieringsklif", "xlsx"
+    )
+
+
+@login_required
+def project_money_export(request, pk: int):
+    """One project's funding streams and its money per year."""
+    project = visible_project(request, pk)
+    require(request, Capability.EXPORT)
+    streams = list(project.funding_streams.select_related("funder"))
+    core = [s.as_core() for s in streams]
+    years = money.year_range(core, timezone.localdate())
+    stream_header = [
+        _("Regeling"),
+        _("Financier"),
+        _("Bedrag (€)"),
+        _("Startdatum"),
+        _("Einddatum"),
+        _("Soort"),
+        _("Beleidsdomein"),
+    ]
+    stream_rows = [
+        [
+            s.label,
+            s.funder.name,
+            s.amount,
+            s.start_date,
+            s.end_date,
+            s.get_kind_display(),
+            s.get_policy_domain_display(),
+        ]
+        for s in streams
+    ]
+    year_header = [_("Jaar"), _("Incidenteel (€)"), _("Structureel (€)"), _("Totaal (€)")]
+    year_rows = [[y.year, y.incidental, y.structural, y.total] for y in money.per_year(core, years)]
+    return download(
+        xlsx_bytes(
+            {
+                _("Financieringsstromen"): (stream_header, stream_rows),
+                _("Per jaar"): (year_header, year_rows),
+            }
+        ),
+        f"geld-project-{project.pk}",
+        "xlsx",
+    )

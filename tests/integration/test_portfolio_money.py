@@ -1,0 +1,154 @@
+"""Money at a glance and the portfolio's XLSX exports (issue 11, items 1 and 3)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+from integration_support import make_project
+from openpyxl import load_workbook
+
+from proeftuin.portfolio.models import FundingStream
+from proeftuin.portfolio.registry import Municipality, NewForOldEntry
+
+
+def _stream(project, *, label, amount, start, end, kind="incidenteel"):
+    return FundingStream.objects.create(
+        project=project,
+        funder=project.owner,
+        label=label,
+        amount=Decimal(amount),
+        start_date=start,
+        end_date=end,
+        kind=kind,
+        policy_domain="wmo",
+    )
+
+
+def _sheet(response, title=None):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(response.content))
+    sheet = book[title] if title else book.worksheets[0]
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def test_the_funding_total_includes_structural_money(users, own_project, client_for):
+    # Finding: the Financiering chart and total left out structural money.
+    _stream(
+        own_project,
+        label="Wmo structureel",
+        amount="50000",
+        start=date(2025, 1, 1),
+        end=None,
+        kind="structureel",
+    )
+    http = client_for(users[("own", "financier")])
+    response = http.get(f"/projecten/{own_project.pk}/financiering/")
+    years = {y.year: y for y in response.context["annual"]}
+    assert years[2025].structural == Decimal("50000.00")
+    assert years[2025].incidental > 0  # the 240.000 Transformatiefonds of 2025-2026
+    total = response.context["annual_total"]
+    assert total.structural >= Decimal("100000.00")  # at least 2025 and 2026
+    assert total.total == total.incidental + total.structural
+    streams_in_chart = {v["stream"] for v in response.context["chart_spec"]["data"]["values"]}
+    assert "Wmo structureel" in streams_in_chart
+
+
+def test_portfolio_sorts_and_filters_by_cliff_date(users, own_org, client_for):
+    today = timezone.localdate()
+    late = make_project(own_org, name="A laat")  # fixture stream ends 2026-12-31
+    FundingStream.objects.filter(project=late).update(end_date=today + timedelta(days=600))
+    soon = make_project(own_org, name="Z snel")
+    FundingStream.objects.filter(project=soon).update(end_date=today + timedelta(days=40))
+    none = make_project(own_org, name="M geen")
+    FundingStream.objects.filter(project=none).update(kind="structureel", end_date=None)
+    http = client_for(users[("own", "beleidsadviseur")])
+    names = [r["project"].name for r in http.get("/projecten/?sort=klif").context["rows"]]
+    assert names == ["Z snel", "A laat", "M geen"]
+    within = [r["project"].name for r in http.get("/projecten/?cliff_within=6").context["rows"]]
+    assert within == ["Z snel"]
+
+
+def test_budget_view_and_export_agree(users, own_project, client_for):
+    _stream(
+        own_project,
+        label="Structureel",
+        amount="10000",
+        start=date(2026, 1, 1),
+        end=None,
+        kind="structureel",
+    )
+    http = client_for(users[("own", "beleidsadviseur")])
+    budget = http.get("/projecten/begroting/").context["budget"]
+    row = budget.projects[0]
+    by_year = {y.year: y for y in row.years}
+    assert by_year[2026].structural == Decimal("10000.00")
+    assert by_year[2025].incidental + by_year[2026].incidental == Decimal("240000.00")
+    rows = _sheet(http.get("/projecten/begroting/export.xlsx"), "Totaal per jaar")
+    exported = {r[1]: r for r in rows[1:]}
+    assert exported[2026][3] == 10000
+    assert exported[2026][4] == float(budget.totals[budget.years.index(2026)].total)
+
+
+def test_portfolio_export_holds_what_the_filter_shows_and_escapes_formulas(
+    users, own_org, own_project, client_for
+):
+    make_project(own_org, name='=HYPERLINK("http://x")')
+    amsterdam = Municipality.objects.create(
+        organisation=own_org, cbs_code="GM0363", name="Amsterdam"
+    )
+    own_project.municipality = amsterdam
+    own_project.save()
+    http = client_for(users[("own", "onderzoeker")])
+    rows = _sheet(http.get(f"/projecten/export.xlsx?municipality={amsterdam.pk}"))
+    assert [r[0] for r in rows[1:]] == [own_project.name]
+    assert rows[1][2] == "Amsterdam"
+    every = _sheet(http.get("/projecten/export.xlsx"))
+    assert '\'=HYPERLINK("http://x")' in [r[0] for r in every[1:]]
+
+
+def test_cliff_and_project_money_exports(users, own_project, foreign_project, client_for):
+    FundingStream.objects.filter(project=own_project).update(
+        end_date=timezone.localdate() + timedelta(days=90)
+    )
+    http = client_for(users[("own", "projectleider")])
+    cliff = _sheet(http.get("/projecten/financieringsklif/export.xlsx"))
+    assert [(r[0], r[1]) for r in cliff[1:]] == [(own_project.name, "Transformatiefonds")]
+    money = _sheet(http.get(f"/projecten/{own_project.pk}/financiering/export.xlsx"), "Per jaar")
+    assert sum(r[3] for r in money[1:]) == 240000
+    assert http.get(f"/projecten/{foreign_project.pk}/financiering/export.xlsx").status_code == 404
+
+
+def test_the_portfolio_shows_money_made_structural_by_the_ledger(
+    users, own_org, own_project, client_for
+):
+    amsterdam = Municipality.objects.create(organisation=own_org, cbs_code="GM0363", name="A")
+    http = client_for(users[("own", "beleidsadviseur")])
+    response = http.post(
+        "/projecten/nieuw-voor-oud/",
+        {
+            "municipality": amsterdam.pk,
+            "budget_line": "Individuele begeleiding",
+            "policy_domain": "wmo",
+            "change": "verminderd",
+            "amount_per_year": "125.000",
+            "since": "2026-01-01",
+            "projects": [own_project.pk],
+        },
+    )
+    assert response.status_code == 302
+    entry = NewForOldEntry.objects.get()
+    assert entry.amount_per_year == Decimal("125000")
+    page = http.get("/projecten/").content.decode()
+    assert "125.000" in page
+    from proeftuin.sustainability.services import project_advice
+
+    advice = project_advice(own_project, date(2026, 6, 1))
+    option = {s.id: s for s in advice.advice.strategies}["new_for_old"]
+    assert any("Individuele begeleiding" in t.nl for t in option.context)
+    # A project leader may read the ledger but not write it.
+    leader = client_for(users[("own", "projectleider")])
+    assert leader.post("/projecten/nieuw-voor-oud/", {}).status_code == 403
