@@ -162,6 +162,9 @@ def test_child_of_a_foreign_project_is_404(users, own_project, foreign_project):
 
 
 def test_create_project_with_history_and_neighbourhoods(users, own_org):
+    from proeftuin.portfolio.models import Neighbourhood
+
+    Neighbourhood.objects.create(organisation=own_org, name="Noordwijk")
     token, http = token_for(users[("own", "beleidsadviseur")])
     body = {
         "naam": "Buurtkracht",
@@ -182,6 +185,11 @@ def test_create_project_with_history_and_neighbourhoods(users, own_org):
     project = Project.objects.get(pk=data["id"])
     assert project.owner == own_org
     assert project.history.get().history_user == token.account
+    # A managed list (no free text, as on the screen): an unknown name is refused, not added.
+    body["wijken"] = ["Zuidwijk"]
+    problem = assert_problem(http.post(V1, body, content_type="application/json"), 400)
+    assert problem["invalidParams"][0]["name"] == "wijken"
+    assert not Neighbourhood.objects.filter(name="Zuidwijk").exists()
 
 
 def test_validation_error_names_the_dutch_field(users):

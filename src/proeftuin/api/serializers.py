@@ -86,7 +86,15 @@ class ProjectSerializer(serializers.ModelSerializer):
         source="neighbourhoods",
         child=Text(max_length=100),
         required=False,
-        help_text="Namen van wijken; een onbekende naam wordt een nieuwe wijk, zoals op het scherm.",
+        help_text="Namen van wijken uit de lijst van Gemeenten en wijken (geen vrije tekst).",
+    )
+    gemeente = Number(
+        source="municipality_id",
+        min_value=1,
+        max_value=2**31 - 1,
+        allow_null=True,
+        required=False,
+        help_text="Id van de gemeente waar het project hoort (Gemeenten en wijken).",
     )
     startdatum = serializers.DateField(source="start_date")
     einddatum = serializers.DateField(source="end_date", allow_null=True, required=False)
@@ -106,6 +114,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "samenvatting",
             "themas",
             "doelgroep",
+            "gemeente",
             "wijken",
             "startdatum",
             "einddatum",

@@ -34,7 +34,7 @@ def etag(instance) -> str:
 
 def form_data(form_class, instance, validated: dict) -> dict:
     """Current values of the row (ids for relations), overlaid with what the client sent."""
-    fields = [f for f in form_class._meta.fields if f != "new_neighbourhoods"]
+    fields = list(form_class._meta.fields)
     data: dict = {}
     if instance is not None and instance.pk:
         for name, value in model_to_dict(instance, fields=fields).items():
@@ -49,23 +49,36 @@ def form_data(form_class, instance, validated: dict) -> dict:
 
 
 def neighbourhood_data(data: dict, owner) -> dict:
-    """Project form: names become ids of the owner's neighbourhoods, unknown names new ones."""
+    """Project form: neighbourhood names become ids from the managed list the screen offers
+    (issue 11: no free text). An unknown or ambiguous name is a 400 naming it."""
+    from proeftuin.portfolio.forms import area_organisations
+
     names = data.pop("neighbourhoods", None)
     if names is None or (names and not isinstance(names[0], str)):
         if names is not None:
             data["neighbourhoods"] = names
         return data
-    known = dict(
-        Neighbourhood.objects.filter(organisation=owner, name__in=names).values_list("name", "pk")
-    )
-    new = [n.strip() for n in names if n not in known]
-    if any("," in n or not n for n in new):
-        # The screen takes new names as a comma-separated list; a comma cannot be in one.
+    found: dict[str, list[int]] = {}
+    rows = Neighbourhood.objects.filter(
+        organisation_id__in=area_organisations(owner), name__in=names
+    ).values_list("name", "pk")
+    for name, pk in rows:
+        found.setdefault(name, []).append(pk)
+    unknown = [n for n in names if n not in found]
+    if unknown:
         raise exceptions.ValidationError(
-            {"wijken": ["Een nieuwe wijk heeft een naam zonder komma."]}
+            {
+                "wijken": [
+                    f"Onbekende wijk: {', '.join(unknown)}. Voeg haar toe bij Gemeenten en wijken."
+                ]
+            }
         )
-    data["neighbourhoods"] = [known[n] for n in names if n in known]
-    data["new_neighbourhoods"] = ", ".join(new)
+    twice = [n for n in names if len(found[n]) > 1]
+    if twice:
+        raise exceptions.ValidationError(
+            {"wijken": [f"Deze wijknaam komt meer dan eens voor: {', '.join(twice)}."]}
+        )
+    data["neighbourhoods"] = [found[n][0] for n in names]
     return data
 
 
@@ -75,7 +88,7 @@ def reverse_errors(form, serializer_class) -> dict:
     for api_name, field in serializer_class().fields.items():
         source = field.source or api_name
         names[source.removesuffix("_id")] = api_name
-    names["neighbourhoods"] = names["new_neighbourhoods"] = names.get("neighbourhoods", "wijken")
+    names["neighbourhoods"] = names.get("neighbourhoods", "wijken")
     names["edit_version"] = "versie"
     errors: dict[str, list[str]] = {}
     for field, messages in form.errors.items():
