@@ -11,7 +11,7 @@ PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 VENDOR := src/proeftuin/static/vendor
 
-.PHONY: lock help install assets messages demo serve test test-sqlite test-postgres lint format browser bench bench-load fuzz clean
+.PHONY: openapi lock help install assets messages demo serve test test-sqlite test-postgres lint format browser bench bench-load fuzz clean
 
 help:
 	@echo "make demo   - install everything, load Gemeente Voorbeeldstad and serve on http://$(HOST):$(PORT)/"
@@ -30,6 +30,10 @@ $(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
 	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
+
+# The committed API v1 contract (docs/api/openapi.yaml); a test fails when it differs from the code.
+openapi: $(VENV)/.installed
+	$(BIN)/proeftuin manage openapi
 
 lock: | $(BIN)/python
 	$(BIN)/pip install --quiet uv

@@ -33,6 +33,8 @@ urlpatterns = [
     path("leren/", include("proeftuin.learning.urls")),
     path("tel-en-vertel/", include("proeftuin.monitoring.urls")),
     path("wijken/", include("proeftuin.neighbourhoods.urls")),
+    # API v1 (NLGov REST API Design Rules): before the old paths, which stay for one release.
+    path("", include("proeftuin.api.urls")),
     path("api/tel-en-vertel/", include("proeftuin.monitoring.api_urls")),
     path("api/", include("proeftuin.portfolio.api_urls")),
     path("api/schema/", login_required(SpectacularAPIView.as_view()), name="api-schema"),

@@ -79,6 +79,7 @@ class Probe:
     anon: int | str = LOGIN
     fixed: int | None = None
     data: dict = field(default_factory=dict)
+    json: bool = False  # send ``data`` as application/json (API v1)
 
     @property
     def project_scoped(self) -> bool:
@@ -100,6 +101,72 @@ AS = AB + "/{assessment_pk}"
 WD = "/waarde/{pk}"  # Maatschappelijke waarde (valuation)
 VALUE_KINDS = ("investering", "activiteit", "effect", "schakel", "prijs")
 BH = "/beheer/organisatie"  # beheer inside the tenant (proeftuin.administration)
+V1 = "/api/v1/projecten/{pk}"  # API v1: 401 for anonymous, problem+json everywhere
+V1_CHILDREN = {
+    "financieringsstromen": "child_financiering",
+    "coalitieleden": "child_coalitie",
+    "doelen": "child_doelen",
+    "besluiten": "decision_pk",
+}
+
+
+def v1_probes() -> dict[str, list[Probe]]:
+    """API v1: the same roles as the screens. An empty POST is a 400 and a PATCH without a
+    version a 412 for a role that may write; DELETE only where the screens allow it."""
+    ed = Capability.EDIT
+    table: dict[str, list[Probe]] = {
+        "api/v1/openapi.json": [Probe("/api/v1/openapi.json", anon=200)],
+        "api/v1": [Probe("/api/v1", fixed=404, anon=404)],
+        "api/v1/<path:rest>": [Probe("/api/v1/projecten/", fixed=404, anon=404)],
+        "api/v1/projecten": [
+            Probe("/api/v1/projecten", anon=401),
+            Probe("/api/v1/projecten", "post", Capability.CREATE, 400, 401, json=True),
+        ],
+        "api/v1/projecten/<int:projectId>": [
+            Probe(V1, anon=401),
+            Probe(V1, "patch", ed, 412, 401, json=True),
+            Probe(V1, "delete", fixed=405, anon=401),
+        ],
+        "api/v1/projecten/<int:projectId>/effecten": [Probe(V1 + "/effecten", anon=401)],
+        # Import of monitoring rows: the screen's intake, the monitor capability.
+        "api/v1/projecten/<int:projectId>/imports": [
+            Probe(V1 + "/imports", "post", Capability.MONITOR, 400, 401),  # no file
+            Probe(V1 + "/imports", fixed=405, anon=401),
+        ],
+        "api/v1/projecten/<int:projectId>/imports/<int:id>": [
+            Probe(V1 + "/imports/{import_pk}", cap=Capability.MONITOR, anon=401)
+        ],
+        "api/v1/projecten/<int:projectId>/imports/<int:id>/bevestiging": [
+            # The matrix's import has a bad score: checked, refused, never committed.
+            Probe(
+                V1 + "/imports/{import_pk}/bevestiging",
+                "post",
+                Capability.MONITOR,
+                400,
+                401,
+                json=True,
+            )
+        ],
+        "api/v1/projecten/<int:projectId>/taken/<int:id>": [
+            Probe(V1 + "/taken/{job_pk}", cap=Capability.MONITOR, anon=401)
+        ],
+    }
+    for name, key in V1_CHILDREN.items():
+        create = Capability.DECIDE if name == "besluiten" else ed
+        item = V1 + f"/{name}/{{{key}}}"
+        table[f"api/v1/projecten/<int:projectId>/{name}"] = [
+            Probe(V1 + f"/{name}", anon=401),
+            Probe(V1 + f"/{name}", "post", create, 400, 401, json=True),
+        ]
+        probes = [Probe(item, anon=401)]
+        if name != "besluiten":
+            probes.append(Probe(item, "patch", ed, 412, 401, json=True))
+        if name in ("financieringsstromen", "coalitieleden"):
+            probes.append(Probe(item, "delete", ed, 204, 401))
+        table[f"api/v1/projecten/<int:projectId>/{name}/<int:id>"] = probes
+    return table
+
+
 LS = "/leren/signalen"  # signals from practice to policy (proeftuin.learning, issue 12)
 LP = "/leren/project/{pk}"  # the Leren tab: lessons and the end evaluation
 
@@ -618,6 +685,15 @@ TABLE: dict[str, list[Probe]] = {
         Probe(BH + "/partners/{partnership_pk}/verwijderen/", "post", Capability.ADMIN, ok=302),
         Probe(BH + "/partners/{partnership_pk}/verwijderen/", fixed=405),
     ],
+    "beheer/organisatie/api-sleutels/": [
+        Probe(BH + "/api-sleutels/", cap=Capability.ADMIN),
+        Probe(BH + "/api-sleutels/", method="post", cap=Capability.ADMIN),
+    ],
+    "beheer/organisatie/api-sleutels/<int:token_pk>/intrekken/": [
+        Probe(BH + "/api-sleutels/{token_pk}/intrekken/", "post", Capability.ADMIN, ok=302),
+        Probe(BH + "/api-sleutels/{token_pk}/intrekken/", fixed=405),
+    ],
+    **v1_probes(),
     "beheer/organisatie/toegangslog/": [Probe(BH + "/toegangslog/", cap=Capability.ADMIN)],
     "beheer/organisatie/toegangslog/export.csv": [
         Probe(BH + "/toegangslog/export.csv", cap=Capability.ADMIN)
@@ -725,6 +801,7 @@ def world(own_project, foreign_project, shared_project, partner_org, users, sett
             "child_coalitie": project.coalition.get().pk,
             "child_financiering": project.funding_streams.get().pk,
             "child_doelen": project.goals.get().pk,
+            "decision_pk": project.decisions.get().pk,
         }
     # An external scan per project, run by the own tenant where it can see the project, with a
     # rating that carries an evidence document.
@@ -756,6 +833,14 @@ def world(own_project, foreign_project, shared_project, partner_org, users, sett
         ids["colleague_pk"] = colleague.pk
         ids["partnership_pk"] = Partnership.objects.get_or_create(
             organisation=colleague.organisation, partner=partner_org
+        )[0].pk
+    # API v1: a token per tenant to revoke ("shared" belongs to the foreign tenant).
+    from proeftuin.api import tokens
+
+    for side, ids in sides.items():
+        issuer = users[("own" if side == "own" else "foreign", "beheerder")]
+        ids["token_pk"] = tokens.issue(
+            issuer, name="Matrix", role="financier", scopes=["portfolio:lezen"], days=1
         )[0].pk
     # A finished report job per project, made by the tenant that sees it, with its file.
     from proeftuin.monitoring.models import Job
@@ -933,6 +1018,8 @@ def expected(probe: Probe, role: str, side: str | None) -> int:
 
 def call(http, probe: Probe, ids: dict):
     path = probe.path.format(**ids)
+    if probe.json:
+        return path, getattr(http, probe.method)(path, probe.data, content_type="application/json")
     return path, getattr(http, probe.method)(path, probe.data)
 
 

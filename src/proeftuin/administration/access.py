@@ -29,8 +29,11 @@ def beheerder_required(view: Callable) -> Callable:
 
 
 def colleagues(user: User) -> QuerySet[User]:
-    """Users a beheerder may manage: the own organisation's, never an installation superuser."""
-    return User.objects.filter(organisation_id=user.organisation_id, is_superuser=False)
+    """Users a beheerder may manage: the own organisation's, never an installation superuser and
+    never a token's machine account (it has no password; the token screen manages it)."""
+    return User.objects.filter(
+        organisation_id=user.organisation_id, is_superuser=False, api_token__isnull=True
+    )
 
 
 def own_projects(user: User) -> QuerySet[Project]:

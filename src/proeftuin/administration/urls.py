@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import api_tokens, views
 
 app_name = "administration"
 
@@ -16,4 +16,10 @@ urlpatterns = [
     path("partners/<int:partnership_pk>/verwijderen/", views.partner_remove, name="partner_remove"),
     path("toegangslog/", views.access_log, name="access_log"),
     path("toegangslog/export.csv", views.access_log_export, name="access_log_export"),
+    path("api-sleutels/", api_tokens.api_tokens, name="api_tokens"),
+    path(
+        "api-sleutels/<int:token_pk>/intrekken/",
+        api_tokens.api_token_revoke,
+        name="api_token_revoke",
+    ),
 ]

@@ -188,6 +188,36 @@ def _previous_import(project, user, pk) -> ImportFile | None:
     )
 
 
+def accept_upload(project, user, data: dict, previous: ImportFile | None = None) -> ImportFile:
+    """Store a checked upload (:class:`.forms.UploadForm`) and its suggestion: the one path for
+    the screen and API v1."""
+    jobs.sweep_stale_uploads()
+    # A new upload replaces this user's unfinished ones (typically: the file was corrected).
+    jobs.cancel_pending(project, user)
+    file = data["file"]
+    extension = Path(file.name).suffix.lower()
+    stored = f"{secrets.token_hex(16)}{extension}"
+    with open(jobs.imports_dir() / stored, "wb") as out:
+        for chunk in file.chunks():
+            out.write(chunk)
+    template = data.get("template")
+    mapping = template.mapping if template else None
+    instrument = data["instrument"]
+    if mapping is None and previous is not None:
+        mapping, instrument = previous.mapping, previous.instrument
+    import_file = ImportFile.objects.create(
+        project=project,
+        uploaded_by=user,
+        original_name=Path(file.name).name[:255],
+        stored_name=stored,
+        size=file.size,
+        instrument=instrument,
+        mapping=mapping,
+    )
+    stored_suggestion(import_file, services.instrument(instrument))
+    return import_file
+
+
 @login_required
 def upload(request, pk: int):
     project = monitor_project(request, pk)
@@ -203,31 +233,7 @@ def upload(request, pk: int):
         form.cleaned_data.get("previous") if form.is_valid() else _int(request.GET.get("vorige")),
     )
     if request.method == "POST" and form.is_valid():
-        jobs.sweep_stale_uploads()
-        # A new upload replaces this user's unfinished ones (typically: the file was corrected).
-        jobs.cancel_pending(project, request.user)
-        data = form.cleaned_data
-        file = data["file"]
-        extension = Path(file.name).suffix.lower()
-        stored = f"{secrets.token_hex(16)}{extension}"
-        with open(jobs.imports_dir() / stored, "wb") as out:
-            for chunk in file.chunks():
-                out.write(chunk)
-        template = data["template"]
-        mapping = template.mapping if template else None
-        instrument = data["instrument"]
-        if mapping is None and previous is not None:
-            mapping, instrument = previous.mapping, previous.instrument
-        import_file = ImportFile.objects.create(
-            project=project,
-            uploaded_by=request.user,
-            original_name=Path(file.name).name[:255],
-            stored_name=stored,
-            size=file.size,
-            instrument=instrument,
-            mapping=mapping,
-        )
-        stored_suggestion(import_file, services.instrument(instrument))
+        import_file = accept_upload(project, request.user, form.cleaned_data, previous)
         return redirect("monitoring:import_mapping", pk=project.pk, ipk=import_file.pk)
     return render(
         request,
@@ -384,6 +390,16 @@ def _dry_run(project, import_file: ImportFile, instrument):
     )
 
 
+def dry_run_summary(project, import_file: ImportFile, instrument):
+    """The dry run, its problems, the number of blocking errors, whether it may be committed and
+    the plan: what the check screen and API v1 decide on."""
+    result = _dry_run(project, import_file, instrument)
+    listed, error_count = importer.all_errors(result)
+    ok = error_count == 0 and result.records.height > 0
+    planned = importer.plan(project, list(result.iter_records())) if ok else importer.ImportPlan()
+    return result, listed, error_count, ok, planned
+
+
 @login_required
 def check(request, pk: int, ipk: int):
     project = monitor_project(request, pk)
@@ -401,10 +417,7 @@ def check(request, pk: int, ipk: int):
             % {"id": import_file.instrument},
         )
         return redirect("monitoring:import_mapping", pk=project.pk, ipk=import_file.pk)
-    result = _dry_run(project, import_file, instrument)
-    listed, error_count = importer.all_errors(result)
-    ok = error_count == 0 and result.records.height > 0
-    planned = importer.plan(project, list(result.iter_records())) if ok else importer.ImportPlan()
+    result, listed, error_count, ok, planned = dry_run_summary(project, import_file, instrument)
     date_changes = planned.date_changes
     if request.method == "POST":
         confirmed = request.POST.get("confirm_date_changes") == "on"

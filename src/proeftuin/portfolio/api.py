@@ -1,4 +1,7 @@
-"""Read-only REST API over the portfolio, scoped exactly like the screens."""
+"""Read-only REST API over the portfolio, scoped exactly like the screens.
+
+Deprecated in favour of API v1 (:mod:`proeftuin.api`); kept for one release.
+"""
 
 from __future__ import annotations
 
@@ -67,9 +70,18 @@ class ProjectSerializer(serializers.ModelSerializer):
 
 
 class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
-    """Projects the caller's organisation owns or was granted; others are 404."""
+    """Projects the caller's organisation owns or was granted; others are 404.
+
+    Deprecated: use /api/v1/projecten (kept for one release, see CHANGELOG)."""
 
     serializer_class = ProjectSerializer
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        from proeftuin.api.problems import mark_deprecated
+
+        response = super().finalize_response(request, response, *args, **kwargs)
+        pk = self.kwargs.get("pk")
+        return mark_deprecated(response, f"/api/v1/projecten/{pk}" if pk else "/api/v1/projecten")
 
     def get_queryset(self):
         return (

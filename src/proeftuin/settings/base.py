@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "proeftuin.demo",
     "proeftuin.operations",
     "proeftuin.administration",
+    "proeftuin.api",
     "proeftuin.agenda",
     "proeftuin.learning",
 ]
@@ -301,6 +302,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
 }
+#: Requests per API token (or per person using the API with a session), see docs/api.md.
+PROEFTUIN_API_RATE = os.environ.get("PROEFTUIN_API_RATE", "600/minute")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Proeftuin API",
     "DESCRIPTION": "Portfolio of social-domain pilots, scoped to the caller's organisation.",

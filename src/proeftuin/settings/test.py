@@ -11,3 +11,6 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 # Most tests log in without a second factor; the account tests switch it on.
 PROEFTUIN_REQUIRE_MFA = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The API's per-token budget is counted in the process-wide cache: tests that probe many URLs
+# would share it. The throttling test sets its own small rate.
+PROEFTUIN_API_RATE = "100000/minute"

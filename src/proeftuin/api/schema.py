@@ -1,0 +1,90 @@
+"""The OpenAPI document of v1, published at /api/v1/openapi.json and committed in the repo."""
+
+from __future__ import annotations
+
+from drf_spectacular.renderers import OpenApiJsonRenderer
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.permissions import AllowAny
+
+from .problems import API_VERSION
+
+PROBLEM = {
+    "type": "object",
+    "description": "Foutmelding volgens RFC 9457 (problem+json).",
+    "required": ["type", "title", "status", "detail", "instance"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "invalidParams": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name", "code", "reason"],
+                "properties": {
+                    "name": {"type": "string"},
+                    "code": {"type": "string"},
+                    "reason": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+
+def add_problems(result, generator, request, public):
+    """Every operation answers errors as problem+json; say so once, as the ``default``."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM
+    version_header = {
+        "API-Version": {
+            "description": "Versie van de API.",
+            "schema": {"type": "string", "example": API_VERSION},
+        }
+    }
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for response in operation["responses"].values():
+                response.setdefault("headers", {}).update(version_header)
+            operation["responses"]["default"] = {
+                "description": "Fout (problem+json).",
+                "headers": version_header,
+                "content": {
+                    "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+                },
+            }
+    return result
+
+
+class OpenApiV1(SpectacularAPIView):
+    """Public, as the Design Rules ask: the document holds no data, only the contract."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    renderer_classes = [OpenApiJsonRenderer]
+    urlconf = "proeftuin.api.urls"
+    custom_settings = {
+        "TITLE": "Proeftuin API",
+        "DESCRIPTION": (
+            "API v1 van Proeftuin, naar de NLGov REST API Design Rules. Namen in het Nederlands "
+            "(de taal van het domein). Fouten als application/problem+json. Zie docs/api.md."
+        ),
+        "VERSION": API_VERSION,
+        "SCHEMA_PATH_PREFIX": "/api/v1",
+        "COMPONENT_SPLIT_REQUEST": True,
+        "POSTPROCESSING_HOOKS": [
+            "drf_spectacular.hooks.postprocess_schema_enums",
+            "proeftuin.api.schema.add_problems",
+        ],
+        "SERVERS": [{"url": "/", "description": "Deze installatie"}],
+    }
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["API-Version"] = API_VERSION
+        # The contract holds no data; tools on other origins may read it (Design Rules API-51).
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
