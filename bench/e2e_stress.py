@@ -20,12 +20,14 @@ import multiprocessing
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"  # as in tests/e2e/conftest.py
 SUMMARY = re.compile(r"=+ (?P<text>.*?) in [\d.]+s")
 
 
@@ -75,8 +77,17 @@ def run_once(n: int, pytest_args: list[str]) -> tuple[bool, str]:
         "tests/e2e",
         *pytest_args,
     ]
-    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)  # noqa: S603
-    out = done.stdout + done.stderr
+    proc = subprocess.Popen(  # noqa: S603
+        cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        out, _ = proc.communicate()
+    finally:
+        if proc.poll() is None:  # interrupted: do not leave a browser run behind
+            proc.terminate()
+            proc.wait(60)
+    done = subprocess.CompletedProcess(cmd, proc.returncode, out, "")
+    out = done.stdout
     found = SUMMARY.findall(out)
     summary = found[-1] if found else f"no summary (exit {done.returncode})"
     if done.returncode:
@@ -93,6 +104,12 @@ def main() -> int:
     )
     parser.add_argument("pytest_args", nargs="*", help="passed on to pytest (after --)")
     args = parser.parse_args()
+    if not Path(CHROMIUM).exists():
+        # The browser fixture would skip every test, and a run of skips proves nothing.
+        print(f"{CHROMIUM} not found: run `make browser` first.")
+        return 2
+    # A plain `kill` stops the load and the test run too (the finally blocks run).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     database = os.environ.get("DATABASE_URL", "SQLite (in memory)")
     database = re.sub(r"//[^@/]*@", "//", database)  # never print a password
     what, handles = start_load(args.load) if args.load else ("no extra load", [])
