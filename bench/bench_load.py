@@ -24,6 +24,7 @@ import http.cookiejar
 import json
 import os
 import random
+import re
 import socket
 import statistics
 import subprocess
@@ -84,7 +85,7 @@ SETUP = textwrap.dedent(
         )
         stream = FundingStream.objects.create(
             project=mine, funder=org, label=f"bench-{i}-0", amount=1000,
-            start_date=dt.date(2025, 1, 1), kind="incidenteel",
+            start_date=dt.date(2025, 1, 1), kind="incidenteel", policy_domain="jeugd",
         )
         participant = Participant.objects.create(
             organisation=org, pseudonym=services.pseudonym_for(org.pk, f"BENCH-{i}")
@@ -247,9 +248,13 @@ class Stats:
         self.examples: list[str] = []
         self.refused: defaultdict[str, int] = defaultdict(int)
 
-    def record(self, page: str, seconds: float, error: str | None = None) -> None:
+    def record(self, page: str, seconds: float | None, error: str | None = None) -> None:
+        """A request's time, or (``seconds`` None) an error that is not a request of its own."""
         with self.lock:
-            self.times[page].append(seconds)
+            if seconds is not None:
+                self.times[page].append(seconds)
+            else:
+                self.times.setdefault(page, [])
             if error:
                 self.errors[page] += 1
                 if len(self.examples) < 10:
@@ -322,7 +327,7 @@ class User(threading.Thread):
             None,
         )
         if not form:
-            self.stats.record(f"{what} save", 0.0, f"no {what} form")
+            self.stats.record(f"{what} save", None, f"no {what} form")
             return
         self.n += 1
         text = f"{self.info['username']}-{self.n}"
@@ -332,7 +337,10 @@ class User(threading.Thread):
             self.expected[what] = text
             self.saves[what] += 1
         else:
+            # Nobody else edits this user's own rows: a refusal is a fault (of the app or of this
+            # benchmark), never a stale edit, so it counts as an error.
             self.stats.refused[f"{what} save"] += 1
+            self.stats.record(f"{what} save", None, f"refused ({status}): {_first_error(body)}")
             if os.environ.get("BENCH_DEBUG"):
                 Path(f"/tmp/bench-{what}-refused.html").write_text(body)
 
@@ -350,7 +358,7 @@ class User(threading.Thread):
         _s, html = self.request("rating screen", self.info["rate"])
         form = Forms.find(html, f"/indicator/{indicator}/")
         if not form:
-            self.stats.record("rating save", 0.0, f"no form for {indicator}")
+            self.stats.record("rating save", None, f"no form for {indicator}")
             return
         self.n += 1
         evidence = f"{self.info['username']}-{self.n}"
@@ -379,7 +387,7 @@ class User(threading.Thread):
 
     def run(self) -> None:
         if not self.login():
-            self.stats.record("login", 0.0, f"login failed for {self.info['username']}")
+            self.stats.record("login", None, f"login failed for {self.info['username']}")
             return
         self.request("score entry", self.info["entry"])
         actions = [self.edit_goal, self.edit_project, self.edit_stream, self.rate, self.save_score]
@@ -390,6 +398,12 @@ class User(threading.Thread):
             else:
                 self.rng.choice(actions)()
             time.sleep(self.rng.uniform(0.1, 0.5))  # think time
+
+
+def _first_error(html: str) -> str:
+    """The first error message on a refused form, for the report."""
+    found = re.search(r'(?:role="alert"|field-error-message)[^>]*>\s*(?:<p>)?([^<]{1,160})', html)
+    return " ".join(found.group(1).split()) if found else "no message found"
 
 
 # Per edited object: the final value's key and the history count's key in VERIFY's answer.
@@ -609,6 +623,9 @@ def report(result: dict) -> None:
     print(f"{'page':<16}{'n':>7}{'err':>5}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
     for page in sorted(stats.times):
         times = sorted(stats.times[page])
+        if not times:
+            print(f"{page:<16}{0:>7}{stats.errors[page]:>5}")
+            continue
         q = statistics.quantiles(times, n=100, method="inclusive") if len(times) > 1 else times * 99
         print(
             f"{page:<16}{len(times):>7}{stats.errors[page]:>5}"
