@@ -85,7 +85,8 @@ SETUP = textwrap.dedent(
         )
         stream = FundingStream.objects.create(
             project=mine, funder=org, label=f"bench-{i}-0", amount=1000,
-            start_date=dt.date(2025, 1, 1), kind="incidenteel", policy_domain="jeugd",
+            start_date=dt.date(2025, 1, 1), end_date=dt.date(2026, 12, 31), kind="incidenteel",
+            policy_domain="jeugd",
         )
         participant = Participant.objects.create(
             organisation=org, pseudonym=services.pseudonym_for(org.pk, f"BENCH-{i}")
