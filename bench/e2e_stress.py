@@ -23,6 +23,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -64,11 +65,6 @@ def stop_load(handles: list) -> None:
             h.join(30)
 
 
-def counts(summary: str) -> dict[str, int]:
-    """``'12 passed, 1 failed'`` → ``{'passed': 12, 'failed': 1}``."""
-    return {word: int(n) for n, word in re.findall(r"(\d+) (\w+)", summary)}
-
-
 def run_once(n: int, pytest_args: list[str]) -> tuple[bool, str]:
     cmd = [
         str(Path(sys.executable).parent / "pytest"),
@@ -78,17 +74,19 @@ def run_once(n: int, pytest_args: list[str]) -> tuple[bool, str]:
         "tests/e2e",
         *pytest_args,
     ]
-    proc = subprocess.Popen(  # noqa: S603
-        cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    try:
-        out, _ = proc.communicate()
-    finally:
-        if proc.poll() is None:  # interrupted: do not leave a browser run behind
-            proc.terminate()
-            proc.wait(60)
+    # The whole output goes to a file as it comes, so a long run can be followed (tail -f).
+    log = Path(tempfile.gettempdir()) / f"e2e-stress-{os.getpid()}-run{n}.log"
+    with log.open("w", encoding="utf-8") as sink:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT)  # noqa: S603
+        try:
+            proc.wait()
+        finally:
+            if proc.poll() is None:  # interrupted: do not leave a browser run behind
+                proc.terminate()
+                proc.wait(60)
+    out = log.read_text(encoding="utf-8", errors="replace")
     done = subprocess.CompletedProcess(cmd, proc.returncode, out, "")
-    out = done.stdout
+    print(f"  (output of run {n}: {log})", flush=True)
     found = SUMMARY.findall(out)
     summary = found[-1] if found else f"no summary (exit {done.returncode})"
     if done.returncode:
