@@ -118,12 +118,12 @@ def main() -> int:
         for n in range(1, args.runs + 1):
             before = os.getloadavg()[0]
             started = time.monotonic()
+            stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
             ok, summary = run_once(n, args.pytest_args)
             after = os.getloadavg()
             results.append(ok)
-            stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
             print(
-                f"run {n}/{args.runs} {stamp}: {'PASS' if ok else 'FAIL'} {summary} "
+                f"run {n}/{args.runs} started {stamp}: {'PASS' if ok else 'FAIL'} {summary} "
                 f"[{time.monotonic() - started:.0f} s; load average {before:.1f} → "
                 f"{after[0]:.1f} (5 min {after[1]:.1f})]",
                 flush=True,
