@@ -11,7 +11,7 @@ PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 VENDOR := src/proeftuin/static/vendor
 
-.PHONY: openapi lock help install assets messages demo serve test test-sqlite test-postgres lint format browser bench bench-load fuzz clean
+.PHONY: openapi lock help install assets messages demo serve test test-sqlite test-postgres lint format browser bench bench-load e2e-stress fuzz clean
 
 help:
 	@echo "make demo   - install everything, load Gemeente Voorbeeldstad and serve on http://$(HOST):$(PORT)/"
@@ -19,6 +19,7 @@ help:
 	@echo "make lint   - ruff check and format check"
 	@echo "make bench  - run the benchmarks in bench/"
 	@echo "make bench-load [LOAD_SECONDS=600] - 25 users against gunicorn, SQLite and PostgreSQL"
+	@echo "make e2e-stress [E2E_RUNS=3] - the browser tests E2E_RUNS times in a row under a CPU load"
 	@echo "make fuzz   - fuzz the spreadsheet intake with FUZZ_FILES (10000) generated files"
 
 $(BIN)/python:
@@ -113,6 +114,12 @@ bench-load: install
 	@if [ -z "$$BENCH_POSTGRES_URL" ] && (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then \
 		export BENCH_POSTGRES_URL=$(PG_TEST_URL); fi; \
 	$(BIN)/python bench/bench_load.py --seconds $(LOAD_SECONDS)
+
+# The browser tests E2E_RUNS times in a row, no retry, with every core kept busy (stress-ng or a
+# Python busy loop): on SQLite, and on PostgreSQL when DATABASE_URL is set.
+E2E_RUNS ?= 3
+e2e-stress: install browser
+	$(BIN)/python bench/e2e_stress.py --runs $(E2E_RUNS)
 
 FUZZ_FILES ?= 10000
 fuzz: install

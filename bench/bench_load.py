@@ -1,12 +1,13 @@
 """Load benchmark: 25 logged-in users against gunicorn on 127.0.0.1, on SQLite and PostgreSQL.
 
 Each user is a thread with its own session that loops over a mix of reads (portfolio, project,
-monitoring tab, goals, the rating screen) and writes (a goal edit with its version token, an
+monitoring tab, goals, the rating screen) and writes to every kind of editable object a user
+touches most (a goal, a project and a funding stream edit with their version tokens, an
 assessment rating with evidence, an autosaved Tel en vertel score), for ``--seconds`` (default
 600). Every user writes only objects of its own, so every accepted write must be in the database
-afterwards: the check reads the final rows and the goals' history rows and reports a *lost write*
-for every accepted save that is not there. It prints errors (HTTP 5xx, timeouts, connection
-errors), p50/p95/p99 per page and lost writes::
+afterwards: the check reads the final rows and the history rows and reports a *lost write* for
+every accepted save that is not there. It prints errors (HTTP 5xx, timeouts, connection errors),
+p50/p95/p99 per page, lost writes and the machine's load average during the run::
 
     .venv/bin/python bench/bench_load.py --seconds 60            # SQLite, and PostgreSQL too
     BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/bench_load.py
@@ -23,6 +24,7 @@ import http.cookiejar
 import json
 import os
 import random
+import re
 import socket
 import statistics
 import subprocess
@@ -56,7 +58,7 @@ SETUP = textwrap.dedent(
     from proeftuin.core.instruments import LIFE_DOMAINS
     from proeftuin.monitoring import services
     from proeftuin.monitoring.models import Measurement, Participant, Trajectory
-    from proeftuin.portfolio.models import Goal, Project
+    from proeftuin.portfolio.models import FundingStream, Goal, Project
 
     users = int(sys.argv[1]); password = sys.argv[2]
     org = Organisation.objects.get(name="Gemeente Voorbeeldstad")
@@ -76,6 +78,16 @@ SETUP = textwrap.dedent(
         user.set_password(password)
         user.save()
         goal = Goal.objects.create(project=project, goal_type="resultaat", text=f"bench-{i}-0")
+        # A project of this user's own, with a funding stream, for the project and funding edits.
+        mine = Project.objects.create(
+            owner=org, name=f"bench-{i}-0", summary="Belastingtest", themes=[],
+            start_date=dt.date(2025, 1, 1), phase=projects[0].phase,
+        )
+        stream = FundingStream.objects.create(
+            project=mine, funder=org, label=f"bench-{i}-0", amount=1000,
+            start_date=dt.date(2025, 1, 1), end_date=dt.date(2026, 12, 31), kind="incidenteel",
+            policy_domain="jeugd",
+        )
         participant = Participant.objects.create(
             organisation=org, pseudonym=services.pseudonym_for(org.pk, f"BENCH-{i}")
         )
@@ -91,16 +103,23 @@ SETUP = textwrap.dedent(
             "username": user.username,
             "project": project.pk,
             "goal": goal.pk,
+            "own_project": mine.pk,
+            "stream": stream.pk,
             "measurement": measurement.pk,
             "assessment": a.pk,
             "reads": [
                 reverse("portfolio:overview"),
                 reverse("portfolio:project", args=[project.pk]),
+                reverse("portfolio:project", args=[mine.pk]),
                 reverse("portfolio:goals", args=[project.pk]),
                 reverse("monitoring:project", args=[project.pk]),
                 reverse("assessments:rate", args=[project.pk, a.pk]),
             ],
             "goal_edit": reverse("portfolio:child_edit", args=[project.pk, "doelen", goal.pk]),
+            "project_edit": reverse("portfolio:edit", args=[mine.pk]),
+            "stream_edit": reverse(
+                "portfolio:child_edit", args=[mine.pk, "financiering", stream.pk]
+            ),
             "entry": reverse("monitoring:entry", args=[project.pk, measurement.pk]),
             "scores": reverse("monitoring:scores", args=[project.pk, measurement.pk]),
             "rate": reverse("assessments:rate", args=[project.pk, a.pk]),
@@ -116,12 +135,14 @@ VERIFY = textwrap.dedent(
     django.setup()
     from proeftuin.assessments.models import Rating
     from proeftuin.monitoring.models import Score
-    from proeftuin.portfolio.models import Goal
+    from proeftuin.portfolio.models import FundingStream, Goal, Project
 
     users = json.loads(sys.stdin.read())
     out = {}
     for u in users:
         goal = Goal.objects.get(pk=u["goal"])
+        project = Project.objects.get(pk=u["own_project"])
+        stream = FundingStream.objects.get(pk=u["stream"])
         ratings = {
             r.indicator_id: r.evidence
             for r in Rating.objects.filter(assessment_id=u["assessment"], rater__username=u["username"])
@@ -130,6 +151,10 @@ VERIFY = textwrap.dedent(
         out[u["username"]] = {
             "goal_text": goal.text,
             "goal_history": goal.history.count(),
+            "project_name": project.name,
+            "project_history": project.history.count(),
+            "stream_label": stream.label,
+            "stream_history": stream.history.count(),
             "ratings": ratings,
             "score": None if score is None or score.value is None else str(score.value),
         }
@@ -154,7 +179,9 @@ class Forms(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
         if tag == "form":
-            self.forms.append({"action": a.get("action", ""), "fields": {}, "radios": {}})
+            self.forms.append(
+                {"action": a.get("action", ""), "fields": {}, "radios": {}, "multi": {}}
+            )
             self._open = True
             return
         if not self.forms or not self._open:
@@ -169,14 +196,20 @@ class Forms(HTMLParser):
                     form["fields"][name] = a.get("value", "")
             elif kind == "checkbox":
                 if "checked" in a:
-                    form["fields"][name] = a.get("value", "on")
+                    form["multi"].setdefault(name, []).append(a.get("value", "on"))
             elif kind not in ("submit", "button", "file"):
                 form["fields"][name] = a.get("value", "")
         elif tag == "select" and name:
             self._select = name
-            form["fields"].setdefault(name, "")
+            if "multiple" in a:
+                form["multi"].setdefault(name, [])
+            else:
+                form["fields"].setdefault(name, "")
         elif tag == "option" and self._select and "selected" in a:
-            form["fields"][self._select] = a.get("value", "")
+            if self._select in form["multi"]:
+                form["multi"][self._select].append(a.get("value", ""))
+            else:
+                form["fields"][self._select] = a.get("value", "")
         elif tag == "textarea" and name:
             self._textarea = name
             form["fields"][name] = ""
@@ -216,9 +249,13 @@ class Stats:
         self.examples: list[str] = []
         self.refused: defaultdict[str, int] = defaultdict(int)
 
-    def record(self, page: str, seconds: float, error: str | None = None) -> None:
+    def record(self, page: str, seconds: float | None, error: str | None = None) -> None:
+        """A request's time, or (``seconds`` None) an error that is not a request of its own."""
         with self.lock:
-            self.times[page].append(seconds)
+            if seconds is not None:
+                self.times[page].append(seconds)
+            else:
+                self.times.setdefault(page, [])
             if error:
                 self.errors[page] += 1
                 if len(self.examples) < 10:
@@ -236,8 +273,9 @@ class User(threading.Thread):
         )
         self.n = 0
         # What this user's accepted saves put in the database, for the lost-write check.
-        self.expected: dict = {"goal_text": f"bench-{int(info['username'][-2:])}-0"}
-        self.goal_saves = 0
+        start = f"bench-{int(info['username'][-2:])}-0"
+        self.expected: dict = {"goal": start, "project": start, "stream": start}
+        self.saves: defaultdict[str, int] = defaultdict(int)
         self.ratings: dict[str, str] = {}
         self.score: str | None = None
 
@@ -271,32 +309,57 @@ class User(threading.Thread):
         status, _ = self.request("login", "/account/inloggen/", fields)
         return status == 302
 
-    def edit_goal(self) -> None:
-        _s, html = self.request("goal form", self.info["goal_edit"])
+    # What each versioned edit changes: (form page, field, the URL key in info, expected key).
+    EDITS = {
+        "goal": ("text", "goal_edit", {"change_reason": "belastingtest"}),
+        "project": ("name", "project_edit", {}),
+        "stream": ("label", "stream_edit", {}),
+    }
+
+    def edit(self, what: str) -> None:
+        """Open a versioned form, change one text field, save with the version the page gave."""
+        field, url_key, extra = self.EDITS[what]
+        url = self.info[url_key]
+        _s, html = self.request(f"{what} form", url)
         reader = Forms()
         reader.feed(html)
-        form = next((f for f in reader.forms if "change_reason" in f["fields"]), None)
+        form = next(
+            (f for f in reader.forms if "edit_version" in f["fields"] and field in f["fields"]),
+            None,
+        )
         if not form:
-            self.stats.record("goal save", 0.0, "no goal form")
+            self.stats.record(f"{what} save", None, f"no {what} form")
             return
         self.n += 1
         text = f"{self.info['username']}-{self.n}"
-        fields = {**form["fields"], "text": text, "change_reason": "belastingtest"}
-        status, _body = self.request("goal save", self.info["goal_edit"], fields)
+        fields = {**form["fields"], **form["multi"], field: text, **extra}
+        status, body = self.request(f"{what} save", url, fields)
         if status == 302:
-            self.expected["goal_text"] = text
-            self.goal_saves += 1
+            self.expected[what] = text
+            self.saves[what] += 1
         else:
-            self.stats.refused["goal save"] += 1
+            # Nobody else edits this user's own rows: a refusal is a fault (of the app or of this
+            # benchmark), never a stale edit, so it counts as an error.
+            self.stats.refused[f"{what} save"] += 1
+            self.stats.record(f"{what} save", None, f"refused ({status}): {_first_error(body)}")
             if os.environ.get("BENCH_DEBUG"):
-                Path("/tmp/bench-goal-refused.html").write_text(_body)
+                Path(f"/tmp/bench-{what}-refused.html").write_text(body)
+
+    def edit_goal(self) -> None:
+        self.edit("goal")
+
+    def edit_project(self) -> None:
+        self.edit("project")
+
+    def edit_stream(self) -> None:
+        self.edit("stream")
 
     def rate(self) -> None:
         indicator = self.rng.choice(INDICATORS)
         _s, html = self.request("rating screen", self.info["rate"])
         form = Forms.find(html, f"/indicator/{indicator}/")
         if not form:
-            self.stats.record("rating save", 0.0, f"no form for {indicator}")
+            self.stats.record("rating save", None, f"no form for {indicator}")
             return
         self.n += 1
         evidence = f"{self.info['username']}-{self.n}"
@@ -304,6 +367,7 @@ class User(threading.Thread):
         values = form["radios"].get(f"{indicator}-value") or [""]
         fields = {
             **form["fields"],
+            **form["multi"],
             f"{indicator}-value": self.rng.choice(values),
             f"{indicator}-evidence": evidence,
         }
@@ -324,10 +388,10 @@ class User(threading.Thread):
 
     def run(self) -> None:
         if not self.login():
-            self.stats.record("login", 0.0, f"login failed for {self.info['username']}")
+            self.stats.record("login", None, f"login failed for {self.info['username']}")
             return
         self.request("score entry", self.info["entry"])
-        actions = [self.edit_goal, self.rate, self.save_score]
+        actions = [self.edit_goal, self.edit_project, self.edit_stream, self.rate, self.save_score]
         while time.monotonic() < self.until:
             if self.rng.random() < 0.5:
                 path = self.rng.choice(self.info["reads"])
@@ -335,6 +399,20 @@ class User(threading.Thread):
             else:
                 self.rng.choice(actions)()
             time.sleep(self.rng.uniform(0.1, 0.5))  # think time
+
+
+def _first_error(html: str) -> str:
+    """The first error message on a refused form, for the report."""
+    found = re.search(r'(?:role="alert"|field-error-message)[^>]*>\s*(?:<p>)?([^<]{1,160})', html)
+    return " ".join(found.group(1).split()) if found else "no message found"
+
+
+# Per edited object: the final value's key and the history count's key in VERIFY's answer.
+LOST_CHECKS = {
+    "goal": ("goal_text", "goal_history"),
+    "project": ("project_name", "project_history"),
+    "stream": ("stream_label", "stream_history"),
+}
 
 
 def _page_name(path: str) -> str:
@@ -347,6 +425,29 @@ def _page_name(path: str) -> str:
     if path.startswith("/tel-en-vertel/"):
         return "monitoring tab"
     return "rating screen"
+
+
+class LoadSampler(threading.Thread):
+    """The machine's 1-minute load average, sampled every 5 s while the users run."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.samples: list[float] = []
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(5):
+            self.samples.append(os.getloadavg()[0])
+
+    def stop(self) -> None:
+        self.done.set()
+        self.join(10)
+
+    def summary(self) -> str:
+        if not self.samples:
+            return "not sampled"
+        mean = statistics.fmean(self.samples)
+        return f"min {min(self.samples):.1f}, mean {mean:.1f}, max {max(self.samples):.1f}"
 
 
 # --- one run ------------------------------------------------------------------------------------
@@ -454,6 +555,8 @@ def run_once(label: str, database_url: str | None, args: argparse.Namespace) -> 
                 flush=True,
             )
             stats = Stats()
+            sampler = LoadSampler()
+            sampler.start()
             until = time.monotonic() + args.seconds
             threads = [
                 User(f"http://127.0.0.1:{port}", info, stats, until, seed=i)
@@ -463,6 +566,7 @@ def run_once(label: str, database_url: str | None, args: argparse.Namespace) -> 
                 t.start()
             for t in threads:
                 t.join(args.seconds + 300)
+            sampler.stop()
         finally:
             server.terminate()
             try:
@@ -476,14 +580,17 @@ def run_once(label: str, database_url: str | None, args: argparse.Namespace) -> 
         lost = []
         for t in threads:
             got = final[t.info["username"]]
-            if got["goal_text"] != t.expected["goal_text"]:
-                lost.append(
-                    f"{t.info['username']} goal: {got['goal_text']!r} != {t.expected['goal_text']!r}"
-                )
-            if got["goal_history"] != 1 + t.goal_saves:
-                lost.append(
-                    f"{t.info['username']} goal history: {got['goal_history']} rows for {1 + t.goal_saves} saves"
-                )
+            for what, (name_key, history_key) in LOST_CHECKS.items():
+                if got[name_key] != t.expected[what]:
+                    lost.append(
+                        f"{t.info['username']} {what}: {got[name_key]!r} != {t.expected[what]!r}"
+                    )
+                # One history row for the creation, and one for every accepted save.
+                if got[history_key] != 1 + t.saves[what]:
+                    lost.append(
+                        f"{t.info['username']} {what} history: {got[history_key]} rows "
+                        f"for {1 + t.saves[what]} saves"
+                    )
             for indicator, evidence in t.ratings.items():
                 if got["ratings"].get(indicator) != evidence:
                     lost.append(
@@ -497,7 +604,13 @@ def run_once(label: str, database_url: str | None, args: argparse.Namespace) -> 
                 lost.append(f"{t.info['username']} score: {got['score']} != {t.score}")
             if t.score is not None and got["score"] is None:
                 lost.append(f"{t.info['username']} score missing")
-        return {"label": label, "stats": stats, "lost": lost, "server_log": server_log}
+        return {
+            "label": label,
+            "stats": stats,
+            "lost": lost,
+            "server_log": server_log,
+            "load": sampler.summary(),
+        }
 
 
 def report(result: dict) -> None:
@@ -507,9 +620,13 @@ def report(result: dict) -> None:
     print(
         f"\n{result['label']}: {total} requests, {errors} errors, {len(result['lost'])} lost writes"
     )
+    print(f"load average (1 min) during the run: {result['load']} on {os.cpu_count()} cores")
     print(f"{'page':<16}{'n':>7}{'err':>5}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
     for page in sorted(stats.times):
         times = sorted(stats.times[page])
+        if not times:
+            print(f"{page:<16}{0:>7}{stats.errors[page]:>5}")
+            continue
         q = statistics.quantiles(times, n=100, method="inclusive") if len(times) > 1 else times * 99
         print(
             f"{page:<16}{len(times):>7}{stats.errors[page]:>5}"

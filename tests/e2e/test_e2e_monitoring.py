@@ -140,6 +140,10 @@ def test_professional_records_a_trajectory_and_the_figures_update(
 
     # The project's Tel en vertel tab includes the new pair at once.
     page.get_by_role("link", name="Cijfers en verhalen").click()
+    # Wait for the tab itself: the participant's chart is still on screen until it has loaded.
+    expect(page.get_by_role("link", name="Cijfers en verhalen")).to_have_attribute(
+        "aria-current", "page"
+    )
     after = complete_pairs(pk)
     assert after == before + 1
     # Pairs run from the baseline to the end measurement: the demo's running trajectories (an

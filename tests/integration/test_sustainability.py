@@ -261,13 +261,15 @@ def test_add_edit_toggle_and_delete_an_action(adviser, own_project):
     action = PlanAction.objects.get(plan__project=own_project)
     assert action.source_rule == "" and not action.done
 
-    response = adviser.post(f"{base}/{action.pk}/gedaan/")
+    response = adviser.post(f"{base}/{action.pk}/gedaan/", {"edit_version": action.version})
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.done and action.done_on == timezone.localdate()
 
     # With HTMX only the row comes back.
-    response = adviser.post(f"{base}/{action.pk}/gedaan/", HTTP_HX_REQUEST="true")
+    response = adviser.post(
+        f"{base}/{action.pk}/gedaan/", {"edit_version": action.version}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200
     assert response.content.decode().lstrip().startswith(f'<tr id="actie-{action.pk}"')
     action.refresh_from_db()

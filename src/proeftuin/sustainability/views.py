@@ -13,10 +13,11 @@ from django.db.models import Max
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from proeftuin.common.versioning import StaleEdit
 from proeftuin.core.access import Capability
 from proeftuin.core.advisor.recommend import KEEP_EMBEDDED, NOT_YET, UNDECIDED
 from proeftuin.portfolio.access import require, visible_project
@@ -28,6 +29,10 @@ from .models import ActionStatus, ContinuationPlan, PlanAction
 from .services import adopt_advice, option_names, owner_choices, project_advice
 
 TAB = "verduurzaming"
+STALE_ACTION = gettext_noop(
+    "Iemand anders heeft deze actie intussen gewijzigd. Er is niets veranderd; u ziet nu de "
+    "actuele stand. Klik opnieuw als u die wilt wijzigen."
+)
 
 
 def _lang() -> str:
@@ -213,19 +218,43 @@ def action_edit(request, pk: int, action_pk: int | None = None):
 @login_required
 @require_POST
 def action_toggle(request, pk: int, action_pk: int):
-    """Mark an action done, or open again. With HTMX only the row comes back."""
+    """Mark an action done, or open again. With HTMX only the row comes back.
+
+    The button sends the version it was shown with: a click on a row someone else changed in the
+    meantime (or a POST without a version) is stale, changes nothing and says so, instead of
+    flipping the action the other way round."""
     project = visible_project(request, pk)
     require(request, Capability.PLAN, project)
     action = _action_of(project, action_pk)
+    stale = False
+    try:
+        expected = int(request.POST["edit_version"])
+    except (KeyError, ValueError):
+        expected = None
     action.status = ActionStatus.OPEN if action.done else ActionStatus.DONE
-    action.save_checked(action.version)
+    try:
+        action.save_checked(expected)
+    except StaleEdit:
+        stale = True
+        action = _action_of(project, action_pk)
     if request.htmx:
         return render(
             request,
             "sustainability/_action_row.html",
-            {"a": action, "project": project, "can_plan": True, "today": timezone.localdate()},
+            {
+                "a": action,
+                "project": project,
+                "can_plan": True,
+                "today": timezone.localdate(),
+                "stale": stale,
+            },
         )
-    messages.success(request, _("Actie afgevinkt.") if action.done else _("Actie weer opengezet."))
+    if stale:
+        messages.error(request, _(STALE_ACTION))
+    else:
+        messages.success(
+            request, _("Actie afgevinkt.") if action.done else _("Actie weer opengezet.")
+        )
     return redirect("sustainability:plan", pk=project.pk)
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from proeftuin.accounts.models import Organisation
-from proeftuin.common.versioning import VersionedFormMixin
+from proeftuin.common.versioning import StaleEdit, VersionedFormMixin
 from proeftuin.core.valuation import CycleError, Link, ValuationError, validate
 from proeftuin.portfolio.forms import AmountField
 from proeftuin.portfolio.models import FundingStream
@@ -641,7 +641,10 @@ class EffectQuickForm(RangeChecksMixin, VersionedFormMixin, forms.ModelForm):
         return cleaned
 
 
-class BenefitShareForm(PartyFormMixin, forms.ModelForm):
+class BenefitShareForm(PartyFormMixin, VersionedFormMixin, forms.ModelForm):
+    """One share in the effect's form. It carries its own version: the workshop edits a share
+    without touching the effect, so the effect's version alone cannot tell that it changed."""
+
     class Meta:
         model = models.BenefitShare
         fields = ["party_organisation", "party_name", "domain", "share"]
@@ -666,6 +669,39 @@ class BenefitShareForm(PartyFormMixin, forms.ModelForm):
 
 
 class BaseShareFormSet(BaseInlineFormSet):
+    def save_versioned(self) -> bool:
+        """Save the shares, each changed or deleted one only if its version is still the one the
+        form was shown with. Returns False when one is stale: nothing of the formset is saved
+        then, the stale forms carry the current version for a conscious re-save, and the caller
+        rolls the effect back too (it runs inside the caller's transaction)."""
+        stale = False
+        for form in self.initial_forms:
+            row = form.instance
+            expected = form.cleaned_data.get("edit_version")
+            if self._should_delete_form(form):
+                current = type(row).objects.select_for_update().filter(pk=row.pk, version=expected)
+                if expected is None or not current.exists():
+                    stale = True
+                else:
+                    row.delete()
+            elif form.has_changed():
+                try:
+                    row.save_checked(expected)
+                except StaleEdit:
+                    stale = True
+            if stale:
+                break
+        if stale:
+            for form in self.initial_forms:
+                now = type(form.instance).objects.filter(pk=form.instance.pk)
+                form.data = form.data.copy()
+                form.data[form.add_prefix("edit_version")] = now.values_list(
+                    "version", flat=True
+                ).first()
+            return False
+        self.save_new_objects(commit=True)
+        return True
+
     def clean(self):
         super().clean()
         if any(self.errors):

@@ -140,7 +140,12 @@ def element_edit(request, pk: int, kind: str, item_pk: int | None = None):
             saved = form.save_versioned(commit_extra=attach)
             if saved is not None and formset is not None:
                 formset.instance = saved
-                formset.save()
+                if not formset.save_versioned():
+                    # A share changed since the form was shown (in the workshop, say): all or
+                    # nothing, so the effect's own changes are not saved either.
+                    transaction.set_rollback(True)
+                    saved = None
+                    form.add_error(None, form.stale_message)
         if saved is not None:
             messages.success(request, _("Opgeslagen."))
             target = "valuation:prices" if kind == PRICE else "valuation:project"
