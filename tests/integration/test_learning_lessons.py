@@ -106,6 +106,7 @@ def test_end_evaluation_asks_the_4_plus_1_questions_and_keeps_one_per_project(us
     }
     assert http.post(f"/leren/project/{own_project.pk}/eindevaluatie/", data).status_code == 302
     data["outcome"] = "voortgezet"
+    data["edit_version"] = CloseOut.objects.get().version  # a change names what it changes
     assert http.post(f"/leren/project/{own_project.pk}/eindevaluatie/", data).status_code == 302
     close_out = CloseOut.objects.get()
     assert close_out.outcome == "voortgezet"

@@ -28,6 +28,11 @@ COVERED_ELSEWHERE = {
     "Trajectory": "test_missing_version.py: test_two_stale_trajectory_edits_one_wins_the_other_is_told",
     "Measurement": "test_monitoring.py: two professionals on the same measurement (details)",
     "ContinuationPlan": "test_sustainability.py: test_two_editors_of_the_plan_lose_nothing",
+    "MonitoringSettings": "test_pair_definitions.py: "
+    "test_changing_the_definition_is_idempotent_and_checks_the_version",
+    "CloseOut": "this file: test_two_stale_close_outs_one_wins_the_other_is_told",
+    # Lessons are recorded, not edited: there is no edit screen to protect (issue 12).
+    "Lesson": "add-only",
 }
 
 
@@ -261,3 +266,31 @@ def test_a_done_click_without_a_version_is_stale(users, own_project, action):
     assert "Iemand anders heeft deze actie intussen gewijzigd" in told.content.decode()
     action.refresh_from_db()
     assert not action.done and action.version == 1
+
+
+def test_two_stale_close_outs_one_wins_the_other_is_told(users, own_project):
+    """The end evaluation (issue 12): one per project, edited by whoever closes it."""
+    from proeftuin.learning import services
+    from proeftuin.learning.models import CloseOut
+
+    services.save_close_out(
+        own_project, users[("own", "beleidsadviseur")], "afgerond", "gestopt", {}
+    )
+    url = f"/leren/project/{own_project.pk}/eindevaluatie/"
+    first = login(users[("own", "beleidsadviseur")])
+    second = login(users[("own", "projectleider")])
+    question = next(k for k in page_form(first, url, "reason") if k.startswith("q_"))
+    mine = page_form(first, url, "reason", **{question: "Versie van de eerste"})
+    theirs = page_form(second, url, "reason", **{question: "Versie van de tweede"})
+    assert mine["edit_version"] == theirs["edit_version"]
+
+    assert first.post(url, mine).status_code == 302
+    told = second.post(url, theirs)
+    assert told.status_code == 200
+    html = told.content.decode()
+    assert STALE in html and "Versie van de tweede" in html
+    saved = CloseOut.objects.get(project=own_project)
+    assert saved.answers[question.removeprefix("q_")] == "Versie van de eerste"
+    # Without a version at all the save is stale too.
+    del theirs["edit_version"]
+    assert STALE in second.post(url, theirs).content.decode()

@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from proeftuin.common.identifier_guard import guard
+from proeftuin.common.versioning import VersionedFormMixin
 from proeftuin.core.learning import lifecycle
 from proeftuin.portfolio.models import Neighbourhood, Project, Theme
 
@@ -191,7 +192,7 @@ class LessonForm(forms.ModelForm):
 guard(LessonForm, "title", "text", "evidence_text")
 
 
-class CloseOutForm(forms.Form):
+class CloseOutForm(VersionedFormMixin):
     reason = forms.ChoiceField(label=_("Waarom nu?"))
     outcome = forms.ChoiceField(label=_("Hoe gaat het verder?"))
 

@@ -139,13 +139,34 @@ def save_lesson(lesson, project, user):
     return lesson
 
 
-def save_close_out(project, user, reason: str, outcome: str, answers: dict[str, str]):
-    """Create or update the project's end evaluation (one per project)."""
+def save_close_out(
+    project,
+    user,
+    reason: str,
+    outcome: str,
+    answers: dict[str, str],
+    expected_version: int | None = None,
+):
+    """Create or update the project's end evaluation (one per project).
+
+    An existing evaluation is only changed against the version its editor saw (a missing version
+    counts as stale): two people finishing the form at once must not silently overwrite each
+    other. Raises :class:`~proeftuin.common.versioning.StaleEdit`."""
+    from proeftuin.common.versioning import StaleEdit
+
     from .models import CloseOut
 
-    close_out, _created = CloseOut.objects.select_for_update().get_or_create(
-        project=project, defaults={"reason": reason, "created_by": user}
-    )
+    close_out = CloseOut.objects.select_for_update().filter(project=project).first()
+    if close_out is None:
+        return CloseOut.objects.create(
+            project=project,
+            reason=reason,
+            outcome=outcome,
+            answers=answers,
+            created_by=user,
+        )
+    if expected_version is None or expected_version != close_out.version:
+        raise StaleEdit
     close_out.reason = reason
     close_out.outcome = outcome
     close_out.answers = answers

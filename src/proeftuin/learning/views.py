@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from proeftuin.common.versioning import StaleEdit
 from proeftuin.core.access import Capability
 from proeftuin.core.learning.catalogue import catalogue
 from proeftuin.portfolio.access import require, visible_project
@@ -89,20 +90,33 @@ def close_out(request, pk: int):
     existing = CloseOut.objects.filter(project=project).first()
     initial = {}
     if existing:
-        initial = {"reason": existing.reason, "outcome": existing.outcome}
+        initial = {
+            "reason": existing.reason,
+            "outcome": existing.outcome,
+            "edit_version": existing.version,
+        }
         initial.update({f"q_{k}": v for k, v in existing.answers.items()})
     form = CloseOutForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            services.save_close_out(
-                project,
-                request.user,
-                form.cleaned_data["reason"],
-                form.cleaned_data["outcome"],
-                form.answers(),
-            )
-        messages.success(request, _("De eindevaluatie is opgeslagen."))
-        return redirect("learning:project", project.pk)
+        try:
+            with transaction.atomic():
+                services.save_close_out(
+                    project,
+                    request.user,
+                    form.cleaned_data["reason"],
+                    form.cleaned_data["outcome"],
+                    form.answers(),
+                    expected_version=form.cleaned_data.get("edit_version"),
+                )
+        except StaleEdit:
+            form.add_error(None, CloseOutForm.stale_message)
+            # After seeing the warning, a second save is a conscious choice: against the
+            # version that is current now (the answers on the screen are still the user's).
+            form.data = form.data.copy()
+            form.data["edit_version"] = CloseOut.objects.get(project=project).version
+        else:
+            messages.success(request, _("De eindevaluatie is opgeslagen."))
+            return redirect("learning:project", project.pk)
     return render(request, "learning/close_out_form.html", {"project": project, "form": form})
 
 
