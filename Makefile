@@ -11,7 +11,7 @@ PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 VENDOR := src/proeftuin/static/vendor
 
-.PHONY: lock help install assets messages demo serve test test-sqlite test-postgres lint format browser bench bench-load fuzz clean
+.PHONY: lock help install assets messages demo serve test test-sqlite test-postgres lint format browser bench bench-load bench-pages fuzz clean
 
 help:
 	@echo "make demo   - install everything, load Gemeente Voorbeeldstad and serve on http://$(HOST):$(PORT)/"
@@ -19,6 +19,7 @@ help:
 	@echo "make lint   - ruff check and format check"
 	@echo "make bench  - run the benchmarks in bench/"
 	@echo "make bench-load [LOAD_SECONDS=600] - 25 users against gunicorn, SQLite and PostgreSQL"
+	@echo "make bench-pages [PAGES_PROJECTS='100 1000'] [PAGES_SECONDS=120] - 25 users, every main page"
 	@echo "make fuzz   - fuzz the spreadsheet intake with FUZZ_FILES (10000) generated files"
 
 $(BIN)/python:
@@ -107,6 +108,13 @@ bench-load: install
 	@if [ -z "$$BENCH_POSTGRES_URL" ] && (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then \
 		export BENCH_POSTGRES_URL=$(PG_TEST_URL); fi; \
 	$(BIN)/python bench/bench_load.py --seconds $(LOAD_SECONDS)
+
+PAGES_PROJECTS ?= 100 1000
+PAGES_SECONDS ?= 120
+bench-pages: install
+	@if [ -z "$$BENCH_POSTGRES_URL" ] && (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then \
+		export BENCH_POSTGRES_URL=$(PG_TEST_URL); fi; \
+	$(BIN)/python bench/bench_pages.py --projects $(PAGES_PROJECTS) --seconds $(PAGES_SECONDS)
 
 FUZZ_FILES ?= 10000
 fuzz: install
