@@ -123,7 +123,8 @@ def main() -> None:
     print("loaded machine inflates far less than the wall clock")
     print(f"{'':24} {'wall p50':>9} {'wall p95':>9} {'cpu p50':>9} {'cpu p95':>9}")
     for key in ("html cold", "html warm", "pdf cold", "pdf warm"):
-        for part in (key, *(f"  {p} {key.split()[1]}" for p in ("sections", "layout", "draw"))):
+        parts = ("sections", "layout", "draw") if key.startswith("pdf") else ()
+        for part in (key, *(f"  {p} {key.split()[1]}" for p in parts)):
             if part not in times:
                 continue
             wall = quantiles([w for w, _c in times[part]])
