@@ -200,6 +200,7 @@ def run_once(label: str, database_url: str | None, n: int, args: argparse.Namesp
         "stats": stats,
         "load": (load_before, load_after),
         "loaded_s": loaded_s,
+        "visible": len(ids["projects"]),
     }
 
 
@@ -215,7 +216,8 @@ def report(results: list[dict]) -> None:
         stats: Stats = r["stats"]
         total = sum(len(v) for k, v in stats.times.items() if k != "login")
         print(
-            f"\n{r['label']}, {r['projects']} projects (demo loaded in {r['loaded_s']:.0f} s): "
+            f"\n{r['label']}, {r['projects']} projects ({r['visible']} of them the adviser's; "
+            f"demo loaded in {r['loaded_s']:.0f} s): "
             f"{total} requests, {sum(stats.errors.values())} errors; load average "
             f"{r['load'][0][0]:.1f} → {r['load'][1][0]:.1f} on {os.cpu_count()} CPUs"
         )
@@ -239,7 +241,7 @@ def report(results: list[dict]) -> None:
         small, large = runs[0], runs[-1]
         print(
             f"\n{label}: growth from {small['projects']} to {large['projects']} projects "
-            f"(×{large['projects'] / small['projects']:.0f} projects), p50 and p95"
+            f"(×{large['projects'] / small['projects']:.1f} projects), p50 and p95"
         )
         for page, _w, _p in MIX:
             a = quantiles(small["stats"].times.get(page, []))
