@@ -1,4 +1,4 @@
-"""The editable project report as a background job, with progress, on the existing queue.
+"""The project report (PDF, DOCX, ODT) as a background job, with progress, on the existing queue.
 
 Rendering a project report takes one to a few seconds (most of it is drawing the charts), too
 long for a button that gives no sign of life. The download buttons therefore queue a job (the
@@ -8,7 +8,8 @@ per report section and offers the file when it is ready. The file is kept for a 
 ``MEDIA_ROOT/reports`` and removed by the next job after that.
 
 The job only stores *which* report in which language; the file is the same report anyone who
-may see the project gets at ``/rapporten/project/<id>.docx`` (released figures only).
+may see the project gets at ``/rapporten/project/<id>.pdf|.docx|.odt`` (released figures only).
+The PDF joined in issue 14: its layout alone takes about a second of CPU for a large project.
 """
 
 from __future__ import annotations
