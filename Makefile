@@ -11,7 +11,7 @@ PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 VENDOR := src/proeftuin/static/vendor
 
-.PHONY: openapi lock help install assets messages demo serve test test-sqlite test-postgres lint format browser bench bench-load e2e-stress fuzz clean
+.PHONY: openapi lock help install assets messages demo serve test test-sqlite test-postgres lint format browser bench bench-load e2e-stress bench-pages fuzz clean
 
 help:
 	@echo "make demo   - install everything, load Gemeente Voorbeeldstad and serve on http://$(HOST):$(PORT)/"
@@ -20,6 +20,7 @@ help:
 	@echo "make bench  - run the benchmarks in bench/"
 	@echo "make bench-load [LOAD_SECONDS=600] - 25 users against gunicorn, SQLite and PostgreSQL"
 	@echo "make e2e-stress [E2E_RUNS=3] - the browser tests E2E_RUNS times in a row under a CPU load"
+	@echo "make bench-pages [PAGES_PROJECTS='100 1000'] [PAGES_SECONDS=120] - 25 users, every main page"
 	@echo "make fuzz   - fuzz the spreadsheet intake with FUZZ_FILES (10000) generated files"
 
 $(BIN)/python:
@@ -120,6 +121,12 @@ bench-load: install
 E2E_RUNS ?= 3
 e2e-stress: install browser
 	$(BIN)/python bench/e2e_stress.py --runs $(E2E_RUNS)
+PAGES_PROJECTS ?= 100 1000
+PAGES_SECONDS ?= 120
+bench-pages: install
+	@if [ -z "$$BENCH_POSTGRES_URL" ] && (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then \
+		export BENCH_POSTGRES_URL=$(PG_TEST_URL); fi; \
+	$(BIN)/python bench/bench_pages.py --projects $(PAGES_PROJECTS) --seconds $(PAGES_SECONDS)
 
 FUZZ_FILES ?= 10000
 fuzz: install

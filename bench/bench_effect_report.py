@@ -15,8 +15,15 @@ starts from the raw measurements, as a report without a maintained table would. 
 that both give the same figures, and that after new measurements arrive an incremental update
 of the pairs gives exactly the report of a full rebuild (no stale results).
 
-No Django is needed. Nothing here asserts on timing; it prints the figures, the targets and
+The in-memory part needs no Django. Nothing here asserts on timing; it prints the figures, the targets and
 whether they are met. pandas and SciPy are needed for the comparison only.
+
+The engine figures above leave the database out. The run therefore starts with the app's own
+path (issue 14): ``analytics.effect_output`` for one project of ``--db-trajectories`` (10,000)
+trajectories read from SQLite, and from PostgreSQL when ``BENCH_POSTGRES_URL`` is set, with
+pandas over the same pairs and pandas over the raw measurements from the same database as the
+baselines, their ratios and the load average (``bench/effect_from_db.py``; ``--db-only`` runs
+just that part, ``--db-trajectories 0`` skips it).
 """
 
 from __future__ import annotations
@@ -140,7 +147,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pandas-repeats", type=int, default=2, help="pandas runs (best counts)")
     parser.add_argument("--fresh", type=int, default=1000, help="trajectories with new data")
     parser.add_argument("--skip-pandas", action="store_true")
+    parser.add_argument(
+        "--db-trajectories",
+        type=int,
+        default=10_000,
+        help="trajectories for the app's own path from the database (0: skip it)",
+    )
+    parser.add_argument("--db-only", action="store_true", help="only the database part")
     args = parser.parse_args(argv)
+    if args.db_trajectories:
+        # Issue 14: what the screens call, read from SQLite and PostgreSQL, against pandas over
+        # the same pairs and over the raw measurements (see effect_from_db.py).
+        import effect_from_db
+
+        effect_from_db.main(["--trajectories", str(args.db_trajectories)])
+    if args.db_only:
+        return 0
 
     print(
         f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs, "

@@ -104,7 +104,7 @@ def test_beleidsadviseur_edits_the_chain_in_workshop_mode_and_sees_the_results(
 
 
 def test_funder_downloads_the_report_with_the_cofunding_proposal(
-    page: Page, login, project_pk, slow_timeout
+    page: Page, login, project_pk, slow_timeout, settings, tmp_path
 ):
     """Issue 5: the funder's co-funding proposal is in the PDF downloaded from the project page."""
     import io
@@ -114,9 +114,13 @@ def test_funder_downloads_the_report_with_the_cofunding_proposal(
     login("financier")
     pk = project_pk(PROJECT)
     page.goto(f"/projecten/{pk}/")
+    # The PDF is a job with progress (issue 14); in tests it runs in the request.
+    settings.PROEFTUIN_JOBS_INLINE = True
+    settings.MEDIA_ROOT = tmp_path
+    page.get_by_role("button", name="Rapport (PDF)").click(timeout=slow_timeout)
+    expect(page.get_by_role("status")).to_contain_text("100%", timeout=slow_timeout)
     with page.expect_download(timeout=slow_timeout) as download:
-        # The click waits for the navigation the download starts: as long as the download.
-        page.get_by_role("link", name="Rapport (PDF)").click(timeout=slow_timeout)
+        page.get_by_role("link", name="Rapport (PDF) downloaden").click()
     data = download.value.path().read_bytes()
     assert data.startswith(b"%PDF")
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)

@@ -1,4 +1,4 @@
-"""The editable project report as a background job, with progress, on the existing queue.
+"""The project report (PDF, DOCX, ODT) as a background job, with progress, on the existing queue.
 
 Rendering a project report takes one to a few seconds (most of it is drawing the charts), too
 long for a button that gives no sign of life. The download buttons therefore queue a job (the
@@ -8,7 +8,8 @@ per report section and offers the file when it is ready. The file is kept for a 
 ``MEDIA_ROOT/reports`` and removed by the next job after that.
 
 The job only stores *which* report in which language; the file is the same report anyone who
-may see the project gets at ``/rapporten/project/<id>.docx`` (released figures only).
+may see the project gets at ``/rapporten/project/<id>.pdf|.docx|.odt`` (released figures only).
+The PDF joined in issue 14: its layout alone takes about a second of CPU for a large project.
 """
 
 from __future__ import annotations
@@ -28,11 +29,13 @@ from django_tasks import task
 from proeftuin.monitoring.models import Job
 
 from . import editable
-from .report import render_report_html
+from .report import html_to_pdf, render_report_html
 
 logger = logging.getLogger("proeftuin.reporting")
 
 KIND = "rapport"
+#: The PDF goes through the same job: laying out and drawing a large report takes seconds.
+FORMATS = ("pdf", *editable.EDITABLE_FORMATS)
 KEEP = timedelta(days=1)
 
 
@@ -40,6 +43,10 @@ def reports_dir() -> Path:
     path = Path(settings.MEDIA_ROOT) / "reports"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def content_type(fmt: str) -> str:
+    return "application/pdf" if fmt == "pdf" else editable.content_type(fmt)
 
 
 def file_path(job: Job) -> Path:
@@ -59,7 +66,7 @@ def _sweep() -> None:
 
 def start(project, user, fmt: str, language: str) -> Job:
     """Queue the report of ``project`` as ``fmt``; the request returns at once."""
-    if fmt not in editable.EDITABLE_FORMATS:
+    if fmt not in FORMATS:
         raise ValueError(fmt)
     job = Job.objects.create(
         project=project,
@@ -99,7 +106,10 @@ def run(job_id: int) -> None:
         try:
             html = render_report_html(job.project, for_pdf=True, progress=progress)
             Job.objects.filter(pk=job_id).update(progress=90, message=_("Document schrijven"))
-            content = editable.write(html, fmt, job.project.name)
+            if fmt == "pdf":
+                content = html_to_pdf(html)
+            else:
+                content = editable.write(html, fmt, job.project.name)
             file_path(job).write_bytes(content)
         except Exception:
             logger.exception("report job %s failed", job_id)

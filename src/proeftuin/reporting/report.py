@@ -77,10 +77,14 @@ def render_report_html(
     )
 
 
-def render_report_pdf(project, *, today: date | None = None) -> bytes:
-    """The same HTML, laid out for paper by WeasyPrint; charts are inline SVG."""
+def html_to_pdf(html: str) -> bytes:
+    """A rendered report (``for_pdf=True``) laid out for paper by WeasyPrint."""
     from weasyprint import CSS, HTML  # imported late: it loads fonts and is slow to import
 
-    html = render_report_html(project, for_pdf=True, today=today)
     stylesheet = CSS(filename=str(REPORT_CSS))
     return HTML(string=html, base_url=None).write_pdf(stylesheets=[stylesheet])
+
+
+def render_report_pdf(project, *, today: date | None = None) -> bytes:
+    """The same HTML, laid out for paper by WeasyPrint; charts are inline SVG."""
+    return html_to_pdf(render_report_html(project, for_pdf=True, today=today))

@@ -69,9 +69,9 @@ def _job_of(request, project, job_pk: int) -> Job:
 @login_required
 @require_POST
 def report_job_start(request, pk: int, fmt: str):
-    """The download buttons: queue the editable report and show its progress."""
+    """The download buttons: queue the report (PDF, DOCX, ODT) and show its progress."""
     project = visible_project(request, pk)
-    if fmt not in editable.EDITABLE_FORMATS:
+    if fmt not in jobs.FORMATS:
         raise Http404
     job = jobs.start(project, request.user, fmt, (get_language() or "nl")[:2])
     return redirect("reporting:job", pk=project.pk, job_pk=job.pk)
@@ -99,5 +99,5 @@ def report_job_file(request, pk: int, job_pk: int):
         path.open("rb"),
         as_attachment=True,
         filename=f"{_filename(project)}.{fmt}",
-        content_type=editable.content_type(fmt),
+        content_type=jobs.content_type(fmt),
     )
