@@ -55,16 +55,43 @@ def _money(value) -> str:
     return "—" if value is None else "€ " + decimal_text(value, 0, grouping=True)
 
 
+#: The texts of a reference step that are stored with the event, in the language of whoever laid
+#: the reference next to the case; shown again in the reader's language.
+_STEP_TEXTS = ("service", "provider", "unit", "assumption")
+
+
+def _in_language(event, references, language: str) -> dict[str, str]:
+    """The event's texts for the reader: a step laid from a shipped reference template is shown
+    in the reader's language (the template has both); a step typed by hand as it was typed."""
+    shown = {name: getattr(event, name) for name in _STEP_TEXTS}
+    reference = references.get(event.template) if event.template else None
+    if reference is None:
+        return shown
+    for step in reference.steps:
+        texts = {name: getattr(step, name) or {} for name in _STEP_TEXTS}
+        if event.service in texts["service"].values():
+            for name, by_language in texts.items():
+                if by_language.get(language) and getattr(event, name) in by_language.values():
+                    shown[name] = by_language[language]
+            break
+    return shown
+
+
 def _page(request, project, trajectory, form=None):
     events = list(trajectory.case_events.all())
     core = core_events(events)
     totals = costing.case_totals(core)
-    rows = [
-        {"event": e, "cost": _money(c.cost), "unknown": c.cost is None}
-        for e, c in zip(events, core, strict=True)
-    ]
     language = analytics.lang()
     references = load_references()
+    rows = [
+        {
+            "event": e,
+            "cost": _money(c.cost),
+            "unknown": c.cost is None,
+            "shown": _in_language(e, references, language),
+        }
+        for e, c in zip(events, core, strict=True)
+    ]
     return render(
         request,
         "monitoring/case.html",
