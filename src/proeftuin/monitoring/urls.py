@@ -18,8 +18,18 @@ A = AccessLog.Action
 #: ``job`` shows an import's progress bar and a count only.
 #: ``self_report_fill`` is the participant's own page: no account, only the questions; the
 #: submission logs itself (as the participant) through the write path.
+# The pair definition is a project setting: choosing it shows no participant (the rebuild of the
+# pairs it causes is logged by the write path, recording.set_pair_definition).
 NOT_PARTICIPANT_LEVEL = frozenset(
-    {"portfolio", "project", "export", "job", "release_figures", "self_report_fill"}
+    {
+        "portfolio",
+        "project",
+        "export",
+        "job",
+        "release_figures",
+        "self_report_fill",
+        "pair_definition",
+    }
 )
 
 urlpatterns = [

@@ -1,12 +1,12 @@
 """The link between the neighbourhood monitor and the portfolio: which pilots run in an alarm
 neighbourhood, and which alarm neighbourhoods have none.
 
-Matching is one small function, so it can follow the portfolio's neighbourhood model: by CBS
-code when that model has a ``cbs_code``, else by name (case-insensitive)."""
+Matching is one small function: by CBS code, and by name (case-insensitive) for a neighbourhood
+of the portfolio that has no code yet (typed before the municipality's list was imported)."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from proeftuin.portfolio.models import Neighbourhood, Project
@@ -14,9 +14,9 @@ from proeftuin.portfolio.models import Neighbourhood, Project
 
 def matching_neighbourhoods(code: str, name: str) -> QuerySet:
     """The portfolio's neighbourhoods that are this statistics area."""
-    if hasattr(Neighbourhood, "cbs_code"):
-        return Neighbourhood.objects.filter(cbs_code__iexact=code)
-    return Neighbourhood.objects.filter(name__iexact=name)
+    return Neighbourhood.objects.filter(
+        Q(cbs_code__iexact=code) | (Q(cbs_code="") & Q(name__iexact=name))
+    )
 
 
 def pilots_in(user, code: str, name: str) -> list[Project]:
