@@ -34,6 +34,12 @@ PROBLEM = {
 }
 
 
+def only_v1(endpoints):
+    """The installation-wide schema (``/api/schema/`` and ``check --deploy``) describes API v1
+    only: the old paths are deprecated aliases without a contract of their own."""
+    return [e for e in endpoints if e[0].startswith("/api/v1")]
+
+
 def add_problems(result, generator, request, public):
     """Every operation answers errors as problem+json; say so once, as the ``default``."""
     result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM

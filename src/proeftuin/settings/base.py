@@ -309,6 +309,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Portfolio of social-domain pilots, scoped to the caller's organisation.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # API v1 only (docs/api.md); the old /api/ paths are deprecated aliases for one release.
+    "PREPROCESSING_HOOKS": ["proeftuin.api.schema.only_v1"],
 }
 
 # Durable background work (imports, the sweep of stale uploads): the django-tasks database
