@@ -7,6 +7,7 @@ import pytest
 from integration_support import login, make_project
 from test_monitoring_builders import add_trajectory
 
+from proeftuin.accounts.models import Organisation
 from proeftuin.learning import catalogue
 
 
@@ -19,7 +20,8 @@ def fill(project, persons: int, change: int = 1) -> None:
 def world(own_org, foreign_org, settings):
     settings.PROEFTUIN_SMALL_CELL_THRESHOLD = 5
     mine = [make_project(own_org, name=f"Eigen {i}") for i in range(2)]
-    theirs = [make_project(foreign_org, name=f"Buurdorp {i}") for i in range(2)]
+    third = Organisation.objects.create(name="Gemeente Derdeweg", kind=foreign_org.kind)
+    theirs = [make_project(foreign_org, name="Buurdorp 0"), make_project(third, name="Derdeweg 0")]
     for project in mine:
         fill(project, 5, 1)
     for project in theirs:
@@ -45,6 +47,20 @@ def test_others_count_only_when_published(users, world):
     assert "+3" in row
     assert "niet getoond" not in row
     assert "Buurdorp 0" not in http.get("/leren/benchmark/").content.decode()  # pooled, no names
+
+
+@pytest.mark.django_db
+def test_the_others_are_never_one_organisation(users, own_org, foreign_org, settings):
+    """Black-box finding: with one other municipality publishing, "the others" were its result."""
+    settings.PROEFTUIN_SMALL_CELL_THRESHOLD = 5
+    for i in range(2):
+        project = make_project(foreign_org, name=f"Buurdorp {i}")
+        fill(project, 5, 3)
+        catalogue.publish(project, None)
+    row = finances_row(
+        login(users[("own", "beleidsadviseur")]).get("/leren/benchmark/").content.decode()
+    )
+    assert "+3" not in row  # two projects, enough persons, but one organisation: not shown
 
 
 @pytest.mark.django_db

@@ -51,9 +51,9 @@ def _text(side) -> dict | None:
 def benchmark_view(request):
     org = request.user.organisation_id
     own_ids = list(Project.objects.filter(owner_id=org).values_list("pk", flat=True))
-    other_ids = list(
-        CatalogueEntry.objects.exclude(organisation_id=org).values_list("project_id", flat=True)
-    )
+    published = CatalogueEntry.objects.exclude(organisation_id=org)
+    organisation_of = dict(published.values_list("project_id", "organisation_id"))
+    other_ids = list(organisation_of)
     instruments = analytics.instruments_in_use(own_ids + other_ids)
     chosen = request.GET.get("instrument") or (instruments[0].id if instruments else "")
     instrument = services.instruments().get(chosen)
@@ -65,6 +65,7 @@ def benchmark_view(request):
             _pairs(other_ids, instrument.id),
             instrument.item_ids,
             threshold,
+            organisation_of=organisation_of,
         )
         names = {item.id: item.name.get(analytics.lang()) for item in instrument.items}
         rows = [

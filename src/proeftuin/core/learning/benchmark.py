@@ -35,6 +35,9 @@ from proeftuin.core.monitoring import engine
 from proeftuin.core.monitoring.disclosure import one_pair_per_person, round_to_base
 
 MIN_PROJECTS = 2
+#: The others' side pools at least this many organisations: with one, "the others" would be one
+#: named municipality's result after all (found by a black-box attack on the demo).
+MIN_ORGANISATIONS = 2
 SIDE = "side"
 
 
@@ -50,7 +53,14 @@ def _half(value: float) -> float:
     return float(np.round(value * 2) / 2)
 
 
-def side_range(pairs: pl.DataFrame, threshold: int, *, protect: bool = True) -> Range | None:
+def side_range(
+    pairs: pl.DataFrame,
+    threshold: int,
+    *,
+    protect: bool = True,
+    organisation_of: Mapping[int, int] | None = None,
+    min_organisations: int = 1,
+) -> Range | None:
     """The published range of one side in one domain, or None when it may not be shown.
 
     ``pairs`` has the pair columns of :mod:`~proeftuin.core.monitoring.engine` plus
@@ -77,6 +87,10 @@ def side_range(pairs: pl.DataFrame, threshold: int, *, protect: bool = True) -> 
     projects = people["project_id"].n_unique()
     if persons < threshold or projects < MIN_PROJECTS:
         return None
+    if organisation_of is not None:
+        contributing = {organisation_of.get(p) for p in people["project_id"].unique().to_list()}
+        if len(contributing) < min_organisations:
+            return None
     change = (people[engine.LATEST_SCORE] - people[engine.BASELINE_SCORE]).to_numpy()
     low, high = np.percentile(change, [25, 75])
     return Range(_half(low), _half(high), round_to_base(persons), projects)
@@ -96,8 +110,12 @@ def benchmark(
     threshold: int,
     *,
     protect: bool = True,
+    organisation_of: Mapping[int, int] | None = None,
 ) -> list[DomainBenchmark]:
-    """Per domain (in the given order): the own side's range beside the others'."""
+    """Per domain (in the given order): the own side's range beside the others'.
+
+    With ``organisation_of`` (project → owning organisation) the others' side is shown only
+    when its projects come from at least :data:`MIN_ORGANISATIONS` organisations."""
     out = []
     for domain in domains:
         mine = own.filter(pl.col(engine.DOMAIN) == domain) if own.height else own
@@ -106,7 +124,13 @@ def benchmark(
             DomainBenchmark(
                 domain,
                 side_range(mine, threshold, protect=protect),
-                side_range(theirs, threshold, protect=protect),
+                side_range(
+                    theirs,
+                    threshold,
+                    protect=protect,
+                    organisation_of=organisation_of,
+                    min_organisations=MIN_ORGANISATIONS,
+                ),
             )
         )
     return out
