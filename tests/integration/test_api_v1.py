@@ -417,3 +417,18 @@ def test_put_replaces_a_funding_stream_and_patch_changes_a_coalition_member(user
     response = http.patch(url, change, content_type="application/json")
     assert response.status_code == 200, response.content
     assert response.json()["organisatie"] is None and response.json()["niveau"] == "uitvoerend"
+
+
+def test_a_huge_or_deeply_nested_body_is_a_problem_not_a_500(users, own_project):
+    """Black-box findings: a 3 MB body and 100,000 nested objects gave a 500."""
+    _t, http = token_for(users[("own", "beleidsadviseur")])
+    url = f"{V1}/{own_project.pk}"
+    etag = http.get(url)["ETag"]
+    huge = '{"naam": "' + "x" * (3 * 1024 * 1024) + '"}'
+    assert_problem(http.patch(url, huge, content_type="application/json", HTTP_IF_MATCH=etag), 413)
+    nested = '{"a":' * 100_000 + "1" + "}" * 100_000
+    assert_problem(
+        http.patch(url, nested, content_type="application/json", HTTP_IF_MATCH=etag), 400
+    )
+    own_project.refresh_from_db()
+    assert own_project.version == int(etag.strip('"'))  # nothing written

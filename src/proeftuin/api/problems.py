@@ -12,6 +12,7 @@ import logging
 from http import HTTPStatus
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import ProtectedError
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -73,6 +74,12 @@ def _flatten(detail, prefix: str = "") -> list[dict]:
     return params
 
 
+class TooLarge(exceptions.APIException):
+    status_code = 413
+    default_detail = "De body is te groot voor de API (zie DATA_UPLOAD_MAX_MEMORY_SIZE)."
+    default_code = "too_large"
+
+
 def exception_handler(exc, context):
     """DRF's handler, with every answer reshaped as a problem; unknown errors become a 500."""
     request = context.get("request")
@@ -83,6 +90,11 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied("Uw rol of uw sleutel mag dit niet.")
     elif isinstance(exc, ProtectedError):
         exc = Conflict()
+    elif isinstance(exc, RequestDataTooBig):
+        exc = TooLarge()
+    elif isinstance(exc, RecursionError):
+        # JSON nested deeper than Python's parser goes: bad input, not a server error.
+        exc = exceptions.ParseError("De JSON is te diep genest.")
     response = drf_exception_handler(exc, context)
     if response is None:
         logger.exception("API v1: unhandled error", exc_info=exc)
