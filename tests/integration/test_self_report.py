@@ -241,3 +241,16 @@ def test_the_demo_has_self_reports_with_differences_and_agreed_scores(db):
     assert SelfReportLink.objects.filter(used_at__isnull=False).count() == selfreport_demo.HOW_MANY
     assert AccessLog.objects.filter(action="self_report").count() == selfreport_demo.HOW_MANY
     assert own.filter(value__isnull=True).exists()  # weet ik niet is an answer
+
+
+def test_one_self_report_per_measurement_a_new_link_ends_the_old_one(users, measurement):
+    """Black-box finding: two links for one measurement, both used, the second overwrote the
+    first answer although the thank-you page says nobody can change it."""
+    http = login(users[("own", "professional")])
+    first = _make_link(http, measurement)
+    second = _make_link(http, measurement)
+    assert Client().post(first, {"score-housing": "2"}).status_code == 410  # ended by the new one
+    assert Client().post(second, {"score-housing": "2"}).status_code == 200
+    third = _make_link(http, measurement)
+    assert Client().post(third, {"score-housing": "5"}).status_code == 410
+    assert Rating.objects.get(kind="self", item="housing").value == 2

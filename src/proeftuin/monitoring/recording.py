@@ -515,6 +515,15 @@ def record_self_report(
         # A link may be opened up to the limit; submitting after the last allowed opening is fine.
         if link.revoked or state in (selfreport.LinkState.USED, selfreport.LinkState.EXPIRED):
             return False
+        # One self-report per measurement: a later link must not overwrite what the participant
+        # already answered (the thank-you page promises nobody can change it).
+        answered = (
+            SelfReportLink.objects.filter(measurement=measurement, used_at__isnull=False)
+            .exclude(pk=link.pk)
+            .exists()
+        )
+        if answered:
+            return False
         written = _store_ratings(measurement, Rating.Kind.SELF, values, support)
         link.used_at = now
         link.save(update_fields=["used_at"])
@@ -563,6 +572,11 @@ def create_self_report_link(measurement: Measurement, *, days: int, language: st
     token = selfreport.new_token()
     trajectory = measurement.trajectory
     with transaction.atomic():
+        # One open link per measurement: a new link ends the earlier unused ones, so a link
+        # handed out before cannot be used beside it.
+        SelfReportLink.objects.filter(
+            measurement=measurement, used_at__isnull=True, revoked=False
+        ).update(revoked=True)
         link = SelfReportLink.objects.create(
             measurement=measurement,
             token_digest=selfreport.token_digest(token),
