@@ -30,6 +30,7 @@ from proeftuin.portfolio.views import project_context
 from . import analytics, audit, recording, services
 from .access import monitor_project
 from .models import Measurement
+from .scale_items import scale_items
 from .selfreport_models import Rating, SelfReportFailure, SelfReportLink
 
 TAB = "tel-en-vertel"
@@ -62,31 +63,10 @@ def _support_labels(participant: bool = False) -> dict[str, str]:
 
 def _form_items(instrument: Instrument, chosen: dict | None = None) -> list[dict]:
     """The questions as the forms show them; ``chosen`` maps item → (value text, support)."""
-    language = analytics.lang()
     chosen = chosen or {}
-    items = []
-    for item in instrument.items:
-        value, support = chosen.get(item.id, ("", []))
-        options = []
-        for level in instrument.scale.levels:
-            text = item.levels.get(level.value) if item.levels else None
-            options.append(
-                {
-                    "value": str(level.value),
-                    "label": level.label.get(language),
-                    "text": text.get(language) if text else "",
-                }
-            )
-        items.append(
-            {
-                "id": item.id,
-                "name": item.name.get(language),
-                "question": item.question.get(language) if item.question else "",
-                "options": options,
-                "chosen": value,
-                "support": support,
-            }
-        )
+    items = scale_items(instrument, analytics.lang())
+    for item in items:
+        item["chosen"], item["support"] = chosen.get(item["id"], ("", []))
     return items
 
 

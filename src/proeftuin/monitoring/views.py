@@ -56,6 +56,7 @@ from .models import (
     Participant,
     Trajectory,
 )
+from .scale_items import scale_items
 
 TAB = "tel-en-vertel"
 PAGE_SIZE = 50
@@ -699,30 +700,12 @@ def _measurement_of(project: Project, mpk: int) -> Measurement:
 
 
 def _entry_items(measurement: Measurement, instrument) -> list[dict]:
-    language = analytics.lang()
     current = {s.item: s for s in measurement.scores.all()}
-    items = []
-    for item in instrument.items:
-        score = current.get(item.id)
-        chosen = "" if score is None else ("onbekend" if score.value is None else str(score.value))
-        options = []
-        for level in instrument.scale.levels:
-            text = item.levels.get(level.value) if item.levels else None
-            options.append(
-                {
-                    "value": str(level.value),
-                    "label": level.label.get(language),
-                    "text": text.get(language) if text else "",
-                }
-            )
-        items.append(
-            {
-                "id": item.id,
-                "name": item.name.get(language),
-                "question": item.question.get(language) if item.question else "",
-                "options": options,
-                "chosen": chosen,
-            }
+    items = scale_items(instrument, analytics.lang())
+    for item in items:
+        score = current.get(item["id"])
+        item["chosen"] = (
+            "" if score is None else ("onbekend" if score.value is None else str(score.value))
         )
     return items
 
