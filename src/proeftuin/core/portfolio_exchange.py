@@ -144,6 +144,19 @@ def read_portfolio(source: object, file: str, limits: Limits | None = None) -> P
         if layout is None:
             continue
         frame = sheet.frame(layout.data_start, layout.width, limits)
+        name = sheet.name or "CSV"
+        if frame.height > limits.max_rows:
+            # The reader stops one row past the limit: refuse, never import a cut-off sheet.
+            result.errors.append(
+                IntakeError(
+                    "too_many_rows",
+                    f"Dit blad heeft meer dan {limits.max_rows} rijen.",
+                    "Splits het bestand in kleinere delen en importeer ze na elkaar.",
+                    file=file,
+                    sheet=sheet.name,
+                )
+            )
+            continue
         columns = []
         for column in layout.columns:
             if is_blank(column.header):
@@ -161,7 +174,6 @@ def read_portfolio(source: object, file: str, limits: Limits | None = None) -> P
             if all(is_blank(c) for c in cells) or _is_help_row(cells):
                 continue
             rows.append((int(number), tuple(cells)))
-        name = sheet.name or "CSV"
         result.sheets.append(SheetRows(name, layout.header_row + 1, tuple(columns), tuple(rows)))
     return result
 

@@ -52,3 +52,15 @@ def test_a_field_suggested_twice_keeps_its_first_column():
         "B": core.IGNORE,
         "C": "project.municipality",
     }
+
+
+def test_a_sheet_over_the_row_limit_is_refused_not_cut():
+    """Black-box finding: 200,000 rows were shown as 20,001 without a word."""
+    from proeftuin.core.intake.safety import Limits
+
+    body = "Projectnaam;Startdatum\n" + "".join(f"P{i};1-2-2025\n" for i in range(30))
+    result = core.read_portfolio(body.encode(), "groot.csv", Limits(max_rows=20))
+    assert not result.sheets
+    (error,) = result.errors
+    assert error.code == "too_many_rows" and error.file == "groot.csv"
+    assert "20" in error.reason and error.action
