@@ -154,3 +154,30 @@ def test_import_cells_with_other_scripts_and_padding_are_caught_vectorised():
         ],
     )
     assert bsn_series(cells).to_list() == [True, True, True, False]
+
+
+def _elfproef_dates() -> list[str]:
+    """Every calendar date of 2024–2026 whose eight digits pass the 11-test (about one in eleven),
+    in the ISO and the Dutch spelling."""
+    import datetime
+
+    from proeftuin.core.intake.safety import passes_elfproef
+
+    day, found = datetime.date(2024, 1, 1), []
+    while day.year < 2027:
+        if passes_elfproef(day.strftime("%Y%m%d")):
+            found += [day.isoformat(), day.strftime("%d-%m-%Y"), day.strftime("%Y/%m/%d")]
+        day += datetime.timedelta(days=1)
+    return found
+
+
+def test_a_date_whose_digits_pass_the_11_test_is_not_a_bsn():
+    """Black-box finding: a column of ``2025-01-01`` was refused as a BSN column, because
+    20250101 passes the 11-test. A calendar date is a date, in a cell as in free text."""
+    dates = _elfproef_dates()
+    assert "2025-01-01" in dates  # the reported day, as a positive control of the setup
+    assert not [d for d in dates if looks_like_bsn(d)]
+    flagged = pl.Series("datum", dates).to_frame().select(bsn_expr(pl.col("datum"))).to_series()
+    assert not flagged.any()
+    # A BSN written with the same separators but not as a valid date is still caught.
+    assert looks_like_bsn("1112-22-333") and looks_like_bsn("0111-22-2333")
