@@ -72,9 +72,12 @@ def test_beheerder_creates_a_professional_but_never_sets_its_password(users, own
     created = User.objects.get(username="sokpop")
     assert not created.has_usable_password()
     assert not created.check_password("Door-beheerder-gekozen-1")
-    assert Client().post(
-        "/account/inloggen/", {"username": "sokpop", "password": "Door-beheerder-gekozen-1"}
-    ).status_code != 302
+    assert (
+        Client()
+        .post("/account/inloggen/", {"username": "sokpop", "password": "Door-beheerder-gekozen-1"})
+        .status_code
+        != 302
+    )
     # The invitation went to the new user's own address, not to the beheerder's screen.
     assert [m.to for m in mail.outbox] == [["sokpop@example.nl"]]
     link = _link_in_mail(mail.outbox[0])
@@ -122,9 +125,12 @@ def test_invitation_works_once_and_the_new_role_waits_for_a_second_beheerder(
     assert not created.can(Capability.PARTICIPANT_DATA)
     assert not created.can(Capability.MONITOR)
     sokpop = Client()
-    assert sokpop.post(
-        "/account/inloggen/", {"username": "sokpop", "password": NEW_PASSWORD}
-    ).status_code == 302
+    assert (
+        sokpop.post(
+            "/account/inloggen/", {"username": "sokpop", "password": NEW_PASSWORD}
+        ).status_code
+        == 302
+    )
     assert sokpop.get(_participants(own_project)).status_code == 403
 
     # The requester cannot approve their own request.

@@ -7,6 +7,7 @@ Approving is refused to the beheerder who asked and to the account itself; see :
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -59,12 +60,14 @@ def _decide(request, request_pk: int, decide, done: str):
     return redirect("administration:approvals")
 
 
+@login_required
 @require_POST
 @access.beheerder_required
 def approve(request, request_pk: int):
     return _decide(request, request_pk, roles.approve, _("De rol van %(name)s is goedgekeurd."))
 
 
+@login_required
 @require_POST
 @access.beheerder_required
 def reject(request, request_pk: int):

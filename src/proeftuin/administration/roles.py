@@ -44,11 +44,11 @@ def _name(by: User | None, via: str) -> str:
     return f"{via or 'cli'}:{current().extra.get('os_user', '')}"[:150]
 
 
-def _log(request: RoleRequest, action: str, by: User | None, detail: str) -> None:
+def _log(request: RoleRequest, action: str, by: User | None, detail: str, via: str = "") -> None:
     org = request.organisation
     AccessLog.objects.create(
         user=by,
-        username=by.get_username() if by is not None else "",
+        username=_name(by, via),
         organisation=org.name,
         organisation_key=str(org.pk),
         action=action,
@@ -119,6 +119,7 @@ def save_account(
         AccessLog.Action.ROLE_REQUEST,
         by,
         f"{user.get_username()}: {base_role or '-'} -> {user.role}, {user.email}",
+        via,
     )
     return request
 
@@ -154,7 +155,7 @@ def approve(request: RoleRequest, *, by: User | None, via: str = "") -> RoleRequ
     request.save()
     if request.user_id:
         User.objects.filter(pk=request.user_id).update(role_pending=False)
-    _log(request, AccessLog.Action.ROLE_APPROVE, by, f"{request.username}: {request.role}")
+    _log(request, AccessLog.Action.ROLE_APPROVE, by, f"{request.username}: {request.role}", via)
     return request
 
 
@@ -178,7 +179,7 @@ def reject(request: RoleRequest, *, by: User | None, via: str = "") -> RoleReque
         else:
             user.is_active = False
         user.save()
-    _log(request, AccessLog.Action.ROLE_REJECT, by, f"{request.username}: {request.role}")
+    _log(request, AccessLog.Action.ROLE_REJECT, by, f"{request.username}: {request.role}", via)
     return request
 
 

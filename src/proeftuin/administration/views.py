@@ -125,6 +125,7 @@ def user_edit(request, user_pk: int):
     )
 
 
+@login_required
 @require_POST
 @access.beheerder_required
 def user_send_link(request, user_pk: int):

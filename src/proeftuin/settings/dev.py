@@ -12,6 +12,7 @@ DEBUG = os.environ.get("PROEFTUIN_DEBUG", "false").lower() == "true"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 # Without debug, WhiteNoise serves static files straight from the app (no collectstatic needed).
 WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - WhiteNoise warns when it is missing
 # The demo's users log in without a second factor unless asked (docs/accounts.md).
 PROEFTUIN_REQUIRE_MFA = os.environ.get("PROEFTUIN_REQUIRE_MFA", "false").lower() == "true"
 # Password-reset mails and invitations are printed in the terminal.
