@@ -11,6 +11,7 @@
     proeftuin import PROJECT FILE --mapping TEMPLATE|JSON [--dry-run]
     proeftuin tenant create NAME --kind KIND
     proeftuin user create USERNAME --organisation NAME --role ROLE
+    proeftuin approve-role [USERNAME [--reject]]  list or decide roles awaiting a second beheerder
     proeftuin accesslog verify|purge [--days N] check or trim the access log's hash chain
     proeftuin manage ...                       any Django management command
 
@@ -110,6 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
     uc.add_argument("--email", default="")
     uc.add_argument("--password", help="omit to be asked (or set PROEFTUIN_PASSWORD)")
 
+    approve = sub.add_parser(
+        "approve-role",
+        help="list roles awaiting a second beheerder, or approve/reject one (operator's decision)",
+    )
+    approve.add_argument("username", nargs="?")
+    approve.add_argument("--reject", action="store_true")
+
     log = sub.add_parser("accesslog", help="verify or purge the access log (hash chain)")
     log_sub = log.add_subparsers(dest="action", required=True)
     log_sub.add_parser("verify", help="report the first broken link, if any")
@@ -188,6 +196,13 @@ def _run(ns: argparse.Namespace) -> int:
             args += ["--email", ns.email]
         if ns.password:
             args += ["--password", ns.password]
+        _call(*args)
+    elif ns.command == "approve-role":
+        args = ["approve_role"]
+        if ns.username:
+            args.append(ns.username)
+        if ns.reject:
+            args.append("--reject")
         _call(*args)
     elif ns.command == "accesslog":
         if ns.action == "verify":

@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView
 
+from proeftuin.api.schema import SchemaView
 from proeftuin.common.pages import accessibility_statement
 
 admin.site.site_header = "Proeftuin installatiebeheer"
@@ -37,7 +37,7 @@ urlpatterns = [
     path("", include("proeftuin.api.urls")),
     path("api/tel-en-vertel/", include("proeftuin.monitoring.api_urls")),
     path("api/", include("proeftuin.portfolio.api_urls")),
-    path("api/schema/", login_required(SpectacularAPIView.as_view()), name="api-schema"),
+    path("api/schema/", login_required(SchemaView.as_view()), name="api-schema"),
     path("beheer/organisatie/", include("proeftuin.administration.urls")),
     path("django-beheer/", admin.site.urls),
     path("toegankelijkheid/", accessibility_statement, name="accessibility"),

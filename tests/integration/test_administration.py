@@ -67,6 +67,7 @@ def test_beheerder_of_another_tenant_cannot_cross_into_voorbeeldstad(
         assert http.get(path).status_code == 404, path
     new = {"new_password1": "Overgenomen-door-B-2026", "new_password2": "Overgenomen-door-B-2026"}
     assert http.post(f"{B}/gebruikers/{victim.pk}/wachtwoord/", new).status_code == 404
+    assert http.post(f"{B}/gebruikers/{victim.pk}/link/").status_code == 404
     victim.refresh_from_db()
     assert victim.check_password(PASSWORD)
 
@@ -121,22 +122,16 @@ def test_beheerder_creates_a_user_in_the_own_organisation_only(users, own_org, f
     created = User.objects.get(username="nieuw")
     assert created.organisation_id == own_org.pk
     assert not created.is_superuser
-    assert created.check_password("Lange-zin-met-woorden-9")
+    # No password of the beheerder's choosing: the new user chooses it through the invitation.
+    assert not created.has_usable_password()
 
 
-def test_create_form_offers_no_organisation_and_validates_passwords(users):
+def test_create_form_offers_no_organisation_and_no_password(users):
     http = login(users[("own", "beheerder")])
     page = http.get(f"{B}/gebruikers/nieuw/").content.decode()
     assert 'name="organisation"' not in page
     assert 'name="is_superuser"' not in page
-    response = http.post(
-        f"{B}/gebruikers/nieuw/",
-        {"username": "zwak", "email": "z@example.nl", "role": "professional"}
-        | {"password1": "12345678", "password2": "12345678"},
-    )
-    assert response.status_code == 200
-    assert response.context["form"].errors["password2"]
-    assert not User.objects.filter(username="zwak").exists()
+    assert 'name="password1"' not in page
 
 
 def test_nobody_changes_their_own_role(users):
@@ -166,21 +161,8 @@ def test_beheerder_changes_a_colleagues_role_and_deactivates(users):
     assert response.status_code == 302
     colleague.refresh_from_db()
     assert colleague.role == "projectleider"
+    assert colleague.role_pending  # a role with participant data: four eyes
     assert not colleague.is_active
-
-
-def test_beheerder_sets_a_colleagues_password(users):
-    colleague = users[("own", "professional")]
-    http = login(users[("own", "beheerder")])
-    weak = {"new_password1": "welkom", "new_password2": "welkom"}
-    assert http.post(f"{B}/gebruikers/{colleague.pk}/wachtwoord/", weak).status_code == 200
-    good = {
-        "new_password1": "Een-lang-nieuw-wachtwoord-7",
-        "new_password2": "Een-lang-nieuw-wachtwoord-7",
-    }
-    assert http.post(f"{B}/gebruikers/{colleague.pk}/wachtwoord/", good).status_code == 302
-    colleague.refresh_from_db()
-    assert colleague.check_password("Een-lang-nieuw-wachtwoord-7")
 
 
 def test_superuser_in_the_organisation_is_out_of_the_beheerders_reach(users, own_org):
@@ -189,7 +171,7 @@ def test_superuser_in_the_organisation_is_out_of_the_beheerders_reach(users, own
     root.save()
     http = login(users[("own", "beheerder")])
     assert "root" not in http.get(f"{B}/gebruikers/").content.decode()
-    assert http.get(f"{B}/gebruikers/{root.pk}/wachtwoord/").status_code == 404
+    assert http.post(f"{B}/gebruikers/{root.pk}/link/").status_code == 404
 
 
 def test_access_log_is_tenant_scoped_searchable_and_exported(users, victim_log, foreign_project):

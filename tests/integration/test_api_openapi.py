@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import yaml
-from django.test import Client
+from django.test import Client, RequestFactory
+from django.urls import resolve
 
 from proeftuin.api.openapi import COMMITTED
 
@@ -36,3 +39,31 @@ def test_schema_follows_the_design_rules(db):
     effects = schema["components"]["schemas"]["Effecten"]
     assert {"drempel", "vrijgegeven", "groepen"} <= set(effects["properties"])
     assert "bearerAuth" in schema["components"]["securitySchemes"]
+
+
+def test_schemas_under_concurrent_requests_answer_the_same_document(db):
+    """drf-spectacular's generator is not thread-safe: threads answered 500 (black-box finding).
+
+    The views are called straight (no database in the threads), both schema views at once, with
+    the generated documents dropped first so the threads do generate them."""
+    from proeftuin.accounts.models import User
+    from proeftuin.api import schema
+
+    schema._DOCUMENTS.clear()
+    factory = RequestFactory()
+    someone = User(username="lezer")  # authenticated, never saved
+    paths = ["/api/schema/", "/api/v1/openapi.json"]
+
+    def fetch(n: int) -> tuple[str, int, bytes]:
+        path = paths[n % 2]
+        request = factory.get(path)
+        request.user = someone
+        response = resolve(path).func(request)
+        response.render()
+        return path, response.status_code, response.content
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(fetch, range(24)))
+    assert {status for _path, status, _body in answers} == {200}
+    for path in paths:
+        assert len({body for p, _status, body in answers if p == path}) == 1, path

@@ -138,12 +138,46 @@ def test_a_revoked_link_no_longer_works(users, measurement):
 
 
 def test_wrong_links_are_rate_limited(measurement):
+    """Unknown tokens count against a generous budget per address."""
     anonymous = Client(REMOTE_ADDR="198.51.100.9")
-    for n in range(rules.MAX_FAILURES):
+    for n in range(rules.MAX_UNKNOWN_PER_CLIENT):
         assert anonymous.get(f"/tel-en-vertel/zelf/{'x' * 20}{n}/").status_code == 404
     assert anonymous.get(f"/tel-en-vertel/zelf/{'x' * 30}/").status_code == 429
     # Another address is not affected.
     assert Client(REMOTE_ADDR="198.51.100.10").get("/tel-en-vertel/zelf/abc/").status_code == 404
+
+
+def test_valid_links_keep_working_behind_a_shared_address(users, measurement):
+    """A shared NAT: many wrong links from one address do not block the valid ones from it."""
+    professional = login(users[("own", "professional")])
+    path = _make_link(professional, measurement)
+    nat = Client(REMOTE_ADDR="203.0.113.7")
+    for n in range(rules.MAX_UNKNOWN_PER_CLIENT + 5):
+        nat.get(f"/tel-en-vertel/zelf/{'y' * 20}{n}/")
+    assert nat.get(f"/tel-en-vertel/zelf/{'y' * 30}/").status_code == 429
+    assert nat.get(path).status_code == 200
+
+
+def test_attempts_at_a_dead_link_count_against_that_link_only(users, measurement):
+    professional = login(users[("own", "professional")])
+    dead = _make_link(professional, measurement)
+    SelfReportLink.objects.update(revoked=True)
+    alive = _make_link(professional, measurement)
+    nat = Client(REMOTE_ADDR="203.0.113.8")
+    for _n in range(rules.MAX_TOKEN_FAILURES):
+        assert nat.get(dead).status_code == 410
+    assert nat.get(dead).status_code == 429
+    assert nat.get(alive).status_code == 200
+
+
+@pytest.mark.parametrize("days", ["0", "15", "30", "-1", "veel"])
+def test_validity_out_of_range_is_refused_with_a_message(users, measurement, days):
+    http = login(users[("own", "professional")])
+    response = http.post(_base(measurement) + "/zelfrapportage/link/", {"days": days})
+    assert response.status_code == 400
+    assert "new_link" not in response.context
+    assert "tussen 1 en 14 dagen" in response.content.decode()
+    assert not SelfReportLink.objects.exists()
 
 
 def test_a_link_opened_too_often_locks(users, measurement):

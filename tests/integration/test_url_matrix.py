@@ -195,6 +195,10 @@ TABLE: dict[str, list[Probe]] = {
         Probe("/account/wachtwoord-herstellen/MQ/ongeldig-token/", anon=200)
     ],
     "account/wachtwoord-hersteld/": [Probe("/account/wachtwoord-hersteld/", anon=200)],
+    "account/uitnodiging/<uidb64>/<token>/": [
+        # A forged invitation shows "no longer valid" (200) and sets nothing.
+        Probe("/account/uitnodiging/MQ/ongeldig-token/", anon=200)
+    ],
     # OIDC is not configured in the matrix: both ends answer 404.
     "account/oidc/inloggen/": [Probe("/account/oidc/inloggen/", fixed=404, anon=404)],
     "account/oidc/terug/": [Probe("/account/oidc/terug/", fixed=404, anon=404)],
@@ -665,9 +669,20 @@ TABLE: dict[str, list[Probe]] = {
         Probe(BH + "/gebruikers/{colleague_pk}/", cap=Capability.ADMIN),
         Probe(BH + "/gebruikers/{colleague_pk}/", method="post", cap=Capability.ADMIN),
     ],
-    "beheer/organisatie/gebruikers/<int:user_pk>/wachtwoord/": [
-        Probe(BH + "/gebruikers/{colleague_pk}/wachtwoord/", cap=Capability.ADMIN),
-        Probe(BH + "/gebruikers/{colleague_pk}/wachtwoord/", method="post", cap=Capability.ADMIN),
+    # No password form for the beheerder: a link to the user's own e-mail (POST only).
+    "beheer/organisatie/gebruikers/<int:user_pk>/link/": [
+        Probe(BH + "/gebruikers/{colleague_pk}/link/", "post", Capability.ADMIN, ok=302),
+        Probe(BH + "/gebruikers/{colleague_pk}/link/", fixed=405),
+    ],
+    # Four eyes on roles with participant data or administration.
+    "beheer/organisatie/goedkeuren/": [Probe(BH + "/goedkeuren/", cap=Capability.ADMIN)],
+    "beheer/organisatie/goedkeuren/<int:request_pk>/goedkeuren/": [
+        Probe(BH + "/goedkeuren/{request_pk}/goedkeuren/", "post", Capability.ADMIN, ok=302),
+        Probe(BH + "/goedkeuren/{request_pk}/goedkeuren/", fixed=405),
+    ],
+    "beheer/organisatie/goedkeuren/<int:request_pk>/afwijzen/": [
+        Probe(BH + "/goedkeuren/{request_pk}/afwijzen/", "post", Capability.ADMIN, ok=302),
+        Probe(BH + "/goedkeuren/{request_pk}/afwijzen/", fixed=405),
     ],
     "beheer/organisatie/delingen/": [
         Probe(BH + "/delingen/", cap=Capability.ADMIN),
@@ -834,6 +849,15 @@ def world(own_project, foreign_project, shared_project, partner_org, users, sett
         ids["partnership_pk"] = Partnership.objects.get_or_create(
             organisation=colleague.organisation, partner=partner_org
         )[0].pk
+        # An open request for a role with participant data, asked by the tenant's beheerder.
+        from proeftuin.accounts.models import User
+        from proeftuin.administration import roles
+
+        asker = users[(tenant, "beheerder")]
+        recruit = User(
+            username=f"recruit-{side}", organisation=asker.organisation, role="professional"
+        )
+        ids["request_pk"] = roles.save_account(recruit, by=asker, new=True).pk
     # API v1: a token per tenant to revoke ("shared" belongs to the foreign tenant).
     from proeftuin.api import tokens
 

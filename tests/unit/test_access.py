@@ -127,3 +127,24 @@ def test_unknown_role_may_do_nothing(role):
 def test_unknown_role_examples(role):
     assert not can(role, Capability.VIEW)
     assert not can(role, Capability.ADMIN)
+
+
+def test_roles_with_participant_data_or_administration_need_a_second_beheerder():
+    from proeftuin.core.access import needs_approval
+
+    assert {r.value for r in Role if needs_approval(r)} == {
+        "beheerder",
+        "projectleider",
+        "professional",
+    }
+    assert not needs_approval("onbekend")
+
+
+def test_a_pending_role_withholds_participant_data_recording_and_administration():
+    assert can("professional", Capability.PARTICIPANT_DATA)
+    assert not can("professional", Capability.PARTICIPANT_DATA, pending=True)
+    assert not can("projectleider", Capability.MONITOR, pending=True)
+    assert not can("beheerder", Capability.ADMIN, pending=True)
+    # The rest of the role still works while it waits.
+    assert can("projectleider", Capability.EDIT, pending=True)
+    assert can("professional", Capability.VIEW, pending=True)

@@ -59,6 +59,9 @@ class User(AbstractUser):
     role = models.CharField(
         _("rol"), max_length=32, choices=RoleChoice.choices, default=RoleChoice.PROFESSIONAL
     )
+    # Set by the one write path (:mod:`proeftuin.accounts.roles`) when a beheerder grants a role
+    # with participant-level data or administration: withheld until a second beheerder approves.
+    role_pending = models.BooleanField(_("rol wacht op goedkeuring"), default=False)
 
     class Meta:
         verbose_name = _("gebruiker")
@@ -68,9 +71,59 @@ class User(AbstractUser):
         """Role check from the one capability table in :mod:`proeftuin.core.access`."""
         if not self.is_active or self.organisation_id is None:
             return False
-        return can(self.role, capability, write_access=write_access)
+        return can(self.role, capability, write_access=write_access, pending=self.role_pending)
 
     def save(self, *args, **kwargs):
         # Only the beheerder enters the Django admin; the flag follows the role.
         self.is_staff = self.role == Role.BEHEERDER or self.is_superuser
         super().save(*args, **kwargs)
+
+
+class RoleRequest(models.Model):
+    """A grant of a role that needs four eyes, and what became of it; kept as the history.
+
+    Made by :mod:`proeftuin.accounts.roles` when a beheerder creates an account with such a role,
+    changes an account to one, or changes the e-mail address of one (a reset link goes there).
+    Text copies of the names keep the history readable after an account is deleted.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Wacht op goedkeuring")
+        APPROVED = "approved", _("Goedgekeurd")
+        REJECTED = "rejected", _("Afgewezen")
+        WITHDRAWN = "withdrawn", _("Vervallen")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="role_requests"
+    )
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="role_requests"
+    )
+    username = models.CharField(_("gebruikersnaam"), max_length=150)
+    role = models.CharField(_("rol"), max_length=32, choices=User.RoleChoice.choices)
+    previous_role = models.CharField(
+        _("vorige rol"), max_length=32, choices=User.RoleChoice.choices, blank=True
+    )
+    email = models.EmailField(_("e-mailadres"), blank=True)
+    previous_email = models.EmailField(_("vorig e-mailadres"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_by_name = models.CharField(_("aangevraagd door"), max_length=150)
+    requested_at = models.DateTimeField(_("aangevraagd op"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_by_name = models.CharField(_("besloten door"), max_length=150, blank=True)
+    decided_at = models.DateTimeField(_("besloten op"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("aanvraag voor een rol")
+        verbose_name_plural = _("aanvragen voor een rol")
+
+    def __str__(self) -> str:
+        return f"{self.username}: {self.role} ({self.status})"

@@ -3,6 +3,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from proeftuin.administration.invitations import invitation_token_generator
+
 from . import views
 from .oidc import OIDCCallbackView, OIDCLoginView
 
@@ -37,6 +39,16 @@ urlpatterns = [
         "wachtwoord-hersteld/",
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
+    ),
+    # A new account's first password, chosen by its owner (the beheerder never sets one).
+    path(
+        "uitnodiging/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            token_generator=invitation_token_generator,
+            template_name="registration/invitation_accept.html",
+            success_url=reverse_lazy("password_reset_complete"),
+        ),
+        name="invitation_accept",
     ),
     path("oidc/inloggen/", OIDCLoginView.as_view(), name="oidc_authentication_init"),
     path("oidc/terug/", OIDCCallbackView.as_view(), name="oidc_authentication_callback"),

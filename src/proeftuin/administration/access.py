@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from proeftuin.accounts.models import User
+from proeftuin.accounts.models import RoleRequest, User
 from proeftuin.core.access import Capability
 from proeftuin.monitoring.models import AccessLog
 from proeftuin.portfolio.models import Project, ProjectGrant
@@ -64,3 +64,8 @@ def access_log(user: User) -> QuerySet[AccessLog]:
         | Q(participant__organisation_id=org)
         | Q(user__organisation_id=org)
     ).select_related("project", "participant")
+
+
+def role_requests(user: User) -> QuerySet[RoleRequest]:
+    """Requests for roles with four eyes in the own organisation, newest first."""
+    return RoleRequest.objects.filter(organisation_id=user.organisation_id).select_related("user")

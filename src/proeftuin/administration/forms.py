@@ -4,8 +4,6 @@ or edits belongs to the beheerder's own organisation, and nobody edits their own
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import SetPasswordForm
-from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.utils.translation import gettext_lazy as _
 
 from proeftuin.accounts.models import Organisation, User
@@ -14,53 +12,30 @@ from proeftuin.portfolio.models import Project, ProjectGrant
 
 
 class UserCreateForm(forms.ModelForm):
-    """A new colleague in the beheerder's organisation, with a first password."""
-
-    password1 = forms.CharField(
-        label=_("Wachtwoord"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validators_help_text_html(),
-    )
-    password2 = forms.CharField(
-        label=_("Wachtwoord nogmaals"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    """A new colleague in the beheerder's organisation. No password: the new user receives an
+    invitation link at this e-mail address and chooses one (:mod:`.invitations`)."""
 
     class Meta:
         model = User
         fields = ["username", "first_name", "last_name", "email", "role"]
+        help_texts = {
+            "email": _("De uitnodiging om een wachtwoord te kiezen gaat naar dit adres."),
+            "role": _(
+                "Een rol met toegang tot deelnemersgegevens of beheer werkt pas als een tweede "
+                "beheerder haar goedkeurt."
+            ),
+        }
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.organisation = organisation
         self.fields["email"].required = True
 
-    def clean_password2(self) -> str:
-        one = self.cleaned_data.get("password1")
-        two = self.cleaned_data.get("password2")
-        if one and two and one != two:
-            raise forms.ValidationError(_("De twee wachtwoorden zijn niet gelijk."))
-        return two
-
-    def _post_clean(self):
-        super()._post_clean()
-        password = self.cleaned_data.get("password2")
-        if password:
-            from django.contrib.auth import password_validation
-
-            try:
-                password_validation.validate_password(password, self.instance)
-            except forms.ValidationError as error:
-                self.add_error("password2", error)
-
-    def save(self, commit: bool = True) -> User:
+    def save(self, commit: bool = False) -> User:
+        """The unsaved account, without a usable password; :mod:`.roles` saves it."""
         user = super().save(commit=False)
         user.is_superuser = False
-        user.set_password(self.cleaned_data["password1"])
-        if commit:
-            user.save()
+        user.set_unusable_password()
         return user
 
 
@@ -77,14 +52,15 @@ class UserEditForm(forms.ModelForm):
 
     def __init__(self, *args, editor: User, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["email"].help_text = _(
+            "Een reset-link gaat naar dit adres. Bij een rol met deelnemers- of beheertoegang moet "
+            "een tweede beheerder een nieuw adres goedkeuren."
+        )
         if self.instance.pk == editor.pk:
-            # Nobody changes their own role, nor locks themselves out.
+            # Nobody changes their own role or e-mail address, nor locks themselves out.
             del self.fields["role"]
             del self.fields["is_active"]
-
-
-class AdminSetPasswordForm(SetPasswordForm):
-    """Django's own set-password form, with its validators, under Dutch labels."""
+            del self.fields["email"]
 
 
 class AccessLogFilterForm(forms.Form):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api_tokens, views
+from . import api_tokens, approval_views, views
 
 app_name = "administration"
 
@@ -9,7 +9,12 @@ urlpatterns = [
     path("gebruikers/", views.users, name="users"),
     path("gebruikers/nieuw/", views.user_create, name="user_create"),
     path("gebruikers/<int:user_pk>/", views.user_edit, name="user_edit"),
-    path("gebruikers/<int:user_pk>/wachtwoord/", views.user_password, name="user_password"),
+    path("gebruikers/<int:user_pk>/link/", views.user_send_link, name="user_send_link"),
+    path("goedkeuren/", approval_views.approvals, name="approvals"),
+    path(
+        "goedkeuren/<int:request_pk>/goedkeuren/", approval_views.approve, name="approval_approve"
+    ),
+    path("goedkeuren/<int:request_pk>/afwijzen/", approval_views.reject, name="approval_reject"),
     path("delingen/", views.grants, name="grants"),
     path("delingen/<int:grant_pk>/intrekken/", views.grant_revoke, name="grant_revoke"),
     path("partners/", views.partners, name="partners"),

@@ -15,15 +15,15 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from proeftuin.accounts.models import Organisation
 from proeftuin.common.exports import csv_bytes, download
 
-from . import access
+from . import access, invitations, roles
 from .forms import (
     AccessLogFilterForm,
-    AdminSetPasswordForm,
     GrantForm,
     PartnerForm,
     UserCreateForm,
@@ -33,6 +33,10 @@ from .models import Partnership
 from .pickers import pickable_organisations
 
 PAGE_SIZE = 50
+PENDING_NOTE = gettext_lazy(
+    "Deze rol geeft toegang tot deelnemersgegevens of beheer. Die toegang werkt pas als een "
+    "tweede beheerder de aanvraag goedkeurt."
+)
 
 
 @access.beheerder_required
@@ -46,6 +50,7 @@ def index(request):
             "user_count": access.colleagues(request.user).filter(is_active=True).count(),
             "grant_count": access.outgoing_grants(request.user).count(),
             "partner_count": Partnership.objects.filter(organisation=org).count(),
+            "pending_count": access.role_requests(request.user).filter(status="pending").count(),
         },
     )
 
@@ -73,7 +78,15 @@ def user_create(request):
     form = UserCreateForm(request.POST or None, organisation=request.user.organisation)
     if request.method == "POST" and form.is_valid():
         person = form.save()
-        messages.success(request, _("Gebruiker %s aangemaakt.") % person.username)
+        pending = roles.save_account(person, by=request.user, new=True)
+        invitations.send_invitation(request, person)
+        messages.success(
+            request,
+            _("Gebruiker %(name)s aangemaakt; de uitnodiging is verstuurd naar %(email)s.")
+            % {"name": person.username, "email": person.email},
+        )
+        if pending is not None:
+            messages.info(request, PENDING_NOTE)
         return redirect("administration:users")
     return render(
         request,
@@ -85,10 +98,18 @@ def user_create(request):
 @access.beheerder_required
 def user_edit(request, user_pk: int):
     person = get_object_or_404(access.colleagues(request.user), pk=user_pk)
+    before = (person.role, person.email)
     form = UserEditForm(request.POST or None, instance=person, editor=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        pending = roles.save_account(
+            form.save(commit=False),
+            by=request.user,
+            previous_role=before[0],
+            previous_email=before[1],
+        )
         messages.success(request, _("Gebruiker %s opgeslagen.") % person.username)
+        if pending is not None and pending.requested_by_id == request.user.pk:
+            messages.info(request, PENDING_NOTE)
         return redirect("administration:users")
     return render(
         request,
@@ -99,27 +120,26 @@ def user_edit(request, user_pk: int):
             "person": person,
             "title": _("Gebruiker %s") % person.username,
             "is_self": person.pk == request.user.pk,
+            "pending": roles.pending_request(person),
         },
     )
 
 
+@login_required
+@require_POST
 @access.beheerder_required
-def user_password(request, user_pk: int):
+def user_send_link(request, user_pk: int):
+    """Send the user a link to choose a password: never a password form for the beheerder."""
     person = get_object_or_404(access.colleagues(request.user), pk=user_pk)
-    form = AdminSetPasswordForm(person, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        if person.pk == request.user.pk:
-            from django.contrib.auth import update_session_auth_hash
-
-            update_session_auth_hash(request, person)
-        messages.success(request, _("Nieuw wachtwoord ingesteld voor %s.") % person.username)
-        return redirect("administration:users")
-    return render(
-        request,
-        "administration/user_password.html",
-        {"section": "users", "form": form, "person": person},
-    )
+    if not person.email:
+        messages.error(request, _("%s heeft geen e-mailadres; vul dat eerst in.") % person.username)
+    else:
+        invitations.send_access_link(request, person)
+        messages.success(
+            request,
+            _("Een link om een wachtwoord te kiezen is verstuurd naar %s.") % person.email,
+        )
+    return redirect("administration:user_edit", user_pk=person.pk)
 
 
 # Shares ------------------------------------------------------------------------------------------

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+
+from django.utils import translation
 from drf_spectacular.renderers import OpenApiJsonRenderer
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SCHEMA_KWARGS, SpectacularAPIView
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 
 from .problems import API_VERSION
 
@@ -65,7 +70,38 @@ def add_problems(result, generator, request, public):
     return result
 
 
-class OpenApiV1(SpectacularAPIView):
+# drf-spectacular's generation is not thread-safe: it patches module-wide settings for a view's
+# custom_settings and keeps per-generation state in globals, so two requests at once (under
+# gunicorn threads) crossed and answered 500. The document depends only on the code, the view and
+# the language: it is generated once per process, under one lock, and then served from memory.
+_GENERATION = threading.Lock()
+_DOCUMENTS: dict[tuple, tuple[dict, dict]] = {}
+
+
+class CachedSchemaMixin:
+    """Generate the schema once (under :data:`_GENERATION`) and serve the stored document."""
+
+    @extend_schema(**SCHEMA_KWARGS)  # the schema view describes itself as before
+    def get(self, request, *args, **kwargs):
+        key = (
+            type(self).__qualname__,
+            request.GET.get("lang") or translation.get_language(),
+            request.GET.get("version", ""),
+        )
+        with _GENERATION:
+            if key not in _DOCUMENTS:
+                response = super().get(request, *args, **kwargs)
+                headers = {"Content-Disposition": response["Content-Disposition"]}
+                _DOCUMENTS[key] = (response.data, headers)
+        data, headers = _DOCUMENTS[key]
+        return Response(data=data, headers=headers)
+
+
+class SchemaView(CachedSchemaMixin, SpectacularAPIView):
+    """The installation-wide schema at ``/api/schema/`` (logged-in users)."""
+
+
+class OpenApiV1(CachedSchemaMixin, SpectacularAPIView):
     """Public, as the Design Rules ask: the document holds no data, only the contract."""
 
     permission_classes = [AllowAny]

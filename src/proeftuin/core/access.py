@@ -100,13 +100,34 @@ WRITE_CAPABILITIES = frozenset(
 )
 
 
-def can(role: str, capability: Capability, *, write_access: bool = True) -> bool:
+#: Capabilities a role only uses once a second beheerder approved the grant (four-eyes): reading
+#: or recording participant-level data, and administration (a beheerder approves the others, so an
+#: unapproved beheerder would let one person approve their own sock puppet).
+APPROVAL_CAPABILITIES = frozenset(
+    {Capability.PARTICIPANT_DATA, Capability.MONITOR, Capability.ADMIN}
+)
+
+
+def needs_approval(role: str) -> bool:
+    """Whether granting ``role`` (on creation or on a change) waits for a second beheerder."""
+    try:
+        return bool(CAPABILITIES[Role(role)] & APPROVAL_CAPABILITIES)
+    except ValueError:
+        return False
+
+
+def can(
+    role: str, capability: Capability, *, write_access: bool = True, pending: bool = False
+) -> bool:
     """Whether ``role`` may use ``capability``; write capabilities also need project write access.
 
     ``write_access`` is the project-level half: the owner organisation has it, an organisation with
     an "edit" grant has it for EDIT, and only the owner has it for SHARE and ARCHIVE (the caller
-    decides which applies).
+    decides which applies). ``pending``: the role still awaits a second beheerder's approval, so
+    the :data:`APPROVAL_CAPABILITIES` are withheld.
     """
+    if pending and capability in APPROVAL_CAPABILITIES:
+        return False
     try:
         allowed = capability in CAPABILITIES[Role(role)]
     except ValueError:

@@ -26,8 +26,12 @@ DEFAULT_VALID_DAYS = 5
 MAX_VALID_DAYS = 14
 #: How often one link's page may be opened before it locks (opening is not using).
 MAX_OPENS = 30
-#: Wrong or dead links one visitor may try in :data:`FAILURE_WINDOW` before being refused.
-MAX_FAILURES = 10
+#: Tries at one known but dead link (used, expired, revoked, locked) in :data:`FAILURE_WINDOW`
+#: before that link, and only that link, answers "too many tries".
+MAX_TOKEN_FAILURES = 10
+#: Unknown tokens one address may try in :data:`FAILURE_WINDOW`: generous, because many
+#: participants may share one address (a NAT), and a valid link is never refused for it.
+MAX_UNKNOWN_PER_CLIENT = 100
 FAILURE_WINDOW = timedelta(minutes=15)
 
 #: The split of a rating: where does the participant's coping come from (Krachtenwijzer idea)?
@@ -64,8 +68,14 @@ def plausible_token(token: str) -> bool:
     return 16 <= len(token) <= 64 and all(c.isalnum() or c in "-_" for c in token)
 
 
+def valid_days(days: int) -> bool:
+    """Whether a professional may choose ``days`` of validity (1..:data:`MAX_VALID_DAYS`)."""
+    return 1 <= days <= MAX_VALID_DAYS
+
+
 def expiry(created: datetime, days: int) -> datetime:
-    """The end of validity; ``days`` is clamped to 1..:data:`MAX_VALID_DAYS`."""
+    """The end of validity; ``days`` is clamped to 1..:data:`MAX_VALID_DAYS` (the form refuses
+    other values first: :func:`valid_days`)."""
     return created + timedelta(days=max(1, min(int(days), MAX_VALID_DAYS)))
 
 
@@ -83,7 +93,13 @@ def link_state(
 
 
 def too_many_failures(failures_in_window: int) -> bool:
-    return failures_in_window >= MAX_FAILURES
+    """Tries at one dead link."""
+    return failures_in_window >= MAX_TOKEN_FAILURES
+
+
+def too_many_unknown(unknown_in_window: int) -> bool:
+    """Unknown tokens from one address."""
+    return unknown_in_window >= MAX_UNKNOWN_PER_CLIENT
 
 
 class Agreement(StrEnum):

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from proeftuin.accounts.models import Organisation, User
+from proeftuin.administration import roles
 from proeftuin.core.funding import add_months
 from proeftuin.learning import demo as learning_demo
 from proeftuin.portfolio.demo import add_demo_registry
@@ -343,7 +344,8 @@ def generate(
                 email=f"{username}@voorbeeldstad.example",
             )
             user.set_password(DEMO_PASSWORD)
-            user.save()
+            # Through the one write path: requested and approved by the loader, both logged.
+            roles.grant_directly(user, via="demo")
 
     partner_names = [n for n, _ in ORGANISATIONS if n not in (MUNICIPALITY, "Gemeente Buurdorp")]
     created = []

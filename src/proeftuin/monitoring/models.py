@@ -486,6 +486,9 @@ class AccessLog(ChainedEntry):
         AGREED = "agreed", _("Afgesproken score vastgelegd")
         CASE_VIEW = "case_view", _("Casusverloop bekeken")
         CASE = "case", _("Casusverloop vastgelegd of gewijzigd")
+        ROLE_REQUEST = "role_request", _("Rol met deelnemers- of beheertoegang aangevraagd")
+        ROLE_APPROVE = "role_approve", _("Aanvraag voor een rol goedgekeurd")
+        ROLE_REJECT = "role_reject", _("Aanvraag voor een rol afgewezen")
 
     class Operation(models.TextChoices):
         READ = "read", _("inzien")

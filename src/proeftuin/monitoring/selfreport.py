@@ -2,8 +2,9 @@
 
 The participant's page needs no account. It is reached only by a one-time token (stored as a
 digest), shows only the instrument's questions, and after use or expiry shows a plain message
-and nothing else. Wrong links count against the visitor's address (a keyed hash), so guessing is
-refused after a few tries. Rules: :mod:`proeftuin.core.selfreport`; writes: :mod:`.recording`.
+and nothing else. Unknown tokens count against the visitor's address (a keyed hash) under a
+generous budget; tries at a dead link count against that link only, so valid links from a shared
+address (a NAT) keep working. Rules: :mod:`proeftuin.core.selfreport`; writes: :mod:`.recording`.
 """
 
 from __future__ import annotations
@@ -199,7 +200,18 @@ def self_report_link(request, pk: int, mpk: int):
     try:
         days = int(request.POST.get("days", rules.DEFAULT_VALID_DAYS))
     except ValueError:
-        days = rules.DEFAULT_VALID_DAYS
+        days = 0
+    if not rules.valid_days(days):
+        response = _page(
+            request,
+            project,
+            measurement,
+            instrument,
+            days_error=_("Kies een geldigheid tussen 1 en %(max)s dagen.")
+            % {"max": rules.MAX_VALID_DAYS},
+        )
+        response.status_code = 400
+        return response
     language = request.POST.get("language", "nl")
     link, token = recording.create_self_report_link(
         measurement, days=days, language=language, by=request
@@ -260,18 +272,25 @@ def _client_key(request) -> str:
     return audit._keyed(audit.client_ip(request) or "-", "selfreport-client")[:64]
 
 
+def _link_key(link: SelfReportLink) -> str:
+    return audit._keyed(link.token_digest, "selfreport-link")[:64]
+
+
+def _failures(key: str, since) -> int:
+    return SelfReportFailure.objects.filter(client_key=key, at__gte=since).count()
+
+
 def _refused(request, state: str, status: int):
     """The one page for every link that cannot be used: it says why, and shows no data."""
     return render(request, "monitoring/self_report_closed.html", {"state": state}, status=status)
 
 
 def _find_link(request, token: str):
-    """The valid link for this token, or a response that refuses it (and counts the failure)."""
-    key = _client_key(request)
+    """The valid link for this token, or a response that refuses it (and counts the failure).
+
+    A valid link is always served. An unknown token counts against the address's budget; a dead
+    link's tries count against that link."""
     since = timezone.now() - rules.FAILURE_WINDOW
-    failures = SelfReportFailure.objects.filter(client_key=key, at__gte=since).count()
-    if rules.too_many_failures(failures):
-        return None, _refused(request, "limited", 429)
     link = None
     if rules.plausible_token(token):
         link = (
@@ -280,6 +299,9 @@ def _find_link(request, token: str):
             .first()
         )
     if link is None:
+        key = _client_key(request)
+        if rules.too_many_unknown(_failures(key, since)):
+            return None, _refused(request, "limited", 429)
         SelfReportFailure.objects.create(client_key=key)
         SelfReportFailure.objects.filter(at__lt=since - timedelta(days=1)).delete()
         return None, _refused(request, "unknown", 404)
@@ -289,6 +311,9 @@ def _find_link(request, token: str):
     # The opening that reached the limit still showed the form: its submission is accepted.
     submitting_last = state == rules.LinkState.LOCKED and request.method == "POST"
     if link.revoked or (state != rules.LinkState.VALID and not submitting_last):
+        key = _link_key(link)
+        if rules.too_many_failures(_failures(key, since)):
+            return None, _refused(request, "limited", 429)
         SelfReportFailure.objects.create(client_key=key)
         return None, _refused(request, "revoked" if link.revoked else state.value, 410)
     return link, None

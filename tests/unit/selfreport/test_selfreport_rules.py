@@ -46,8 +46,16 @@ def test_link_states():
 
 
 def test_rate_limit():
-    assert not sr.too_many_failures(sr.MAX_FAILURES - 1)
-    assert sr.too_many_failures(sr.MAX_FAILURES)
+    assert not sr.too_many_failures(sr.MAX_TOKEN_FAILURES - 1)
+    assert sr.too_many_failures(sr.MAX_TOKEN_FAILURES)
+    # The per-address budget for unknown tokens is the generous one.
+    assert sr.MAX_UNKNOWN_PER_CLIENT > sr.MAX_TOKEN_FAILURES
+    assert not sr.too_many_unknown(sr.MAX_UNKNOWN_PER_CLIENT - 1)
+    assert sr.too_many_unknown(sr.MAX_UNKNOWN_PER_CLIENT)
+
+
+def test_valid_days():
+    assert [d for d in range(-1, 20) if sr.valid_days(d)] == list(range(1, sr.MAX_VALID_DAYS + 1))
 
 
 def test_compare_kinds():

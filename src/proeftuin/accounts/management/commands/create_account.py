@@ -9,7 +9,10 @@ from proeftuin.accounts.models import Organisation, User
 
 
 class Command(BaseCommand):
-    help = "Create a user account in an organisation with one role."
+    help = (
+        "Create a user account in an organisation with one role (installation set-up by the "
+        "operator; a beheerder uses the invitation on the administration screens instead)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("username")
@@ -37,7 +40,11 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         user.set_password(password)
-        user.save()
+        # The operator sets up the installation: the role is granted and approved in one go,
+        # through the same path (and log) as a beheerder's request and a second one's approval.
+        from proeftuin.administration.roles import grant_directly
+
+        grant_directly(user, via="cli")
         self.stdout.write(
             self.style.SUCCESS(f"Account aangemaakt: {username} ({role}, {org.name})")
         )
