@@ -15,7 +15,7 @@ peak resident set size (``ru_maxrss``) measured right after the dry run, before 
 Then, in another fresh process, the first ``--commit-rows`` rows (default 50,000) are imported
 for real into a new SQLite database through Django (dry run and commit), and the commit's rate
 and its projection for the whole file are printed: the write is reported, not hidden
-(docs/decisions/0009-import-write-path.md). The import is staged (docs/decisions/0099): the
+(docs/decisions/0009-import-write-path.md). The import is staged (docs/decisions/0023-staged-import.md): the
 benchmark prints its end-to-end time, rows per second and peak memory, the number and the
 longest of its merge steps and its publishing step, and how another user fared meanwhile: a
 thread saving one score every 50 ms through the one write path, with its longest wait (on
@@ -208,7 +208,7 @@ def measure_commit(path: Path, database_url: str, writer: bool = True) -> dict[s
     With ``writer``, a second thread keeps saving one score of another project through the one
     write path while the import runs (another user at work), and the longest time one of its
     saves took is reported: on SQLite that is how long the import kept the write lock at most.
-    The longest merge step and the publishing step are timed too (docs/decisions/0099).
+    The longest merge step and the publishing step are timed too (docs/decisions/0023-staged-import.md).
     """
     import os
     import threading

@@ -2,7 +2,7 @@
 transaction, so on SQLite another user's save or login waited or failed.
 
 An import is now merged in short transactions under an unpublished import batch and published in
-one small last step (docs/decisions/0099-staged-import.md). These tests check what the user sees:
+one small last step (docs/decisions/0023-staged-import.md). These tests check what the user sees:
 nothing of the import until it is published, everything after; a run stopped between two merge
 steps leaves nothing visible and is discarded before the next try; a re-import still reports
 nothing updated. The concurrent writer on a SQLite file database is in
