@@ -464,7 +464,7 @@ def test_observed_inputs_hook_is_empty_and_feeds_observed_effects(own_project, c
     from proeftuin.core.valuation import Estimate
 
     observed = {effect.pk: ObservedInput(Estimate(0.2, 0.25, 0.3), source="tel en vertel 2025")}
-    monkeypatch.setattr(convert, "observed_inputs", lambda project: observed)
+    monkeypatch.setattr(convert, "observed_inputs", lambda project, live=False: observed)
     valuation = convert.load(own_project)
     core_effect = valuation.chain.effect(effect.core_id)
     assert core_effect.size.likely == 0.25 and core_effect.source == "tel en vertel 2025"
