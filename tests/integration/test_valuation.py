@@ -263,6 +263,17 @@ FORM_CASES = [
     ("effect", {"participants_likely": "-5"}, "Dit kan niet negatief zijn"),
     ("effect", {"aandelen-1-party_name": ""}, "Kies een organisatie of typ de naam"),
     ("effect", {"indicator": ""}, "Geef het effect een indicator"),
+    ("effect", {"price_key": ""}, "Kies de prijs waarmee het effect in geld"),
+    (
+        "effect",
+        {"size_kind": "amount", "size_low": "20000", "size_likely": "30000", "size_high": "40000"},
+        "Een bedrag in euro is al een waarde: laat de prijs leeg",
+    ),
+    (
+        "effect",
+        {"basis": "observed", "observed_measure": "case_costs"},
+        "Het casusverloop levert een bedrag in euro per deelnemer",
+    ),
 ]
 
 
