@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pytest
-from valuation_builders import GEMEENTE, demo_chain, demo_prices
+from hypothesis import given, settings
+from hypothesis.strategies import booleans as st_booleans
+from valuation_builders import GEMEENTE, chains, demo_chain, demo_prices, estimates
 
 from proeftuin.core.valuation import (
     Distribution,
@@ -23,6 +26,7 @@ from proeftuin.core.valuation import (
     simulate_model,
     tipping_points_model,
 )
+from proeftuin.core.valuation.compiled import evaluate
 from proeftuin.core.valuation.discounting import DEFAULT_DISCOUNT_RATE
 from proeftuin.core.valuation.reference import npv_reference
 
@@ -89,3 +93,23 @@ def test_a_price_on_an_amount_in_euros_is_refused():
     prices = replace(demo_prices(), prices=(*demo_prices().prices, Price("euro", 1.0)))
     with pytest.raises(ValuationError, match="already in euros"):
         compile_model(_chain(_observed(price_key="euro")), prices)
+
+
+@settings(max_examples=40, deadline=None)
+@given(chain_prices=chains(), saving=estimates(-5_000.0, 50_000.0), transfer=st_booleans())
+def test_an_amount_in_a_random_chain_adds_the_same_value_in_every_reading(
+    chain_prices, saving, transfer
+):
+    """The vectorised evaluation and the plain reference loop agree with an amount in euros in
+    the chain, and the amount adds exactly size × participants × discounted years."""
+    chain, prices, chosen = chain_prices
+    effect = _observed(size=saving, duration=None, transfer=transfer, start_year=0)
+    with_amount = compile_model(replace(chain, effects=(*chain.effects, effect)), prices, chosen)
+    row = with_amount.center
+    npv = float(evaluate(with_amount, row).npv[0])
+    assert npv == pytest.approx(npv_reference(with_amount, row), rel=1e-9, abs=1e-6)
+    without = compile_model(chain, prices, chosen)
+    added = npv - float(evaluate(without, without.center).npv[0])
+    size = row[with_amount.index["effect:case:size"]]  # the headline basis's value
+    expected = 0.0 if transfer else size * 10 * float(np.sum(with_amount.discount))
+    assert added == pytest.approx(expected, rel=1e-9, abs=1e-6)
