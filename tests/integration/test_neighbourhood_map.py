@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.utils.html import escape
 from integration_support import login
 from test_neighbourhood_monitor import AREAS, _import, _post_mapping, kerncijfers
 
@@ -37,7 +38,11 @@ def test_the_overview_draws_the_map_of_its_own_areas(imported, settings):
     assert alarm == {"WK099901", "WK099903"}
     html = page.content.decode()
     assert 'id="neighbourhood-map"' in html and 'data-vega-spec="hood-map"' in html
-    assert "In alarm: Oost, De Haven." in html  # the text alternative names the alarms
+    # The text alternative names the alarms, on the page and as the chart's label.
+    description = spec["description"]
+    alarms = description.split("In alarm: ")[1].split(".")[0]
+    assert set(alarms.split(", ")) == {"Oost", "De Haven"}
+    assert escape(description) in html
     assert 'id="neighbourhood-table"' in html  # the table stays
 
 

@@ -77,15 +77,6 @@ class LiveFigures:
     def process(self, by: Sequence[str], every: str) -> core.ProcessReport | None:
         return analytics.process(self.ids, by, every)
 
-    def case_summary(self) -> Summary | None:
-        """The live sum over case timelines (one project only; logged as a participant view)."""
-        from .case_summary import summary_for
-        from .models import Project
-
-        if len(self.ids) != 1:
-            return None
-        return summary_for(Project.objects.get(pk=self.ids[0]), live=True)
-
 
 class ReleasedFigures:
     """The figures of one release, as they were on ``stand``."""
