@@ -15,16 +15,17 @@ PROJECT = "Mantelzorg in de wijk"  # owned by Welzijn Voorbeeldstad, the profess
 
 
 def _observed_case_effect(project_pk: int):
-    """An effect in the project's MKBA that takes its size from the case timelines."""
+    """An effect in the project's MKBA that takes its size, in euros, from the case timelines
+    (no price: the observed cost difference is already a value)."""
     from proeftuin.valuation.models import BenefitShare, Effect
 
     effect = Effect.objects.create(
         project_id=project_pk,
         indicator="Lagere kosten van hulp (casusverloop)",
-        size_kind="quantity",
+        size_kind="amount",
         size_likely=1,
         participants_likely=14,
-        price_key="euro",
+        price_key="",
         basis="observed",
         observed_measure="case_costs",
     )

@@ -76,3 +76,27 @@ def test_an_import_raises_an_alarm_that_appears_in_the_portfolio(
     page.goto("/projecten/")
     expect(page.locator("#neighbourhood-alarms")).not_to_contain_text("toelichting ontbreekt")
     assert not problems.all(), problems.all()
+
+
+def test_the_overview_draws_the_map_where_the_installation_supplies_boundaries(
+    page: Page, login, problems, assert_accessible, wait_for_chart, settings
+):
+    """The demo's made-up squares as the installation's boundaries: Vega-Lite draws the map with
+    its text alternative, and the table stays."""
+    from pathlib import Path
+
+    from proeftuin.neighbourhoods import maps
+
+    settings.PROEFTUIN_NEIGHBOURHOOD_BOUNDARIES = str(
+        Path(maps.__file__).parent / "demo_boundaries.geojson"
+    )
+    login("beleid")
+    page.goto("/wijken/")
+    expect(page.get_by_role("heading", name="Kaart")).to_be_visible()
+    wait_for_chart(page)
+    canvas = page.locator("#neighbourhood-map .pt-chart__canvas")
+    expect(canvas.locator("svg path").first).to_be_visible()
+    expect(page.locator("#neighbourhood-map-text")).to_contain_text("In alarm:")
+    expect(page.locator("#neighbourhood-table")).to_be_visible()
+    assert_accessible(page)
+    assert not problems.all(), problems.all()

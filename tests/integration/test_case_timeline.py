@@ -162,18 +162,19 @@ def _case(project, n: int, actual_cost: int, *, reference_cost: int | None) -> N
 
 
 def _case_effect(project) -> Effect:
+    """An effect whose size is an amount in euros per person, fed by the case timelines: no
+    price (no € 1 unit price)."""
     effect = Effect.objects.create(
         project=project,
         indicator="Lagere kosten van hulp",
-        size_kind="quantity",
+        size_kind="amount",
         size_likely=1000,
         participants_likely=20,
-        price_key="euro",
+        price_key="",
         basis="observed",
         observed_measure="case_costs",
     )
     BenefitShare.objects.create(effect=effect, party_name="Gemeente", domain="jeugd", share=1.0)
-    PriceOverride.objects.create(project=project, key="euro", value_likely=1, source="één euro")
     return effect
 
 
@@ -183,21 +184,33 @@ def test_the_sum_over_cases_feeds_the_mkba_as_an_observed_effect(users, own_proj
     savings = [40_000, 30_000, 50_000, 20_000, 35_000]
     for n, saving in enumerate(savings):
         _case(own_project, n, 10_000, reference_cost=10_000 + saving)
-    _case(own_project, 99, 10_000, reference_cost=None)  # incomplete: not counted, not zero
-    observed = observed_inputs(own_project)[effect.pk]
+    for n in (97, 98, 99):  # incomplete: not counted, not zero
+        _case(own_project, n, 10_000, reference_cost=None)
+    observed = observed_inputs(own_project, live=True)[effect.pk]
     assert observed.n == 5
     assert observed.size.likely == pytest.approx(sum(savings) / 5)
     assert observed.size.low < observed.size.likely < observed.size.high
     assert "Casusverloop" in observed.source and "5 casussen" in observed.source
-    assert "1 onvolledig" in observed.source
+    assert "gevonden door waarneming" in observed.source and "standaardfout" in observed.source
+    assert "5 onvolledig" in observed.source  # 3, rounded to base 5 like every small count
+    from proeftuin.monitoring import releases
     from proeftuin.valuation import convert
 
-    core_effect = convert.load(own_project).chain.effect(effect.core_id)
+    core_effect = convert.load(own_project, live=True).chain.effect(effect.core_id)
     assert core_effect.size == observed.size and core_effect.basis == "observed"
-    html = login(users[("own", "beleidsadviseur")]).get(f"/waarde/{own_project.pk}/")
+    assert core_effect.size_kind == "amount" and core_effect.price_key == ""
+    assert not PriceOverride.objects.filter(project=own_project, key="euro").exists()
+    # A role without participant access reads the released sum: none before a release.
+    policy = login(users[("own", "beleidsadviseur")])
+    assert (
+        "Casusverloop (waargenomen" not in policy.get(f"/waarde/{own_project.pk}/").content.decode()
+    )
+    releases.create_release(own_project)
+    html = policy.get(f"/waarde/{own_project.pk}/").content.decode()
     from django.utils.html import escape
 
-    assert escape(observed.source) in html.content.decode()
+    assert escape(observed_inputs(own_project)[effect.pk].source) in html
+    assert "geen prijs: de omvang is al in euro" in html
 
 
 def test_fewer_cases_than_the_threshold_feed_nothing(own_project, settings):
@@ -205,10 +218,10 @@ def test_fewer_cases_than_the_threshold_feed_nothing(own_project, settings):
     effect = _case_effect(own_project)
     for n in range(4):
         _case(own_project, n, 10_000, reference_cost=30_000)
-    assert observed_inputs(own_project) == {}
+    assert observed_inputs(own_project, live=True) == {}
     from proeftuin.valuation import convert
 
-    assert convert.load(own_project).chain.effect(effect.core_id).size.likely == 1000
+    assert convert.load(own_project, live=True).chain.effect(effect.core_id).size.likely == 1000
 
 
 def test_the_demo_has_complete_case_timelines(db, settings):
@@ -223,4 +236,5 @@ def test_the_demo_has_complete_case_timelines(db, settings):
     assert summary.n == case_demo.HOW_MANY and summary.incomplete == 0
     assert summary.mean > 0 and summary.low < summary.mean < summary.high
     assert not CaseEvent.objects.filter(unit_cost__isnull=True).exists()
-    assert PriceOverride.objects.filter(project=project, key="euro", value_likely=1).exists()
+    # No € 1 "price per euro": an amount in euros needs no price.
+    assert not PriceOverride.objects.filter(key="euro").exists()

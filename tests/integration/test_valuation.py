@@ -263,6 +263,17 @@ FORM_CASES = [
     ("effect", {"participants_likely": "-5"}, "Dit kan niet negatief zijn"),
     ("effect", {"aandelen-1-party_name": ""}, "Kies een organisatie of typ de naam"),
     ("effect", {"indicator": ""}, "Geef het effect een indicator"),
+    ("effect", {"price_key": ""}, "Kies de prijs waarmee het effect in geld"),
+    (
+        "effect",
+        {"size_kind": "amount", "size_low": "20000", "size_likely": "30000", "size_high": "40000"},
+        "Een bedrag in euro is al een waarde: laat de prijs leeg",
+    ),
+    (
+        "effect",
+        {"basis": "observed", "observed_measure": "case_costs"},
+        "Het casusverloop levert een bedrag in euro per deelnemer",
+    ),
 ]
 
 
@@ -464,7 +475,7 @@ def test_observed_inputs_hook_is_empty_and_feeds_observed_effects(own_project, c
     from proeftuin.core.valuation import Estimate
 
     observed = {effect.pk: ObservedInput(Estimate(0.2, 0.25, 0.3), source="tel en vertel 2025")}
-    monkeypatch.setattr(convert, "observed_inputs", lambda project: observed)
+    monkeypatch.setattr(convert, "observed_inputs", lambda project, live=False: observed)
     valuation = convert.load(own_project)
     core_effect = valuation.chain.effect(effect.core_id)
     assert core_effect.size.likely == 0.25 and core_effect.source == "tel en vertel 2025"

@@ -2,7 +2,8 @@
 the reference "zonder aanpak" from the shipped template, with demo project prices (labelled as
 fictitious). Everything goes through :mod:`.case_recording`. No MKBA effect is added: the demo
 chain of another project already counts avoided placements, and counting them twice would be
-wrong; docs/tour.md shows how to add one."""
+wrong; docs/tour.md shows how to add one (an effect whose size is an amount in euros, fed by
+the case timelines: no price needed)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,6 @@ PRICES = {
     "ondertoezichtstelling_jaar": 8_000,
     "huisuitzetting": 6_000,
     "uithuisplaatsing_jaar": 50_000,
-    "euro": 1,
 }
 
 
@@ -50,7 +50,6 @@ def generate(seed: int = 2026) -> int:
             defaults={
                 "value_likely": value,
                 "source": DEMO_SOURCE,
-                "label": "één euro" if key == "euro" else "",
             },
         )
     rng = random.Random(seed + 1)

@@ -26,11 +26,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from proeftuin.core import monitoring as core
+from proeftuin.core.cases.costing import Summary
 from proeftuin.core.instruments import Instrument
 from proeftuin.core.monitoring.disclosure import persons_changed_between
 
 from . import analytics, services
 from .access import may_see_participants
+from .case_models import CaseEvent
 from .models import FigureRelease, Pair, Trajectory
 
 PROCESS_TABLES = [((), "year"), ((), "quarter"), (("neighbourhood",), "year")]
@@ -115,6 +117,12 @@ class ReleasedFigures:
         stored = self.data.get("process", {}).get(_process_name(tuple(by), every))
         return process_from_json(stored) if stored else None
 
+    def case_summary(self) -> Summary | None:
+        """The sum over case timelines as released (releases from before it existed: none)."""
+        from .case_summary import summary_from_json
+
+        return summary_from_json(self.data.get("cases"))
+
 
 class NoFigures:
     """A role that may only see releases, before the first release."""
@@ -136,6 +144,9 @@ class NoFigures:
         return _empty_report(("domain",))
 
     def process(self, by: Sequence[str], every: str) -> None:
+        return None
+
+    def case_summary(self) -> None:
         return None
 
 
@@ -271,7 +282,10 @@ def current_figures(project) -> dict[str, Any]:
             "splits": {k: report_to_json(v) for k, v in output.splits.items()},
         }
     process = analytics.process_output([project.pk]) or {}
+    from .case_summary import project_summary, summary_to_json
+
     return {
+        "cases": summary_to_json(project_summary(project)),
         "pair_definition": str(services.pair_definition(project.pk)),
         "effects": effects,
         "burden": report_to_json(live.burden()),
@@ -319,6 +333,21 @@ def person_digests(project) -> dict[str, str]:
         )
     ):
         data.setdefault(row[0], []).append([_plain(v) for v in row[1:]])
+    for row in (
+        CaseEvent.objects.filter(trajectory__project=project)
+        .order_by("trajectory_id", "pk")
+        .values_list(
+            "trajectory__participant_id",
+            "trajectory_id",
+            "lane",
+            "started_on",
+            "ended_on",
+            "units",
+            "unit_cost",
+        )
+    ):
+        # A case timeline is part of the person's data: adding one case changes one person.
+        data.setdefault(row[0], []).append(["case", *(_plain(v) for v in row[1:])])
     return {
         _digest(f"person:{project.pk}:{person}"): _digest(json.dumps(rows, default=str))
         for person, rows in data.items()

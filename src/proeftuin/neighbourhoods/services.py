@@ -3,17 +3,30 @@ the panels per neighbourhood, and the alarms with their notes and pilots."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 
-from proeftuin.core.neighbourhoods import monitor
+from proeftuin.core.intake.isolation import isolation_available, run_isolated
+from proeftuin.core.neighbourhoods import monitor, reading
 from proeftuin.core.neighbourhoods.indicators import IndicatorSet, default_set
-from proeftuin.core.neighbourhoods.reading import DryRun
+from proeftuin.core.neighbourhoods.reading import DryRun, Sheet
 
 from .models import ContextNote, Figure
 
 
 def indicator_set() -> IndicatorSet:
     return default_set()
+
+
+def read(content: bytes, name: str) -> Sheet:
+    """The file's first sheet, read like every spreadsheet import: the intake's safe reader and
+    limits, in the intake's isolated worker (memory and time limits) when available. A hostile
+    or broken file raises ``FileRefused`` naming the file; the server carries on."""
+    if isolation_available() and getattr(settings, "PROEFTUIN_INTAKE_ISOLATE", True):
+        return run_isolated(
+            reading.read_sheet, (content, name), {}, file=name, limits=reading.LIMITS
+        )
+    return reading.read_sheet(content, name)
 
 
 def commit(organisation, result: DryRun, upload=None) -> int:

@@ -19,7 +19,7 @@ from proeftuin.core.access import Capability
 from proeftuin.core.intake.errors import FileRefused
 from proeftuin.core.neighbourhoods import monitor, reading
 
-from . import services
+from . import maps, services
 from .charts import trend_chart
 from .forms import NoteForm, UploadForm
 from .models import ContextNote, Upload
@@ -44,6 +44,7 @@ def _may_edit(request) -> bool:
 def overview(request):
     organisation = _organisation(request)
     year, panels, notes = services.overview(organisation)
+    map_spec, map_problem = maps.overview_map(panels) if year is not None else (None, "")
     rows = [
         {"panel": p, "note": notes.get(p.code), "pilots": pilots_in(request.user, p.code, p.name)}
         for p in panels
@@ -59,6 +60,8 @@ def overview(request):
             "indicator_set": services.indicator_set(),
             "lang": _lang(),
             "can_edit": _may_edit(request),
+            "map_spec": map_spec,
+            "map_problem": map_problem,
         },
     )
 
@@ -104,7 +107,7 @@ def check(request, upload_pk: int):
     stored = get_object_or_404(Upload, pk=upload_pk, organisation=organisation, done=False)
     indicator_set = services.indicator_set()
     try:
-        sheet = reading.read_sheet(bytes(stored.data), stored.filename)
+        sheet = services.read(bytes(stored.data), stored.filename)
     except FileRefused as exc:
         messages.error(request, str(exc))
         return redirect("neighbourhoods:upload")

@@ -372,6 +372,10 @@ PROEFTUIN_TRUSTED_PROXY_COUNT = int(os.environ.get("PROEFTUIN_TRUSTED_PROXY_COUN
 # and whether parsing runs in a worker process under those memory and time limits (keep True).
 PROEFTUIN_INTAKE_LIMITS: dict = {}
 PROEFTUIN_INTAKE_ISOLATE = os.environ.get("PROEFTUIN_INTAKE_ISOLATE", "1") != "0"
+# The neighbourhood monitor's map: a GeoJSON file of the installation's wijk/buurt boundaries
+# (Polygon/MultiPolygon features with the CBS code in a property such as ``cbs_code``), checked
+# before use (proeftuin.core.neighbourhoods.boundaries). Empty: no map, a table and charts.
+PROEFTUIN_NEIGHBOURHOOD_BOUNDARIES = os.environ.get("PROEFTUIN_NEIGHBOURHOOD_BOUNDARIES", "")
 # Small-cell suppression: a group with fewer participants than this shows no figures anywhere
 # (screens, exports, API). Configurable upwards; never below 5.
 PROEFTUIN_SMALL_CELL_THRESHOLD = int(os.environ.get("PROEFTUIN_SMALL_CELL_THRESHOLD", "10"))

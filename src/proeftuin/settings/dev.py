@@ -17,3 +17,8 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - WhiteNoise warns 
 PROEFTUIN_REQUIRE_MFA = os.environ.get("PROEFTUIN_REQUIRE_MFA", "false").lower() == "true"
 # Password-reset mails and invitations are printed in the terminal.
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# The demo's map: made-up squares for the fictitious Gemeente Voorbeeldstad (not real boundaries).
+PROEFTUIN_NEIGHBOURHOOD_BOUNDARIES = os.environ.get(
+    "PROEFTUIN_NEIGHBOURHOOD_BOUNDARIES",
+    str(PACKAGE_DIR / "neighbourhoods" / "demo_boundaries.geojson"),  # noqa: F405
+)

@@ -384,8 +384,13 @@ def _override_price(
     )
 
 
-def load(project, *, price_catalogue: PriceCatalogue | None = None) -> ProjectValuation:
+def load(
+    project, *, price_catalogue: PriceCatalogue | None = None, live: bool = False
+) -> ProjectValuation:
     """Read the project's chain and prices and build the core objects (see the module docstring).
+
+    ``live``: the reader may see the project's participant-level data, so observed figures may be
+    the live ones; otherwise they are the released ones (``observed_inputs``).
 
     Raises :class:`~proeftuin.core.valuation.pricelist.PriceListLoadError` when the installation's
     price list is broken; everything else is left to the core's validation.
@@ -407,7 +412,7 @@ def load(project, *, price_catalogue: PriceCatalogue | None = None) -> ProjectVa
     links = list(project.value_links.all())
     groups = list(project.value_groups.all())
     overrides = list(project.value_prices.all())
-    observed = observed_inputs(project)
+    observed = observed_inputs(project, live=live)
 
     elements: dict[str, ElementRef] = {}
     for kind, rows in (

@@ -548,6 +548,8 @@ class EffectForm(RangeChecksMixin, VersionedFormMixin, forms.ModelForm):
         # New fields with safe defaults: older clients and imports may leave them out.
         self.fields["measure"].required = False
         self.fields["displacement_likely"].required = False
+        # A size in euros takes no price; every other kind needs one (checked in ``clean``).
+        self.fields["price_key"].required = False
         for prefix in (
             "size",
             "participants",
@@ -601,6 +603,7 @@ class EffectForm(RangeChecksMixin, VersionedFormMixin, forms.ModelForm):
                         f"{prefix}_low",
                         _("Een lognormale verdeling vraagt een lage waarde boven nul."),
                     )
+        self._check_price(cleaned)
         if (
             cleaned.get("observed_measure")
             and cleaned.get("basis") != models.Effect.BasisChoice.OBSERVED
@@ -612,6 +615,26 @@ class EffectForm(RangeChecksMixin, VersionedFormMixin, forms.ModelForm):
                 ),
             )
         return cleaned
+
+    def _check_price(self, cleaned) -> None:
+        """A size in euros (an observed cost difference) is its own value: no price, and no
+        fake € 1 unit price. Every other kind is valued by a price from the list."""
+        in_euros = cleaned.get("size_kind") == models.Effect.Kind.AMOUNT
+        if in_euros and cleaned.get("price_key"):
+            self.add_error(
+                "price_key",
+                _("Een bedrag in euro is al een waarde: laat de prijs leeg."),
+            )
+        elif not in_euros and not cleaned.get("price_key") and "price_key" not in self.errors:
+            self.add_error("price_key", self.fields["price_key"].error_messages["required"])
+        if cleaned.get("observed_measure") == models.ObservedMeasure.CASE_COSTS and not in_euros:
+            self.add_error(
+                "size_kind",
+                _(
+                    "Het casusverloop levert een bedrag in euro per deelnemer: kies die soort "
+                    "omvang (dan is geen prijs nodig)."
+                ),
+            )
 
 
 class EffectQuickForm(RangeChecksMixin, VersionedFormMixin, forms.ModelForm):

@@ -229,7 +229,7 @@ class ObservedMeasure(models.TextChoices):
     PROFESSIONALS = "professionals", _("minder betrokken hulpverleners")
     ORGANISATIONS = "organisations", _("minder betrokken organisaties")
     #: The case timeline (issue 13): reference "zonder aanpak" minus the actual help, in € per
-    #: case. Pair it with a project price of € 1 per euro (key ``euro``).
+    #: person, found by observation. An effect of kind ``amount`` (the size is in euros): no price.
     CASE_COSTS = "case_costs", _("lagere kosten volgens het casusverloop (€ per casus)")
 
 
@@ -245,6 +245,7 @@ class Effect(VersionedModel):
     class Kind(models.TextChoices):
         PROBABILITY = SizeKind.PROBABILITY.value, _("kans (aandeel van de deelnemers)")
         QUANTITY = SizeKind.QUANTITY.value, _("hoeveelheid per deelnemer")
+        AMOUNT = SizeKind.AMOUNT.value, _("bedrag in euro per deelnemer (geen prijs nodig)")
 
     class BasisChoice(models.TextChoices):
         ASSUMED = Basis.ASSUMED.value, _("aangenomen")
@@ -309,7 +310,12 @@ class Effect(VersionedModel):
     attribution_low = models.FloatField(_("attributie laag"), null=True, blank=True)
     attribution_likely = models.FloatField(_("attributie"), default=1.0)
     attribution_high = models.FloatField(_("attributie hoog"), null=True, blank=True)
-    price_key = models.CharField(_("prijs"), max_length=80)
+    price_key = models.CharField(
+        _("prijs"),
+        max_length=80,
+        blank=True,
+        help_text=_("Leeg bij een bedrag in euro per deelnemer: dat is al een waarde."),
+    )
     basis = models.CharField(
         _("basis"), max_length=20, choices=BasisChoice.choices, default=BasisChoice.ASSUMED
     )

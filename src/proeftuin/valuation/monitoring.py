@@ -41,8 +41,12 @@ class ObservedInput:
     n: int = 0
 
 
-def observed_inputs(project) -> dict[int, ObservedInput]:
+def observed_inputs(project, *, live: bool = False) -> dict[int, ObservedInput]:
     """Observed values for the project's effects marked observed, keyed by ``Effect.pk``.
+
+    ``live``: the reader may see participant-level data, so the sum over case timelines is the
+    live one (and the read is logged); otherwise it is the one in the project's latest release,
+    like every figure a role without participant access reads.
 
     Only effects of ``project`` whose ``basis`` is ``"observed"`` and that name a measure; never a
     value for a group below the suppression threshold; ``{}`` means "nothing observed yet", never
@@ -65,7 +69,7 @@ def observed_inputs(project) -> dict[int, ObservedInput]:
     found: dict[int, ObservedInput] = {}
     case_effects = [e for e in effects if e.observed_measure == "case_costs"]
     if case_effects:
-        found.update(_case_inputs(project, case_effects))
+        found.update(_case_inputs(project, case_effects, live=live))
         effects = [e for e in effects if e.observed_measure != "case_costs"]
         if not effects:
             return found
@@ -114,21 +118,37 @@ def observed_inputs(project) -> dict[int, ObservedInput]:
     return found
 
 
-def _case_inputs(project, effects) -> dict[int, ObservedInput]:
-    """The sum over case timelines: the mean saving per case with its 90% interval and n; never
-    a value below the small-cell threshold, never an incomplete case counted as zero."""
-    from proeftuin.monitoring.case_summary import project_summary
+def _euro(value: float | None) -> str:
+    from proeftuin.common.numbers import decimal_text
 
-    summary = project_summary(project)
-    if summary.mean is None:
+    return "—" if value is None else "€ " + decimal_text(value, 0, grouping=True)
+
+
+def _case_inputs(project, effects, *, live: bool) -> dict[int, ObservedInput]:
+    """The sum over case timelines as published (the disclosure module): the mean saving per
+    person with its 90% interval and n in persons; never a value below the small-cell threshold,
+    never an incomplete case counted as zero."""
+    from proeftuin.monitoring.case_summary import summary_for
+
+    summary = summary_for(project, live=live)
+    if summary is None or summary.mean is None:
         return {}
     low = summary.low if summary.low is not None else summary.mean
     high = summary.high if summary.high is not None else summary.mean
     source = _(
-        "Casusverloop (waargenomen kosten): referentie 'zonder aanpak' min de werkelijke hulp, "
-        "gemiddeld per casus over %(n)s casussen (%(incomplete)s onvolledig, niet meegeteld), "
-        "90%%-betrouwbaarheidsinterval."
-    ) % {"n": summary.n, "incomplete": summary.incomplete}
+        "Casusverloop (waargenomen kosten), gevonden door waarneming: referentie 'zonder aanpak' "
+        "min de werkelijke hulp, gemiddeld %(mean)s per deelnemer (standaardfout %(se)s, "
+        "90%%-betrouwbaarheidsinterval %(low)s tot %(high)s), over %(n)s casussen geteld in "
+        "personen (%(incomplete)s onvolledig, niet meegeteld). Een bedrag in euro in constante "
+        "prijzen: geen prijs nodig."
+    ) % {
+        "mean": _euro(summary.mean),
+        "se": _euro(summary.se),
+        "low": _euro(low),
+        "high": _euro(high),
+        "n": summary.n,
+        "incomplete": summary.incomplete,
+    }
     return {
         effect.pk: ObservedInput(
             size=Estimate(low, summary.mean, high, Distribution.NORMAL),

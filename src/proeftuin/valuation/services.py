@@ -76,10 +76,13 @@ class Outcome:
         )
 
 
-def load(project) -> tuple[ProjectValuation | None, Problem | None]:
-    """The project's chain as core objects, or a Dutch message why it cannot be read."""
+def load(project, *, live: bool = False) -> tuple[ProjectValuation | None, Problem | None]:
+    """The project's chain as core objects, or a Dutch message why it cannot be read.
+
+    ``live`` only for a reader with participant-level access (observed figures live, logged);
+    every other caller gets the released figures."""
     try:
-        return convert.load(project), None
+        return convert.load(project, live=live), None
     except PriceListLoadError as exc:
         return None, Problem(
             _(
@@ -91,9 +94,11 @@ def load(project) -> tuple[ProjectValuation | None, Problem | None]:
         )
 
 
-def analyse(project, *, montecarlo: bool = True, draws: int | None = None) -> Outcome:
+def analyse(
+    project, *, montecarlo: bool = True, draws: int | None = None, live: bool = False
+) -> Outcome:
     """Validate and compute: appraisal, tipping points, tornado and (optionally) Monte Carlo."""
-    valuation, problem = load(project)
+    valuation, problem = load(project, live=live)
     if valuation is None:
         return Outcome(None, problem)
     return analyse_valuation(valuation, montecarlo=montecarlo, draws=draws)

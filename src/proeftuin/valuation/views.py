@@ -69,6 +69,14 @@ def _access(request, project: Project) -> dict[str, bool]:
     }
 
 
+def _live(request, project: Project) -> bool:
+    """Whether observed figures may be the live ones: only for participant-level readers
+    (everyone else reads the project's latest release of the figures)."""
+    from proeftuin.monitoring.access import may_see_participants
+
+    return may_see_participants(request, project)
+
+
 def _context(request, project: Project, sub: str, **extra) -> dict:
     return project_context(request, project, TAB, sub=sub, **_access(request, project), **extra)
 
@@ -85,7 +93,7 @@ def _problem_page(request, project, problem, sub: str):
 @login_required
 def chain(request, pk: int):
     project = visible_project(request, pk)
-    outcome = services.analyse(project, montecarlo=False)
+    outcome = services.analyse(project, montecarlo=False, live=_live(request, project))
     return render(
         request,
         "valuation/tab_chain.html",
@@ -116,7 +124,7 @@ def element_edit(request, pk: int, kind: str, item_pk: int | None = None):
     project = visible_project(request, pk)
     require(request, Capability.VALUE, project)
     instance = get_object_or_404(getattr(project, related), pk=item_pk) if item_pk else None
-    valuation, problem = services.load(project)
+    valuation, problem = services.load(project, live=_live(request, project))
     if valuation is None:
         return _problem_page(request, project, problem, "keten")
     data = request.POST if request.method == "POST" else None
@@ -182,7 +190,7 @@ def element_delete(request, pk: int, kind: str, item_pk: int):
     back = reverse("valuation:prices" if kind == PRICE else "valuation:project", args=[project.pk])
     if kind == PRICE:
         users = list(project.value_effects.filter(price_key=row.key))
-        valuation, _problem = services.load(project)
+        valuation, _problem = services.load(project, live=_live(request, project))
         listed = valuation is not None and row.key in valuation.catalogue
         if users and not listed:
             messages.error(
@@ -226,7 +234,7 @@ def _quick_forms(valuation, can_value: bool) -> dict[str, object]:
 def workshop(request, pk: int):
     """The Effectenarena on one shared screen: investments → activities → effects → who benefits."""
     project = visible_project(request, pk)
-    outcome = services.analyse(project, montecarlo=False)
+    outcome = services.analyse(project, montecarlo=False, live=_live(request, project))
     access = _access(request, project)
     valuation = outcome.valuation
     quick = _quick_forms(valuation, access["can_value"]) if valuation else {}
@@ -325,7 +333,7 @@ def autosave(request, pk: int, kind: str, item_pk: int):
     if saved is not None:
         # A fresh form, so the hidden version is the saved one and the next edit is not stale.
         form = QUICK_FORMS[kind](instance=saved, prefix=prefix, **kwargs)
-    outcome = services.analyse(project, montecarlo=False)
+    outcome = services.analyse(project, montecarlo=False, live=_live(request, project))
     return render(
         request,
         "valuation/_autosave.html",
@@ -346,7 +354,7 @@ def autosave(request, pk: int, kind: str, item_pk: int):
 @login_required
 def results(request, pk: int):
     project = visible_project(request, pk)
-    outcome = services.analyse(project)
+    outcome = services.analyse(project, live=_live(request, project))
     return render(
         request,
         "valuation/results.html",
@@ -373,7 +381,7 @@ def results(request, pk: int):
 @login_required
 def prices(request, pk: int):
     project = visible_project(request, pk)
-    valuation, problem = services.load(project)
+    valuation, problem = services.load(project, live=_live(request, project))
     if valuation is None:
         return _problem_page(request, project, problem, "prijzen")
     rows = sorted(valuation.price_info.values(), key=lambda info: info.label.lower())
@@ -426,7 +434,7 @@ def export(request, pk: int):
     """Every assumption of the analysis in one workbook (through ``common.exports``)."""
     project = visible_project(request, pk)
     require(request, Capability.EXPORT)
-    outcome = services.analyse(project)
+    outcome = services.analyse(project, live=_live(request, project))
     if outcome.valuation is None:
         return _problem_page(request, project, outcome.problem, "keten")
     filename = f"mkba-{slugify(project.name) or project.pk}"

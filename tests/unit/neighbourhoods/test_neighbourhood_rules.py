@@ -125,9 +125,12 @@ def test_reading_a_cbs_style_file_suggests_a_mapping_and_lists_every_problem():
     }
     result = reading.dry_run(sheet, mapping, SET)
     assert not result.ok
-    problems = {(p.row, p.column) for p in result.problems}
-    assert (4, "Gemiddeld inkomen per inwoner") in problems  # "veel" is not a number
-    assert (5, "code") in problems
+    # The shared intake's problem reporting: file, sheet, row, column letter and header.
+    problems = {(p.file, p.row, p.column, p.header) for p in result.problems}
+    assert ("kerncijfers.csv", 4, "D", "Gemiddeld inkomen per inwoner") in problems  # "veel"
+    assert ("kerncijfers.csv", 5, "A", "Codering") in problems
+    assert all(p.is_error and p.code and p.action for p in result.problems)
+    assert "rij 4, kolom D (Gemiddeld inkomen per inwoner)" in str(result.problems[0])
     oost = [f for f in result.figures if f.code == "WK000101"]
     assert {f.indicator: f.value for f in oost} == {"income": 25.1, "crime": None}
 
@@ -135,5 +138,13 @@ def test_reading_a_cbs_style_file_suggests_a_mapping_and_lists_every_problem():
 def test_a_missing_mapping_is_a_problem_before_any_row():
     sheet = reading.read_sheet(CSV.encode("utf-8"), "kerncijfers.csv")
     result = reading.dry_run(sheet, {"Codering": "code"}, SET)
-    assert {p.column for p in result.problems} >= {"naam", "jaar", "indicatoren"}
+    assert {p.code for p in result.problems} >= {"no_name_column", "no_year", "no_indicator"}
+    assert all(p.file == "kerncijfers.csv" and p.row is None for p in result.problems)
     assert result.figures == []
+
+
+def test_the_dry_run_reports_progress_up_to_100():
+    sheet = reading.read_sheet(CSV.encode("utf-8"), "kerncijfers.csv")
+    seen: list[int] = []
+    reading.dry_run(sheet, reading.suggest_mapping(sheet.headers, SET), SET, progress=seen.append)
+    assert seen[0] == 0 and seen[-1] == 100 and seen == sorted(seen)

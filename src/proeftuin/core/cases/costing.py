@@ -105,7 +105,8 @@ def cumulative(events: Sequence[Event]) -> list[dict]:
 
 @dataclass(frozen=True)
 class Summary:
-    """The sum over cases: mean saving per case with its interval, over ``n`` complete cases."""
+    """The sum over cases: mean saving per case with its interval and standard error, over
+    ``n`` complete cases (persons, once it has passed the disclosure module)."""
 
     n: int
     incomplete: int
@@ -114,6 +115,7 @@ class Summary:
     high: float | None
     total: float | None
     suppressed: bool
+    se: float | None = None
 
 
 def summarise(savings: Sequence[float | None], *, threshold: int, confidence: float) -> Summary:
@@ -125,9 +127,9 @@ def summarise(savings: Sequence[float | None], *, threshold: int, confidence: fl
     if n == 0 or n < threshold:
         return Summary(n, incomplete, None, None, None, None, suppressed=n > 0)
     mean = fmean(complete)
-    low = high = None
+    low = high = spread = None
     if n >= 2:
         spread = stdev(complete) / math.sqrt(n)
         t = t_quantile(0.5 + confidence / 2, n - 1)
         low, high = mean - t * spread, mean + t * spread
-    return Summary(n, incomplete, mean, low, high, sum(complete), suppressed=False)
+    return Summary(n, incomplete, mean, low, high, sum(complete), suppressed=False, se=spread)

@@ -1,6 +1,10 @@
 """Reading neighbourhood statistics (CBS *Kerncijfers wijken en buurten* layout, or the
-municipality's own) through the intake's safe readers: a suggested mapping, then a dry run that
-lists every problem by row and column and writes nothing; the caller commits all or nothing.
+municipality's own) through the shared intake: the same safe reader and limits as the Tel en
+vertel and portfolio imports (files recognised by content, zip bombs and huge dimensions refused
+before a spreadsheet library opens them; the Django layer runs :func:`read_sheet` in the
+intake's isolated worker), a suggested mapping, then a dry run that reports every problem as an
+:class:`~proeftuin.core.intake.IntakeError` naming the file, sheet, row and column (letter and
+header) and writes nothing; the caller commits all or nothing.
 
 A row is one area in one year: a code (GM/WK/BU + digits, or the municipality's own code), a
 name, a year (a column, or one year for the whole file) and one column per indicator. CBS marks
@@ -10,10 +14,11 @@ a secret or missing value with ``.``: that is unknown, never zero.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from proeftuin.core.instruments import normalise_name
+from proeftuin.core.intake.errors import IntakeError, column_letter, short_value
 from proeftuin.core.intake.headers import is_blank
 from proeftuin.core.intake.parsing import number_text
 from proeftuin.core.intake.readers import open_workbook
@@ -38,23 +43,18 @@ NAME_HEADERS = {"naam", "wijken en buurten", "wijk", "buurt", "gebied", "regio",
 YEAR_HEADERS = {"jaar", "perioden", "periode", "year"}
 
 
-@dataclass(frozen=True)
-class Problem:
-    row: int | None
-    column: str
-    message: str
-
-
 @dataclass
 class Sheet:
     headers: list[str]
     rows: list[tuple[int, list[str | None]]]  # (1-based row number, cells)
+    file: str = ""
+    name: str | None = None
 
 
 @dataclass
 class DryRun:
     figures: list[Figure] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[IntakeError] = field(default_factory=list)
     areas: int = 0
 
     @property
@@ -79,7 +79,34 @@ def read_sheet(data: bytes, filename: str) -> Sheet:
         if all(c is None or not str(c).strip() for c in cells):
             continue
         rows.append((int(row_number), list(cells)))
-    return Sheet(headers=headers, rows=rows)
+    return Sheet(headers=headers, rows=rows, file=filename, name=sheet.name)
+
+
+def _problem(
+    sheet: Sheet,
+    code: str,
+    reason: str,
+    action: str,
+    *,
+    row: int | None = None,
+    header: str | None = None,
+    value: object = None,
+) -> IntakeError:
+    """A problem where the user can find it: file, sheet, row and column letter with header."""
+    column = None
+    if header is not None and header in sheet.headers:
+        column = column_letter(sheet.headers.index(header))
+    return IntakeError(
+        code=code,
+        reason=reason,
+        action=action,
+        file=sheet.file,
+        sheet=sheet.name,
+        row=row,
+        column=column,
+        header=header,
+        value=None if value is None else short_value(value),
+    )
 
 
 def suggest_mapping(headers: list[str], indicator_set: IndicatorSet) -> dict[str, str]:
@@ -112,9 +139,16 @@ _YEAR = re.compile(r"(19|20)\d\d")
 
 
 def dry_run(
-    sheet: Sheet, mapping: Mapping[str, str], indicator_set: IndicatorSet, year: int | None = None
+    sheet: Sheet,
+    mapping: Mapping[str, str],
+    indicator_set: IndicatorSet,
+    year: int | None = None,
+    *,
+    progress: Callable[[int], None] | None = None,
 ) -> DryRun:
-    """Apply the mapping; every problem by row and column. Writes nothing."""
+    """Apply the mapping; every problem by file, sheet, row and column. Writes nothing.
+
+    ``progress`` (optional) is called with a percentage as the rows are read."""
     result = DryRun()
     columns = {
         target: sheet.headers.index(h) for h, target in mapping.items() if h in sheet.headers
@@ -122,22 +156,53 @@ def dry_run(
     ids = {i.id for i in indicator_set.indicators}
     for needed, label in ((CODE, "code"), (NAME, "naam")):
         if needed not in columns:
-            result.problems.append(Problem(None, label, f"Geen kolom gekoppeld aan {label}."))
+            result.problems.append(
+                _problem(
+                    sheet,
+                    f"no_{needed}_column",
+                    f"Geen kolom gekoppeld aan {label}.",
+                    f"Kies bij de kolommen welke de {label} van het gebied bevat.",
+                )
+            )
     if YEAR not in columns and year is None:
         result.problems.append(
-            Problem(None, "jaar", "Geen kolom met het jaar en geen jaar gekozen.")
+            _problem(
+                sheet,
+                "no_year",
+                "Geen kolom met het jaar en geen jaar gekozen.",
+                "Koppel de kolom met het jaar, of kies één jaar voor het hele bestand.",
+            )
         )
     if not ids & set(columns):
-        result.problems.append(Problem(None, "indicatoren", "Geen enkele indicator gekoppeld."))
+        result.problems.append(
+            _problem(
+                sheet,
+                "no_indicator",
+                "Geen enkele indicator gekoppeld.",
+                "Koppel ten minste één kolom aan een indicator.",
+            )
+        )
     if result.problems:
         return result
     seen: set[tuple[str, int]] = set()
-    for row_number, cells in sheet.rows:
+    total = len(sheet.rows) or 1
+    code_header = sheet.headers[columns[CODE]]
+    for index, (row_number, cells) in enumerate(sheet.rows):
+        if progress is not None and index % 500 == 0:
+            progress(int(100 * index / total))
         code = (cells[columns[CODE]] or "").strip().upper()
         name = (cells[columns[NAME]] or "").strip()
         if not code or not _CODE.match(code):
             result.problems.append(
-                Problem(row_number, "code", f"Geen geldige gebiedscode: {code!r}.")
+                _problem(
+                    sheet,
+                    "bad_area_code",
+                    f"Geen geldige gebiedscode: {short_value(code)!r}.",
+                    "Gebruik de CBS-code (GM, WK of BU met cijfers) of de eigen code van de "
+                    "gemeente.",
+                    row=row_number,
+                    header=code_header,
+                )
             )
             continue
         row_year = year
@@ -145,15 +210,31 @@ def dry_run(
             match = _YEAR.search(cells[columns[YEAR]] or "")
             row_year = int(match.group(0)) if match else None
         if row_year is None:
-            result.problems.append(Problem(row_number, "jaar", "Geen jaar gevonden."))
+            result.problems.append(
+                _problem(
+                    sheet,
+                    "no_year",
+                    "Geen jaar gevonden.",
+                    "Vul het jaar in (bijvoorbeeld 2024).",
+                    row=row_number,
+                    header=sheet.headers[columns[YEAR]] if YEAR in columns else None,
+                )
+            )
             continue
         if (code, row_year) in seen:
             result.problems.append(
-                Problem(row_number, "code", f"{code} {row_year} staat er twee keer in.")
+                _problem(
+                    sheet,
+                    "duplicate_area",
+                    f"{code} {row_year} staat er twee keer in.",
+                    "Laat één regel per gebied en jaar staan.",
+                    row=row_number,
+                    header=code_header,
+                )
             )
             continue
         seen.add((code, row_year))
-        for indicator_id in ids & set(columns):
+        for indicator_id in sorted(ids & set(columns)):
             header = sheet.headers[columns[indicator_id]]
             raw = (cells[columns[indicator_id]] or "").strip()
             value: float | None
@@ -162,8 +243,20 @@ def dry_run(
             else:
                 value = number_text(raw)
                 if value is None:
-                    result.problems.append(Problem(row_number, header, f"Geen getal: {raw!r}."))
+                    result.problems.append(
+                        _problem(
+                            sheet,
+                            "not_a_number",
+                            f"Geen getal: {short_value(raw)!r}.",
+                            "Vul een getal in, of een punt (.) als de waarde onbekend is.",
+                            row=row_number,
+                            header=header,
+                            value=raw,
+                        )
+                    )
                     continue
             result.figures.append(Figure(code, name or code, row_year, indicator_id, value))
+    if progress is not None:
+        progress(100)
     result.areas = len(seen)
     return result

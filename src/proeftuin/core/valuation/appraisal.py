@@ -197,7 +197,7 @@ def yearly_flows(model: Model, values: np.ndarray) -> tuple[np.ndarray, np.ndarr
         unit = (
             x[model.size_col[e]]
             * x[model.participants_col[e]]
-            * x[model.price_col[e]]
+            * (1.0 if model.in_euros[e] else x[model.price_col[e]])
             * (1.0 - x[model.deadweight_col[e]])
             * x[model.attribution_col[e]]
             * (1.0 - x[model.displacement_col[e]])

@@ -86,8 +86,9 @@ class Model:
     decay_col: np.ndarray
     displacement_col: np.ndarray
     welfare: np.ndarray  # (E,) 1.0 counts in the welfare balance, 0.0 a transfer
-    price_col: np.ndarray  # (E,) column of the price, 0 where the price is unknown
-    price_known: np.ndarray  # (E,) 1.0 known, 0.0 onbekend
+    price_col: np.ndarray  # (E,) column of the price, 0 where unknown or in euros
+    price_known: np.ndarray  # (E,) 1.0 valued (a known price, or a size in euros), 0.0 onbekend
+    in_euros: np.ndarray  # (E,) True where the size is already in euros (no price, × 1)
     weights: np.ndarray  # (E, H) discount factor of the k-th year of each effect, 0 if inactive
     active: np.ndarray  # (E, H) 1.0 where the k-th year of the effect lies inside horizon/duration
     cost_col: np.ndarray  # (I,) column of each investment's cost factor
@@ -149,6 +150,7 @@ def compile_model(chain: Chain, prices: PriceList, settings: Settings | None = N
     cols: dict[str, list[int]] = {name: [] for name in EFFECT_FIELDS}
     price_col: list[int] = []
     price_known: list[float] = []
+    in_euros: list[bool] = []
     unknown_keys: list[str] = []
     welfare: list[float] = []
     for effect in effects:
@@ -196,6 +198,13 @@ def compile_model(chain: Chain, prices: PriceList, settings: Settings | None = N
                     )
                 )
             )
+        in_euros.append(effect.in_euros)
+        if effect.in_euros:
+            # The size is the value in euros: no price parameter, nothing to vary or tip.
+            welfare.append(0.0 if effect.transfer else 1.0)
+            price_col.append(0)
+            price_known.append(1.0)
+            continue
         price = prices.get(effect.price_key)
         assert price is not None  # validate() guarantees it
         welfare.append(0.0 if (effect.transfer or price.transfer) else 1.0)
@@ -292,6 +301,7 @@ def compile_model(chain: Chain, prices: PriceList, settings: Settings | None = N
         welfare=np.asarray(welfare, dtype=float),
         price_col=column(price_col),
         price_known=np.asarray(price_known, dtype=float),
+        in_euros=np.asarray(in_euros, dtype=bool),
         weights=weights,
         active=active,
         cost_col=column(cost_col),
@@ -374,6 +384,7 @@ def evaluate(model: Model, values: np.ndarray) -> Evaluation:
     volume *= persistence(1.0 - xt[model.decay_col], model.weights)
     price = xt[model.price_col]
     price *= model.price_known[:, None]
+    price[model.in_euros] = 1.0  # a size in euros is its own value
     effect_pv = volume * price
     cost_pv = xt[model.cost_col]
     cost_pv *= model.cost_pv[:, None]

@@ -37,10 +37,14 @@ class SizeKind(StrEnum):
     ``PROBABILITY``: the share of participants for whom the effect happens (an avoided
     out-of-home placement), so it must lie in [0, 1] and ``size × participants`` is a number of
     cases. ``QUANTITY``: an amount per participant (hours of care saved), any finite number.
+    ``AMOUNT``: a value in euros per participant, already at constant prices (a cost difference
+    found by observation, e.g. the case timelines' reference minus actual). It needs no price:
+    the size is the value, and the effect's ``price_key`` is empty.
     """
 
     PROBABILITY = "probability"
     QUANTITY = "quantity"
+    AMOUNT = "amount"
 
 
 class Basis(StrEnum):
@@ -265,6 +269,11 @@ class Effect:
     @property
     def label(self) -> str:
         return f"effect '{self.id}' ({self.indicator})"
+
+    @property
+    def in_euros(self) -> bool:
+        """The size is already a value in euros: no price (``SizeKind.AMOUNT``)."""
+        return self.size_kind == SizeKind.AMOUNT
 
 
 @dataclass(frozen=True, slots=True)

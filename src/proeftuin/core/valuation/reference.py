@@ -30,17 +30,19 @@ def npv_reference(model: Model, values: Sequence[float]) -> float:
             if year < horizon:
                 total -= factor * amount / (1.0 + rate) ** year
     for effect in model.chain.effects:
-        price = model.prices.get(effect.price_key)
-        if price is None or price.value is None:
+        price = None if effect.in_euros else model.prices.get(effect.price_key)
+        if not effect.in_euros and (price is None or price.value is None):
             continue  # onbekend: reported separately, never counted as zero
-        if effect.transfer or price.transfer:
+        if effect.transfer or (price is not None and price.transfer):
             continue  # a transfer: shown apart, outside the welfare balance
         count = (
             value(group_key(effect.group))
             if effect.group
             else value(effect_key(effect.id, "participants"))
         )
-        unit = value(effect_key(effect.id, "size")) * count * value(price_key(price.key))
+        unit = value(effect_key(effect.id, "size")) * count
+        if price is not None:
+            unit *= value(price_key(price.key))
         if effect.measure == Measure.GROSS:
             unit *= (
                 (1.0 - value(effect_key(effect.id, "deadweight")))

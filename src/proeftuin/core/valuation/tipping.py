@@ -296,14 +296,18 @@ def _price_points(model: Model, volume: np.ndarray, npv: float) -> list[TippingP
     points: list[TippingPoint] = []
     seen: list[str] = []
     for effect in model.chain.effects:
-        if effect.price_key not in seen:
+        if not effect.in_euros and effect.price_key not in seen:
             seen.append(effect.price_key)
     for key in seen:
         price = model.prices.get(key)
         assert price is not None  # validate() guarantees it
         label = price.label or key
         total = float(
-            sum(volume[e] for e, eff in enumerate(model.chain.effects) if eff.price_key == key)
+            sum(
+                volume[e]
+                for e, eff in enumerate(model.chain.effects)
+                if eff.price_key == key and not eff.in_euros
+            )
         )
         if price.value is not None:
             points.append(

@@ -317,6 +317,15 @@ def _check_effect(effect: Effect, prices: PriceList) -> None:
             element_id=effect.id,
             field="beneficiaries",
         )
+    if effect.in_euros:
+        if effect.price_key:
+            raise InvalidValueError(
+                f"{label}: the size is already in euros, so it takes no price "
+                f"(got price '{effect.price_key}')",
+                element_id=effect.id,
+                field="price_key",
+            )
+        return
     if effect.price_key not in prices:
         raise MissingPriceError(
             f"{label}: price '{effect.price_key}' is not on the price list"

@@ -19,12 +19,19 @@ what an attacker can compute from *several* published figures (see decision reco
   from the rounded counts (ONS, OpenSAFELY practice);
 - **no differencing across time** (``persons_changed_between``): a new release of figures for
   roles without participant-level access must differ from the previous one in at least
-  ``threshold`` persons.
+  ``threshold`` persons;
+- **the sum over case timelines** (``protected_case_summary``): the saving per person, not per
+  trajectory; nothing below the threshold; the incomplete count rounded.
 
 Every function takes ``protect``-style switches only where the attack-test suite needs a positive
 control; production callers never pass them.
 """
 
+from proeftuin.core.monitoring.disclosure.cases import (
+    CaseSaving,
+    protected_case_summary,
+    savings_per_person,
+)
 from proeftuin.core.monitoring.disclosure.reports import (
     PROCESS_COUNTS,
     protected_effect_reports,
@@ -51,6 +58,7 @@ from proeftuin.core.monitoring.disclosure.rules import (
 )
 
 __all__ = [
+    "CaseSaving",
     "FULL",
     "NONE",
     "PERSON",
@@ -64,11 +72,13 @@ __all__ = [
     "partition_relations",
     "persons_changed_between",
     "persons_per_group",
+    "protected_case_summary",
     "protect_distribution",
     "protect_shares",
     "protected_effect_reports",
     "protected_process_reports",
     "published_group",
     "round_to_base",
+    "savings_per_person",
     "suppress_linked_cells",
 ]
