@@ -28,6 +28,7 @@ control; production callers never pass them.
 from proeftuin.core.monitoring.disclosure.reports import (
     PROCESS_COUNTS,
     protected_effect_reports,
+    protected_effect_sums,
     protected_process_reports,
     published_group,
 )
@@ -48,6 +49,7 @@ from proeftuin.core.monitoring.disclosure.rules import (
     protect_shares,
     round_to_base,
     suppress_linked_cells,
+    suppress_partitioned_cells,
 )
 
 __all__ = [
@@ -67,8 +69,10 @@ __all__ = [
     "protect_distribution",
     "protect_shares",
     "protected_effect_reports",
+    "protected_effect_sums",
     "protected_process_reports",
     "published_group",
     "round_to_base",
     "suppress_linked_cells",
+    "suppress_partitioned_cells",
 ]
