@@ -76,7 +76,9 @@ def pairs_query(
 def _select(by: Sequence[str], table: int, levels: Sequence[int], min_change: int) -> str:
     """One ``GROUP BY`` over the kept pairs; every number is an integer literal."""
     complete = "b IS NOT NULL AND a IS NOT NULL"
-    keys = [c if c in by else f"CAST(NULL AS {sql_type}) AS {c}" for c, sql_type in KEY_TYPES.items()]
+    keys = [
+        c if c in by else f"CAST(NULL AS {sql_type}) AS {c}" for c, sql_type in KEY_TYPES.items()
+    ]
     counts = [
         "COUNT(*) AS n_rows",
         f"SUM(CASE WHEN {complete} THEN 1 ELSE 0 END) AS n",
@@ -96,14 +98,15 @@ def _select(by: Sequence[str], table: int, levels: Sequence[int], min_change: in
         counts.append(f"SUM(CASE WHEN {complete} AND b = {int(level)} THEN 1 ELSE 0 END) AS b{i}")
         counts.append(f"SUM(CASE WHEN {complete} AND a = {int(level)} THEN 1 ELSE 0 END) AS a{i}")
     group = f" GROUP BY {', '.join(by)}" if by else ""
-    return f"SELECT {int(table)} AS tbl, {', '.join(keys + counts)} FROM kept{group}"
+    # Column names from KEY_TYPES (checked by group_sums), numbers as int literals.
+    return f"SELECT {int(table)} AS tbl, {', '.join(keys + counts)} FROM kept{group}"  # noqa: S608
 
 
 def _kept(inner_sql: str, per_person: bool) -> str:
     rank = " WHERE pair_rank = 1" if per_person else ""
     columns = ", ".join(KEY_TYPES)
     return (
-        f"WITH kept AS (SELECT {columns}, person, CAST(baseline_score AS BIGINT) AS b, "
+        f"WITH kept AS (SELECT {columns}, person, CAST(baseline_score AS BIGINT) AS b, "  # noqa: S608 - the ORM's SQL, its values as parameters
         f"CAST(latest_score AS BIGINT) AS a FROM ({inner_sql}) ranked{rank})"
     )
 
@@ -111,7 +114,7 @@ def _kept(inner_sql: str, per_person: bool) -> str:
 def _observed_range(kept: str, params: Sequence) -> tuple[int | None, int | None]:
     with connection.cursor() as cursor:
         cursor.execute(
-            f"{kept} SELECT MIN(CASE WHEN b IS NULL OR a < b THEN a ELSE b END), "
+            f"{kept} SELECT MIN(CASE WHEN b IS NULL OR a < b THEN a ELSE b END), "  # noqa: S608 - no values inlined
             "MAX(CASE WHEN b IS NULL OR a > b THEN a ELSE b END) FROM kept",
             params,
         )

@@ -64,8 +64,9 @@ def test_figures_from_sums_equal_the_figures_from_the_pairs(groups):
         records.append({"domain": domain, **python_sums(rows)})
     import polars as pl
 
-    frame = pl.DataFrame(pairs, schema={"domain": pl.String, "baseline_score": pl.Int64,
-                                        "latest_score": pl.Int64})
+    frame = pl.DataFrame(
+        pairs, schema={"domain": pl.String, "baseline_score": pl.Int64, "latest_score": pl.Int64}
+    )
     expected = effect_report(frame, ("domain",), threshold=5, levels=LEVELS)
     grouped = sums.from_rows(("domain",), reversed(records), LEVELS)
     got = report_from_sums(grouped, grouped.key_records(), ("domain",), threshold=5)

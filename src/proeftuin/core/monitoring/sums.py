@@ -108,9 +108,7 @@ def from_rows(
     records = sorted(records, key=lambda r: _order(tuple(r[c] for c in by)))
     lows = [int(r["low"]) for r in records if r.get("low") is not None]
     highs = [int(r["high"]) for r in records if r.get("high") is not None]
-    level_values = check_levels(
-        levels, min(lows) if lows else None, max(highs) if highs else None
-    )
+    level_values = check_levels(levels, min(lows) if lows else None, max(highs) if highs else None)
     count = len(records)
     columns = {
         name: np.fromiter((int(r[name] or 0) for r in records), dtype=np.int64, count=count)
@@ -146,9 +144,7 @@ def from_grouped(
     columns.update(
         {name: np.asarray(getattr(grouped, name), dtype=np.int64) for name in COUNTS[3:]}
     )
-    columns["persons"] = np.fromiter(
-        (persons.get(k, 0) for k in keys), dtype=np.int64, count=count
-    )
+    columns["persons"] = np.fromiter((persons.get(k, 0) for k in keys), dtype=np.int64, count=count)
     return GroupSums(
         by=by,
         keys=keys,
