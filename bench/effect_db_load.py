@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, timedelta
+from itertools import repeat
 
 import numpy as np
 
@@ -116,27 +117,32 @@ def load(n: int, projects: int, seed: int, *, raw: bool) -> tuple[list[int], obj
         at = {c: i for i, c in enumerate(names)}
         width = len(domains)
 
+        day = [start + timedelta(days=d) for d in range(300)]
+        quarter = [date(2025, 1 + 3 * (d // 91 % 4), 1) for d in range(300)]
+        project_of = np.array(project_ids, dtype=np.int64)
+        trajectory_of = np.array(tids, dtype=np.int64)
+
         def pairs():
+            """Column lists per chunk, zipped into rows (no per-row Python work but the zip)."""
             for first in range(0, n, CHUNK):
                 count = min(CHUNK, n - first)
+                index = np.arange(first, first + count)
                 before = rng.integers(levels[0], levels[-1] + 1, size=(count, width))
                 after = np.clip(before + rng.integers(-1, 3, size=(count, width)), 1, levels[-1])
-                for k in range(count):
-                    i = first + k
-                    on = start + timedelta(days=i % 300)
-                    for j, domain in enumerate(domains):
-                        row = list(defaults)
-                        row[at["project_id"]] = project_ids[i % projects]
-                        row[at["trajectory_id"]] = tids[i]
-                        row[at["domain"]] = domain
-                        row[at["neighbourhood"]] = HOODS[i % len(HOODS)]
-                        row[at["age_group"]] = AGES[i % len(AGES)]
-                        row[at["period"]] = date(2025, 1 + 3 * ((i % 300) // 91 % 4), 1)
-                        row[at["baseline_on"]] = on + timedelta(days=2)
-                        row[at["baseline_score"]] = int(before[k, j])
-                        row[at["latest_on"]] = on + timedelta(days=200)
-                        row[at["latest_score"]] = int(after[k, j])
-                        yield tuple(row)
+                each = np.repeat(index, width)
+                days = (each % 300).tolist()
+                columns = dict(enumerate(repeat(v) for v in defaults))
+                columns[at["project_id"]] = project_of[each % projects].tolist()
+                columns[at["trajectory_id"]] = trajectory_of[each].tolist()
+                columns[at["domain"]] = domains * count
+                columns[at["neighbourhood"]] = [HOODS[i % len(HOODS)] for i in each.tolist()]
+                columns[at["age_group"]] = [AGES[i % len(AGES)] for i in each.tolist()]
+                columns[at["period"]] = [quarter[d] for d in days]
+                columns[at["baseline_on"]] = [day[d] + timedelta(days=2) for d in days]
+                columns[at["baseline_score"]] = before.ravel().tolist()
+                columns[at["latest_on"]] = [day[d] + timedelta(days=200) for d in days]
+                columns[at["latest_score"]] = after.ravel().tolist()
+                yield from zip(*(columns[i] for i in range(len(names))), strict=False)
 
         _write(connection, Pair._meta.db_table, names, pairs())
         if raw:

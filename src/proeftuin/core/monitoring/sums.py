@@ -160,3 +160,103 @@ def _key_dicts(keys: Any, count: int) -> list[dict[str, Any]]:
     if getattr(keys, "width", 0) == 0:
         return [{} for _ in range(count)]
     return keys.to_dicts()
+
+
+@dataclass(frozen=True, slots=True)
+class Cells:
+    """A joint histogram's cells as arrays: baseline and latest score (0 where unknown, with
+    ``b_known`` / ``a_known``), pair rows and distinct persons per cell."""
+
+    b: np.ndarray
+    a: np.ndarray
+    b_known: np.ndarray
+    a_known: np.ndarray
+    rows: np.ndarray
+    persons: np.ndarray
+
+
+def cells(
+    before: Sequence[int | None],
+    after: Sequence[int | None],
+    rows: Sequence[int],
+    persons: Sequence[int],
+) -> Cells:
+    count = len(rows)
+    return Cells(
+        b=np.fromiter((0 if v is None else int(v) for v in before), dtype=np.int64, count=count),
+        a=np.fromiter((0 if v is None else int(v) for v in after), dtype=np.int64, count=count),
+        b_known=np.fromiter((v is not None for v in before), dtype=bool, count=count),
+        a_known=np.fromiter((v is not None for v in after), dtype=bool, count=count),
+        rows=np.fromiter((int(r) for r in rows), dtype=np.int64, count=count),
+        persons=np.fromiter((int(p) for p in persons), dtype=np.int64, count=count),
+    )
+
+
+def from_histogram(
+    by: Sequence[str],
+    keys: Mapping[str, Sequence[Any]],
+    histogram: Cells,
+    levels: Sequence[int] | None,
+    *,
+    min_change: int = 1,
+) -> GroupSums:
+    """:class:`GroupSums` per ``by`` from a joint histogram: one cell per (finer key, baseline
+    score, latest score) with its pair rows and the distinct persons behind them (:func:`cells`).
+
+    ``keys`` holds a column per name of ``by`` (and possibly more: the histogram may be finer
+    than ``by``, and is then summed up). Summing persons over finer cells is exact when every
+    person is in one cell of a group, as after one pair per person and domain.
+    """
+    by = tuple(by)
+    count = len(histogram.rows)
+    key_tuples = list(zip(*(keys[c] for c in by), strict=True)) if by else [()] * count
+    index: dict[tuple, int] = {}
+    codes = np.fromiter(
+        (index.setdefault(k, len(index)) for k in key_tuples), dtype=np.int64, count=count
+    )
+    groups = len(index)
+    b, a = histogram.b, histogram.a
+    b_known, a_known = histogram.b_known, histogram.a_known
+    weight, people = histogram.rows, histogram.persons
+    seen = np.concatenate([b[b_known], a[a_known]])
+    level_values = check_levels(
+        levels, int(seen.min()) if seen.size else None, int(seen.max()) if seen.size else None
+    )
+    complete = b_known & a_known
+    d = a - b
+
+    def total(values: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+        chosen = complete if mask is None else complete & mask
+        return np.bincount(codes[chosen], weights=values[chosen], minlength=groups).astype(np.int64)
+
+    columns = {
+        "rows": np.bincount(codes, weights=weight, minlength=groups).astype(np.int64),
+        "n": total(weight),
+        "persons": total(people),
+        "sum_before": total(weight * b),
+        "sum_after": total(weight * a),
+        "sum_d": total(weight * d),
+        "sum_d2": total(weight * d * d),
+        "n_up": total(weight, d >= min_change),
+        "n_down": total(weight, d <= -min_change),
+        "n_any_before": total(weight, b > 0),
+        "n_any_after": total(weight, a > 0),
+    }
+    dist_before = dist_after = None
+    if len(level_values) <= MAX_LEVELS:
+        low = int(level_values[0])
+        dist_before = np.zeros((groups, len(level_values)), dtype=np.int64)
+        dist_after = np.zeros((groups, len(level_values)), dtype=np.int64)
+        np.add.at(dist_before, (codes[complete], b[complete] - low), weight[complete])
+        np.add.at(dist_after, (codes[complete], a[complete] - low), weight[complete])
+    found = list(index)
+    order = sorted(range(groups), key=lambda i: _order(found[i]))
+    return GroupSums(
+        by=by,
+        keys=tuple(found[i] for i in order),
+        levels=level_values,
+        before=None if dist_before is None else dist_before[order],
+        after=None if dist_after is None else dist_after[order],
+        min_change=min_change,
+        **{name: values[order] for name, values in columns.items()},
+    )
