@@ -28,8 +28,7 @@ from proeftuin.core.monitoring import sums
 
 from .models import Pair, Trajectory
 
-# Every column a table of an output may be grouped by, with its SQL type for the NULL of a
-# table that does not group by it (PostgreSQL types the branches of a UNION).
+# Every column a table of an output may be grouped by (the values are their SQL types).
 KEY_TYPES = {
     "project_id": "BIGINT",
     "domain": "VARCHAR(64)",
