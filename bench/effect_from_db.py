@@ -128,6 +128,27 @@ def worker(n: int, projects: int, repeats: int, raw: bool) -> dict:
         app = lambda: analytics.effects(project_ids, instrument, by=("project_id",))  # noqa: E731
     app()  # warm: imports, caches, the database's pages
     app_s = _timed(app, repeats)
+    previous_s = None
+    if projects == 1:
+        # The path before issue 14 item 1, in the same run: every pair through the ORM into a
+        # frame, then the engine and the same gate (its figures must be equal).
+        from proeftuin.core.monitoring import disclosure
+        from proeftuin.monitoring import services
+        from proeftuin.monitoring.models import Pair
+
+        def previous():
+            frame = analytics.pairs_frame(project_ids, Pair.Series.DOMAIN, instrument.id)
+            return disclosure.protected_effect_reports(
+                frame,
+                ("domain",),
+                analytics.DIMENSIONS,
+                threshold=services.threshold(),
+                levels=instrument.scale.values,
+            )[0]
+
+        if previous() != app():
+            raise AssertionError("the database sums and the pairs in memory disagree")
+        previous_s = _timed(previous, repeats)
     same = _timed(
         lambda: _pandas_pairs(dbapi, connection.vendor, project_ids, instrument.id),
         max(1, repeats // 2),
@@ -146,6 +167,7 @@ def worker(n: int, projects: int, repeats: int, raw: bool) -> dict:
         "label": label,
         "load_s": load_s,
         "app": app_s,
+        "previous": previous_s,
         "pandas_pairs": same,
         "pandas_raw": raw_s,
         "groups": groups,
@@ -225,6 +247,12 @@ def main(argv: list[str] | None = None) -> int:
         app, same = r["app"][0], r["pandas_pairs"][0]
         print(f"\n{r['vendor']} (loading the data took {r['load_s']:.0f} s, {r['groups']} groups)")
         print(f"  app: {r['label']:44} {app * 1000:8.0f} ms (best {r['app'][1] * 1000:.0f})")
+        if r.get("previous"):
+            before = r["previous"][0]
+            print(
+                f"  before: every pair through the ORM {'':13} {before * 1000:8.0f} ms  "
+                f"ratio {before / app:5.2f}×"
+            )
         print(
             f"  pandas over the same pairs {'':22} {same * 1000:8.0f} ms  ratio {same / app:5.2f}×"
         )
