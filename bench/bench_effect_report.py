@@ -20,10 +20,12 @@ whether they are met. pandas and SciPy are needed for the comparison only.
 
 The engine figures above leave the database out. The run therefore starts with the app's own
 path (issue 14): ``analytics.effect_output`` for one project of ``--db-trajectories`` (10,000)
-trajectories read from SQLite, and from PostgreSQL when ``BENCH_POSTGRES_URL`` is set, with
-pandas over the same pairs and pandas over the raw measurements from the same database as the
-baselines, their ratios and the load average (``bench/effect_from_db.py``; ``--db-only`` runs
-just that part, ``--db-trajectories 0`` skips it).
+trajectories, summed by one ``GROUP BY`` query in SQLite, and in PostgreSQL when
+``BENCH_POSTGRES_URL`` is set, with pandas over the same pairs and pandas over the raw
+measurements from the same database as the baselines, their ratios and the load average
+(``bench/effect_from_db.py``; ``--db-only`` runs just that part, ``--db-trajectories 0`` skips
+it). The municipal report from the database over 1M trajectories is
+``effect_from_db.py --trajectories 1000000 --projects 1000``.
 """
 
 from __future__ import annotations

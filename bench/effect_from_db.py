@@ -27,98 +27,23 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
 TARGET_ONE_PROJECT_S = 0.050
-
-
-def _load(n: int, seed: int) -> tuple[int, object]:
-    """One project with ``n`` trajectories, baseline and end scores for every domain, pairs."""
-    import numpy as np
-    from django.db import transaction
-
-    from proeftuin.accounts.models import Organisation
-    from proeftuin.monitoring import services
-    from proeftuin.monitoring.models import Measurement, Pair, Participant, Score, Trajectory
-    from proeftuin.portfolio.models import Project
-
-    instrument = services.instrument()
-    domains = [item.id for item in instrument.items]
-    levels = list(instrument.scale.values)
-    rng = np.random.default_rng(seed)
-    hoods = ["Noord", "Oost", "Zuid", "West", "Centrum"]
-    ages = ["18-26", "27-44", "45-66", "67+"]
-    with transaction.atomic():
-        org = Organisation.objects.create(name="Gemeente Bench", kind="gemeente")
-        project = Project.objects.create(
-            owner=org, name="Bench", start_date=date(2025, 1, 1), phase="implementatie"
-        )
-        participants = Participant.objects.bulk_create(
-            Participant(
-                organisation=org,
-                pseudonym=f"B{i:08d}",
-                neighbourhood=hoods[i % len(hoods)],
-                age_group=ages[i % len(ages)],
-            )
-            for i in range(n)
-        )
-        start = date(2025, 1, 6)
-        trajectories = Trajectory.objects.bulk_create(
-            Trajectory(participant=p, project=project, started_on=start + timedelta(days=i % 300))
-            for i, p in enumerate(participants)
-        )
-        measurements = Measurement.objects.bulk_create(
-            Measurement(
-                trajectory=t,
-                measured_on=t.started_on + timedelta(days=days),
-                moment=moment,
-                instrument=instrument.id,
-            )
-            for t in trajectories
-            for moment, days in (("baseline", 2), ("end", 200))
-        )
-        before = rng.integers(levels[0], levels[-1] + 1, size=(n, len(domains)))
-        change = rng.integers(-1, 3, size=(n, len(domains)))
-        after = np.clip(before + change, levels[0], levels[-1])
-        scores, pairs = [], []
-        for i, t in enumerate(trajectories):
-            first, last = measurements[2 * i], measurements[2 * i + 1]
-            for j, domain in enumerate(domains):
-                b, a = int(before[i, j]), int(after[i, j])
-                scores.append(Score(measurement=first, item=domain, value=b))
-                scores.append(Score(measurement=last, item=domain, value=a))
-                pairs.append(
-                    Pair(
-                        project=project,
-                        trajectory=t,
-                        series=Pair.Series.DOMAIN,
-                        instrument=instrument.id,
-                        domain=domain,
-                        neighbourhood=participants[i].neighbourhood,
-                        age_group=participants[i].age_group,
-                        period=date(2025, 1, 1),
-                        baseline_on=first.measured_on,
-                        baseline_score=b,
-                        latest_on=last.measured_on,
-                        latest_score=a,
-                    )
-                )
-        Score.objects.bulk_create(scores, batch_size=5000)
-        Pair.objects.bulk_create(pairs, batch_size=5000)
-    return project.pk, instrument
+TARGET_MUNICIPAL_S = 0.5
 
 
 PAIRS_SQL = (
-    "SELECT domain, baseline_score, latest_score FROM monitoring_pair "
-    "WHERE project_id = %(p)s AND series = 'domain' AND instrument = %(i)s"
+    "SELECT project_id, domain, baseline_score, latest_score FROM monitoring_pair "
+    "WHERE project_id IN ({p}) AND series = 'domain' AND instrument = %(i)s"
 )
 RAW_SQL = (
-    "SELECT t.id AS trajectory_id, m.measured_on, s.item AS domain, s.value "
+    "SELECT t.project_id, t.id AS trajectory_id, m.measured_on, s.item AS domain, s.value "
     "FROM monitoring_score s JOIN monitoring_measurement m ON m.id = s.measurement_id "
     "JOIN monitoring_trajectory t ON t.id = m.trajectory_id "
-    "WHERE t.project_id = %(p)s AND m.instrument = %(i)s AND s.value IS NOT NULL"
+    "WHERE t.project_id IN ({p}) AND m.instrument = %(i)s AND s.value IS NOT NULL"
 )
 
 
@@ -126,7 +51,7 @@ def _summary(frame):
     """n, mean change, SD and the shares improved / stable / worse per domain (pandas)."""
     d = frame["latest_score"] - frame["baseline_score"]
     frame = frame.assign(d=d, up=d > 0, same=d == 0, down=d < 0)
-    return frame.groupby("domain").agg(
+    return frame.groupby(["project_id", "domain"]).agg(
         n=("d", "size"),
         mean=("d", "mean"),
         sd=("d", "std"),
@@ -136,28 +61,28 @@ def _summary(frame):
     )
 
 
-def _sql(sql: str, vendor: str) -> str:
-    """sqlite3 names its parameters ``:p``, psycopg ``%(p)s``."""
-    return sql.replace("%(p)s", ":p").replace("%(i)s", ":i") if vendor == "sqlite" else sql
+def _sql(sql: str, vendor: str, project_ids) -> str:
+    """The project ids inlined (integers); sqlite3 names its parameters ``:i``, psycopg
+    ``%(i)s``."""
+    sql = sql.format(p=", ".join(str(int(p)) for p in project_ids))
+    return sql.replace("%(i)s", ":i") if vendor == "sqlite" else sql
 
 
-def _pandas_pairs(connection, vendor: str, project_id: int, instrument_id: str):
+def _pandas_pairs(connection, vendor: str, project_ids, instrument_id: str):
     import pandas as pd
 
     frame = pd.read_sql(
-        _sql(PAIRS_SQL, vendor), connection, params={"p": project_id, "i": instrument_id}
+        _sql(PAIRS_SQL, vendor, project_ids), connection, params={"i": instrument_id}
     )
     return _summary(frame)
 
 
-def _pandas_raw(connection, vendor: str, project_id: int, instrument_id: str):
+def _pandas_raw(connection, vendor: str, project_ids, instrument_id: str):
     import pandas as pd
 
-    raw = pd.read_sql(
-        _sql(RAW_SQL, vendor), connection, params={"p": project_id, "i": instrument_id}
-    )
+    raw = pd.read_sql(_sql(RAW_SQL, vendor, project_ids), connection, params={"i": instrument_id})
     raw = raw.sort_values(["trajectory_id", "domain", "measured_on"])
-    grouped = raw.groupby(["trajectory_id", "domain"])["value"]
+    grouped = raw.groupby(["project_id", "trajectory_id", "domain"])["value"]
     pairs = pd.DataFrame({"baseline_score": grouped.first(), "latest_score": grouped.last()})
     pairs = pairs[grouped.size() >= 2].reset_index()
     return _summary(pairs)
@@ -172,7 +97,7 @@ def _timed(fn, repeats: int) -> tuple[float, float]:
     return statistics.median(times), min(times)
 
 
-def worker(n: int, repeats: int) -> dict:
+def worker(n: int, projects: int, repeats: int, raw: bool) -> dict:
     """Runs inside the process whose DATABASE_URL names the database to measure."""
     import warnings
 
@@ -181,6 +106,7 @@ def worker(n: int, repeats: int) -> dict:
     # pandas prefers SQLAlchemy; a plain DB-API connection works and is what we want to time.
     warnings.filterwarnings("ignore", message=".*SQLAlchemy.*", category=UserWarning)
     django.setup()
+    import effect_db_load
     from django.core.management import call_command
     from django.db import connection
 
@@ -188,33 +114,68 @@ def worker(n: int, repeats: int) -> dict:
 
     call_command("migrate", "--noinput", "-v", "0")
     t0 = time.perf_counter()
-    project_id, instrument = _load(n, seed=7)
+    project_ids, instrument = effect_db_load.load(n, projects, seed=7, raw=raw)
     load_s = time.perf_counter() - t0
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     connection.ensure_connection()
     dbapi = connection.connection
-    app = lambda: analytics.effect_output([project_id], instrument)  # noqa: E731
+    if projects == 1:
+        label = "analytics.effect_output (domain + 3 breakdowns)"
+        app = lambda: analytics.effect_output(project_ids, instrument).total  # noqa: E731
+    else:
+        label = "analytics.effects(by=project_id)"
+        app = lambda: analytics.effects(project_ids, instrument, by=("project_id",))  # noqa: E731
     app()  # warm: imports, caches, the database's pages
     app_s = _timed(app, repeats)
+    previous_s = None
+    if projects == 1:
+        # The path before issue 14 item 1, in the same run: every pair through the ORM into a
+        # frame, then the engine and the same gate (its figures must be equal).
+        from proeftuin.core.monitoring import disclosure
+        from proeftuin.monitoring import services
+        from proeftuin.monitoring.models import Pair
+
+        def previous():
+            frame = analytics.pairs_frame(project_ids, Pair.Series.DOMAIN, instrument.id)
+            return disclosure.protected_effect_reports(
+                frame,
+                ("domain",),
+                analytics.DIMENSIONS,
+                threshold=services.threshold(),
+                levels=instrument.scale.values,
+            )[0]
+
+        if previous() != app():
+            raise AssertionError("the database sums and the pairs in memory disagree")
+        previous_s = _timed(previous, repeats)
     same = _timed(
-        lambda: _pandas_pairs(dbapi, connection.vendor, project_id, instrument.id), repeats
-    )
-    raw = _timed(
-        lambda: _pandas_raw(dbapi, connection.vendor, project_id, instrument.id),
+        lambda: _pandas_pairs(dbapi, connection.vendor, project_ids, instrument.id),
         max(1, repeats // 2),
     )
-    groups = len(app().total.groups)
+    raw_s = (
+        _timed(
+            lambda: _pandas_raw(dbapi, connection.vendor, project_ids, instrument.id),
+            max(1, repeats // 2),
+        )
+        if raw
+        else None
+    )
+    groups = len(app().groups)
     return {
         "vendor": connection.vendor,
+        "label": label,
         "load_s": load_s,
         "app": app_s,
+        "previous": previous_s,
         "pandas_pairs": same,
-        "pandas_raw": raw,
+        "pandas_raw": raw_s,
         "groups": groups,
         "domains": len(instrument.items),
     }
 
 
-def _run(database_url: str, n: int, repeats: int, var_dir: str) -> dict:
+def _run(database_url: str, args, var_dir: str) -> dict:
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -222,7 +183,18 @@ def _run(database_url: str, n: int, repeats: int, var_dir: str) -> dict:
         "DJANGO_SETTINGS_MODULE": "proeftuin.settings.test",
     }
     out = subprocess.run(  # noqa: S603 - this file
-        [sys.executable, __file__, "--worker", "--trajectories", str(n), "--repeats", str(repeats)],
+        [
+            sys.executable,
+            __file__,
+            "--worker",
+            "--trajectories",
+            str(args.trajectories),
+            "--projects",
+            str(args.projects),
+            "--repeats",
+            str(args.repeats),
+            *(["--no-raw"] if args.no_raw else []),
+        ],
         env=env,
         stdout=subprocess.PIPE,
         text=True,
@@ -235,16 +207,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--trajectories", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--projects", type=int, default=1, help="projects sharing them")
+    parser.add_argument(
+        "--no-raw", action="store_true", help="skip pandas over the raw measurements"
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        print(json.dumps(worker(args.trajectories, args.repeats)))
+        result = worker(args.trajectories, args.projects, args.repeats, not args.no_raw)
+        print(json.dumps(result))
         return 0
     load_before = os.getloadavg()
     results = []
     with tempfile.TemporaryDirectory(prefix="bench-effect-") as var_dir:
         sqlite = f"sqlite:///{Path(var_dir) / 'bench.sqlite3'}"
-        results.append(_run(sqlite, args.trajectories, args.repeats, var_dir))
+        results.append(_run(sqlite, args, var_dir))
         pg = os.environ.get("BENCH_POSTGRES_URL")
         if pg:
             import psycopg
@@ -254,29 +231,40 @@ def main(argv: list[str] | None = None) -> int:
             with psycopg.connect(pg, autocommit=True) as admin:
                 admin.execute(f"CREATE DATABASE {name}")
             try:
-                results.append(_run(f"{base}/{name}", args.trajectories, args.repeats, var_dir))
+                results.append(_run(f"{base}/{name}", args, var_dir))
             finally:
                 with psycopg.connect(pg, autocommit=True) as admin:
                     admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         else:
             print("(set BENCH_POSTGRES_URL to measure PostgreSQL too)")
     print(
-        f"\nEffect figures of one project with {args.trajectories:,} trajectories × "
-        f"{results[0]['domains']} domains, "
+        f"\nEffect figures over {args.trajectories:,} trajectories in {args.projects:,} "
+        f"project(s) × {results[0]['domains']} domains, "
         f"read from the database (median / best of {args.repeats})"
     )
+    target = TARGET_ONE_PROJECT_S if args.projects == 1 else TARGET_MUNICIPAL_S
     for r in results:
-        app, same, raw = r["app"][0], r["pandas_pairs"][0], r["pandas_raw"][0]
+        app, same = r["app"][0], r["pandas_pairs"][0]
         print(f"\n{r['vendor']} (loading the data took {r['load_s']:.0f} s, {r['groups']} groups)")
+        print(f"  app: {r['label']:44} {app * 1000:8.0f} ms (best {r['app'][1] * 1000:.0f})")
+        if r.get("previous"):
+            before = r["previous"][0]
+            print(
+                f"  before: every pair through the ORM {'':13} {before * 1000:8.0f} ms  "
+                f"ratio {before / app:5.2f}×"
+            )
         print(
-            f"  app: analytics.effect_output      {app * 1000:8.0f} ms (best {r['app'][1] * 1000:.0f})"
+            f"  pandas over the same pairs {'':22} {same * 1000:8.0f} ms  ratio {same / app:5.2f}×"
         )
-        print(
-            f"  pandas over the same pairs         {same * 1000:8.0f} ms  ratio {same / app:5.2f}×"
-        )
-        print(f"  pandas over the raw measurements   {raw * 1000:8.0f} ms  ratio {raw / app:5.2f}×")
-        met = "met" if app <= TARGET_ONE_PROJECT_S else "NOT met"
-        print(f"  target ≤ {TARGET_ONE_PROJECT_S * 1000:.0f} ms for one project: {met}")
+        if r["pandas_raw"]:
+            raw = r["pandas_raw"][0]
+            print(
+                f"  pandas over the raw measurements {'':16} {raw * 1000:8.0f} ms  ratio {raw / app:5.2f}×"
+            )
+        else:
+            print("  pandas over the raw measurements: not run (--no-raw)")
+        met = "met" if app <= target else "NOT met"
+        print(f"  target ≤ {target * 1000:.0f} ms: {met}")
     load_after = os.getloadavg()
     print(
         "\nload average (1/5/15 min): before "

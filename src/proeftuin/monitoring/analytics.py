@@ -26,7 +26,7 @@ from proeftuin.core import monitoring as core
 from proeftuin.core.instruments import Instrument
 from proeftuin.core.monitoring import disclosure
 
-from . import services
+from . import pair_sums, services
 from .models import AgeGroup, Pair, Story, Trajectory
 
 DIMENSIONS = ("neighbourhood", "age_group", "period")
@@ -198,15 +198,21 @@ class EffectOutput:
 
 
 def effect_output(project_ids: Sequence[int], instrument: Instrument) -> EffectOutput:
-    """Totals and every breakdown, protected together (they are linked tables)."""
-    frame = pairs_frame(project_ids, Pair.Series.DOMAIN, instrument.id)
-    total, splits = disclosure.protected_effect_reports(
-        frame,
+    """Totals and every breakdown, protected together (they are linked tables).
+
+    One query: the database sums the pairs per domain and per domain × dimension
+    (:mod:`.pair_sums`); the disclosure core turns the sums into protected figures."""
+    total, splits = pair_sums.group_sums(
+        project_ids,
         ("domain",),
         DIMENSIONS,
-        threshold=services.threshold(),
+        series=Pair.Series.DOMAIN,
+        instrument_id=instrument.id,
         levels=instrument.scale.values,
-        protection=PROTECTION,
+        per_person=PROTECTION.per_person,
+    )
+    total, splits = disclosure.protected_effect_sums(
+        total, splits, threshold=services.threshold(), protection=PROTECTION
     )
     return EffectOutput(total, splits)
 
@@ -218,13 +224,16 @@ def effects(project_ids: Sequence[int], instrument: Instrument, by: Sequence[str
     """
     if not by:
         return effect_output(project_ids, instrument).total
-    frame = pairs_frame(project_ids, Pair.Series.DOMAIN, instrument.id)
-    total, _splits = disclosure.protected_effect_reports(
-        frame,
+    sums, _splits = pair_sums.group_sums(
+        project_ids,
         (*by, "domain"),
-        threshold=services.threshold(),
+        series=Pair.Series.DOMAIN,
+        instrument_id=instrument.id,
         levels=instrument.scale.values,
-        protection=PROTECTION,
+        per_person=PROTECTION.per_person,
+    )
+    total, _splits = disclosure.protected_effect_sums(
+        sums, {}, threshold=services.threshold(), protection=PROTECTION
     )
     return total
 
@@ -235,13 +244,17 @@ def breakdown(project_ids: Sequence[int], instrument: Instrument, domain: str, d
     return effect_output(project_ids, instrument).breakdown(domain, dimension)
 
 
-def burden(project_ids: Sequence[int]):
-    frame = pairs_frame(project_ids, Pair.Series.BURDEN)
-    total, _splits = disclosure.protected_effect_reports(
-        frame,
-        ("domain",),
+def burden(project_ids: Sequence[int], *, confidence: float = 0.95):
+    """Professionals, organisations and heavy measures per variable (a decrease is better)."""
+    sums, _splits = pair_sums.group_sums(
+        project_ids, ("domain",), series=Pair.Series.BURDEN, per_person=PROTECTION.per_person
+    )
+    total, _splits = disclosure.protected_effect_sums(
+        sums,
+        {},
         threshold=services.threshold(),
         higher_is_better=False,
+        confidence=confidence,
         protection=PROTECTION,
     )
     return total

@@ -446,7 +446,26 @@ class Pair(models.Model):
                 fields=["trajectory", "series", "instrument", "domain"], name="unique_pair"
             )
         ]
-        indexes = [models.Index(fields=["project", "series", "instrument"])]
+        indexes = [
+            # Covers the effect figures' GROUP BY (monitoring/pair_sums.py): the pairs of a
+            # project come out of the index in group order, without reading the table.
+            models.Index(
+                fields=[
+                    "project",
+                    "series",
+                    "instrument",
+                    "domain",
+                    "neighbourhood",
+                    "age_group",
+                    "period",
+                    "baseline_score",
+                    "latest_score",
+                    "trajectory",
+                    "import_batch",
+                ],
+                name="pair_sums_covering",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.trajectory_id}/{self.domain}: {self.baseline_score}→{self.latest_score}"

@@ -53,9 +53,9 @@ def observed_inputs(project, *, live: bool = False) -> dict[int, ObservedInput]:
     "observed to be zero".
     """
     from proeftuin.monitoring import services
-    from proeftuin.monitoring.analytics import burden_labels, pairs_frame
+    from proeftuin.monitoring.analytics import burden as analytics_burden
+    from proeftuin.monitoring.analytics import burden_labels
     from proeftuin.monitoring.analytics import pairing as analytics_pairing
-    from proeftuin.monitoring.models import Pair
 
     from .models import Effect
 
@@ -73,17 +73,8 @@ def observed_inputs(project, *, live: bool = False) -> dict[int, ObservedInput]:
         effects = [e for e in effects if e.observed_measure != "case_costs"]
         if not effects:
             return found
-    from proeftuin.core.monitoring.disclosure import protected_effect_reports
-
     # Through the disclosure control like every monitoring figure: one pair per person.
-    frame = pairs_frame([project.pk], Pair.Series.BURDEN)
-    report, _splits = protected_effect_reports(
-        frame,
-        ("domain",),
-        threshold=services.threshold(),
-        higher_is_better=False,
-        confidence=CONFIDENCE,
-    )
+    report = analytics_burden([project.pk], confidence=CONFIDENCE)
     figures = {
         group.key.get("domain"): group
         for group in report.groups

@@ -87,6 +87,7 @@ __all__ = [
     "process_indicators",
     "records",
     "refresh_pairs",
+    "report_from_sums",
     "upsert_pairs",
     "with_period",
 ]
@@ -256,10 +257,38 @@ def effect_report(
 
     Groups are ordered by their key values (missing values last).
     """
+    grouped = engine.group_pairs(pairs, by, where=where, min_change=min_change, levels=levels)
+    keys = engine.key_records(grouped.keys, len(grouped.rows))
+    return report_from_sums(
+        grouped,
+        keys,
+        by,
+        threshold=threshold,
+        confidence=confidence,
+        min_change=min_change,
+        higher_is_better=higher_is_better,
+    )
+
+
+def report_from_sums(
+    grouped: Any,
+    keys: Sequence[Mapping[str, Any]],
+    by: Sequence[str],
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    confidence: float = 0.95,
+    min_change: int = 1,
+    higher_is_better: bool = True,
+) -> EffectReport:
+    """The effect report from the sufficient statistics per group (before disclosure control).
+
+    ``grouped`` holds the counts and sums per group as arrays (the engine's ``GroupedPairs`` or a
+    :class:`~proeftuin.core.monitoring.sums.GroupSums` from the database), ``keys`` the group
+    keys in the same order. Every figure of :func:`effect_report` follows from them.
+    """
     threshold = check_threshold(threshold)
     if not 0.0 < confidence < 1.0:
         raise ValueError(f"confidence must lie strictly between 0 and 1, got {confidence!r}")
-    grouped = engine.group_pairs(pairs, by, where=where, min_change=min_change, levels=levels)
     count = len(grouped.rows)
     stats = paired_summary(grouped.n, grouped.sum_d, grouped.sum_d2, confidence)
     n = grouped.n
@@ -303,7 +332,7 @@ def effect_report(
         if grouped.after is not None
         else no_distribution
     )
-    keys = engine.key_records(grouped.keys, count)
+    keys = list(keys)
     suppressed = (~show).tolist()
     columns.update(
         key=keys, suppressed=suppressed, before=before, after=after, rounded=[False] * count

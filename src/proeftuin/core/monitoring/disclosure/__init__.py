@@ -35,6 +35,7 @@ from proeftuin.core.monitoring.disclosure.cases import (
 from proeftuin.core.monitoring.disclosure.reports import (
     PROCESS_COUNTS,
     protected_effect_reports,
+    protected_effect_sums,
     protected_process_reports,
     published_group,
 )
@@ -55,6 +56,7 @@ from proeftuin.core.monitoring.disclosure.rules import (
     protect_shares,
     round_to_base,
     suppress_linked_cells,
+    suppress_partitioned_cells,
 )
 
 __all__ = [
@@ -76,9 +78,11 @@ __all__ = [
     "protect_distribution",
     "protect_shares",
     "protected_effect_reports",
+    "protected_effect_sums",
     "protected_process_reports",
     "published_group",
     "round_to_base",
     "savings_per_person",
     "suppress_linked_cells",
+    "suppress_partitioned_cells",
 ]

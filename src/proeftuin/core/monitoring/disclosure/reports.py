@@ -11,7 +11,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any
 
-from proeftuin.core.monitoring import engine
+from proeftuin.core.monitoring import engine, sums
 from proeftuin.core.monitoring.disclosure.rules import (
     FULL,
     PERSON,
@@ -23,6 +23,7 @@ from proeftuin.core.monitoring.disclosure.rules import (
     protect_shares,
     round_to_base,
     suppress_linked_cells,
+    suppress_partitioned_cells,
 )
 from proeftuin.core.monitoring.suppression import check_threshold
 
@@ -128,42 +129,85 @@ def protected_effect_reports(
     Every breakdown adds up to the ``by`` report, so a group hidden in one table is protected
     in all of them (secondary suppression across the linked tables). ``pairs`` carries a
     ``person`` column; the threshold counts distinct persons.
-    """
-    from proeftuin.core.monitoring.analytics import effect_report
 
+    This is the in-memory form: the columnar engine computes the sums per group, and
+    :func:`protected_effect_sums` (the one gate, which the database path uses too) protects them.
+    """
     threshold = check_threshold(threshold)
     by = tuple(by)
     if protection.per_person:
         pairs = one_pair_per_person(pairs, person, within=[c for c in by if c != engine.DOMAIN])
+    # Without per-person counting, trajectories stand in for persons (the unprotected reading).
+    who = person if protection.per_person else engine.TRAJECTORY
 
-    def report(keys: Sequence[str]) -> Any:
-        return effect_report(
-            pairs,
-            keys,
+    def group_sums(keys: Sequence[str]) -> sums.GroupSums:
+        grouped = engine.group_pairs(pairs, keys, levels=levels)
+        counts = {k: len(v) for k, v in persons_per_group(pairs, keys, who).items()}
+        return sums.from_grouped(grouped, keys, counts)
+
+    return protected_effect_sums(
+        group_sums(by),
+        {column: group_sums((column, *by)) for column in breakdowns},
+        threshold=threshold,
+        higher_is_better=higher_is_better,
+        confidence=confidence,
+        protection=protection,
+    )
+
+
+def protected_effect_sums(
+    total: sums.GroupSums,
+    splits: Mapping[str, sums.GroupSums],
+    *,
+    threshold: int,
+    higher_is_better: bool = True,
+    confidence: float = 0.95,
+    protection: Protection = FULL,
+) -> tuple[Any, dict[str, Any]]:
+    """:func:`protected_effect_reports` from the sums per group: the report per ``total.by`` and
+    per (column, *by) for each breakdown in ``splits``, protected together as one output.
+
+    The sums must be of one pair per person (``one_pair_per_person`` within the ``by`` columns
+    other than the domain) unless ``protection.per_person`` is off; ``persons`` counts the
+    distinct persons behind each group's complete pairs. The breakdowns partition the persons of
+    each total (see :func:`~proeftuin.core.monitoring.disclosure.rules.suppress_partitioned_cells`).
+    """
+    from proeftuin.core.monitoring.analytics import report_from_sums
+
+    threshold = check_threshold(threshold)
+    by = total.by
+
+    def report(group_sums: sums.GroupSums) -> Any:
+        return report_from_sums(
+            group_sums,
+            group_sums.key_records(),
+            group_sums.by,
             threshold=threshold,
             confidence=confidence,
-            levels=levels,
+            min_change=group_sums.min_change,
             higher_is_better=higher_is_better,
         )
 
-    total = report(by)
-    splits = {column: report((column, *by)) for column in breakdowns}
-    # Without per-person counting, trajectories stand in for persons (the unprotected reading).
-    who = person if protection.per_person else engine.TRAJECTORY
-    persons = {("total", k): v for k, v in persons_per_group(pairs, by, who).items()}
-    for column in breakdowns:
-        for k, v in persons_per_group(pairs, (column, *by), who).items():
-            persons[(column, k)] = v
+    # A cell is a group with at least one complete pair behind it.
+    persons = {("total", k): v for k, v in total.persons_per_key().items() if v}
+    for column, split in splits.items():
+        if split.by != (column, *by):
+            raise ValueError(f"the breakdown by {column} must be grouped by {(column, *by)}")
+        for k, v in split.persons_per_key().items():
+            if v:
+                persons[(column, k)] = v
     relations = [
         Relation(
             ("total", key[1]),
             tuple(cell for cell in persons if cell[0] == column and cell[1][1:] == key[1]),
         )
-        for column in breakdowns
+        for column in splits
         for key in persons
         if key[0] == "total"
     ]
-    hidden = suppress_linked_cells(persons, relations, threshold, secondary=protection.secondary)
+    hidden = suppress_partitioned_cells(
+        persons, relations, threshold, secondary=protection.secondary
+    )
 
     def publish(report_: Any, table: str) -> Any:
         from dataclasses import replace
@@ -176,7 +220,9 @@ def protected_effect_reports(
                 groups.append(published_group(g, threshold, rounding=protection.rounding))
         return replace(report_, groups=tuple(groups))
 
-    return publish(total, "total"), {c: publish(s, c) for c, s in splits.items()}
+    return publish(report(total), "total"), {
+        column: publish(report(split), column) for column, split in splits.items()
+    }
 
 
 # --- process indicators: years and quarters, the project and its neighbourhoods -----------------

@@ -34,6 +34,7 @@ __all__ = [
     "protect_shares",
     "round_to_base",
     "suppress_linked_cells",
+    "suppress_partitioned_cells",
 ]
 
 
@@ -219,13 +220,54 @@ def suppress_linked_cells(
     from the published ones, hide the smallest published part of that relation (the total when
     no part is left). Cells with 0 persons are hidden last, as they add nobody to the union.
     """
-    threshold = check_threshold(threshold)
+
+    def union(relation: Relation, inside: Sequence[Hashable]) -> int:
+        return len(set().union(*(persons[m] for m in inside)))
+
     size = {cell: len(people) for cell, people in persons.items()}
+    return _suppress(size, union, relations, threshold, secondary=secondary)
+
+
+def suppress_partitioned_cells(
+    persons: Mapping[Hashable, int],
+    relations: Sequence[Relation],
+    threshold: int,
+    *,
+    secondary: bool = True,
+) -> frozenset[Hashable]:
+    """:func:`suppress_linked_cells` from the number of persons per cell, for relations whose
+    parts partition their total's persons (each person of the total in exactly one part).
+
+    That holds for an effect report and its breakdowns after ``one_pair_per_person``: within a
+    domain a person has one pair, so one neighbourhood, one age group, one period. The hidden
+    cells of a relation then hold the total's persons when the total is hidden, and otherwise
+    the sum of the hidden parts' persons, so the counts of a ``GROUP BY`` suffice and no set of
+    persons leaves the database.
+    """
+
+    def union(relation: Relation, inside: Sequence[Hashable]) -> int:
+        if relation.total in inside:
+            return persons[relation.total]
+        return sum(persons[m] for m in inside)
+
+    size = {cell: int(n) for cell, n in persons.items()}
+    return _suppress(size, union, relations, threshold, secondary=secondary)
+
+
+def _suppress(
+    size: Mapping[Hashable, int],
+    union_size: Callable[[Relation, Sequence[Hashable]], int],
+    relations: Sequence[Relation],
+    threshold: int,
+    *,
+    secondary: bool,
+) -> frozenset[Hashable]:
+    threshold = check_threshold(threshold)
     hidden = {cell for cell, n in size.items() if 0 < n < threshold}
     if not secondary:
         return frozenset(hidden)
     relations = [r for r in relations if any(m in size for m in r.members())]
-    cells = list(persons)
+    cells = list(size)
 
     def next_to_hide(relation: Relation) -> Hashable | None:
         shown = [p for p in relation.parts if p in size and p not in hidden]
@@ -241,8 +283,7 @@ def suppress_linked_cells(
             inside = [m for m in relation.members() if m in hidden]
             if not inside:
                 continue
-            union = set().union(*(persons[m] for m in inside))
-            if len(union) < threshold:
+            if union_size(relation, inside) < threshold:
                 added = next_to_hide(relation)
                 if added is not None:
                     break
