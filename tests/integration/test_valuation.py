@@ -896,3 +896,38 @@ def test_unknown_price_sentences_read_plainly():
     positive = say(-28522.0)
     assert "nul of meer" in positive and "-28" not in positive
     assert "verandert de conclusie niet" in say(None)
+
+
+def test_an_observed_tel_en_vertel_effect_shows_a_funder_the_release_not_live_figures(db):
+    """Black-box finding (session 3): a funder read the MKBA's observed effect from live pairs, so
+    one changed end measurement moved the funder's figure (4,27 → 5,53) while the released Tel en
+    vertel tab still said 4,27. Roles without participant access read the latest release."""
+    from proeftuin.demo.generator import generate
+    from proeftuin.monitoring import releases
+    from proeftuin.monitoring.models import Pair
+    from proeftuin.portfolio.models import Project
+
+    generate(projects=15, seed=2026)
+    project = Project.objects.get(name="Eén gezin, één plan")
+    effect = Effect.objects.create(
+        project=project,
+        indicator="Minder hulpverleners aan tafel",
+        size_kind="quantity",
+        size_likely=0.5,
+        participants_likely=100,
+        price_key="hulpverlener_gezin_jaar",
+        basis="observed",
+        observed_measure="professionals",
+    )
+    assert releases.latest_release(project) is not None  # the demo makes a first release
+    frozen = observed_inputs(project, live=False)[effect.pk]
+    assert observed_inputs(project, live=True)[effect.pk] == frozen  # same data, same figure
+    # One person's end measurement changes after the release.
+    pair = Pair.objects.filter(project=project, series="burden", domain="professionals").exclude(
+        latest_score=None
+    )[0]
+    Pair.objects.filter(pk=pair.pk).update(latest_score=pair.latest_score + 40)
+    live = observed_inputs(project, live=True)[effect.pk]
+    assert live.size.likely != frozen.size.likely  # positive control: the change is visible live
+    assert observed_inputs(project, live=False)[effect.pk] == frozen
+    assert convert.load(project).chain.effect(effect.core_id).size == frozen.size

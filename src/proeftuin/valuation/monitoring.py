@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from proeftuin.core.monitoring.stats import t_interval
 from proeftuin.core.valuation import Distribution, Estimate
 
 #: Monte Carlo's normal distribution reads low / high as a 90% interval (montecarlo.Z95).
@@ -73,8 +74,18 @@ def observed_inputs(project, *, live: bool = False) -> dict[int, ObservedInput]:
         effects = [e for e in effects if e.observed_measure != "case_costs"]
         if not effects:
             return found
-    # Through the disclosure control like every monitoring figure: one pair per person.
-    report = analytics_burden([project.pk], confidence=CONFIDENCE)
+    # Through the disclosure control like every monitoring figure: one pair per person. A role
+    # without participant access reads the latest release, never live pairs (black-box finding:
+    # one changed end measurement moved a funder's MKBA figure).
+    if live:
+        report = analytics_burden([project.pk], confidence=CONFIDENCE)
+        definition = services.pair_definition(project.pk)
+    else:
+        from proeftuin.monitoring.releases import pair_definition_for, released_figures
+
+        released = released_figures(project)
+        report = released.burden()
+        definition = pair_definition_for(released, project)
     figures = {
         group.key.get("domain"): group
         for group in report.groups
@@ -82,15 +93,15 @@ def observed_inputs(project, *, live: bool = False) -> dict[int, ObservedInput]:
     }
     labels = burden_labels()
     # The source sentence names how the project's pairs are made (issue 10, item 2).
-    pairing = analytics_pairing(services.pair_definition(project.pk))
+    pairing = analytics_pairing(definition)
     for effect in effects:
         group = figures.get(effect.observed_measure)
         if group is None:
             continue
-        # A decrease is the effect: the reduction is minus the change (latest − baseline).
-        low = -(group.ci_high if group.ci_high is not None else group.mean_change)
-        likely = -group.mean_change
-        high = -(group.ci_low if group.ci_low is not None else group.mean_change)
+        # A decrease is the effect: the reduction is minus the change (latest − baseline), with
+        # the interval at the MKBA's 90% whatever confidence the figures were published with.
+        ci_low, ci_high = t_interval(group.mean_change, group.se_change, group.df, CONFIDENCE)
+        low, likely, high = -ci_high, -group.mean_change, -ci_low
         if effect.size_kind == Effect.Kind.PROBABILITY:
             low, likely, high = (min(max(v, 0.0), 1.0) for v in (low, likely, high))
         found[effect.pk] = ObservedInput(

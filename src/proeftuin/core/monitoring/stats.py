@@ -244,3 +244,17 @@ def paired_summary(
         ci_high=mean + half,
         effect_size=effect,
     )
+
+
+def t_interval(
+    mean: float, se: float | None, df: int | None, confidence: float
+) -> tuple[float, float]:
+    """The t-interval ``mean ± t_{(1+confidence)/2, df} · SE`` at another confidence than the one
+    a stored figure was published with (the MKBA reads a 90% interval from a 95% release).
+    Without an SE or degrees of freedom the interval collapses to the mean."""
+    if not 0.0 < confidence < 1.0:
+        raise ValueError(f"confidence must lie strictly between 0 and 1, got {confidence!r}")
+    if se is None or not df or se <= 0:
+        return mean, mean
+    half = t_quantile((1.0 + confidence) / 2.0, df) * se
+    return mean - half, mean + half
