@@ -69,3 +69,26 @@ def write_history(
             cursor.execute(f"{insert}WHERE {pk_column} IN ({marks})", [*extra, *batch])
             written += cursor.rowcount
     return written
+
+
+def write_history_where(
+    model, where: str, params: Sequence, *, history_type: str, user=None, reason: str = ""
+) -> int:
+    """Like :func:`write_history`, for the rows a SQL condition selects (``where``, over the
+    model's own table, with ``params``): a set-based import writes millions of scores whose ids
+    it never holds in Python. Returns how many were written."""
+    qn = connection.ops.quote_name
+    copied_to, copied_from, extras = _columns(model)
+    table = qn(model._meta.db_table)
+    target = qn(model.history.model._meta.db_table)
+    insert_columns = ", ".join(qn(c) for c in [*copied_to, *extras])
+    select_columns = ", ".join(qn(c) for c in copied_from)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    extra = [now, history_type, getattr(user, "pk", None), reason[:100]]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {target} ({insert_columns}) "  # noqa: S608 - names from metadata
+            f"SELECT {select_columns}, %s, %s, %s, %s FROM {table} WHERE {where}",
+            [*extra, *params],
+        )
+        return cursor.rowcount
