@@ -303,8 +303,20 @@ def measure_commit(path: Path, database_url: str, writer: bool = True) -> dict[s
         t1 = time.perf_counter()
         if writer:
             thread.start()
+        profiler = None
+        if os.environ.get("BENCH_IMPORT_PROFILE"):
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
         stats = recording.import_records(bench, result, instrument)
         t2 = time.perf_counter()
+        if profiler is not None:
+            import pstats
+
+            profiler.disable()
+            report = pstats.Stats(profiler, stream=sys.stderr)
+            report.sort_stats("cumulative").print_stats(60)
         done.set()
         if writer:
             thread.join()
@@ -415,7 +427,8 @@ def main() -> None:
                         "--measure-database",
                         database,
                     ],
-                    capture_output=True,
+                    stdout=subprocess.PIPE,
+                    stderr=None if os.environ.get("BENCH_IMPORT_PROFILE") else subprocess.PIPE,
                     text=True,
                     check=True,
                 )

@@ -10,9 +10,10 @@ model instances:
 - participants, trajectories and measurements get their ids from their sequences up front and
   are copied in (``COPY``) with them, marked with the import batch;
 - the scores are copied once per measurement into a temporary staging table (the items and
-  values as two arrays) and expanded by one ``INSERT … SELECT … unnest``;
-- the history rows ("+") of trajectories, measurements and scores are each one
-  ``INSERT … SELECT`` (:mod:`.history`), so nothing is read back into Python.
+  values as two arrays) and expanded by one ``INSERT … SELECT … unnest`` whose ``RETURNING``
+  feeds their history rows in the same statement (:func:`.history.insert_with_history`);
+- the history rows ("+") of trajectories and measurements are one ``INSERT … SELECT`` each
+  (:mod:`.history`), so nothing is read back into Python.
 
 Stories and heavy measures go to the caller's ``deferred`` collector, as in every staged step.
 The pairs are refreshed by the caller (:func:`.services.refresh_pairs`, which reads and writes by
@@ -30,10 +31,10 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from proeftuin.common.bulk import copy_model_rows, next_ids
+from proeftuin.common.bulk import copy_model_rows, insert_rows, next_ids
 from proeftuin.core.instruments import Instrument
 
-from .history import write_history, write_history_where
+from .history import insert_with_history, write_history
 from .importer import FLAGS, MEASUREMENT_FIELDS, ImportFailed, existing_trajectory, trajectory_key
 from .models import Measurement, Participant, Score, Trajectory
 
@@ -218,10 +219,8 @@ def write_new(
 
 def _write_scores(measurements: list[_Measurement], user) -> int:
     """The scores of new measurements: one staging row per measurement (items and values as
-    arrays), expanded in the database; then their history rows. Returns how many were written."""
-    from proeftuin.common.bulk import insert_rows
-
-    qn = connection.ops.quote_name
+    arrays), expanded in the database by one statement that writes their history rows too.
+    Returns how many were written."""
     rows = [(m.pk, list(m.scores), list(m.scores.values())) for m in measurements if m.scores]
     if not rows:
         return 0
@@ -232,24 +231,15 @@ def _write_scores(measurements: list[_Measurement], user) -> int:
         )
         cursor.execute(f"TRUNCATE {STAGE}")  # noqa: S608 - a fixed name
     insert_rows(STAGE, ("measurement_id", "items", "vals"), rows)
-    table = qn(Score._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (measurement_id, item, value, updated_at) "  # noqa: S608
-            f"SELECT s.measurement_id, u.item, u.value, %s FROM {STAGE} s "
-            "CROSS JOIN LATERAL unnest(s.items, s.vals) AS u(item, value)",
-            [timezone.now()],
-        )
-        written = cursor.rowcount
-    write_history_where(
+    return insert_with_history(
         Score,
-        f"measurement_id IN (SELECT measurement_id FROM {STAGE})",  # noqa: S608 - a fixed name
-        [],
-        history_type="+",
+        ("measurement_id", "item", "value", "updated_at"),
+        f"SELECT s.measurement_id, u.item, u.value, %s FROM {STAGE} s "  # noqa: S608
+        "CROSS JOIN LATERAL unnest(s.items, s.vals) AS u(item, value)",
+        [timezone.now()],
         user=user,
         reason=REASON,
     )
-    return written
 
 
 def _json(value) -> str | None:

@@ -181,11 +181,16 @@ def pair_frame(pairs: pl.DataFrame, series: str) -> pl.DataFrame:
     ).select(PAIR_COLUMNS)
 
 
-def insert_pairs(frames: list[pl.DataFrame]) -> None:
-    """Insert the pairs (frames from :func:`pair_frame`): COPY on PostgreSQL, plain rows else."""
+def insert_pairs(frames: list[pl.DataFrame], batch_id: int | None = None) -> None:
+    """Insert the pairs (frames from :func:`pair_frame`), marked with the import batch
+    ``batch_id`` if given: COPY on PostgreSQL, plain rows else."""
     frames = [f for f in frames if f.height]
     if not frames:
         return
+    if batch_id is not None:
+        frames = [
+            f.with_columns(pl.lit(batch_id, pl.Int64).alias("import_batch_id")) for f in frames
+        ]
     table = Pair._meta.db_table
     if connection.vendor == "postgresql":
         for frame in frames:
@@ -195,5 +200,5 @@ def insert_pairs(frames: list[pl.DataFrame]) -> None:
     rows = []
     for frame in frames:
         for row in frame.iter_rows():
-            rows.append((*row[:7], adapt(row[7]), adapt(row[8]), row[9], adapt(row[10]), row[11]))
-    insert_rows(table, PAIR_COLUMNS, rows)
+            rows.append((*row[:7], adapt(row[7]), adapt(row[8]), row[9], adapt(row[10]), *row[11:]))
+    insert_rows(table, frames[0].columns, rows)

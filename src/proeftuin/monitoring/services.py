@@ -219,7 +219,7 @@ def quarter_start(day: date) -> date:
     return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
 
-def _refresh_chunk(ids: list[int]) -> None:
+def _refresh_chunk(ids: list[int], batch_id: int | None = None) -> None:
     """Rebuild the pairs of these trajectories, each under its project's pair definition (read
     after the trajectories were locked, so a concurrent change of definition is seen). The rows
     are read and written as frames (:mod:`.pairs_frames`: by COPY on PostgreSQL)."""
@@ -233,7 +233,7 @@ def _refresh_chunk(ids: list[int]) -> None:
         projects = [pk for pk, d in definitions.items() if d == definition]
         part = frame_t.filter(pl.col("project_id").is_in(projects))
         frames += _derive(part["trajectory_id"].to_list(), part, definition)
-    pairs_frames.insert_pairs(frames)
+    pairs_frames.insert_pairs(frames, batch_id)
 
 
 def _derive(
@@ -265,7 +265,7 @@ def lock_trajectories(ids: Iterable[int]) -> None:
         )
 
 
-def refresh_pairs(trajectory_ids: Iterable[int]) -> None:
+def refresh_pairs(trajectory_ids: Iterable[int], *, batch_id: int | None = None) -> None:
     """Rebuild the pairs of these trajectories from all their measurements (same transaction).
 
     Idempotent under concurrency: the trajectories are locked first, so a second refresh of the
@@ -276,7 +276,7 @@ def refresh_pairs(trajectory_ids: Iterable[int]) -> None:
     ids = sorted({int(i) for i in trajectory_ids})
     lock_trajectories(ids)
     for start in range(0, len(ids), CHUNK):
-        _refresh_chunk(ids[start : start + CHUNK])
+        _refresh_chunk(ids[start : start + CHUNK], batch_id)
 
 
 def refresh_project_pairs(project) -> None:
