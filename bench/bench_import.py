@@ -21,7 +21,8 @@ longest of its merge steps and its publishing step, and how another user fared m
 thread saving one score every 50 ms through the one write path, with its longest wait (on
 SQLite, how long the import held the write lock at most). ``--commit-database`` (repeatable)
 measures PostgreSQL too; the machine's load average is printed at the end. To measure the whole
-file: ``--rows 1000000 --commit-rows 1000000``.
+file: ``--rows 1000000 --commit-rows 1000000``. With ``BENCH_IMPORT_PROFILE=1`` the commit child
+prints a cProfile of the import (to stderr).
 """
 
 from __future__ import annotations
