@@ -21,7 +21,8 @@ longest of its merge steps and its publishing step, and how another user fared m
 thread saving one score every 50 ms through the one write path, with its longest wait (on
 SQLite, how long the import held the write lock at most). ``--commit-database`` (repeatable)
 measures PostgreSQL too; the machine's load average is printed at the end. To measure the whole
-file: ``--rows 1000000 --commit-rows 1000000``.
+file: ``--rows 1000000 --commit-rows 1000000``. With ``BENCH_IMPORT_PROFILE=1`` the commit child
+prints a cProfile of the import (to stderr).
 """
 
 from __future__ import annotations
@@ -303,8 +304,20 @@ def measure_commit(path: Path, database_url: str, writer: bool = True) -> dict[s
         t1 = time.perf_counter()
         if writer:
             thread.start()
+        profiler = None
+        if os.environ.get("BENCH_IMPORT_PROFILE"):
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
         stats = recording.import_records(bench, result, instrument)
         t2 = time.perf_counter()
+        if profiler is not None:
+            import pstats
+
+            profiler.disable()
+            report = pstats.Stats(profiler, stream=sys.stderr)
+            report.sort_stats("cumulative").print_stats(60)
         done.set()
         if writer:
             thread.join()
@@ -415,7 +428,8 @@ def main() -> None:
                         "--measure-database",
                         database,
                     ],
-                    capture_output=True,
+                    stdout=subprocess.PIPE,
+                    stderr=None if os.environ.get("BENCH_IMPORT_PROFILE") else subprocess.PIPE,
                     text=True,
                     check=True,
                 )

@@ -69,3 +69,34 @@ def write_history(
             cursor.execute(f"{insert}WHERE {pk_column} IN ({marks})", [*extra, *batch])
             written += cursor.rowcount
     return written
+
+
+def insert_with_history(
+    model,
+    columns: Sequence[str],
+    select: str,
+    params: Sequence,
+    *,
+    history_type: str = "+",
+    user=None,
+    reason: str = "",
+) -> int:
+    """Insert the rows ``select`` gives (in ``columns`` order) into ``model``'s table and write
+    their history rows in the same statement (PostgreSQL: ``WITH … INSERT … RETURNING``), so the
+    new rows are never looked up again. Returns how many rows were inserted."""
+    qn = connection.ops.quote_name
+    copied_to, copied_from, extras = _columns(model)
+    table = qn(model._meta.db_table)
+    target = qn(model.history.model._meta.db_table)
+    names = ", ".join(qn(c) for c in columns)
+    returned = ", ".join(qn(c) for c in copied_from)
+    insert_columns = ", ".join(qn(c) for c in [*copied_to, *extras])
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    extra = [now, history_type, getattr(user, "pk", None), reason[:100]]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH new AS (INSERT INTO {table} ({names}) {select} RETURNING {returned}) "  # noqa: S608
+            f"INSERT INTO {target} ({insert_columns}) SELECT {returned}, %s, %s, %s, %s FROM new",
+            [*params, *extra],
+        )
+        return cursor.rowcount

@@ -20,10 +20,13 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 from proeftuin.portfolio.models import Project
+
+SQLITE_STEP = 2000
+POSTGRES_STEP = 50_000
 
 _including: ContextVar[int | None] = ContextVar("proeftuin_import_batch", default=None)
 
@@ -116,5 +119,10 @@ def batch_field() -> models.ForeignKey:
 
 
 def merge_rows() -> int:
-    """Rows of the file per short merge transaction (``PROEFTUIN_IMPORT_MERGE_ROWS``)."""
-    return max(1, int(getattr(settings, "PROEFTUIN_IMPORT_MERGE_ROWS", 2000)))
+    """Rows of the file per short merge transaction (``PROEFTUIN_IMPORT_MERGE_ROWS``; unset,
+    :data:`SQLITE_STEP` on SQLite and :data:`POSTGRES_STEP` on PostgreSQL, whose set-based steps
+    block no reader or other writer)."""
+    configured = getattr(settings, "PROEFTUIN_IMPORT_MERGE_ROWS", None)
+    if configured is None:
+        return POSTGRES_STEP if connection.vendor == "postgresql" else SQLITE_STEP
+    return max(1, int(configured))

@@ -29,6 +29,7 @@ from simple_history.utils import bulk_update_with_history
 from proeftuin.common.bulk import insert_instances, insert_rows
 from proeftuin.core.instruments import Instrument
 
+from . import import_sql
 from .history import write_history
 from .importer import (
     FLAGS,
@@ -93,6 +94,12 @@ def write_records(
     here but kept for the publishing transaction (their tables carry no batch mark)."""
     report = progress or (lambda _p, _m: None)
     stats: dict[str, Any] = dict.fromkeys(STATS, 0)
+    if batch is not None and deferred is not None and connection.vendor == "postgresql":
+        # A merge step: every record is about a new participant. Set-based, by COPY.
+        import_sql.write_new(
+            project, records, instrument, user=user, batch=batch, deferred=deferred, stats=stats
+        )
+        return stats
     total = max(len(records), 1)
     participants = _participants(project, records, stats, batch)
     report(10, _("Deelnemers vastgelegd"))
@@ -211,7 +218,9 @@ def _age_group(record: dict[str, Any]) -> str:
     return ""
 
 
-def _participants(project, records, stats, batch=None) -> dict[str, Participant]:
+def participant_attrs(records) -> dict[str, dict[str, Any]]:
+    """Per participant key, the attributes the file gives (a later row wins; linking keys
+    are merged)."""
     attrs: dict[str, dict[str, Any]] = {}
     for record in records:
         current = attrs.setdefault(record["participant_key"], {})
@@ -231,6 +240,11 @@ def _participants(project, records, stats, batch=None) -> dict[str, Participant]
         }
         if hashed:
             current.setdefault("linking_keys", {}).update(hashed)
+    return attrs
+
+
+def _participants(project, records, stats, batch=None) -> dict[str, Participant]:
+    attrs = participant_attrs(records)
     keys = list(attrs)
     found: dict[str, Participant] = {}
     for start in range(0, len(keys), CHUNK):
@@ -271,8 +285,25 @@ def _participants(project, records, stats, batch=None) -> dict[str, Participant]
     return found
 
 
-def _sortable(key: tuple[str, dt.date | None]) -> tuple[str, dt.date]:
+def sortable_key(key: tuple[str, dt.date | None]) -> tuple[str, dt.date]:
     return key[0], key[1] or dt.date.min
+
+
+def trajectory_facts(records) -> tuple[dict[str, dt.date], dict[tuple, dict[str, Any]]]:
+    """(first measurement date per participant without a start column, end date and reason
+    per trajectory key)."""
+    first_measured: dict[str, dt.date] = {}
+    facts: dict[tuple, dict[str, Any]] = defaultdict(dict)
+    for record in records:
+        key = trajectory_key(record)
+        if key[1] is None and record.get("measured_on"):
+            when = record["measured_on"]
+            first_measured[key[0]] = min(first_measured.get(key[0], when), when)
+        if record.get("trajectory_end"):
+            facts[key]["ended_on"] = record["trajectory_end"]
+        if record.get("end_reason"):
+            facts[key]["end_reason"] = record["end_reason"]
+    return first_measured, facts
 
 
 def _trajectories(
@@ -285,21 +316,11 @@ def _trajectories(
             project=project, participant_id__in=ids[start : start + CHUNK]
         ).order_by("started_on"):
             by_participant[t.participant_id].append(t)
-    first_measured: dict[str, dt.date] = {}
-    facts: dict[tuple, dict[str, Any]] = defaultdict(dict)
-    for record in records:
-        key = trajectory_key(record)
-        if key[1] is None and record.get("measured_on"):
-            when = record["measured_on"]
-            first_measured[key[0]] = min(first_measured.get(key[0], when), when)
-        if record.get("trajectory_end"):
-            facts[key]["ended_on"] = record["trajectory_end"]
-        if record.get("end_reason"):
-            facts[key]["end_reason"] = record["end_reason"]
+    first_measured, facts = trajectory_facts(records)
     result: dict[tuple, Trajectory] = {}
     new: list[Trajectory] = []
     changed: dict[int, Trajectory] = {}
-    for key in sorted({trajectory_key(r) for r in records}, key=_sortable):
+    for key in sorted({trajectory_key(r) for r in records}, key=sortable_key):
         participant = participants[key[0]]
         existing = by_participant.get(participant.pk, [])
         start = key[1]

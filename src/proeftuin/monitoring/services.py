@@ -22,7 +22,6 @@ from django.conf import settings
 from django.core import checks
 from django.db import connection, transaction
 
-from proeftuin.common.bulk import insert_rows
 from proeftuin.core import intake
 from proeftuin.core import monitoring as core
 from proeftuin.core.instruments import ENV_VAR as INSTRUMENTS_ENV_VAR
@@ -34,8 +33,8 @@ from proeftuin.core.instruments import (
     load_instruments_skipping_broken,
 )
 
+from . import pairs_frames
 from .models import (
-    AgeGroup,
     CaseEvent,
     Measurement,
     MonitoringSettings,
@@ -220,198 +219,36 @@ def quarter_start(day: date) -> date:
     return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
 
-def _trajectory_frame(ids: list[int]) -> pl.DataFrame:
-    """The grouping attributes copied onto each pair: project, neighbourhood, age group, period."""
-    rows = {
-        "trajectory_id": [],
-        "project_id": [],
-        "neighbourhood": [],
-        "age_group": [],
-        "period": [],
-    }
-    for pk, project_id, started_on, hood, birth_year, age_group in (
-        Trajectory.objects.filter(pk__in=ids)
-        .order_by("pk")
-        .values_list(
-            "pk",
-            "project_id",
-            "started_on",
-            "participant__neighbourhood",
-            "participant__birth_year",
-            "participant__age_group",
-        )
-    ):
-        rows["trajectory_id"].append(pk)
-        rows["project_id"].append(project_id)
-        rows["neighbourhood"].append(hood or "")
-        group = AgeGroup.for_age(started_on.year - birth_year) if birth_year else age_group
-        rows["age_group"].append(group or "")
-        rows["period"].append(quarter_start(started_on))
-    return pl.DataFrame(
-        rows,
-        schema={
-            "trajectory_id": pl.Int64,
-            "project_id": pl.Int64,
-            "neighbourhood": pl.String,
-            "age_group": pl.String,
-            "period": pl.Date,
-        },
-    )
-
-
-PAIR_COLUMNS = (
-    "project_id",
-    "trajectory_id",
-    "series",
-    "instrument",
-    "domain",
-    "neighbourhood",
-    "age_group",
-    "period",
-    "baseline_on",
-    "baseline_score",
-    "latest_on",
-    "latest_score",
-)
-
-
-def _pair_tuples(pairs: pl.DataFrame, series: str) -> list[tuple]:
-    """Rows for a plain INSERT: no model instance per pair (there can be millions)."""
-    if pairs.height == 0:
-        return []
-    if series == Pair.Series.DOMAIN:
-        split = pl.col("domain").str.splitn("/", 2)
-        pairs = pairs.with_columns(
-            split.struct.field("field_0").alias("instrument"),
-            split.struct.field("field_1").alias("domain"),
-        )
-    else:
-        pairs = pairs.with_columns(pl.lit("").alias("instrument"))
-    pairs = pairs.with_columns(
-        pl.lit(str(series)).alias("series"),
-        pl.col("neighbourhood").fill_null(""),
-        pl.col("age_group").fill_null(""),
-    )
-    adapt = connection.ops.adapt_datefield_value
-    out = []
-    for row in pairs.select(PAIR_COLUMNS).iter_rows():
-        out.append((*row[:7], adapt(row[7]), adapt(row[8]), row[9], adapt(row[10]), row[11]))
-    return out
-
-
-def _insert_pairs(rows: list[tuple]) -> None:
-    insert_rows(Pair._meta.db_table, PAIR_COLUMNS, rows)
-
-
-def _refresh_chunk(ids: list[int]) -> None:
+def _refresh_chunk(ids: list[int], batch_id: int | None = None) -> None:
     """Rebuild the pairs of these trajectories, each under its project's pair definition (read
-    after the trajectories were locked, so a concurrent change of definition is seen)."""
+    after the trajectories were locked, so a concurrent change of definition is seen). The rows
+    are read and written as frames (:mod:`.pairs_frames`: by COPY on PostgreSQL)."""
     Pair.objects.filter(trajectory_id__in=ids).delete()
-    frame_t = _trajectory_frame(ids)
+    frame_t = pairs_frames.trajectory_frame(ids)
     if frame_t.height == 0:
         return
     definitions = pair_definitions(frame_t["project_id"].unique().to_list())
-    rows: list[tuple] = []
+    frames: list[pl.DataFrame] = []
     for definition in sorted(set(definitions.values())):
         projects = [pk for pk, d in definitions.items() if d == definition]
         part = frame_t.filter(pl.col("project_id").is_in(projects))
-        rows += _derive_rows(part["trajectory_id"].to_list(), part, definition)
-    _insert_pairs(rows)
+        frames += _derive(part["trajectory_id"].to_list(), part, definition)
+    pairs_frames.insert_pairs(frames, batch_id)
 
 
-def _derive_rows(
+def _derive(
     ids: list[int], frame_t: pl.DataFrame, definition: core.PairDefinition
-) -> list[tuple]:
-    scores = Score.objects.filter(measurement__trajectory_id__in=ids).values_list(
-        "measurement__trajectory_id",
-        "measurement__instrument",
-        "item",
-        "measurement__measured_on",
-        "value",
-        "measurement_id",
-        "measurement__moment",
-    )
-    m = {
-        "trajectory_id": [],
-        "domain": [],
-        "measured_on": [],
-        "score": [],
-        "measurement_id": [],
-        "moment": [],
-    }
-    for trajectory_id, instrument_id, item, measured_on, value, measurement_id, moment in scores:
-        m["trajectory_id"].append(trajectory_id)
-        m["domain"].append(f"{instrument_id}/{item}")
-        m["measured_on"].append(measured_on)
-        m["score"].append(value)
-        m["measurement_id"].append(measurement_id)
-        m["moment"].append(moment)
-    rows: list[tuple] = []
-    if m["trajectory_id"]:
-        measurements = pl.DataFrame(
-            m,
-            schema={
-                "trajectory_id": pl.Int64,
-                "domain": pl.String,
-                "measured_on": pl.Date,
-                "score": pl.Int64,
-                "measurement_id": pl.Int64,
-                "moment": pl.String,
-            },
-        )
-        rows += _pair_tuples(
-            core.pairs_by_definition(measurements, frame_t, definition), Pair.Series.DOMAIN
-        )
-    sessions = {
-        "trajectory_id": [],
-        "measured_on": [],
-        "measurement_id": [],
-        "moment": [],
-        "professionals": [],
-        "organisations": [],
-        "heavy_measures": [],
-    }
-    for (
-        pk,
-        trajectory_id,
-        measured_on,
-        moment,
-        professionals,
-        organisations,
-        *flags,
-    ) in Measurement.objects.filter(trajectory_id__in=ids).values_list(
-        "pk",
-        "trajectory_id",
-        "measured_on",
-        "moment",
-        "professionals",
-        "organisations",
-        *Measurement.HEAVY_FIELDS,
-    ):
-        sessions["trajectory_id"].append(trajectory_id)
-        sessions["measured_on"].append(measured_on)
-        sessions["measurement_id"].append(pk)
-        sessions["moment"].append(moment)
-        sessions["professionals"].append(professionals)
-        sessions["organisations"].append(organisations)
-        known = [f for f in flags if f is not None]
-        sessions["heavy_measures"].append(sum(known) if known else None)
-    if sessions["trajectory_id"]:
-        frame_s = pl.DataFrame(
-            sessions,
-            schema={
-                "trajectory_id": pl.Int64,
-                "measured_on": pl.Date,
-                "measurement_id": pl.Int64,
-                "moment": pl.String,
-                "professionals": pl.Int64,
-                "organisations": pl.Int64,
-                "heavy_measures": pl.Int64,
-            },
-        )
-        burden = core.pairs_by_definition(core.burden_measurements(frame_s), frame_t, definition)
-        rows += _pair_tuples(burden, Pair.Series.BURDEN)
-    return rows
+) -> list[pl.DataFrame]:
+    frames: list[pl.DataFrame] = []
+    measurements = pairs_frames.score_frame(ids)
+    if measurements.height:
+        pairs = core.pairs_by_definition(measurements, frame_t, definition)
+        frames.append(pairs_frames.pair_frame(pairs, Pair.Series.DOMAIN))
+    sessions = pairs_frames.session_frame(ids)
+    if sessions.height:
+        burden = core.pairs_by_definition(core.burden_measurements(sessions), frame_t, definition)
+        frames.append(pairs_frames.pair_frame(burden, Pair.Series.BURDEN))
+    return frames
 
 
 def lock_trajectories(ids: Iterable[int]) -> None:
@@ -428,7 +265,7 @@ def lock_trajectories(ids: Iterable[int]) -> None:
         )
 
 
-def refresh_pairs(trajectory_ids: Iterable[int]) -> None:
+def refresh_pairs(trajectory_ids: Iterable[int], *, batch_id: int | None = None) -> None:
     """Rebuild the pairs of these trajectories from all their measurements (same transaction).
 
     Idempotent under concurrency: the trajectories are locked first, so a second refresh of the
@@ -439,7 +276,7 @@ def refresh_pairs(trajectory_ids: Iterable[int]) -> None:
     ids = sorted({int(i) for i in trajectory_ids})
     lock_trajectories(ids)
     for start in range(0, len(ids), CHUNK):
-        _refresh_chunk(ids[start : start + CHUNK])
+        _refresh_chunk(ids[start : start + CHUNK], batch_id)
 
 
 def refresh_project_pairs(project) -> None:

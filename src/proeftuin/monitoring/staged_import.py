@@ -133,12 +133,7 @@ def _merge(project, chunk, instrument, planned, user, batch, deferred, stats, me
         written = import_writer.write_records(
             project, chunk, instrument, planned, user=user, batch=batch, deferred=deferred
         )
-        ids = written.pop("trajectory_ids")
-        services.refresh_pairs(ids)
-        for start in range(0, len(ids), CHUNK):
-            Pair.all_objects.filter(trajectory_id__in=ids[start : start + CHUNK]).update(
-                import_batch=batch
-            )
+        services.refresh_pairs(written.pop("trajectory_ids"), batch_id=batch.pk)
         _add(stats, written)
 
 

@@ -389,5 +389,11 @@ if PROEFTUIN_SMALL_CELL_THRESHOLD < 5:
 # Staged imports (docs/decisions/0023-staged-import.md): rows of the file per short merge
 # transaction, so other users get the SQLite write lock between steps; and after how many hours
 # without a sign of life an unfinished import is discarded even if its process seems alive.
-PROEFTUIN_IMPORT_MERGE_ROWS = int(os.environ.get("PROEFTUIN_IMPORT_MERGE_ROWS", "2000"))
+# Unset: 2,000 on SQLite (one writer), 50,000 on PostgreSQL (set-based steps; readers and other
+# writers are not blocked by them).
+PROEFTUIN_IMPORT_MERGE_ROWS = (
+    int(os.environ["PROEFTUIN_IMPORT_MERGE_ROWS"])
+    if os.environ.get("PROEFTUIN_IMPORT_MERGE_ROWS")
+    else None
+)
 PROEFTUIN_IMPORT_STALE_HOURS = 6
