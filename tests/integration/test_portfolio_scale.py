@@ -51,10 +51,10 @@ def _funder(org) -> Organisation:
     return Organisation.objects.get_or_create(name="Fonds Schaal", defaults={"kind": "fonds"})[0]
 
 
-def build(org, user, start: int, stop: int, *, monitored: bool = True) -> None:
+def build(org, user, start: int, stop: int, *, hoods: list | None = None) -> None:
     """Projects ``start`` … ``stop - 1``, each with what every portfolio-wide page shows: money
     ending within a year, an assessment, pairs with a release, a neighbourhood with figures
-    (an alarm), and a signal."""
+    (an alarm; one of ``hoods`` when given), and a signal."""
     today = timezone.localdate()
     funder = _funder(org)
     indicators = default_set().indicators
@@ -76,27 +76,17 @@ def build(org, user, start: int, stop: int, *, monitored: bool = True) -> None:
             end_date=date(2028, 12, 31),
             phase="implementatie",
         )
-        code = f"WK{9000 + i:06d}"
-        hood = Neighbourhood.objects.create(organisation=org, name=f"Wijk {i:04d}", cbs_code=code)
-        project.neighbourhoods.add(hood)
-        Figure.objects.bulk_create(
-            Figure(
-                organisation=org,
-                code=code,
-                name=hood.name,
-                year=2024,
-                indicator=ind.id,
-                value=20 if ind.higher_is_better else 80,
-            )
-            for ind in indicators
-        )
+        if hoods:
+            project.neighbourhoods.add(hoods[i % len(hoods)])
+        else:
+            _area(org, project, i, indicators)
         FundingStream.objects.create(
             project=project,
             funder=funder,
             label=f"Subsidie {i:04d}",
             amount=Decimal("120000"),
             start_date=today - timedelta(days=365),
-            end_date=today + timedelta(days=30 + 7 * i),
+            end_date=today + timedelta(days=20 + (37 * i) % 700),
             kind=FundingStream.Kind.INCIDENTAL,
         )
         assessment = Assessment.objects.create(
@@ -125,10 +115,27 @@ def build(org, user, start: int, stop: int, *, monitored: bool = True) -> None:
             submitted_on=today,
             deadline=today + timedelta(days=42),
         )
-        if monitored:
-            for _ in range(2):
-                add_trajectory(project, {"housing": 1}, {"housing": 3})
-            releases.create_release(project, require_difference=False)
+        for _ in range(2):
+            add_trajectory(project, {"housing": 1}, {"housing": 3})
+        releases.create_release(project, require_difference=False)
+
+
+def _area(org, project, i: int, indicators) -> None:
+    """A neighbourhood of its own for the project, with figures worse than the city's (an alarm)."""
+    code = f"WK{9000 + i:06d}"
+    hood = Neighbourhood.objects.create(organisation=org, name=f"Wijk {i:04d}", cbs_code=code)
+    project.neighbourhoods.add(hood)
+    Figure.objects.bulk_create(
+        Figure(
+            organisation=org,
+            code=code,
+            name=hood.name,
+            year=2024,
+            indicator=ind.id,
+            value=20 if ind.higher_is_better else 80,
+        )
+        for ind in indicators
+    )
 
 
 def queries(http, path: str) -> tuple[int, list[str]]:
@@ -152,3 +159,94 @@ def test_portfolio_wide_pages_take_as_many_queries_for_30_projects_as_for_5(user
     assert not grown, grown
     # And each stays a bounded, small number.
     assert all(n <= 40 for n, _sql in many.values()), {p: n for p, (n, _s) in many.items()}
+
+
+def bulk_build(org, user, start: int, stop: int, hoods: list[Neighbourhood]) -> None:
+    """Many projects cheaply (bulk inserts): money, an assessment, a signal, one of ``hoods``."""
+    today = timezone.localdate()
+    funder = _funder(org)
+    projects = Project.objects.bulk_create(
+        Project(
+            owner=org,
+            name=f"{i:04d} Groot project",
+            summary="Een project om de schaal te meten.",
+            themes=["jeugd_gezin"],
+            start_date=date(2025, 1, 1),
+            end_date=date(2028, 12, 31),
+            phase="implementatie",
+        )
+        for i in range(start, stop)
+    )
+    through = Project.neighbourhoods.through
+    through.objects.bulk_create(
+        through(project_id=p.pk, neighbourhood_id=hoods[i % len(hoods)].pk)
+        for i, p in enumerate(projects)
+    )
+    FundingStream.objects.bulk_create(
+        FundingStream(
+            project=p,
+            funder=funder,
+            label=f"Subsidie {p.name}",
+            amount=Decimal("120000"),
+            start_date=today - timedelta(days=365),
+            end_date=today + timedelta(days=20 + (37 * i) % 700),
+            kind=FundingStream.Kind.INCIDENTAL,
+        )
+        for i, p in enumerate(projects)
+    )
+    assessments = Assessment.objects.bulk_create(
+        Assessment(
+            project=p,
+            framework_id=FW,
+            framework_version="1.0",
+            kind=Assessment.Kind.SELF,
+            title=f"Zelfscan {p.name}",
+            organisation=org,
+            created_by=user,
+        )
+        for p in projects
+    )
+    Rating.objects.bulk_create(
+        Rating(assessment=a, indicator_id="integrated_all_domains", rater=user, value="groot")
+        for a in assessments
+    )
+    Signal.objects.bulk_create(
+        Signal(
+            organisation=org,
+            addressed_to=org,
+            raised_by=user,
+            title=f"Signaal {p.name}",
+            what="Wat wij zien in de wijk.",
+            kind="knelpunt",
+            taxonomy_version="1",
+            project=p,
+            submitted_on=today,
+            deadline=today + timedelta(days=42),
+        )
+        for p in projects
+    )
+
+
+def test_portfolio_wide_pages_do_not_grow_with_the_portfolio(users, own_org):
+    """At 300 projects each page is as large as at 60 (both beyond one page of rows): what grows
+    with the portfolio is the number of pages, not the page. 1,000 projects: bench/README.md."""
+    leader = users[("own", "projectleider")]
+    build(own_org, leader, 0, 3)  # the areas with figures (alarms) and a few measured projects
+    hoods = list(Neighbourhood.objects.filter(organisation=own_org, cbs_code__startswith="WK"))
+    bulk_build(own_org, leader, 100, 160, hoods)
+    build(
+        own_org, leader, 3, 15, hoods=hoods
+    )  # more measured projects than the effects page shows at once
+    http = login(users[("own", "beleidsadviseur")])
+    small = {page: len(http.get(path).content) for page, path in PAGES.items()}
+    bulk_build(own_org, leader, 1000, 1240, hoods)
+    build(own_org, leader, 15, 40, hoods=hoods)
+    large = {page: len(http.get(path).content) for page, path in PAGES.items()}
+    grown = {
+        page: (small[page], large[page])
+        for page in PAGES
+        # A few bytes more for larger counts and page numbers; never another row.
+        if large[page] > small[page] * 1.05 + 500
+    }
+    assert not grown, grown
+    assert all(size < 200_000 for size in large.values()), large
