@@ -273,7 +273,7 @@ def funding_cliffs(request):
     columns = {
         "project": _("Project"),
         "einde": _("Eerste einddatum"),
-        **{f"m{h}": _("≤ %(h)d mnd") % {"h": h} for h in CLIFF_HORIZONS},
+        **{f"m{h}": _("≤ %(h)s mnd") % {"h": h} for h in CLIFF_HORIZONS},
     }
     order = listing.sorting(request, columns, "einde")
     if order.key == "project":
