@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +24,7 @@ from proeftuin.core.access import Capability
 from .access import require, visible_project
 from .charts import cliff_chart
 from .listing import filtered_portfolio
-from .models import CLOSED_STATUSES, Project
+from .models import CLOSED_STATUSES, FundingStream, Project
 from .registry_views import new_for_old_total
 
 BUDGET_PAGE_SIZE = 50
@@ -220,9 +221,18 @@ def _cliff_rows(request, today: date) -> tuple[list[dict], list[dict]]:
     computed for every project so the totals cover the whole filtered set, but only one page is
     rendered.
     """
+    horizon_end = funding_core.add_months(today, CLIFF_HORIZONS[-1])
+    # Only projects with incidental money ending within the horizon (funding_core.ends_within)
+    # are read, with their streams; the database leaves out the rest of the portfolio.
+    ending = FundingStream.objects.filter(
+        project_id=OuterRef("pk"),
+        kind=FundingStream.Kind.INCIDENTAL,
+        end_date__gte=today,
+        end_date__lte=horizon_end,
+    )
     projects = (
         Project.objects.visible_to(request.user)
-        .filter(archived_at__isnull=True)
+        .filter(Exists(ending), archived_at__isnull=True)
         .exclude(status__in=CLOSED_STATUSES)
         .only("pk", "name", "status", "archived_at")
         .prefetch_related("funding_streams", "funding_streams__funder")
@@ -230,7 +240,6 @@ def _cliff_rows(request, today: date) -> tuple[list[dict], list[dict]]:
     q = request.GET.get("q", "").strip()
     if q:
         projects = projects.filter(name__icontains=q)
-    horizon_end = funding_core.add_months(today, CLIFF_HORIZONS[-1])
     rows, timeline = [], []
     for project in projects:
         streams = list(project.funding_streams.all())
