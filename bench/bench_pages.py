@@ -8,7 +8,7 @@ database), starts gunicorn on 127.0.0.1 with the production-like test settings (
 project of the municipality) and lets them read for ``--seconds``: the portfolio list, the
 funding cliff, the assessments matrix, the effects page, the project page and its tabs (goals,
 funding, Tel en vertel) and the PDF report, each user with its own session, think time 0.
-It prints p50/p95/p99 per page per database and size, the growth factor of p50 and p95 from the
+It prints p50/p95/p99 and the HTML size (KB) per page per database and size, the growth factor of p50 and p95 from the
 smallest to the largest size, and the load average::
 
     .venv/bin/python bench/bench_pages.py [--projects 100 1000] [--seconds 120] [--users 25]
@@ -164,17 +164,20 @@ def run_once(label: str, database_url: str | None, n: int, args: argparse.Namesp
                     time.sleep(0.5)
             base = f"http://127.0.0.1:{port}"
             warm = Stats()
+            sizes: dict[str, int] = {}
             for page, _weight, path in MIX:  # every worker imports its views before the clock
                 for _ in range(args.workers):
                     user = Reader(base, INFO, warm, 0, 0, ids["projects"], ids["monitored"])
                     if user.login():
-                        user.request(
+                        _status, body = user.request(
                             page,
                             path.format(
                                 pk=ids["projects"][0],
                                 mpk=ids["monitored"][0] if ids["monitored"] else ids["projects"][0],
                             ),
                         )
+                        # The first page as a reader gets it (the PDF's size is not HTML).
+                        sizes[page] = len(body.encode("utf-8"))
             print(f"== {label}, {n} projects: {args.users} users for {args.seconds} s", flush=True)
             load_before = os.getloadavg()
             stats = Stats()
@@ -201,6 +204,7 @@ def run_once(label: str, database_url: str | None, n: int, args: argparse.Namesp
         "load": (load_before, load_after),
         "loaded_s": loaded_s,
         "visible": len(ids["projects"]),
+        "sizes": sizes,
     }
 
 
@@ -221,13 +225,14 @@ def report(results: list[dict]) -> None:
             f"{total} requests, {sum(stats.errors.values())} errors; load average "
             f"{r['load'][0][0]:.1f} → {r['load'][1][0]:.1f} on {os.cpu_count()} CPUs"
         )
-        print(f"{'page':<22}{'n':>6}{'err':>5}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+        print(f"{'page':<22}{'n':>6}{'err':>5}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'KB':>8}")
         for page, _w, _p in MIX:
             times = stats.times.get(page, [])
             p50, p95, p99 = quantiles(times)
             print(
                 f"{page:<22}{len(times):>6}{stats.errors[page]:>5}"
                 f"{p50 * 1000:>9.0f}{p95 * 1000:>9.0f}{p99 * 1000:>9.0f}"
+                f"{r['sizes'].get(page, 0) / 1024:>8.0f}"
             )
         print(f"target: every page p95 ≤ {TARGET_MS[r['label']]} ms at 25 users on 1,000 projects")
         for example in stats.examples[:5]:

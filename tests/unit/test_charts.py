@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from html import escape
 
+import pytest
 import vl_convert as vlc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -215,3 +216,29 @@ def test_time_axes_follow_the_interface_language():
     assert "Mar 2027" in labels("en-gb") and "1.0" in labels("en-gb")
     assert localised(spec, "tlh")["config"]["locale"]["time"]["shortMonths"][2] == "mrt"
     assert repr(spec) == before  # the caller's spec is not changed
+
+
+def test_the_cliff_chart_aggregates_before_it_draws():
+    """Issue 14: at 1,000 projects the chart keeps the largest projects and sums the rest per
+    end month and funder, so its spec does not grow with the portfolio."""
+    from proeftuin.core.charts import top_with_rest
+
+    rows = [
+        {
+            "project": f"P{i:04d}",
+            "stream": "Subsidie",
+            "funder": "Fonds" if i % 2 else "Gemeente",
+            "end": f"2027-{1 + i % 12:02d}-15",
+            "per_year": float(i),
+        }
+        for i in range(1000)
+    ]
+    drawn = top_with_rest(rows, top=15, rest_label="Overige projecten")
+    assert len({r["project"] for r in drawn}) == 16
+    assert {r["project"] for r in drawn} >= {f"P{i:04d}" for i in range(985, 1000)}
+    assert len(drawn) <= 15 + 12 * 2
+    assert sum(r["per_year"] for r in drawn) == pytest.approx(sum(range(1000)))
+    rest = [r for r in drawn if r["project"] == "Overige projecten"]
+    assert sum(r["stream"] for r in rest) == 985
+    # A small portfolio is drawn as it is.
+    assert top_with_rest(rows[:10], top=15) == rows[:10]

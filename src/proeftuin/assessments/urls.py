@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import lifecycle, views
+from . import lifecycle, matrix, views
 
 app_name = "assessments"
 
@@ -8,8 +8,8 @@ P = "project/<int:pk>/"
 A = P + "<int:apk>/"
 
 urlpatterns = [
-    path("matrix/", views.matrix, name="matrix"),
-    path("matrix/export.<str:fmt>", views.matrix_export, name="matrix_export"),
+    path("matrix/", matrix.matrix, name="matrix"),
+    path("matrix/export.<str:fmt>", matrix.matrix_export, name="matrix_export"),
     path(P, views.project_assessments, name="project"),
     path(A, views.rate, name="rate"),
     path(A + "indicator/<slug:indicator_id>/", views.save_rating, name="save_rating"),

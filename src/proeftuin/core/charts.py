@@ -182,3 +182,34 @@ def funding_cliff_chart(
         }
     )
     return spec
+
+
+def top_with_rest(
+    rows: list[dict[str, Any]], *, top: int = 15, rest_label: str = "Overige projecten"
+) -> list[dict[str, Any]]:
+    """Aggregate cliff timeline rows before they are drawn, so a spec stays small at any size.
+
+    The ``top`` projects with the most money a year ending keep a row per stream; the streams
+    of all other projects are summed per end month and funder into rows named ``rest_label``
+    (with ``stream`` the number of streams, an int), so the chart has at most ``top`` + 1 lines.
+    """
+    per_project: dict[str, float] = {}
+    for row in rows:
+        per_project[row["project"]] = per_project.get(row["project"], 0.0) + row["per_year"]
+    if len(per_project) <= top:
+        return rows
+    kept = set(sorted(per_project, key=lambda p: (-per_project[p], p))[:top])
+    result = [row for row in rows if row["project"] in kept]
+    rest: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in rows:
+        if row["project"] in kept:
+            continue
+        month = row["end"][:7] + "-01"
+        bucket = rest.setdefault(
+            (month, row["funder"]),
+            {"project": rest_label, "stream": 0, "funder": row["funder"], "end": month},
+        )
+        bucket["stream"] += 1
+        bucket["per_year"] = round(bucket.get("per_year", 0.0) + row["per_year"], 2)
+    result.extend(bucket for _key, bucket in sorted(rest.items()))
+    return result

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from proeftuin.common import exports
+from proeftuin.common import exports, listing
 from proeftuin.core.access import Capability
 from proeftuin.core.learning import lifecycle
 
@@ -36,6 +36,9 @@ ERRORS = {
 def _need(request, capability: Capability) -> None:
     if not request.user.can(capability):
         raise PermissionDenied
+
+
+SIGNAL_PAGE_SIZE = 50
 
 
 def filtered(request, today):
@@ -87,16 +90,18 @@ def signal_list(request):
     today = timezone.localdate()
     form, rows = filtered(request, today)
     tax = services.taxonomy()
+    page = listing.page_of(request, rows, SIGNAL_PAGE_SIZE)
     context = {
         "taxonomy_name": tax.name.get(lang()) or tax.name["nl"],
         "taxonomy_agreed": tax.agreed_by.get(lang()) or tax.agreed_by["nl"],
         "form": form,
-        "rows": rows_for_table(rows[:500], today),
-        "count": rows.count(),
+        "rows": rows_for_table(page.object_list, today),
+        "page": page,
+        "count": page.paginator.count,
         "can_raise": request.user.can(Capability.RAISE_SIGNAL),
         "can_export": request.user.can(Capability.EXPORT),
         "taxonomy": tax,
-        "query": request.GET.urlencode(),
+        "query": listing.query_without_page(request),
     }
     template = "learning/_signal_rows.html" if request.htmx else "learning/signal_list.html"
     return render(request, template, context)

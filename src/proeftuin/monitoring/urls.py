@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import cases, importing, selfreport, views
+from . import cases, importing, portfolio, selfreport, views
 from .audit import audited
 from .models import AccessLog
 
@@ -33,7 +33,7 @@ NOT_PARTICIPANT_LEVEL = frozenset(
 )
 
 urlpatterns = [
-    path("portfolio/", views.portfolio, name="portfolio"),
+    path("portfolio/", portfolio.portfolio, name="portfolio"),
     path(P, views.project_tab, name="project"),
     path(P + "export.<str:fmt>", views.project_export, name="export"),
     path(P + "cijfers-vrijgeven/", views.release_figures, name="release_figures"),

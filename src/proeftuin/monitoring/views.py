@@ -29,7 +29,6 @@ from proeftuin.portfolio.views import project_context
 
 from . import analytics, audit, charts, recording, releases, services
 from .access import (
-    may_see_participants,
     monitor_project,
     participant_project,
     permissions,
@@ -321,79 +320,6 @@ def project_export(request, pk: int, fmt: str):
         header, rows = next(iter(tables.values()))
         return exports.download(exports.csv_bytes(header, rows), name, "csv")
     return exports.download(exports.xlsx_bytes(tables), name, "xlsx")
-
-
-# --- the portfolio comparison (no ranking) --------------------------------------------------------
-
-
-@login_required
-def portfolio(request):
-    projects = list(
-        Project.objects.visible_to(request.user)
-        .filter(archived_at__isnull=True, pk__in=Pair.objects.values("project_id"))
-        .select_related("owner")
-        .order_by("name", "pk")
-    )
-    ids = [p.pk for p in projects]
-    instrument, in_use = _chosen_instrument(request, ids)
-    # Live figures only for projects whose participants the user may see; the others from their
-    # latest release (a comparison over time would otherwise give away single participants).
-    live_ids = [p.pk for p in projects if may_see_participants(request, p)]
-    report = analytics.effects(live_ids, instrument, by=("project_id",)) if live_ids else None
-    cells = {}
-    if report is not None:
-        for g in analytics.shown_groups(report).groups:
-            cells[(g.key["project_id"], g.key["domain"])] = g
-    stands = []
-    live_definitions = services.pair_definitions(live_ids)
-    for project in projects:
-        # Each column names how its pairs are made (the projects may differ).
-        if project.pk in live_ids:
-            project.pairing = analytics.pairing(live_definitions[project.pk])
-            continue
-        figures = releases.released_figures(project)
-        project.pairing = analytics.pairing(releases.pair_definition_for(figures, project))
-        if figures.stand:
-            stands.append((project.name, figures.stand))
-        for g in analytics.shown_groups(figures.effect_output(instrument).total).groups:
-            cells[(project.pk, g.key["domain"])] = g
-    language = analytics.lang()
-    table = []
-    chart_cells = []
-    names = [p.name for p in projects]
-    for order, item in enumerate(instrument.items):
-        row = {"label": item.name.get(language), "cells": []}
-        for project in projects:
-            g = cells.get((project.pk, item.id))
-            row["cells"].append(g)
-            if g is not None and g.mean_change is not None:
-                chart_cells.append(
-                    {
-                        "project": project.name,
-                        "domain": row["label"],
-                        "order": order,
-                        "mean": g.mean_change,
-                        "low": g.ci_low,
-                        "high": g.ci_high,
-                        "n": g.n,
-                    }
-                )
-        if any(c is not None for c in row["cells"]):
-            table.append(row)
-    return render(
-        request,
-        "monitoring/portfolio.html",
-        {
-            "projects": projects,
-            "instrument": instrument,
-            "instruments": in_use,
-            "table": table,
-            "chart": charts.comparison_chart(chart_cells, names),
-            "stands": stands,
-            "threshold": services.threshold(),
-            "stories": analytics.consented_stories(ids) if ids else [],
-        },
-    )
 
 
 # --- participants -------------------------------------------------------------------------------

@@ -69,17 +69,11 @@ def overview(organisation):
 def alarm_panels(user) -> list[dict] | None:
     """For the portfolio: each alarm neighbourhood with its note and pilots; None when the
     organisation has no figures at all (then the portfolio shows nothing)."""
-    from .portfolio_link import pilots_in
+    from .portfolio_link import pilots_by_area
 
     year, panels, notes = overview(user.organisation)
     if year is None:
         return None
-    return [
-        {
-            "panel": p,
-            "note": notes.get(p.code),
-            "pilots": pilots_in(user, p.code, p.name),
-        }
-        for p in panels
-        if p.alarm
-    ]
+    alarms = [p for p in panels if p.alarm]
+    pilots = pilots_by_area(user, [(p.code, p.name) for p in alarms])
+    return [{"panel": p, "note": notes.get(p.code), "pilots": pilots[p.code]} for p in alarms]

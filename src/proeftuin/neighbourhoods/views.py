@@ -23,7 +23,7 @@ from . import maps, services
 from .charts import trend_chart
 from .forms import NoteForm, UploadForm
 from .models import ContextNote, Upload
-from .portfolio_link import pilots_in
+from .portfolio_link import pilots_by_area, pilots_in
 
 
 def _lang() -> str:
@@ -45,10 +45,8 @@ def overview(request):
     organisation = _organisation(request)
     year, panels, notes = services.overview(organisation)
     map_spec, map_problem = maps.overview_map(panels) if year is not None else (None, "")
-    rows = [
-        {"panel": p, "note": notes.get(p.code), "pilots": pilots_in(request.user, p.code, p.name)}
-        for p in panels
-    ]
+    pilots = pilots_by_area(request.user, [(p.code, p.name) for p in panels])
+    rows = [{"panel": p, "note": notes.get(p.code), "pilots": pilots[p.code]} for p in panels]
     return render(
         request,
         "neighbourhoods/overview.html",

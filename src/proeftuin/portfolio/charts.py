@@ -31,9 +31,29 @@ def funding_chart(
     )
 
 
+#: Projects drawn one by one in the cliff chart; the others are summed per month and funder.
+CLIFF_CHART_TOP = 15
+
+
 def cliff_chart(rows: list[dict[str, Any]], today: date) -> dict[str, Any]:
+    """The cliff timeline, aggregated before it is drawn: the largest projects one by one, the
+    rest per end month and funder (the spec stays small at 1,000 projects)."""
+    from django.utils.translation import ngettext
+
+    drawn = [
+        row
+        if isinstance(row["stream"], str)
+        else {
+            **row,
+            "stream": ngettext("%(n)d stroom", "%(n)d stromen", row["stream"])
+            % {"n": row["stream"]},
+        }
+        for row in charts.top_with_rest(
+            rows, top=CLIFF_CHART_TOP, rest_label=_("Overige projecten")
+        )
+    ]
     return charts.funding_cliff_chart(
-        rows,
+        drawn,
         today,
         labels={
             "title": _("Financieringsklif: incidenteel geld dat de komende 24 maanden stopt"),

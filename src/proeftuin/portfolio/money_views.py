@@ -7,21 +7,27 @@ Views only gather rows; the sums come from :mod:`proeftuin.core.money` and the c
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from proeftuin.common import listing
 from proeftuin.common.exports import download, xlsx_bytes
 from proeftuin.core import funding as funding_core
 from proeftuin.core import money
 from proeftuin.core.access import Capability
 
 from .access import require, visible_project
+from .charts import cliff_chart
 from .listing import filtered_portfolio
-from .models import Project
+from .models import CLOSED_STATUSES, FundingStream, Project
 from .registry_views import new_for_old_total
+
+BUDGET_PAGE_SIZE = 50
 
 
 def _budget(request, today: date) -> money.Budget:
@@ -40,11 +46,17 @@ def _budget(request, today: date) -> money.Budget:
 def budget(request):
     """Money per year × project, incidental and structural, with the portfolio's totals."""
     today = timezone.localdate()
+    result = _budget(request, today)
+    # The totals (the table's foot) cover every project; the body shows one page of them.
+    page = listing.page_of(request, result.projects, BUDGET_PAGE_SIZE)
     return render(
         request,
         "portfolio/budget.html",
         {
-            "budget": _budget(request, today),
+            "budget": result,
+            "rows": page.object_list,
+            "page": page,
+            "query": listing.query_without_page(request),
             "new_for_old_total": new_for_old_total(request.user.organisation_id, today),
         },
     )
@@ -195,4 +207,106 @@ def project_money_export(request, pk: int):
         ),
         f"geld-project-{project.pk}",
         "xlsx",
+    )
+
+
+CLIFF_HORIZONS = (6, 12, 24)
+CLIFF_PAGE_SIZE = 50
+
+
+def _cliff_rows(request, today: date) -> tuple[list[dict], list[dict]]:
+    """Per project with incidental money ending in 24 months: its cliffs; and the timeline rows.
+
+    Three queries whatever the portfolio's size (projects, streams, funders); the cliffs are
+    computed for every project so the totals cover the whole filtered set, but only one page is
+    rendered.
+    """
+    horizon_end = funding_core.add_months(today, CLIFF_HORIZONS[-1])
+    # Only projects with incidental money ending within the horizon (funding_core.ends_within)
+    # are read, with their streams; the database leaves out the rest of the portfolio.
+    ending = FundingStream.objects.filter(
+        project_id=OuterRef("pk"),
+        kind=FundingStream.Kind.INCIDENTAL,
+        end_date__gte=today,
+        end_date__lte=horizon_end,
+    )
+    projects = (
+        Project.objects.visible_to(request.user)
+        .filter(Exists(ending), archived_at__isnull=True)
+        .exclude(status__in=CLOSED_STATUSES)
+        .only("pk", "name", "status", "archived_at")
+        .prefetch_related("funding_streams", "funding_streams__funder")
+    )
+    q = request.GET.get("q", "").strip()
+    if q:
+        projects = projects.filter(name__icontains=q)
+    rows, timeline = [], []
+    for project in projects:
+        streams = list(project.funding_streams.all())
+        core = [s.as_core() for s in streams]
+        cliffs = funding_core.funding_cliffs(core, today, CLIFF_HORIZONS)
+        if not cliffs[-1].streams:
+            continue
+        rows.append(
+            {
+                "project": project,
+                "cliffs": cliffs,
+                "first_end": cliffs[-1].first_end,
+                **{f"m{c.months}": c.annual_amount_lost for c in cliffs},
+            }
+        )
+        for stream, c in zip(streams, core, strict=True):
+            if not c.structural and stream.end_date and today <= stream.end_date <= horizon_end:
+                timeline.append(
+                    {
+                        "project": project.name,
+                        "stream": stream.label,
+                        "funder": stream.funder.name,
+                        "end": stream.end_date.isoformat(),
+                        "per_year": round(float(c.annual_rate()), 2),
+                    }
+                )
+    return rows, timeline
+
+
+@login_required
+def funding_cliffs(request):
+    """Which projects lose how much money a year in the next 6, 12 and 24 months.
+
+    The totals and the chart cover every project that matches the search; the table shows one
+    page of them, sorted on the server.
+    """
+    today = timezone.localdate()
+    rows, timeline = _cliff_rows(request, today)
+    totals = {h: sum((r[f"m{h}"] for r in rows), Decimal("0")) for h in CLIFF_HORIZONS}
+    columns = {
+        "project": _("Project"),
+        "einde": _("Eerste einddatum"),
+        **{f"m{h}": _("≤ %(h)s mnd") % {"h": h} for h in CLIFF_HORIZONS},
+    }
+    order = listing.sorting(request, columns, "einde")
+    if order.key == "project":
+        rows.sort(key=lambda r: (r["project"].name.casefold(), r["project"].pk))
+    elif order.key == "einde":
+        rows.sort(key=lambda r: (r["first_end"] or date.max, r["project"].name.casefold()))
+    else:
+        rows.sort(key=lambda r: (r[order.key], r["project"].name.casefold()))
+    if order.descending:
+        rows.reverse()
+    page = listing.page_of(request, rows, CLIFF_PAGE_SIZE)
+    return render(
+        request,
+        "portfolio/funding_cliffs.html",
+        {
+            "rows": page.object_list,
+            "page": page,
+            "count": len(rows),
+            "query": listing.query_without_page(request),
+            "q": request.GET.get("q", "").strip(),
+            "sort": order,
+            "horizons": CLIFF_HORIZONS,
+            "totals": totals,
+            "chart_spec": cliff_chart(timeline, today) if timeline else None,
+            "today": today,
+        },
     )

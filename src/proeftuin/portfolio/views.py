@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from datetime import date
 from decimal import Decimal
 
 from django.contrib import messages
@@ -28,7 +27,7 @@ from proeftuin.core.access import Capability
 from . import history as history_sources
 from . import tabs
 from .access import permissions_for, require, visible_project
-from .charts import cliff_chart, funding_chart
+from .charts import funding_chart
 from .forms import (
     CoalitionMemberForm,
     DecisionForm,
@@ -39,7 +38,6 @@ from .forms import (
 )
 from .listing import filtered_portfolio
 from .models import (
-    CLOSED_STATUSES,
     CoalitionMember,
     FundingStream,
     Goal,
@@ -110,59 +108,6 @@ def overview(request):
     # the cached rows on their own, unstyled.
     patch_vary_headers(response, ["HX-Request"])
     return response
-
-
-@login_required
-def funding_cliffs(request):
-    """Which projects lose how much money a year in the next 6, 12 and 24 months."""
-    today = timezone.localdate()
-    horizons = (6, 12, 24)
-    projects = (
-        Project.objects.visible_to(request.user)
-        .filter(archived_at__isnull=True)
-        .exclude(status__in=CLOSED_STATUSES)
-        .prefetch_related("funding_streams", "funding_streams__funder")
-    )
-    rows = []
-    totals = dict.fromkeys(horizons, Decimal("0"))
-    timeline: list[dict] = []
-    for project in projects:
-        streams = list(project.funding_streams.all())
-        cliffs = funding_core.funding_cliffs([s.as_core() for s in streams], today, horizons)
-        if not cliffs[-1].streams:
-            continue
-        by_months = {c.months: c for c in cliffs}
-        for h in horizons:
-            totals[h] += by_months[h].annual_amount_lost
-        rows.append({"project": project, "cliffs": cliffs, "first_end": cliffs[-1].first_end})
-        for s in streams:
-            core = s.as_core()
-            if (
-                not core.structural
-                and s.end_date
-                and today <= s.end_date <= funding_core.add_months(today, 24)
-            ):
-                timeline.append(
-                    {
-                        "project": project.name,
-                        "stream": s.label,
-                        "funder": s.funder.name,
-                        "end": s.end_date.isoformat(),
-                        "per_year": round(float(core.annual_rate()), 2),
-                    }
-                )
-    rows.sort(key=lambda r: r["first_end"] or date.max)
-    return render(
-        request,
-        "portfolio/funding_cliffs.html",
-        {
-            "rows": rows,
-            "horizons": horizons,
-            "totals": totals,
-            "chart_spec": cliff_chart(timeline, today) if timeline else None,
-            "today": today,
-        },
-    )
 
 
 # Project create / edit / archive ----------------------------------------------------------------
