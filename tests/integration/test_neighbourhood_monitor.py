@@ -109,10 +109,12 @@ def test_roles_and_tenants(users, foreign_org):
 
 def test_matching_is_by_name_until_the_portfolio_has_a_cbs_code(own_org):
     hood = Neighbourhood.objects.create(organisation=own_org, name="De Haven")
-    if hasattr(Neighbourhood, "cbs_code"):  # after the coordinator's merge with h-office
-        return
     assert list(matching_neighbourhoods("WK099903", "de haven")) == [hood]
     assert not matching_neighbourhoods("WK099903", "Haven").exists()
+    hood.cbs_code = "WK099903"
+    hood.save()
+    assert list(matching_neighbourhoods("wk099903", "Een andere naam")) == [hood]
+    assert not matching_neighbourhoods("WK099904", "De Haven").exists()
 
 
 def test_the_demo_has_two_alarm_neighbourhoods_one_with_a_note(db):
@@ -129,6 +131,17 @@ def test_the_demo_has_two_alarm_neighbourhoods_one_with_a_note(db):
     alarms = {r["panel"].name: r for r in overview.context["alarms"]}
     assert set(alarms) == set(demo.STRUGGLING)
     assert alarms["De Haven"]["note"] is not None and alarms["Noordwijk"]["note"] is None
+    # Black-box finding: Noordwijk said "geen pilot in deze wijk" while three projects run there.
+    from proeftuin.portfolio.models import Project
+
+    running = set(
+        Project.objects.visible_to(User.objects.get(username="beleid"))
+        .filter(archived_at__isnull=True, neighbourhoods__name="Noordwijk")
+        .values_list("name", flat=True)
+    )
+    assert running  # positive control: the demo has pilots in Noordwijk
+    assert {p.name for p in alarms["Noordwijk"]["pilots"]} == running
+    assert "Noordwijk" not in {r["panel"].name for r in overview.context["without_pilot"]}
     assert "toelichting ontbreekt" in http.get("/projecten/").content.decode()
 
 

@@ -372,9 +372,12 @@ def generate(
     participation_demo.generate()
     from proeftuin.neighbourhoods import demo as neighbourhood_demo
 
-    neighbourhood_demo.generate(list(NEIGHBOURHOODS), seed=seed)
     _adopt_demo_plans(created, today)
-    add_demo_registry(MUNICIPALITY, today)  # registry, CBS codes, nieuw voor oud (issue 11)
+    add_demo_registry(
+        MUNICIPALITY, today, NEIGHBOURHOODS
+    )  # registry, CBS codes, nieuw voor oud (issue 11)
+    # After the registry: the statistics use the CBS codes the portfolio's neighbourhoods have.
+    neighbourhood_demo.generate(list(NEIGHBOURHOODS), seed=seed)
     learning_demo.generate(today=today)  # signals, lessons, shared catalogue (issue 12)
     return {"projects": len(created), "organisations": len(orgs), "users": len(USERS)}
 

@@ -25,9 +25,10 @@ def generate(neighbourhoods: list[str], seed: int = 2026) -> int:
         return 0
     rng = random.Random(seed + 2)
     indicator_set = services.indicator_set()
+    codes = _codes(organisation, neighbourhoods)
     figures = []
-    for index, name in enumerate(neighbourhoods):
-        code = f"WK0999{index + 1:02d}"
+    for name in neighbourhoods:
+        code = codes[name]
         for year in YEARS:
             worse = name in STRUGGLING and year == YEARS[-1]
             for indicator in indicator_set.indicators:
@@ -45,9 +46,7 @@ def generate(neighbourhoods: list[str], seed: int = 2026) -> int:
     services.commit(organisation, DryRun(figures=figures))
     ContextNote.objects.update_or_create(
         organisation=organisation,
-        code=f"WK0999{neighbourhoods.index(STRUGGLING[1]) + 1:02d}"
-        if STRUGGLING[1] in neighbourhoods
-        else "WK099901",
+        code=codes.get(STRUGGLING[1], codes[neighbourhoods[0]]),
         year=YEARS[-1],
         defaults={
             "text": "Voorbeeld (demo): na de sluiting van de haven verloren veel bewoners hun werk; "
@@ -55,3 +54,17 @@ def generate(neighbourhoods: list[str], seed: int = 2026) -> int:
         },
     )
     return len(figures)
+
+
+def _codes(organisation, names: list[str]) -> dict[str, str]:
+    """The CBS code per neighbourhood: the one the portfolio's registry gives it, so the
+    monitor's alarms find the pilots running there (black-box finding: two code schemes made
+    Noordwijk look without a pilot); a made-up ``WK0999nn`` for a name the registry lacks."""
+    from proeftuin.portfolio.models import Neighbourhood
+
+    known = dict(
+        Neighbourhood.objects.filter(organisation=organisation, name__in=names)
+        .exclude(cbs_code="")
+        .values_list("name", "cbs_code")
+    )
+    return {name: known.get(name, f"WK0999{i + 1:02d}") for i, name in enumerate(names)}

@@ -1,11 +1,13 @@
 """Demo data for the registry (issue 11): the municipality with its CBS code, coded
 neighbourhoods, a few registry partners and one *nieuw voor oud* entry.
 
-Voorbeeldstad is fictional, so it gets the unused code GM9999 and wijk codes WK9999xx.
+Voorbeeldstad is fictional, so it gets the unused code GM9999; its wijken get the codes WK0999xx
+that the demo statistics and the demo map use.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -25,14 +27,19 @@ PARTNERS = [
 LEDGER_PROJECT = "Werkplaats Westeinde"
 
 
-def add_demo_registry(municipality_name: str, today: date) -> None:
+def add_demo_registry(municipality_name: str, today: date, order: Sequence[str] = ()) -> None:
+    """The registry, CBS codes and the *nieuw voor oud* ledger of the demo. ``order`` lists the
+    neighbourhoods in the order of the demo's statistics and map (``WK0999nn``), so the
+    monitor, the map and the portfolio speak of one area by one code."""
     tenant = Organisation.objects.get(name=municipality_name)
     city, _ = Municipality.objects.get_or_create(
         organisation=tenant, cbs_code=CODE, defaults={"name": "Voorbeeldstad"}
     )
     hoods = Neighbourhood.objects.filter(organisation=tenant, cbs_code="").order_by("name")
     for index, hood in enumerate(hoods, start=1):
-        hood.municipality, hood.kind, hood.cbs_code = city, "wijk", f"WK9999{index:02d}"
+        code = f"WK0999{order.index(hood.name) + 1:02d}" if hood.name in order else None
+        hood.municipality, hood.kind = city, "wijk"
+        hood.cbs_code = code or f"WK9999{index:02d}"
         hood.save()
     vogelbuurt = Neighbourhood.objects.filter(organisation=tenant, name="Vogelbuurt").first()
     if vogelbuurt is not None:
