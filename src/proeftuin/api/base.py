@@ -12,6 +12,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from django.utils.translation import gettext as _
 
 from . import problems
 from .authentication import TokenAuthentication, TokenRateThrottle, TokenScope
@@ -31,7 +32,7 @@ class Pages(PageNumberPagination):
         for name in (self.page_query_param, self.page_size_query_param):
             value = request.query_params.get(name)
             if value is not None and not (value.isascii() and value.isdigit() and int(value) > 0):
-                raise ValidationError({name: ["Geef een positief geheel getal."]})
+                raise ValidationError({name: [_("Geef een positief geheel getal.")]})
         return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data):
