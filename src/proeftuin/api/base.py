@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
+from django.utils.translation import gettext as _
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import generics, permissions
 from rest_framework.authentication import SessionAuthentication
@@ -12,7 +13,6 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from django.utils.translation import gettext as _
 
 from . import problems
 from .authentication import TokenAuthentication, TokenRateThrottle, TokenScope

@@ -19,11 +19,11 @@ from __future__ import annotations
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
-from django.utils.translation import gettext as _
 
 from proeftuin.monitoring import importer, importing, jobs, services
 from proeftuin.monitoring.access import monitor_project

@@ -35,6 +35,8 @@ def scope_label(scope: str) -> str:
     if group not in GROUPS or mode not in SCOPE_LABELS:
         return scope
     return f"{GROUPS[group]}: {SCOPE_LABELS[mode]}"
+
+
 PREFIX = "pt_"
 
 

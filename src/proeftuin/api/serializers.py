@@ -6,9 +6,9 @@ the validation that matters and the saving (see :mod:`.writing`), so there is on
 
 from __future__ import annotations
 
-from rest_framework import serializers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from rest_framework import serializers
 
 from proeftuin.portfolio.models import (
     CoalitionMember,

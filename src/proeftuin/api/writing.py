@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.forms.models import model_to_dict
-from rest_framework import exceptions
 from django.utils.translation import gettext as _
+from rest_framework import exceptions
 
 from proeftuin.portfolio.models import Neighbourhood
 
@@ -78,10 +78,12 @@ def neighbourhood_data(data: dict, owner) -> dict:
     twice = [n for n in names if len(found[n]) > 1]
     if twice:
         raise exceptions.ValidationError(
-            {"wijken": [
+            {
+                "wijken": [
                     _("Deze wijknaam komt meer dan eens voor: %(names)s.")
                     % {"names": ", ".join(twice)}
-                ]}
+                ]
+            }
         )
     data["neighbourhoods"] = [found[n][0] for n in names]
     return data
