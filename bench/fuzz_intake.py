@@ -72,7 +72,7 @@ def _core_worker(conn, seed: int) -> None:
             suggestion = suggest_mapping(data, instrument, filename=name)
             result = dry_run(data, suggestion.mapping, instrument, secret=SECRET, filename=name)
             errors = suggestion.errors + result.errors
-            bad = [e for e in errors if e.file != name or not e.reason]
+            bad = [e for e in errors if e.file != name or not e.code]
             conn.send(("bad message", repr(bad[0])[:200]) if bad else ("ok", ""))
         except BaseException as exc:  # noqa: BLE001 - that is what we count
             conn.send(("crash", f"{type(exc).__name__}: {exc}"[:200]))

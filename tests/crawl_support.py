@@ -22,7 +22,11 @@ CHROME_TAGS = {"label", "th", "button", "legend", "dt", "summary", "option"}
 
 
 class PageText(HTMLParser):
-    """Visible text of a page, and separately the text of its interface chrome."""
+    """Visible text of a page, and separately the text of its interface chrome.
+
+    Text inside an element marked ``data-recorded`` is left out: it is a record kept as it was
+    written (an access-log entry, part of a hash chain), in the language of whoever caused it.
+    """
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -30,10 +34,13 @@ class PageText(HTMLParser):
         self.chrome: list[str] = []
         self._skip = 0
         self._chrome = 0
+        self._recorded: list[str] = []  # the open data-recorded elements' tags
         self.links: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
+        if "data-recorded" in values:
+            self._recorded.append(tag)
         if tag in ("script", "style", "template"):
             self._skip += 1
         if tag in CHROME_TAGS:
@@ -46,13 +53,15 @@ class PageText(HTMLParser):
             self.links.append(values["href"])
 
     def handle_endtag(self, tag: str) -> None:
+        if self._recorded and self._recorded[-1] == tag:
+            self._recorded.pop()
         if tag in ("script", "style", "template") and self._skip:
             self._skip -= 1
         if tag in CHROME_TAGS and self._chrome:
             self._chrome -= 1
 
     def handle_data(self, data: str) -> None:
-        if self._skip or not data.strip():
+        if self._skip or self._recorded or not data.strip():
             return
         self.texts.append(data)
         if self._chrome:

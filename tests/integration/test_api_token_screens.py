@@ -71,3 +71,25 @@ def test_another_tenants_tokens_are_not_listed(users, client_for):
     )
     http = client_for(users[("own", "beheerder")])
     assert b"Elders-koppeling" not in http.get(URL).content
+
+
+def test_the_list_names_scopes_in_words_in_the_chosen_language(users, own_project, client_for):
+    from django.conf import settings
+
+    http = client_for(users[("own", "beheerder")])
+    http.post(
+        URL,
+        {"name": "Zaaksysteem", "role": "beleidsadviseur", "scopes": ["portfolio:schrijven"]}
+        | {"days": "30"},
+    )
+
+    def listed() -> str:  # the table of tokens, not the form's checkbox values
+        page = http.get(URL).content.decode()
+        return page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+
+    dutch = listed()
+    assert "portfolio:schrijven" not in dutch and "lezen en schrijven" in dutch
+    http.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = listed()
+    assert "portfolio:schrijven" not in english
+    assert "read and write" in english and "lezen en schrijven" not in english

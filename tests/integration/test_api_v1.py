@@ -325,7 +325,9 @@ def test_server_error_is_a_problem_without_internals(users, own_project, monkeyp
     response = http.get(V1)
     body = assert_problem(response, 500)
     assert "geheim" not in response.content.decode()
-    assert body["title"] == "Internal Server Error"
+    assert body["title"] == "Interne fout"
+    english = assert_problem(http.get(V1, HTTP_ACCEPT_LANGUAGE="en"), 500)
+    assert english["title"] == "Internal Server Error" and "geheim" not in english["detail"]
 
 
 # Effects ----------------------------------------------------------------------------------------------
@@ -432,3 +434,36 @@ def test_a_huge_or_deeply_nested_body_is_a_problem_not_a_500(users, own_project)
     )
     own_project.refresh_from_db()
     assert own_project.version == int(etag.strip('"'))  # nothing written
+
+
+# Language of problems --------------------------------------------------------------------------
+
+
+def test_problems_follow_accept_language_dutch_by_default(users, own_project, foreign_project):
+    _token, http = token_for(users[("own", "beleidsadviseur")])
+    dutch = assert_problem(http.get(f"{V1}/{foreign_project.pk}"), 404)
+    assert dutch["title"] == "Niet gevonden"
+    assert "niet zichtbaar voor uw organisatie" in dutch["detail"]
+    english_response = http.get(f"{V1}/{foreign_project.pk}", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    english = assert_problem(english_response, 404)
+    assert english_response["Content-Language"] == "en"
+    assert english["title"] == "Not found"
+    assert "not visible to your organisation" in english["detail"]
+    assert "Accept-Language" in english_response["Vary"]
+    # Unknown paths, validation and authentication speak the same language.
+    unknown = assert_problem(http.get(f"{V1}/", HTTP_ACCEPT_LANGUAGE="en"), 404)
+    assert "does not exist" in unknown["detail"]
+    invalid = assert_problem(
+        http.post(V1, {}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"), 400
+    )
+    assert "invalidParams" in invalid and "Not all" in invalid["detail"]
+    anonymous = assert_problem(Client().get(V1, HTTP_ACCEPT_LANGUAGE="en"), 401)
+    assert "Niet" not in anonymous["detail"] and anonymous["title"] == "Unauthorized"
+    assert assert_problem(Client().get(V1), 401)["title"] == "Niet aangemeld"
+
+
+def test_the_browser_language_cookie_does_not_change_the_api_language(users, foreign_project):
+    _token, http = token_for(users[("own", "beleidsadviseur")])
+    http.cookies["django_language"] = "en"
+    body = assert_problem(http.get(f"{V1}/{foreign_project.pk}"), 404)
+    assert body["title"] == "Niet gevonden"

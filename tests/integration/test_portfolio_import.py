@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from intake_words import message
 from openpyxl import load_workbook
 from portfolio_files import pilots_xlsx
 
@@ -95,7 +96,9 @@ def test_a_form_error_without_its_own_column_is_shown_at_the_group(users, own_or
     imp = _check_and_import(http, _upload(http, out.getvalue()))
     # Incidental money needs an end date; the file has no column for it, so the regulation's.
     assert [(p["row"], p["column"]) for p in imp.result["problems"]] == [(2, "C")]
-    assert "einddatum" in imp.result["problems"][0]["message"]
+    assert "einddatum" in message(imp.result["problems"][0])
+    # The form's error is stored in both languages: the English reader sees it in English.
+    assert "end date" in message(imp.result["problems"][0], "en")
 
 
 def test_a_bad_row_is_named_and_nothing_is_written(users, own_org, client_for):
@@ -196,7 +199,7 @@ def test_a_wrong_municipality_code_is_refused_by_the_municipality_form(users, cl
     imp = _check_and_import(http, _upload(http, out.getvalue()))
     (problem,) = imp.result["problems"]
     assert (problem["row"], problem["column"], problem["header"]) == (2, "B", "Gemeentecode")
-    assert "GM0363" in problem["message"]
+    assert "GM0363" in message(problem) and "GM0363" in message(problem, "en")
 
 
 @pytest.mark.django_db(transaction=True)

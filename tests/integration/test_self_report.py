@@ -288,3 +288,35 @@ def test_one_self_report_per_measurement_a_new_link_ends_the_old_one(users, meas
     third = _make_link(http, measurement)
     assert Client().post(third, {"score-housing": "5"}).status_code == 410
     assert Rating.objects.get(kind="self", item="housing").value == 2
+
+
+def test_a_dead_english_link_says_why_in_english(users, measurement):
+    path = _make_link(login(users[("own", "professional")]), measurement, language="en")
+    SelfReportLink.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    response = Client().get(path)
+    html = response.content.decode()
+    assert response.status_code == 410
+    assert "This link has expired" in html and 'lang="en"' in html
+    assert "verlopen" not in html
+
+
+def test_a_used_english_link_says_so_in_english_after_the_last_submission(users, measurement):
+    path = _make_link(login(users[("own", "professional")]), measurement, language="en")
+    anonymous = Client()
+    assert anonymous.post(path, {"score-housing": "5"}).status_code == 200
+    html = anonymous.post(path, {"score-housing": "1"}).content.decode()
+    assert "already been used" in html and "al gebruikt" not in html
+
+
+def test_the_rate_limit_and_unknown_link_pages_speak_both_languages(measurement):
+    """The link is unknown (or not even looked up), so its language is too: both languages,
+    and the page reveals nothing about whether a link exists."""
+    anonymous = Client(REMOTE_ADDR="198.51.100.11")
+    unknown = anonymous.get(f"/tel-en-vertel/zelf/{'y' * 22}/").content.decode()
+    assert "Deze link bestaat niet" in unknown and "This link does not exist" in unknown
+    for n in range(rules.MAX_FAILURES):
+        anonymous.get(f"/tel-en-vertel/zelf/{'y' * 20}{n}/")
+    limited = anonymous.get(f"/tel-en-vertel/zelf/{'y' * 30}/")
+    assert limited.status_code == 429
+    html = limited.content.decode()
+    assert "te veel verkeerde links" in html and "Too many wrong links" in html

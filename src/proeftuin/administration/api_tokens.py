@@ -17,14 +17,9 @@ from django.views.decorators.http import require_POST
 
 from proeftuin.accounts.models import User
 from proeftuin.api import tokens
-from proeftuin.api.models import GROUPS, ApiToken
+from proeftuin.api.models import GROUPS, ApiToken, scope_label
 
 from . import access
-
-SCOPE_LABELS = {
-    "lezen": _lazy("lezen"),
-    "schrijven": _lazy("lezen en schrijven"),
-}
 
 
 class TokenForm(forms.Form):
@@ -47,8 +42,8 @@ class TokenForm(forms.Form):
         labels = dict(User.RoleChoice.choices)
         self.fields["role"].choices = [(r, labels[r]) for r in tokens.allowed_roles(issuer)]
         self.fields["scopes"].choices = [
-            (f"{group}:{mode}", f"{label}: {SCOPE_LABELS[mode]}")
-            for group, label in GROUPS.items()
+            (f"{group}:{mode}", scope_label(f"{group}:{mode}"))
+            for group in GROUPS
             for mode in ("lezen", "schrijven")
         ]
 

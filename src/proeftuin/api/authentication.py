@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 from rest_framework.throttling import SimpleRateThrottle
@@ -26,13 +27,13 @@ class TokenAuthentication(authentication.BaseAuthentication):
             return None
         token = token.strip()
         if not token.startswith(PREFIX) or token.count("_") < 2:
-            raise exceptions.AuthenticationFailed("Ongeldige sleutel.")
+            raise exceptions.AuthenticationFailed(_("Ongeldige sleutel."))
         key_id = token[len(PREFIX) :].split("_", 1)[0]
         found = ApiToken.objects.select_related("account").filter(key_id=key_id).first()
         if found is None or not hmac.compare_digest(found.secret_hash, hash_secret(token)):
-            raise exceptions.AuthenticationFailed("Ongeldige sleutel.")
+            raise exceptions.AuthenticationFailed(_("Ongeldige sleutel."))
         if not found.is_usable or not found.account.is_active:
-            raise exceptions.AuthenticationFailed("Deze sleutel is ingetrokken of verlopen.")
+            raise exceptions.AuthenticationFailed(_("Deze sleutel is ingetrokken of verlopen."))
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
         return found.account, found
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
+from django.utils.translation import gettext as _
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import generics, permissions
 from rest_framework.authentication import SessionAuthentication
@@ -31,7 +32,7 @@ class Pages(PageNumberPagination):
         for name in (self.page_query_param, self.page_size_query_param):
             value = request.query_params.get(name)
             if value is not None and not (value.isascii() and value.isdigit() and int(value) > 0):
-                raise ValidationError({name: ["Geef een positief geheel getal."]})
+                raise ValidationError({name: [_("Geef een positief geheel getal.")]})
         return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data):

@@ -8,6 +8,7 @@ latest release (``vrijgegeven``, ``stand``), never live figures.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -135,7 +136,9 @@ class ProjectEffects(V1View):
         project = visible_project(request, kwargs["projectId"])
         split = request.query_params.get("uitsplitsing")
         if split is not None and split not in BREAKDOWNS:
-            raise ValidationError({"uitsplitsing": [f"Kies uit: {', '.join(BREAKDOWNS)}."]})
+            raise ValidationError(
+                {"uitsplitsing": [_("Kies uit: %(choices)s.") % {"choices": ", ".join(BREAKDOWNS)}]}
+            )
         wanted = request.query_params.get("instrument")
         figures = effect_figures(request, project, wanted, split)
         return Response(dutch(figures))

@@ -19,6 +19,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import JSONParser, MultiPartParser
@@ -190,7 +191,7 @@ class ImportConfirm(ImportBase):
         checked = ConfirmSerializer(data=request.data)
         checked.is_valid(raise_exception=True)
         if import_file.status not in (ImportFile.Status.UPLOADED, ImportFile.Status.MAPPED):
-            raise Conflict("Deze import is al bevestigd, geannuleerd of klaar.")
+            raise Conflict(_("Deze import is al bevestigd, geannuleerd of klaar."))
         instrument = services.known_instrument(import_file.instrument)
         if not import_file.mapping:
             suggestion = importing.stored_suggestion(import_file, instrument)
@@ -205,12 +206,14 @@ class ImportConfirm(ImportBase):
         )
         if not ok:
             raise exceptions.ValidationError(
-                _problems(listed) or {"bestand": ["Het bestand bevat geen metingen."]}
+                _problems(listed) or {"bestand": [_("Het bestand bevat geen metingen.")]}
             )
         if planned.date_changes and not checked.validated_data["datumsBevestigd"]:
             raise Conflict(
-                "De import verandert datums van bestaande metingen. Controleer ze en stuur "
-                "datumsBevestigd: true."
+                _(
+                    "De import verandert datums van bestaande metingen. Controleer ze en stuur "
+                    "datumsBevestigd: true."
+                )
             )
         with transaction.atomic():
             job = jobs.start_import(

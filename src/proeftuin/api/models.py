@@ -22,6 +22,21 @@ GROUPS = {
     "tel-en-vertel": _("Tel en vertel (effecten)"),
 }
 SCOPES = [f"{group}:{mode}" for group in GROUPS for mode in ("lezen", "schrijven")]
+#: What a scope's mode allows, in words (the scope codes themselves are for API clients).
+SCOPE_LABELS = {
+    "lezen": _("lezen"),
+    "schrijven": _("lezen en schrijven"),
+}
+
+
+def scope_label(scope: str) -> str:
+    """``portfolio:schrijven`` → "Portfolio (…): lezen en schrijven" in the active language."""
+    group, _sep, mode = scope.partition(":")
+    if group not in GROUPS or mode not in SCOPE_LABELS:
+        return scope
+    return f"{GROUPS[group]}: {SCOPE_LABELS[mode]}"
+
+
 PREFIX = "pt_"
 
 
@@ -73,6 +88,10 @@ class ApiToken(models.Model):
         if write:
             return f"{group}:schrijven" in self.scopes
         return f"{group}:lezen" in self.scopes or f"{group}:schrijven" in self.scopes
+
+    @property
+    def scope_labels(self) -> list[str]:
+        return [scope_label(scope) for scope in self.scopes]
 
     @staticmethod
     def new_secret() -> tuple[str, str]:

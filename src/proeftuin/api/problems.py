@@ -15,6 +15,8 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.db.models import ProtectedError
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -28,7 +30,7 @@ API_VERSION = "1.0.0"
 
 class PreconditionFailed(exceptions.APIException):
     status_code = 412
-    default_detail = (
+    default_detail = _lazy(
         "Iemand anders heeft dit intussen gewijzigd, of u gaf geen versie mee. Haal de actuele "
         "versie op (ETag) en stuur die mee in If-Match of in het veld 'versie'."
     )
@@ -37,14 +39,32 @@ class PreconditionFailed(exceptions.APIException):
 
 class Conflict(exceptions.APIException):
     status_code = 409
-    default_detail = "Dit kan niet: andere gegevens hangen ervan af."
+    default_detail = _lazy("Dit kan niet: andere gegevens hangen ervan af.")
     default_code = "conflict"
+
+
+#: Problem titles in the active language (``Accept-Language``); other statuses keep the English
+#: reason phrase of HTTP.
+TITLES = {
+    400: _lazy("Ongeldig verzoek"),
+    401: _lazy("Niet aangemeld"),
+    403: _lazy("Geen toegang"),
+    404: _lazy("Niet gevonden"),
+    405: _lazy("Methode niet toegestaan"),
+    406: _lazy("Niet aanvaardbaar"),
+    409: _lazy("Conflict"),
+    412: _lazy("Versie klopt niet"),
+    413: _lazy("Verzoek te groot"),
+    415: _lazy("Mediatype niet ondersteund"),
+    429: _lazy("Te veel verzoeken"),
+    500: _lazy("Interne fout"),
+}
 
 
 def problem(status: int, detail: str = "", *, instance: str = "", **extra) -> dict:
     body = {
         "type": "about:blank",
-        "title": HTTPStatus(status).phrase,
+        "title": str(TITLES.get(status, HTTPStatus(status).phrase)),
         "status": status,
         "detail": detail or HTTPStatus(status).description,
         "instance": instance,
@@ -76,7 +96,7 @@ def _flatten(detail, prefix: str = "") -> list[dict]:
 
 class TooLarge(exceptions.APIException):
     status_code = 413
-    default_detail = "De body is te groot voor de API (zie DATA_UPLOAD_MAX_MEMORY_SIZE)."
+    default_detail = _lazy("De body is te groot voor de API (zie DATA_UPLOAD_MAX_MEMORY_SIZE).")
     default_code = "too_large"
 
 
@@ -85,21 +105,21 @@ def exception_handler(exc, context):
     request = context.get("request")
     instance = request.path if request is not None else ""
     if isinstance(exc, Http404):
-        exc = exceptions.NotFound("Niet gevonden, of niet zichtbaar voor uw organisatie.")
+        exc = exceptions.NotFound(_("Niet gevonden, of niet zichtbaar voor uw organisatie."))
     elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied("Uw rol of uw sleutel mag dit niet.")
+        exc = exceptions.PermissionDenied(_("Uw rol of uw sleutel mag dit niet."))
     elif isinstance(exc, ProtectedError):
         exc = Conflict()
     elif isinstance(exc, RequestDataTooBig):
         exc = TooLarge()
     elif isinstance(exc, RecursionError):
         # JSON nested deeper than Python's parser goes: bad input, not a server error.
-        exc = exceptions.ParseError("De JSON is te diep genest.")
+        exc = exceptions.ParseError(_("De JSON is te diep genest."))
     response = drf_exception_handler(exc, context)
     if response is None:
         logger.exception("API v1: unhandled error", exc_info=exc)
         return Response(
-            problem(500, "Er ging iets mis.", instance=instance),
+            problem(500, _("Er ging iets mis."), instance=instance),
             status=500,
             content_type=CONTENT_TYPE,
         )
@@ -107,7 +127,7 @@ def exception_handler(exc, context):
     extra = {}
     if isinstance(exc, exceptions.ValidationError):
         extra["invalidParams"] = _flatten(exc.detail)
-        detail = "Niet alle gegevens zijn goed. Zie invalidParams."
+        detail = _("Niet alle gegevens zijn goed. Zie invalidParams.")
     else:
         detail = str(exc.detail) if isinstance(exc, exceptions.APIException) else ""
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
@@ -124,7 +144,7 @@ def not_found(request, rest: str = ""):
     response = JsonResponse(
         problem(
             404,
-            "Deze URL bestaat niet in API v1. Paden eindigen zonder schuine streep.",
+            _("Deze URL bestaat niet in API v1. Paden eindigen zonder schuine streep."),
             instance=request.path,
         ),
         status=404,

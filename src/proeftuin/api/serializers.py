@@ -6,6 +6,8 @@ the validation that matters and the saving (see :mod:`.writing`), so there is on
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import serializers
 
 from proeftuin.portfolio.models import (
@@ -38,29 +40,30 @@ class Strict:
             bool not in self.json_types and isinstance(data, bool)
         ):
             raise serializers.ValidationError(
-                f"Verkeerd type: verwacht {self.type_label}.", code="invalid_type"
+                _("Verkeerd type: verwacht %(type)s.") % {"type": self.type_label},
+                code="invalid_type",
             )
         return super().to_internal_value(data)
 
 
 class Text(Strict, serializers.CharField):
     json_types = (str,)
-    type_label = "tekst"
+    type_label = _lazy("tekst")
 
 
 class Number(Strict, serializers.IntegerField):
     json_types = (int,)
-    type_label = "geheel getal"
+    type_label = _lazy("geheel getal")
 
 
 class Flag(Strict, serializers.BooleanField):
     json_types = (bool,)
-    type_label = "true of false"
+    type_label = _lazy("true of false")
 
 
 class Amount(Strict, serializers.DecimalField):
     json_types = (str,)
-    type_label = 'een bedrag als tekst, bijvoorbeeld "1234.50"'
+    type_label = _lazy('een bedrag als tekst, bijvoorbeeld "1234.50"')
 
 
 class NeighbourhoodNames(serializers.ListField):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.forms.models import model_to_dict
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
 from proeftuin.portfolio.models import Neighbourhood
@@ -69,14 +70,20 @@ def neighbourhood_data(data: dict, owner) -> dict:
         raise exceptions.ValidationError(
             {
                 "wijken": [
-                    f"Onbekende wijk: {', '.join(unknown)}. Voeg haar toe bij Gemeenten en wijken."
+                    _("Onbekende wijk: %(names)s. Voeg haar toe bij Gemeenten en wijken.")
+                    % {"names": ", ".join(unknown)}
                 ]
             }
         )
     twice = [n for n in names if len(found[n]) > 1]
     if twice:
         raise exceptions.ValidationError(
-            {"wijken": [f"Deze wijknaam komt meer dan eens voor: {', '.join(twice)}."]}
+            {
+                "wijken": [
+                    _("Deze wijknaam komt meer dan eens voor: %(names)s.")
+                    % {"names": ", ".join(twice)}
+                ]
+            }
         )
     data["neighbourhoods"] = [found[n][0] for n in names]
     return data

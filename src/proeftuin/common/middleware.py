@@ -5,14 +5,35 @@ from __future__ import annotations
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.translation.trans_real import parse_accept_lang_header
+
+
+def api_language(accept_language: str) -> str:
+    """The API's language: the first supported one in ``Accept-Language``, else Dutch.
+
+    ``en-GB,en;q=0.9`` → ``en``; ``de, *`` → ``nl`` (Dutch is the domain's language).
+    """
+    supported = dict(settings.LANGUAGES)
+    for code, _quality in parse_accept_lang_header(accept_language):
+        base = code.split("-")[0].lower()
+        if base in supported:
+            return base
+    return settings.LANGUAGE_CODE
 
 
 class DutchFirstLocaleMiddleware(LocaleMiddleware):
     """Dutch first: the interface is Dutch unless the user chose English with the language
     toggle (the language cookie). The browser's Accept-Language is not consulted, so a civil
-    servant whose browser happens to be English still gets the Dutch interface."""
+    servant whose browser happens to be English still gets the Dutch interface.
+
+    The API (``/api/``) is the exception: a machine client has no toggle, so its problems
+    follow ``Accept-Language`` (Dutch unless English comes first) and never the cookie."""
 
     def process_request(self, request):
+        if request.path.startswith("/api/"):
+            translation.activate(api_language(request.headers.get("Accept-Language", "")))
+            request.LANGUAGE_CODE = translation.get_language()
+            return
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if language not in dict(settings.LANGUAGES):
             language = settings.LANGUAGE_CODE

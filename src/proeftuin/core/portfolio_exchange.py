@@ -90,15 +90,16 @@ _WORDS = {normalise(w): key for key, (_label, words) in FIELDS.items() for w in 
 _WORDS.update({normalise(label): key for key, (label, _w) in FIELDS.items()})
 
 
-def suggest_field(header: str) -> tuple[str, str]:
-    """The field a header suggests and why (Dutch); ``("", reason)`` when none fits."""
+def suggest_field(header: str) -> tuple[str, str, dict[str, str]]:
+    """The field a header suggests, why (a reason key) and the reason's parameters;
+    ``("", "field_none", …)`` when none fits."""
     text = normalise(header)
     if text in _WORDS:
-        return _WORDS[text], f"De kolomnaam '{header}' past bij {FIELDS[_WORDS[text]][0]}."
+        return _WORDS[text], "field_known", {"header": header, "label": FIELDS[_WORDS[text]][0]}
     for word, key in sorted(_WORDS.items(), key=lambda item: -len(item[0])):
         if len(word) >= 4 and word in text:
-            return key, f"De kolomnaam '{header}' bevat '{word}'."
-    return IGNORE, f"Geen veld herkend voor '{header}': deze kolom wordt overgeslagen."
+            return key, "field_contains", {"header": header, "name": word}
+    return IGNORE, "field_none", {"header": header}
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ class ColumnSuggestion:
     field: str
     reason: str
     samples: tuple[str, ...] = ()
+    reason_params: dict[str, str] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -149,11 +151,7 @@ def read_portfolio(source: object, file: str, limits: Limits | None = None) -> P
             # The reader stops one row past the limit: refuse, never import a cut-off sheet.
             result.errors.append(
                 IntakeError(
-                    "too_many_rows",
-                    f"Dit blad heeft meer dan {limits.max_rows} rijen.",
-                    "Splits het bestand in kleinere delen en importeer ze na elkaar.",
-                    file=file,
-                    sheet=sheet.name,
+                    "too_many_rows", {"limit": limits.max_rows}, file=file, sheet=sheet.name
                 )
             )
             continue
@@ -161,11 +159,17 @@ def read_portfolio(source: object, file: str, limits: Limits | None = None) -> P
         for column in layout.columns:
             if is_blank(column.header):
                 continue
-            key, reason = suggest_field(column.header)
+            key, reason, params = suggest_field(column.header)
             values = frame.get_column(f"c{column.index}").drop_nulls().head(3).to_list()
             columns.append(
                 ColumnSuggestion(
-                    column.index, column.letter, str(column.header), key, reason, tuple(values)
+                    column.index,
+                    column.letter,
+                    str(column.header),
+                    key,
+                    reason,
+                    tuple(values),
+                    params,
                 )
             )
         rows = []
@@ -217,31 +221,31 @@ def records(
                 continue
             text = str(raw).strip()
 
-            def problem(reason: str, action: str, column=column, text=text, row=row) -> None:
+            def problem(key: str, column=column, text=text, row=row) -> None:
                 errors.append(
                     IntakeError(
                         "bad_value",
-                        reason,
-                        action,
+                        {},
                         file,
                         sheet.name,
                         row,
                         column.letter,
                         column.header,
                         text[:40],
+                        key=key,
                     )
                 )
 
             if key in DATE_FIELDS:
                 day = date_text(text, today)
                 if day is None:
-                    problem("Dit is geen datum.", "Schrijf de datum als 31-12-2026.")
+                    problem("bad_date")
                     continue
                 text = day.isoformat()
             elif key in AMOUNT_FIELDS:
                 number = number_text(text.replace("€", "").strip())
                 if number is None or number < 0:
-                    problem("Dit is geen bedrag.", "Schrijf een bedrag zoals 240000 of 240.000.")
+                    problem("bad_amount")
                     continue
                 text = f"{number:.2f}"
             values[key] = text

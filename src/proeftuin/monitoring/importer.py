@@ -19,8 +19,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.utils.translation import gettext as _
-
+from proeftuin.common import intake_text
+from proeftuin.common.intake_text import in_both_languages
 from proeftuin.core.intake import ERROR, DryRunResult, IntakeError
 
 from .models import Measurement, Participant, Score, Trajectory
@@ -47,46 +47,14 @@ def app_checks(result: DryRunResult) -> list[IntakeError]:
     ).iter_rows(named=True):
         where = {"file": result.file, "sheet": record["sheet"] or None, "row": record["row"]}
         if record["phase"] is None:
-            errors.append(
-                IntakeError(
-                    code="phase_required",
-                    reason=_("Het meetmoment van deze rij is niet bekend."),
-                    action=_(
-                        "Koppel een kolom als meetmoment of kies een meetmoment voor het blad."
-                    ),
-                    **where,
-                )
-            )
+            errors.append(IntakeError(code="phase_required", **where))
         if record["measured_on"] is None:
-            errors.append(
-                IntakeError(
-                    code="date_required",
-                    reason=_("De datum van deze meting ontbreekt."),
-                    action=_(
-                        "Koppel de kolom met de datum van de meting en vul die in (dd-mm-jjjj)."
-                    ),
-                    **where,
-                )
-            )
+            errors.append(IntakeError(code="date_required", **where))
         start, end = record["trajectory_start"], record["trajectory_end"]
         if start and record["measured_on"] and record["measured_on"] < start:
-            errors.append(
-                IntakeError(
-                    code="measured_before_start",
-                    reason=_("De meting ligt vóór de start van het traject."),
-                    action=_("Controleer de startdatum van het traject en de datum van de meting."),
-                    **where,
-                )
-            )
+            errors.append(IntakeError(code="measured_before_start", **where))
         if start and end and end < start:
-            errors.append(
-                IntakeError(
-                    code="end_before_start",
-                    reason=_("Het traject eindigt vóór de start."),
-                    action=_("Controleer de start- en einddatum van het traject."),
-                    **where,
-                )
-            )
+            errors.append(IntakeError(code="end_before_start", **where))
         if len(errors) >= 1000:
             break
     return errors
@@ -100,15 +68,17 @@ def all_errors(result: DryRunResult) -> tuple[list[IntakeError], int]:
 
 
 def errors_for_display(errors: list[IntakeError]) -> list[dict[str, Any]]:
-    """Rows for the error table: file, sheet, row, column and the Dutch reason and action."""
+    """Rows for the error table: file, sheet, row, column and the reason and action in the
+    active language (see :mod:`proeftuin.common.intake_text`)."""
     return [
         {
             "file": e.file,
             "sheet": e.sheet or "",
             "row": e.row,
             "column": (e.column or "") + (f" ({e.header})" if e.header else ""),
-            "reason": e.reason,
-            "action": e.action,
+            "code": e.code,
+            "reason": intake_text.reason(e),
+            "action": intake_text.action(e),
             "severity": e.severity,
             "is_error": e.is_error,
         }
@@ -253,16 +223,13 @@ def date_change_errors(result: DryRunResult, changes: list[Planned]) -> list[Int
     return [
         IntakeError(
             code="moment_date_changed",
-            reason=_("Deze %(moment)s staat al in Proeftuin op %(old)s; het bestand zegt %(new)s.")
-            % {
-                "moment": dict(Measurement._meta.get_field("moment").choices).get(p.phase, p.phase),
+            params={
+                "moment": in_both_languages(
+                    dict(Measurement._meta.get_field("moment").choices).get(p.phase, p.phase)
+                ),
                 "old": f"{p.moved_from:%d-%m-%Y}",
                 "new": f"{p.measured_on:%d-%m-%Y}",
             },
-            action=_(
-                "Bevestig dat de datum is verbeterd (de bestaande meting krijgt de nieuwe datum), "
-                "of zet de oude datum terug in het bestand."
-            ),
             file=result.file,
             sheet=p.sheet or None,
             row=p.row,

@@ -24,6 +24,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from proeftuin.common import intake_text
 from proeftuin.core.intake import FIELDS, PHASES, IntakeError, Mapping, SheetPreview, Suggestion
 from proeftuin.portfolio.views import project_context
 
@@ -318,6 +319,9 @@ def _sheet_rows(mapping: Mapping, suggestion) -> list[dict]:
                         "value": _column_value(column),
                         "samples": samples.get(column.column or "", []),
                         "sensitive": column.sensitive,
+                        "reason": intake_text.suggestion_reason(
+                            column.reason, column.reason_params
+                        ),
                     }
                     for j, column in enumerate(sheet.columns)
                 ],

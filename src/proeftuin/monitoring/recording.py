@@ -23,6 +23,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from proeftuin.common import intake_text
 from proeftuin.core import selfreport
 from proeftuin.core.instruments import Instrument
 from proeftuin.core.intake import DryRunResult
@@ -439,12 +440,14 @@ def import_records(
     errors, count = importer.all_errors(result)
     if count:
         first = next((e for e in errors if e.is_error), None)
-        raise importer.ImportFailed(str(first) if first else _("Het bestand bevat fouten."))
+        raise importer.ImportFailed(
+            intake_text.described(first) if first else _("Het bestand bevat fouten.")
+        )
     records = list(result.iter_records())
     planned = importer.plan(project, records)  # read-only: no lock held
     if planned.date_changes and not confirm_date_changes:
         first = importer.date_change_errors(result, planned.date_changes)[0]
-        raise importer.ImportFailed(str(first))
+        raise importer.ImportFailed(intake_text.described(first))
     name = source or result.file or ""
 
     def log(stats: dict[str, int]) -> None:

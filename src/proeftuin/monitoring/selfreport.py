@@ -280,9 +280,29 @@ def _failures(key: str, since) -> int:
     return SelfReportFailure.objects.filter(client_key=key, at__gte=since).count()
 
 
-def _refused(request, state: str, status: int):
-    """The one page for every link that cannot be used: it says why, and shows no data."""
-    return render(request, "monitoring/self_report_closed.html", {"state": state}, status=status)
+def _link_language(request, link: SelfReportLink) -> str:
+    """The language the professional chose for the link, unless the visitor switched it."""
+    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or link.language
+    return language if language in ("nl", "en") else "nl"
+
+
+def _refused(request, state: str, status: int, link: SelfReportLink | None = None):
+    """The one page for every link that cannot be used: it says why, and shows no data.
+
+    For a known link in the link's language; when the link is unknown (or not looked up, under
+    the rate limit) its language is too, so the page says it in Dutch and in English.
+    """
+    if link is None:
+        return render(
+            request,
+            "monitoring/self_report_closed.html",
+            {"state": state, "bilingual": True},
+            status=status,
+        )
+    with override(_link_language(request, link)):
+        return render(
+            request, "monitoring/self_report_closed.html", {"state": state}, status=status
+        )
 
 
 def _find_link(request, token: str):
@@ -315,7 +335,7 @@ def _find_link(request, token: str):
         if rules.too_many_failures(_failures(key, since)):
             return None, _refused(request, "limited", 429)
         SelfReportFailure.objects.create(client_key=key)
-        return None, _refused(request, "revoked" if link.revoked else state.value, 410)
+        return None, _refused(request, "revoked" if link.revoked else state.value, 410, link)
     return link, None
 
 
@@ -325,9 +345,7 @@ def fill(request, token: str):
     link, refused = _find_link(request, token)
     if refused is not None:
         return refused
-    # The language the professional chose for the link, unless the visitor switched it.
-    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or link.language
-    with override(language if language in ("nl", "en") else "nl"):
+    with override(_link_language(request, link)):
         return _fill(request, link, token)
 
 
@@ -346,7 +364,7 @@ def _fill(request, link: SelfReportLink, token: str):
         elif recording.record_self_report(link, values, support):
             return render(request, "monitoring/self_report_thanks.html", {})
         else:
-            return _refused(request, "used", 410)
+            return _refused(request, "used", 410, link)
     else:
         SelfReportLink.objects.filter(pk=link.pk).update(opens=F("opens") + 1)
     return render(

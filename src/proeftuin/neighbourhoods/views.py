@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from proeftuin.common import intake_text
 from proeftuin.core.access import Capability
 from proeftuin.core.intake.errors import FileRefused
 from proeftuin.core.neighbourhoods import monitor, reading
@@ -107,7 +108,7 @@ def check(request, upload_pk: int):
     try:
         sheet = services.read(bytes(stored.data), stored.filename)
     except FileRefused as exc:
-        messages.error(request, str(exc))
+        messages.error(request, intake_text.described(exc.error))
         return redirect("neighbourhoods:upload")
     if request.method == "POST":
         mapping = {

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from proeftuin.accounts.models import Organisation
 from proeftuin.administration.pickers import pickable_organisations
+from proeftuin.common.intake_text import in_both_languages
 from proeftuin.core import portfolio_exchange as core
 from proeftuin.core.intake.errors import IntakeError
 from proeftuin.core.intake.isolation import isolation_available, run_isolated
@@ -89,31 +90,42 @@ class _Run:
         self.progress = progress or (lambda percent: None)
 
     # Problems ----------------------------------------------------------------------------------
-    def problem(self, record: core.Record, key: str | None, reason: str, action: str = "") -> None:
+    def problem(self, record: core.Record, key: str | None, message: str, **params: object) -> None:
+        """A problem with a row: ``message`` is its key in :mod:`proeftuin.common.intake_text`."""
         letter, header = record.where.get(key, (None, None)) if key else (None, None)
         self.out.problems.append(
             IntakeError(
                 "invalid",
-                reason,
-                action,
+                params,
                 self.file,
                 record.sheet,
                 record.row,
                 letter,
                 header,
                 record.values.get(key, "")[:40] if key else None,
+                key=message,
             )
+        )
+
+    def errors_problem(self, record: core.Record, key: str | None, errors) -> None:
+        """A form's errors for one field (a ``ValidationError``), in both languages."""
+        self.problem(
+            record, key, "form_error", text=in_both_languages(lambda: " ".join(errors.messages))
         )
 
     def form_problems(self, record: core.Record, prefix: str, form) -> None:
         # An error on a field the file has no column for is shown at the group's first column.
         fallback = next((k for k in record.where if k.startswith(prefix + ".")), None)
-        for name, errors in form.errors.items():
+        for name, errors in form.errors.as_data().items():
             key = f"{prefix}.{name}" if f"{prefix}.{name}" in record.where else None
             label = form.fields[name].label if name in form.fields else ""
             for error in errors:
-                reason = f"{label}: {error}" if label and key is None else str(error)
-                self.problem(record, key or fallback, reason)
+
+                def text(error=error, label=label, key=key) -> str:
+                    joined = " ".join(error.messages)
+                    return f"{label}: {joined}" if label and key is None else joined
+
+                self.problem(record, key or fallback, "form_error", text=in_both_languages(text))
 
     # Lookups -----------------------------------------------------------------------------------
     def municipality(self, record: core.Record) -> tuple[bool, Municipality | None]:
@@ -129,8 +141,9 @@ class _Run:
                     {"cbs_code": code, "name": name or code}, tenant=self.tenant
                 )
                 if not form.is_valid():
-                    for errors in form.errors.values():
-                        self.problem(record, "project.municipality_code", " ".join(errors))
+                    for errors in form.errors.as_data().values():
+                        for error in errors:
+                            self.errors_problem(record, "project.municipality_code", error)
                     return False, None
                 found = form.save()
                 self.out.count(self.out.created, "gemeente")
@@ -138,13 +151,7 @@ class _Run:
         if name:
             found = scope.filter(name__iexact=name).first()
             if found is None:
-                self.problem(
-                    record,
-                    "project.municipality",
-                    f"De gemeente '{name}' staat niet in de lijst.",
-                    "Voeg een kolom met de CBS-gemeentecode toe, of voeg de gemeente eerst toe "
-                    "bij Gemeenten en wijken.",
-                )
+                self.problem(record, "project.municipality", "municipality_unknown", name=name)
                 return False, None
             return True, found
         return True, None
@@ -188,8 +195,9 @@ class _Run:
 
         form = PartnerForm({"name": name, "kind": kind}, tenant=self.tenant)
         if not form.is_valid():
-            for errors in form.errors.values():
-                self.problem(record, key, " ".join(errors))
+            for errors in form.errors.as_data().values():
+                for error in errors:
+                    self.errors_problem(record, key, error)
             return None
         partner = save_partner(form, self.user)
         self.out.count(self.out.created, "partner")
@@ -228,7 +236,7 @@ class _Run:
     def project(self, record: core.Record) -> Project | None:
         fields = record.group("project")
         if not fields.get("name"):
-            self.problem(record, None, "Deze rij heeft geen projectnaam.", "Vul de projectnaam in.")
+            self.problem(record, None, "project_name_missing")
             return None
         ok, municipality = self.municipality(record)
         if not ok:
@@ -241,12 +249,7 @@ class _Run:
         if instance is not None and (only_key or key in self.seen):
             return instance
         if instance is None and only_key and not fields.get("start_date"):
-            self.problem(
-                record,
-                "project.name",
-                f"Het project '{fields['name']}' bestaat niet.",
-                "Zet het project op het blad met projecten, of controleer de naam.",
-            )
+            self.problem(record, "project.name", "project_unknown", name=fields["name"])
             return None
         data = (
             {k: v for k, v in model_to_dict(instance).items() if v is not None}
@@ -270,12 +273,7 @@ class _Run:
             for part in fields["themes"].replace(";", ",").split(","):
                 value = _choice(part.strip(), Theme.choices)
                 if not value:
-                    self.problem(
-                        record,
-                        "project.themes",
-                        f"Onbekend thema: '{part.strip()}'.",
-                        "Kies een thema uit de lijst in het sjabloon.",
-                    )
+                    self.problem(record, "project.themes", "theme_unknown", name=part.strip())
                     return None
                 themes.append(value)
             data["themes"] = themes
@@ -286,7 +284,7 @@ class _Run:
             if fields.get(name):
                 value = _choice(fields[name], choices)
                 if not value:
-                    self.problem(record, f"project.{name}", f"Onbekende waarde '{fields[name]}'.")
+                    self.problem(record, f"project.{name}", "value_unknown", value=fields[name])
                     return None
                 data[name] = value
         form = ProjectForm(data, instance=instance, owner=self.tenant)
@@ -312,12 +310,7 @@ class _Run:
             else "overig"
         )
         if not kind:
-            self.problem(
-                record,
-                "partner.kind",
-                f"Onbekende soort '{values.get('kind')}'.",
-                "Kies een soort uit de lijst, bijvoorbeeld Bedrijf of Politie.",
-            )
+            self.problem(record, "partner.kind", "partner_kind_unknown", value=values.get("kind"))
             return
         instance = PartnerOrganisation.objects.filter(
             organisation=self.tenant, name__iexact=name
@@ -367,15 +360,10 @@ class _Run:
         )
         if not kind or not domain:
             key = "stream.kind" if not kind else "stream.policy_domain"
-            self.problem(record, key, f"Onbekende waarde '{record.values.get(key)}'.")
+            self.problem(record, key, "value_unknown", value=record.values.get(key))
             return
         if not values.get("funder"):
-            self.problem(
-                record,
-                "stream.label",
-                "Een financieringsstroom heeft een financier nodig.",
-                "Vul de kolom Financier in.",
-            )
+            self.problem(record, "stream.label", "funder_missing")
             return
         funder = self.organisation(record, "stream.funder", project)
         if funder is None:
@@ -423,7 +411,7 @@ class _Run:
         )
         if not role or not level:
             key = "coalition.role" if not role else "coalition.level"
-            self.problem(record, key, f"Onbekende waarde '{record.values.get(key)}'.")
+            self.problem(record, key, "value_unknown", value=record.values.get(key))
             return
         existing = (
             project.coalition.filter(organisation=org)
@@ -454,7 +442,7 @@ class _Run:
         )
         if not goal_type:
             self.problem(
-                record, "goal.goal_type", f"Onbekende soort doel '{values.get('goal_type')}'."
+                record, "goal.goal_type", "goal_type_unknown", value=values.get("goal_type")
             )
             return
         instance = project.goals.filter(text__iexact=values["text"].strip()).first()

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from proeftuin.common import intake_text
 from proeftuin.common.exports import download, xlsx_bytes
 from proeftuin.core import portfolio_exchange as core
 from proeftuin.core.access import Capability
@@ -187,7 +188,12 @@ def _sheets_for_screen(imp: PortfolioImport) -> tuple[list[dict], list]:
                         "letter": c.letter,
                         "header": c.header,
                         "samples": ", ".join(str(v) for v in c.samples),
-                        "reason": c.reason,
+                        "reason": intake_text.suggestion_reason(
+                            c.reason,
+                            {**c.reason_params, "label": FIELD_LABELS.get(c.field, c.field)}
+                            if c.field
+                            else c.reason_params,
+                        ),
                         "chosen": chosen.get(c.letter, ""),
                         "input": f"map-{index}-{c.letter}",
                     }

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -394,7 +395,16 @@ def prices(request, pk: int):
             "prijzen",
             valuation=valuation,
             rows=rows,
-            lists=valuation.catalogue.lists,
+            lists=[
+                {
+                    "name": info.name.get(get_language() or "nl"),
+                    "version": info.version,
+                    "description": info.description.get(get_language() or "nl")
+                    if info.description
+                    else "",
+                }
+                for info in valuation.catalogue.lists
+            ],
         ),
     )
 

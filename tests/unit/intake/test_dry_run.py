@@ -14,6 +14,7 @@ from intake_builders import (
     with_cached_values,
     xlsx,
 )
+from intake_words import action, described, reason
 
 from proeftuin.core.instruments import LIFE_DOMAINS, QUALITY_OF_LIFE, load_instruments
 from proeftuin.core.intake import (
@@ -117,9 +118,16 @@ def test_messy_workbook_errors_then_fixes_as_a_new_user_would():
     }
     score = next(e for e in result.errors if e.code == "score_range")
     assert score.header == "0-meting / Wonen" and score.file == "monitor.xlsx"
-    assert str(score) == (
+    assert described(score) == (
         "monitor.xlsx, blad 'Deelnemers', rij 6, kolom E (0-meting / Wonen): Score 6 valt buiten "
         "de schaal 1–5 van Wonen. Vul een getal van 1 tot en met 5 in of laat de cel leeg."
+    )
+    # The core gives a code and parameters; the same problem reads in English in English.
+    assert score.params["value"] == "6" and "valt" not in str(score)
+    assert described(score, "en") == (
+        "monitor.xlsx, sheet 'Deelnemers', row 6, column E (0-meting / Wonen): Score 6 is "
+        "outside the scale 1–5 of Housing. Enter a number from 1 up to and including 5, or "
+        "leave the cell empty."
     )
     assert result.records.height > 0 and result.rows_rejected == 3
     assert set(result.records["row"].to_list()).isdisjoint({6, 7, 8}) or all(
@@ -187,17 +195,18 @@ def test_bsn_column_is_detected_by_the_11_test_and_refused():
     assert not refused.ok
     (error,) = [e for e in refused.errors if e.code == "sensitive_column"]
     assert (error.column, error.header) == ("D", "Nummer gemeente")
-    assert "BSN" in error.reason and "'hash'" in error.action and "'drop'" in error.action
+    assert "BSN" in reason(error) and "(hash)" in action(error) and "(drop)" in action(error)
     assert error.value is None and "111222333" not in str(error)
+    assert "111222333" not in described(error) and "(hash)" in action(error, "en")
 
-    for action in ("drop", "hash"):
-        mapping = suggestion.mapping.with_column("Deelnemers", "Nummer gemeente", target=action)
+    for choice in ("drop", "hash"):
+        mapping = suggestion.mapping.with_column("Deelnemers", "Nummer gemeente", target=choice)
         result = run(data, mapping, name="m.xlsx")
         assert result.ok, messages(result)
         text = result.records.write_csv()
         assert "111222333" not in text and "123456782" not in text
         hashed = [c for c in result.records.columns if c.startswith("hashed__")]
-        assert (action == "hash") == bool(hashed)
+        assert (choice == "hash") == bool(hashed)
 
 
 def test_bsn_mapped_as_client_number_is_refused_unless_hashed():
@@ -229,7 +238,7 @@ def test_name_columns_by_header_are_refused(header):
     rows = [["Cliëntnummer", header, "Fase", "Wonen"], ["1", "Jan", "0-meting", "3"]]
     result = run(xlsx(rows))
     (error,) = [e for e in result.errors if e.is_error]
-    assert error.code == "sensitive_column" and "namen" in error.reason
+    assert error.code == "sensitive_column" and "namen" in reason(error)
 
 
 def test_name_column_by_its_values_is_refused():
@@ -309,7 +318,7 @@ def test_every_kind_of_cell_error_names_row_column_and_what_to_do():
         (6, "A", "client_missing"),
     }
     for error in result.errors:
-        assert error.file == "fouten.csv" and error.reason and error.action
+        assert error.file == "fouten.csv" and reason(error) and action(error)
         assert error.sheet is None and error.header
     assert result.records["row"].to_list() == [], "every row had an error"
     ots = [r for r in run(csv_text(rows[:1] + rows[3:4]).encode(), name="x.csv").errors]
@@ -349,9 +358,9 @@ def test_duplicates_exact_and_conflicting_and_across_sheets():
         ("Jan-Jun", 5),
         ("Jul-Dec", 2),
     ]
-    assert "kopie van rij 2" in duplicates[0].reason
-    assert "andere waarden" in duplicates[1].reason
-    assert "blad 'Jan-Jun'" in duplicates[2].reason
+    assert "kopie van rij 2" in reason(duplicates[0])
+    assert "andere waarden" in reason(duplicates[1])
+    assert "blad 'Jan-Jun'" in reason(duplicates[2])
     assert sorted(result.records["row"].to_list()) == [2, 3, 4]  # Jan-Jun 2, 4 and Jul-Dec 3
 
 
@@ -368,7 +377,7 @@ def test_one_row_per_domain_layout_and_unknown_domains():
     codes = {(e.row, e.code) for e in result.errors}
     assert codes == {(4, "domain_unknown"), (6, "duplicate_item")}
     unknown = next(e for e in result.errors if e.code == "domain_unknown")
-    assert "'Ruimtevaart' is geen leefgebied" in unknown.reason and "Wonen" in unknown.action
+    assert "'Ruimtevaart' is geen leefgebied" in reason(unknown) and "Wonen" in action(unknown)
     assert result.records.height == 0, "a measurement with a bad row is held back entirely"
     fixed = run(csv_text([r for i, r in enumerate(rows) if i not in (3, 5)]).encode(), name="l.csv")
     assert fixed.ok, messages(fixed)
@@ -400,7 +409,7 @@ def test_error_list_is_capped_but_every_error_counted():
     result = run(csv_text(rows).encode(), name="x.csv", limits=Limits(max_errors=10))
     assert result.error_count == 50 and result.counts == {"score_range": 50}
     assert len([e for e in result.errors if e.code == "score_range"]) == 10
-    assert result.errors[-1].code == "more_problems" and "40" in result.errors[-1].reason
+    assert result.errors[-1].code == "more_problems" and "40" in reason(result.errors[-1])
 
 
 def test_mapping_problems():

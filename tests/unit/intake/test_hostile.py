@@ -16,6 +16,7 @@ import io
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from intake_builders import SECRET, TODAY, xlsx
+from intake_words import action, reason
 
 from proeftuin.core.instruments import LIFE_DOMAINS, load_instruments
 from proeftuin.core.intake import IntakeError, Limits, column_index, dry_run, suggest_mapping
@@ -165,7 +166,7 @@ def check(result, data_rows: int) -> None:
     for error in result.errors:
         assert isinstance(error, IntakeError)
         assert error.code in KNOWN_CODES, error
-        assert error.reason and error.action
+        assert reason(error) and action(error)
         if error.row is not None:
             assert 1 <= error.row <= data_rows + 10, error
         if error.column is not None:

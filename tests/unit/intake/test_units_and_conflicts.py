@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from intake_builders import SECRET, TODAY, xlsx
+from intake_words import reason
 
 from proeftuin.core.instruments import LIFE_DOMAINS, load_instruments
 from proeftuin.core.intake import dry_run, suggest_mapping
@@ -51,4 +52,4 @@ def test_conflicting_values_for_one_measurement_name_both_rows():
     assert not result.ok
     conflicts = [e for e in result.errors if e.code == "duplicate_row"]
     assert [e.row for e in conflicts] == [3, 4]
-    assert all("rij 2" in e.reason and "andere waarden" in e.reason for e in conflicts)
+    assert all("rij 2" in reason(e) and "andere waarden" in reason(e) for e in conflicts)

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from intake_words import action, reason
 
 from proeftuin.core import portfolio_exchange as core
 
@@ -63,4 +64,4 @@ def test_a_sheet_over_the_row_limit_is_refused_not_cut():
     assert not result.sheets
     (error,) = result.errors
     assert error.code == "too_many_rows" and error.file == "groot.csv"
-    assert "20" in error.reason and error.action
+    assert "20" in reason(error) and action(error) and "20 rows" in reason(error, "en")

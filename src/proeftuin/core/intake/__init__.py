@@ -9,7 +9,7 @@ The flow the web and CLI layers follow:
    may save ``mapping.to_dict()`` (plain JSON) as a reusable template.
 3. :func:`dry_run` applies the mapping: it parses, validates and pseudonymises, and returns the
    records plus every problem by file, sheet, row (1-based, as in Excel) and column (letter and
-   header), with a Dutch reason and what to do. Nothing is written anywhere; the caller commits
+   header), each a code with parameters (the Django layer words it in the reader's language). Nothing is written anywhere; the caller commits
    ``result.records`` atomically, and only when ``result.ok``.
 
 Decisions worth knowing:
@@ -39,7 +39,7 @@ columns of :func:`record_schema` (``sheet``, ``row``, ``participant_key``, ``hou
 columns mapped to ``hash``. :meth:`DryRunResult.iter_records` gives the same as dicts.
 """
 
-from .errors import ERROR, WARNING, IntakeError, column_index, column_letter
+from .errors import ERROR, WARNING, IntakeError, column_index, column_letter, localized
 from .isolation import safe_dry_run, safe_suggest_mapping
 from .mapping import (
     ACTIONS,
@@ -91,6 +91,7 @@ __all__ = [
     "column_index",
     "column_letter",
     "dry_run",
+    "localized",
     "participant_key",
     "participant_keys",
     "passes_elfproef",

@@ -1,23 +1,28 @@
-"""Import problems as data: where they are (file, sheet, row, column) and what to do, in Dutch.
+"""Import problems as data: a code with parameters, and where it is (file, sheet, row, column).
 
 Every problem the importer finds is an :class:`IntakeError`. It is never raised at the caller:
 :func:`~proeftuin.core.intake.dry_run` returns a list of them. Rows are 1-based as the user sees
 them in Excel or LibreOffice; columns carry both the letter (``"D"``) and the header text
 (``"0-meting / Wonen"``) so the user can find the cell.
 
+The core says *what* is wrong as a ``code`` (``date_invalid``) with ``params`` (``{"value":
+"31-02-2024"}``); it writes no sentences. The Django layer (:mod:`proeftuin.common.intake_text`)
+turns ``key`` (the code, unless one code has several sentences) and the parameters into a reason
+and an action in the reader's language, written for a project leader: what is wrong, and what to
+do about it. A parameter may be a text in both languages (``{"nl": …, "en": …}``), a list of
+those, or a plain value. Values that might identify a person (a BSN, a name) are never echoed.
+
 Severities:
 
 - ``fout`` (error): the import cannot be committed until this is fixed;
 - ``waarschuwing`` (warning): the import can go ahead, but the user should know (for example that
   a formula's last calculated value was taken).
-
-The reason and the action are written for a project leader, not a developer: what is wrong, and
-what to do about it. Values that might identify a person (a BSN, a name) are never echoed.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 ERROR = "fout"
@@ -27,8 +32,7 @@ WARNING = "waarschuwing"
 @dataclass(frozen=True)
 class IntakeError:
     code: str
-    reason: str
-    action: str
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
     file: str = ""
     sheet: str | None = None
     row: int | None = None
@@ -36,40 +40,42 @@ class IntakeError:
     header: str | None = None
     value: str | None = None
     severity: str = ERROR
+    #: Which sentence pair of the catalogue says it; empty means the same as ``code``.
+    key: str = ""
 
     @property
     def is_error(self) -> bool:
         return self.severity == ERROR
 
     @property
-    def where(self) -> str:
-        """``Blad 'Deelnemers', rij 7, kolom D (0-meting / Wonen)`` (Dutch, for people)."""
-        parts = []
-        if self.file:
-            parts.append(self.file)
-        if self.sheet:
-            parts.append(f"blad '{self.sheet}'")
-        if self.row is not None:
-            parts.append(f"rij {self.row}")
-        if self.column:
-            parts.append(f"kolom {self.column}" + (f" ({self.header})" if self.header else ""))
-        elif self.header:
-            parts.append(f"kolom '{self.header}'")
-        return ", ".join(parts)
-
-    @property
-    def message(self) -> str:
-        """Reason and action in one Dutch sentence pair."""
-        return f"{self.reason} {self.action}".strip()
+    def message_key(self) -> str:
+        return self.key or self.code
 
     def __str__(self) -> str:
-        where = self.where
-        return f"{where}: {self.message}" if where else self.message
+        """For logs and test failures, not for people: the code, parameters and place."""
+        where = ", ".join(
+            f"{name}={value}"
+            for name, value in (
+                ("file", self.file),
+                ("sheet", self.sheet),
+                ("row", self.row),
+                ("column", self.column),
+                ("header", self.header),
+            )
+            if value not in (None, "")
+        )
+        params = f" {dict(self.params)}" if self.params else ""
+        return f"{self.message_key}{params}" + (f" at {where}" if where else "")
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        data["message"] = self.message
+        data["params"] = dict(self.params)
         return data
+
+
+def localized(nl: str, en: str | None = None) -> dict[str, str]:
+    """A parameter in both languages (``{"nl": …, "en": …}``); English falls back to Dutch."""
+    return {"nl": nl, "en": en or nl}
 
 
 class FileRefused(Exception):  # noqa: N818 - a refusal, not a programming error

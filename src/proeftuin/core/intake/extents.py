@@ -37,38 +37,40 @@ def _xlsx_sheet_count(archive: zipfile.ZipFile) -> int:
 def check_extent(
     extent: Extent, sheet: str, file: str, limits: Limits, head_rows: int = 40
 ) -> None:
-    """Refuse a sheet whose rectangle or cell count is beyond the limits, naming where it ends."""
-    hint = (
-        "Staat er ver naar rechts of ver naar beneden nog iets in het blad (een losse waarde, een "
-        "spatie)? Verwijder die rijen en kolommen, of kopieer alleen de tabel naar een nieuw blad."
-    )
+    """Refuse a sheet whose rectangle or cell count is beyond the limits, naming where it ends.
+
+    Every refusal's action is the same hint (``extent_hint``: something stray far right or far
+    down?); the row and cell limits add that a really large file can be split.
+    """
     if extent.columns > limits.max_columns:
         raise refuse(
             "too_many_columns",
-            f"Blad '{sheet}' loopt door tot kolom {column_letter(extent.columns - 1)} "
-            f"({extent.columns} kolommen); de grens is {limits.max_columns}.",
-            hint,
             file,
+            {
+                "sheet": sheet,
+                "last": column_letter(extent.columns - 1),
+                "columns": extent.columns,
+                "limit": limits.max_columns,
+            },
             sheet=sheet,
         )
     if extent.rows > limits.max_rows + head_rows:
         raise refuse(
             "too_many_rows",
-            f"Blad '{sheet}' loopt door tot rij {extent.rows}; de grens is {limits.max_rows} "
-            "rijen.",
-            hint + " Splits een echt zo groot bestand in delen en importeer ze na elkaar.",
             file,
+            {"sheet": sheet, "rows": extent.rows, "limit": limits.max_rows},
+            key="too_many_rows_extent",
             sheet=sheet,
         )
     if extent.spaces > limits.max_bytes:
         raise refuse(
             "too_much_text",
-            f"Blad '{sheet}' bevat uitgepakt {extent.spaces / (1024 * 1024):.0f} MB aan spaties; "
-            f"dat is meer dan het hele bestand mag zijn ({limits.max_bytes / (1024 * 1024):.0f} "
-            "MB).",
-            "Kopieer alleen de tabel met gegevens naar een nieuw, leeg bestand en sla dat op als "
-            ".xlsx of .csv.",
             file,
+            {
+                "sheet": sheet,
+                "size": f"{extent.spaces / (1024 * 1024):.0f} MB",
+                "limit": f"{limits.max_bytes / (1024 * 1024):.0f} MB",
+            },
             sheet=sheet,
         )
     if extent.area > limits.sparse_area and extent.cells * 10 < extent.area:
@@ -76,30 +78,30 @@ def check_extent(
         # large area cost as much memory as a full sheet (one stray value at AB600000).
         raise refuse(
             "sparse_sheet",
-            f"Blad '{sheet}' loopt door tot rij {extent.rows} en kolom "
-            f"{column_letter(extent.columns - 1)}, maar is voor meer dan 90% leeg.",
-            hint,
             file,
+            {"sheet": sheet, "rows": extent.rows, "last": column_letter(extent.columns - 1)},
             sheet=sheet,
         )
     if extent.written and extent.cells > limits.sparse_area and extent.cells > 100 * extent.written:
         # ODS repeats: a few written cells that stand for millions cost what millions cost.
         raise refuse(
             "repeated_cells",
-            f"Blad '{sheet}' herhaalt {extent.written} gevulde cellen tot {extent.cells:,} "
-            "cellen.".replace(",", "."),
-            hint,
             file,
+            {"sheet": sheet, "written": extent.written, "cells": extent.cells},
             sheet=sheet,
         )
     cells = max(extent.area, extent.cells)
     if cells > limits.max_cells:
         raise refuse(
             "too_many_cells",
-            f"Blad '{sheet}' beslaat {cells:,} cellen ({extent.rows} rijen × {extent.columns} "
-            f"kolommen); de grens is {limits.max_cells:,}.".replace(",", "."),
-            hint + " Splits een echt zo groot bestand in delen en importeer ze na elkaar.",
             file,
+            {
+                "sheet": sheet,
+                "cells": cells,
+                "rows": extent.rows,
+                "columns": extent.columns,
+                "max_cells": limits.max_cells,
+            },
             sheet=sheet,
         )
 

@@ -107,10 +107,7 @@ def isolation_available() -> bool:
 
 def _internal(file: str, text: str) -> IntakeError:
     return IntakeError(
-        code="internal_error",
-        reason=f"Het bestand kon niet worden verwerkt ({text[:120]}).",
-        action="Neem contact op met de beheerder en stuur het bestand mee.",
-        file=file,
+        code="internal_error", params={"error": text[:120]}, file=file, key="internal_error_file"
     )
 
 

@@ -16,7 +16,7 @@ Columns that look like they hold a BSN, a person's name or contact details are *
 importer refuses the file unless each of them is mapped to ``hash`` or ``drop``
 (:func:`~proeftuin.core.intake.dry_run` checks this itself, it does not trust the mapping).
 
-Suggestions carry a confidence between 0 and 1 and a short Dutch reason:
+Suggestions carry a confidence between 0 and 1 and a reason (a key with parameters):
 
 ====  ====================================================================
 0.95  the header is a known name for the field (``Cliëntnummer``)
@@ -597,13 +597,17 @@ class ColumnMapping:
     #: Cell text → stored value, for phase and end-reason columns (``{"1-meting": "end"}``).
     values: MappingABC[str, str] = field(default_factory=dict)
     confidence: float = 0.0
+    #: Why it was suggested, as a key (``known_name``) with ``reason_params``; the Django layer
+    #: words it (:func:`proeftuin.common.intake_text.suggestion_reason`).
     reason: str = ""
     #: ``bsn``, ``name`` or ``contact`` when the column was detected as sensitive.
     sensitive: str | None = None
+    reason_params: MappingABC[str, Any] = field(default_factory=dict, hash=False)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["values"] = dict(self.values)
+        data["reason_params"] = dict(self.reason_params)
         return {k: v for k, v in data.items() if v not in (None, {}, "")}
 
     @classmethod
@@ -618,6 +622,7 @@ class ColumnMapping:
             confidence=float(data.get("confidence", 0.0)),
             reason=str(data.get("reason", "")),
             sensitive=data.get("sensitive"),
+            reason_params=dict(data.get("reason_params") or {}),
         )
 
 
@@ -723,10 +728,12 @@ class Mapping:
 class Guess:
     target: str
     confidence: float
+    #: Why, as a key with parameters (see :attr:`ColumnMapping.reason`).
     reason: str
     item: str | None = None
     phase: str | None = None
     number: int | None = None
+    reason_params: MappingABC[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
 
 class Vocabulary:
@@ -826,29 +833,32 @@ class Vocabulary:
             return None
         if key in self.exact:
             target, item = self.exact[key]
-            return Guess(target, 0.95, f"kop '{text}' is een bekende naam", item)
+            return Guess(target, 0.95, "known_name", item, reason_params={"header": text})
         rest, phase, number = _strip_phase(key)
         if rest != key and rest in self.exact:
             target, item = self.exact[rest]
             return Guess(
                 target,
                 0.9,
-                f"kop '{text}' is een bekende naam met een meetmoment",
+                "known_name_with_moment",
                 item,
                 phase,
                 number,
+                reason_params={"header": text},
             )
         if key in self.weak:
             target, item = self.weak[key]
-            return Guess(target, 0.6, f"kop '{text}' lijkt op een bekende naam", item)
+            return Guess(target, 0.6, "like_known_name", item, reason_params={"header": text})
         name = self._whole_words(rest)
         if name is not None:
             target, item = self.exact[name]
-            return Guess(target, 0.75, f"kop '{text}' bevat '{name}'", item, phase, number)
+            return Guess(
+                target, 0.75, "contains", item, phase, number, {"header": text, "name": name}
+            )
         close = self._close_spelling(rest) if len(rest) >= 4 else None
         if close is not None:
             target, item = self.exact[close]
-            return Guess(target, 0.6, f"kop '{text}' lijkt op '{close}'", item, phase, number)
+            return Guess(target, 0.6, "like", item, phase, number, {"header": text, "name": close})
         return None
 
     def guess_column(self, header: str, group: str | None) -> Guess | None:

@@ -27,9 +27,9 @@ from typing import Any
 
 import polars as pl
 
-from ..instruments import Instrument, normalise_name
+from ..instruments import Instrument, Text, normalise_name
 from . import parsing as P
-from .errors import ERROR, WARNING, FileRefused, IntakeError, short_value
+from .errors import ERROR, WARNING, FileRefused, IntakeError, localized, short_value
 from .headers import Column, Layout, detect_layout, trim_columns
 from .mapping import (
     DROP,
@@ -54,6 +54,19 @@ from .mapping import (
 from .pseudonym import check_secret, participant_keys
 from .readers import ROW, SheetSource, Workbook, open_workbook
 from .safety import Limits, column_shares
+
+#: Measurement moments and kinds of sensitive column as message parameters, in both languages.
+_PHASE_TEXT = {
+    key: localized(label, english)
+    for (key, label), english in zip(
+        PHASE_LABELS.items(), ("baseline", "interim measurement", "end measurement"), strict=True
+    )
+}
+_SENSITIVE_TEXT = {
+    "bsn": localized(SENSITIVE_LABELS["bsn"], "a BSN (citizen service number)"),
+    "name": localized(SENSITIVE_LABELS["name"], "names of persons"),
+    "contact": localized(SENSITIVE_LABELS["contact"], "address or contact details"),
+}
 
 #: Fields recorded per measurement (they can carry a measurement moment in a wide sheet).
 PER_MEASUREMENT = (
@@ -174,8 +187,10 @@ class _Sink:
             self.errors += count
         self.unlisted += count
 
-    def new(self, code: str, reason: str, action: str, **where: Any) -> None:
-        self.add(IntakeError(code=code, reason=reason, action=action, file=self.file, **where))
+    def new(
+        self, code: str, params: dict[str, Any] | None = None, *, key: str = "", **where: Any
+    ) -> None:
+        self.add(IntakeError(code=code, params=params or {}, file=self.file, key=key, **where))
 
     def finish(self) -> list[IntakeError]:
         sheets: dict[str | None, int] = {}
@@ -194,9 +209,7 @@ class _Sink:
             self.listed.append(
                 IntakeError(
                     code="more_problems",
-                    reason=f"Er zijn nog {self.unlisted} meldingen die hier niet staan.",
-                    action="Los eerst de genoemde problemen op (vaak gaat het om een hele kolom) "
-                    "en probeer het opnieuw.",
+                    params={"count": self.unlisted},
                     file=self.file,
                     severity=WARNING,
                 )
@@ -292,13 +305,14 @@ def _suggest_sheet(
                     column=col.letter,
                     target=IGNORE,
                     sensitive=kind,
-                    reason=f"lijkt {SENSITIVE_LABELS[kind]} te bevatten: kies 'hash' of 'drop'",
+                    reason="sensitive",
+                    reason_params={"kind": _SENSITIVE_TEXT[kind]},
                 )
             )
             continue
         if guess is None:
             columns.append(
-                ColumnMapping(header=col.label, column=col.letter, reason="niet herkend")
+                ColumnMapping(header=col.label, column=col.letter, reason="not_recognised")
             )
             continue
         phase = guess.phase
@@ -328,6 +342,7 @@ def _suggest_sheet(
                 values=values,
                 confidence=guess.confidence,
                 reason=guess.reason,
+                reason_params=guess.reason_params,
             )
         )
     columns = _one_per_target(columns)
@@ -392,8 +407,13 @@ def _one_per_target(columns: list[ColumnMapping]) -> list[ColumnMapping]:
             column = ColumnMapping(
                 header=column.header,
                 column=column.column,
-                reason=f"ook herkend als {FIELDS[column.target].label_nl}, maar kolom "
-                f"{other.column} past beter",
+                reason="better_elsewhere",
+                reason_params={
+                    "label": localized(
+                        FIELDS[column.target].label_nl, FIELDS[column.target].label_en
+                    ),
+                    "column": other.column,
+                },
             )
         result.append(column)
     return result
@@ -425,11 +445,10 @@ def suggest_mapping(
             errors.append(
                 IntakeError(
                     code="internal_error",
-                    reason=f"Blad '{sheet.name}' kon niet worden verwerkt ({type(exc).__name__}).",
-                    action="Open het bestand in Excel of LibreOffice, sla het opnieuw op en "
-                    "probeer het nog eens; lukt dat niet, neem contact op met de beheerder.",
+                    params={"sheet": sheet.name, "error": type(exc).__name__},
                     file=file,
                     sheet=sheet.name,
+                    key="internal_error_sheet",
                 )
             )
             continue
@@ -467,11 +486,7 @@ def _frame(
     except pl.exceptions.PolarsError as exc:
         raise FileRefused(
             IntakeError(
-                code="csv_malformed",
-                reason=f"Het bestand kan niet als CSV worden gelezen ({short_value(exc, 120)}).",
-                action="Open het in Excel of LibreOffice, controleer de aanhalingstekens en sla "
-                "het opnieuw op als CSV.",
-                sheet=sheet.name,
+                code="csv_malformed", params={"error": short_value(exc, 120)}, sheet=sheet.name
             )
         ) from exc
     names = [f"c{c.index}" for c in layout.columns]
@@ -556,13 +571,12 @@ class _Check:
 
     mask: str
     code: str | None
-    reason: Callable[[str | None], str]
-    action: str
+    params: dict[str, Any]
     resolved: _Resolved | None
     echo: bool = True
     severity: str = ERROR
-    #: For a column of codes: code → (reason, action).
-    messages: dict[str, tuple[Callable[[str | None], str], str]] | None = None
+    #: For a column of codes: code → its parameters (the offending value is added per row).
+    messages: dict[str, dict[str, Any]] | None = None
 
 
 @dataclass
@@ -636,8 +650,7 @@ def _resolve_columns(
             if cm.target not in (IGNORE, DROP):
                 sink.new(
                     "mapping_column_missing",
-                    f"De koppeling noemt de kolom '{cm.header}', maar die staat niet in dit blad.",
-                    "Controleer of de kopregel is veranderd, of pas de koppeling aan.",
+                    {"header": cm.header},
                     sheet=sheet,
                     header=cm.header,
                 )
@@ -654,7 +667,7 @@ def _check_mapping(
     sheet: str | None,
 ) -> list[_Resolved]:
     """Reject mapping entries that cannot work; return the usable ones."""
-    item_names = ", ".join(item.name.nl for item in instrument.items)
+    item_names = [_text(item.name) for item in instrument.items]
     usable = []
     seen: dict[tuple[str, str | None, str | None], _Resolved] = {}
     for r in resolved:
@@ -663,39 +676,37 @@ def _check_mapping(
         if cm.target in (IGNORE, DROP):
             continue
         if cm.target != HASH and cm.target not in FIELDS:
-            sink.new(
-                "mapping_target_unknown",
-                f"'{cm.target}' is geen veld waaraan een kolom gekoppeld kan worden.",
-                "Kies een veld uit de lijst, of 'niet importeren'.",
-                **where,
-            )
+            sink.new("mapping_target_unknown", {"target": cm.target}, **where)
             continue
         if cm.phase is not None and cm.phase not in PHASES:
-            sink.new(
-                "mapping_phase_unknown",
-                f"'{cm.phase}' is geen meetmoment.",
-                "Kies 0-meting, tussenmeting of eindmeting.",
-                **where,
-            )
+            sink.new("mapping_phase_unknown", {"phase": cm.phase}, **where)
             continue
         if cm.target == "score" and cm.item is not None and cm.item not in instrument.item_ids:
             sink.new(
                 "domain_unknown",
-                f"'{cm.item}' is geen {instrument.item_label.nl} van '{instrument.name.nl}'.",
-                f"Kies een van: {item_names}.",
+                {
+                    "value": cm.item,
+                    "item_label": _text(instrument.item_label),
+                    "instrument": _text(instrument.name),
+                    "items": item_names,
+                },
+                key="domain_unknown_mapping",
                 **where,
             )
             continue
         key = (cm.target, cm.item, cm.phase)
         if cm.target != HASH and key in seen:
             other = seen[key]
+            field_label = FIELDS[cm.target]
+            label = localized(field_label.label_nl, field_label.label_en)
+            if cm.phase:
+                phase = _PHASE_TEXT[cm.phase]
+                label = localized(
+                    f"{label['nl']} ({phase['nl']})", f"{label['en']} ({phase['en']})"
+                )
             sink.new(
                 "mapping_duplicate_target",
-                f"Kolom {other.column.letter} en kolom {r.column.letter} zijn allebei gekoppeld "
-                f"als {FIELDS[cm.target].label_nl}"
-                + (f" ({PHASE_LABELS[cm.phase]})" if cm.phase else "")
-                + ".",
-                "Koppel er één en zet de andere op 'niet importeren'.",
+                {"first": other.column.letter, "second": r.column.letter, "label": label},
                 **where,
             )
             continue
@@ -708,9 +719,7 @@ def _check_mapping(
             r = loose[0]
             sink.new(
                 "mapping_score_without_item",
-                f"De kolom is als score gekoppeld, maar niet aan een {instrument.item_label.nl}.",
-                f"Kies het {instrument.item_label.nl} bij deze kolom, of koppel een kolom die "
-                f"het {instrument.item_label.nl} per rij noemt.",
+                {"item_label": _text(instrument.item_label)},
                 sheet=sheet,
                 column=r.column.letter,
                 header=r.column.label,
@@ -729,91 +738,48 @@ def _check(
     name: str,
     mask: pl.Expr,
     code: str,
-    reason: Callable[[str | None], str],
-    action: str,
+    params: dict[str, Any],
     resolved: _Resolved | None,
     echo: bool = True,
 ) -> None:
     _add(work, name, mask.fill_null(False))
-    work.checks.append(_Check(name, code, reason, action, resolved, echo))
+    work.checks.append(_Check(name, code, params, resolved, echo))
 
 
-_FORMULA_MESSAGE = (
-    lambda v: f"In deze cel staat een formule ({v}) in plaats van een waarde.",
-    "Vervang de formule door de uitkomst: kopieer de kolom en plak als waarden.",
-)
+def _text(text: Text) -> dict[str, str]:
+    """An instrument's text as a message parameter in both languages."""
+    return localized(text.nl, text.en)
 
 
 def _messages(
     kind: str, r: _Resolved, instrument: Instrument, today: dt.date
-) -> dict[str, tuple[Callable[[str | None], str], str]]:
-    """Dutch reason and action per problem code, for one column."""
-    lo, hi = instrument.scale.min, instrument.scale.max
+) -> dict[str, dict[str, Any]]:
+    """The parameters of each problem code, for one column (the cell's value is added per row)."""
+    scale = {"low": instrument.scale.min, "high": instrument.scale.max}
     cm = r.mapping
-    label = instrument.item(cm.item).name.nl if cm.item else "deze score"
-    score_action = f"Vul een getal van {lo} tot en met {hi} in of laat de cel leeg."
-    date_action = (
-        "Schrijf de datum als dd-mm-jjjj, bijvoorbeeld 03-02-2025, en controleer of die dag "
-        "bestaat (31-02 of 31-04 bestaat niet)."
+    label = (
+        _text(instrument.item(cm.item).name) if cm.item else localized("deze score", "this score")
     )
-    item_names = ", ".join(i.name.nl for i in instrument.items)
     return {
-        "formula": _FORMULA_MESSAGE,
-        "score_type": (
-            lambda v: f"'{v}' is geen score.",
-            f"Vul een heel getal van {lo} tot en met {hi} in, schrijf 'onbekend', of laat de cel "
-            "leeg.",
-        ),
-        "score_not_whole": (
-            lambda v: f"Score {v} is geen heel getal.",
-            f"Vul een heel getal van {lo} tot en met {hi} in of laat de cel leeg.",
-        ),
-        "score_range": (
-            lambda v: f"Score {v} valt buiten de schaal {lo}–{hi} van {label}.",
-            score_action,
-        ),
-        "date_invalid": (lambda v: f"'{v}' is geen datum die we kunnen lezen.", date_action),
-        "date_implausible": (
-            lambda v: f"De datum {v} ligt vóór {EARLIEST.year}.",
-            "Controleer het jaartal.",
-        ),
-        "date_future": (
-            lambda v: f"De datum {v} ligt in de toekomst.",
-            f"Controleer de datum: een meting kan niet later zijn dan vandaag ({today:%d-%m-%Y}).",
-        ),
-        "count_invalid": (
-            lambda v: f"'{v}' is geen geldig aantal.",
-            f"Vul een heel getal van 0 tot en met {MAX_COUNT} in of laat de cel leeg.",
-        ),
-        "age_invalid": (
-            lambda v: f"'{v}' is geen leeftijd.",
-            f"Vul een leeftijd in hele jaren in (0 tot en met {MAX_AGE}) of laat de cel leeg.",
-        ),
-        "year_invalid": (
-            lambda v: f"'{v}' is geen geboortejaar.",
-            "Vul een jaartal in, bijvoorbeeld 1984, of laat de cel leeg.",
-        ),
-        "flag_invalid": (
-            lambda v: f"'{v}' is geen ja of nee.",
-            "Vul ja, nee of de datum van de maatregel in, of laat de cel leeg.",
-        ),
-        "consent_invalid": (
-            lambda v: f"'{v}' is geen ja of nee.",
-            "Vul 'ja' in als de deelnemer toestemming gaf, anders 'nee'.",
-        ),
-        "phase_unknown": (
-            lambda v: f"'{v}' is geen meetmoment dat we kennen.",
-            "Gebruik 0-meting, tussenmeting of eindmeting, of geef in de kolomkoppeling aan "
-            "welk meetmoment deze waarde is.",
-        ),
-        "domain_unknown": (
-            lambda v: f"'{v}' is geen {instrument.item_label.nl} van '{instrument.name.nl}'.",
-            f"Gebruik een van: {item_names}.",
-        ),
-        "reason_unknown": (
-            lambda v: f"'{v}' is geen reden van beëindiging die we kennen.",
-            "Gebruik: volgens plan, in overleg, uitval, verhuisd of anders.",
-        ),
+        "formula": {},
+        "score_type": scale,
+        "score_not_whole": scale,
+        "score_range": {**scale, "label": label},
+        "date_invalid": {},
+        "date_implausible": {"year": EARLIEST.year},
+        "date_future": {"today": f"{today:%d-%m-%Y}"},
+        "count_invalid": {"max": MAX_COUNT},
+        "age_invalid": {"max": MAX_AGE},
+        "year_invalid": {},
+        "flag_invalid": {},
+        "consent_invalid": {},
+        "phase_unknown": {},
+        "domain_unknown": {
+            "item_label": _text(instrument.item_label),
+            "instrument": _text(instrument.name),
+            "items": [_text(i.name) for i in instrument.items],
+        },
+        "reason_unknown": {},
     }
 
 
@@ -995,7 +961,7 @@ def _plan_columns(
         if kind in ("identifier", "hash", "text"):
             work.pre[f"{tag}_t"] = P.clean(pl.col(r.src)).alias(f"{tag}_t")
             src = pl.col(f"{tag}_t")
-            _check(work, f"{tag}_formula", P.is_formula(src), "formula", *_FORMULA_MESSAGE, r)
+            _check(work, f"{tag}_formula", P.is_formula(src), "formula", {}, r)
             value = pl.when(P.is_formula(src) | src.str.to_lowercase().is_in(list(P.EMPTY_WORDS)))
             value = value.then(None).otherwise(src)
             name = _add(work, tag, value)
@@ -1006,8 +972,7 @@ def _plan_columns(
                     f"{tag}_long",
                     src.str.len_chars() > cap,
                     "text_too_long",
-                    lambda v, cap=cap: f"De tekst is langer dan {cap} tekens.",
-                    "Kort de tekst in.",
+                    {"max": cap},
                     r,
                     echo=False,
                 )
@@ -1022,12 +987,7 @@ def _plan_columns(
                         return_dtype=pl.Boolean,
                     ),
                     "text_identifier",
-                    lambda v: (
-                        "De tekst lijkt een BSN, e-mailadres, telefoonnummer, rekeningnummer, "
-                        "adres of naam te bevatten."
-                    ),
-                    "Haal de gegevens die naar een persoon leiden uit de tekst, of koppel de "
-                    "kolom aan 'niet importeren'.",
+                    {},
                     r,
                     echo=False,
                 )
@@ -1038,10 +998,7 @@ def _plan_columns(
                 f"{tag}_long",
                 src.str.len_chars() > 64,
                 "identifier_too_long",
-                lambda v: (
-                    "De waarde is langer dan 64 tekens; dat is geen cliënt- of huishoudnummer."
-                ),
-                "Controleer of de juiste kolom is gekoppeld.",
+                {"max": 64},
                 r,
                 echo=False,
             )
@@ -1052,11 +1009,7 @@ def _plan_columns(
                     f"{tag}_bsn",
                     src.is_not_null() & ~P.is_formula(src) & bsn_expr(src),
                     "identifier_bsn",
-                    lambda v: (
-                        "Deze waarde lijkt een BSN (na het weglaten van punten, streepjes, "
-                        "spaties en voorvoegsels voldoet ze aan de elfproef)."
-                    ),
-                    "Gebruik het cliënt- of huishoudnummer van uw eigen organisatie, niet het BSN.",
+                    {},
                     r,
                     echo=False,
                 )
@@ -1066,9 +1019,7 @@ def _plan_columns(
                     f"{tag}_nodigit",
                     src.is_not_null() & ~P.is_formula(src) & ~src.str.contains(r"[0-9]"),
                     "identifier_suspicious",
-                    lambda v: f"'{v}' lijkt geen cliëntnummer: er staat geen cijfer in.",
-                    "Vul het cliëntnummer in, of verwijder de rij als het een toelichting of "
-                    "totaalregel is.",
+                    {},
                     r,
                 )
             if kind == "hash":
@@ -1095,8 +1046,7 @@ def _plan_columns(
             _Check(
                 f"{tag}_code",
                 None,
-                lambda v: "",
-                "",
+                {},
                 r,
                 messages=_messages(kind, r, instrument, today),
             )
@@ -1149,9 +1099,7 @@ def _formula_cells(
             sink.add(
                 IntakeError(
                     code="formula_value_used",
-                    reason=f"In deze kolom staan {len(used)} formule(s); we nemen de waarde over "
-                    "die Excel het laatst heeft berekend. Formules worden nooit uitgerekend.",
-                    action="Controleer in het voorbeeld of de waarden kloppen.",
+                    params={"count": len(used)},
                     file=sink.file,
                     severity=WARNING,
                     row=min(used),
@@ -1162,9 +1110,6 @@ def _formula_cells(
             if not has_value:
                 sink.new(
                     "formula_no_value",
-                    "In deze cel staat een formule zonder berekende waarde.",
-                    "Open het bestand in Excel, laat het herberekenen en sla het op; of vervang "
-                    "de formule door de waarde.",
                     row=row,
                     **where,
                 )
@@ -1191,8 +1136,7 @@ def _report(work: _SheetWork, frame: pl.DataFrame, sink: _Sink) -> None:
                 pl.col(check.mask),
                 check,
                 check.code or "",
-                check.reason,
-                check.action,
+                check.params,
                 total,
                 work.name,
                 sink,
@@ -1200,14 +1144,12 @@ def _report(work: _SheetWork, frame: pl.DataFrame, sink: _Sink) -> None:
             continue
         codes = frame.get_column(check.mask).drop_nulls().value_counts(sort=True)
         for code, count in codes.iter_rows():
-            reason, action = check.messages[code]
             _report_rows(
                 frame,
                 pl.col(check.mask) == code,
                 check,
                 code,
-                reason,
-                action,
+                check.messages[code],
                 count,
                 work.name,
                 sink,
@@ -1219,8 +1161,7 @@ def _report_rows(
     mask: pl.Expr,
     check: _Check,
     code: str,
-    reason: Callable[[str | None], str],
-    action: str,
+    params: dict[str, Any],
     total: int,
     sheet: str | None,
     sink: _Sink,
@@ -1237,8 +1178,7 @@ def _report_rows(
         sink.add(
             IntakeError(
                 code=code,
-                reason=reason(text),
-                action=action,
+                params={**params, "value": text} if text is not None else params,
                 file=sink.file,
                 row=int(row),
                 value=text,
@@ -1268,13 +1208,7 @@ def _build_records(
     elif len(hashes) == 1:
         key_name, key_resolved = hashes[0]
     else:
-        sink.new(
-            "mapping_no_client",
-            "Er is geen kolom gekoppeld als cliëntnummer.",
-            "Koppel de kolom met het cliëntnummer van uw organisatie, of (bij een BSN-kolom) "
-            "kies 'hash' zodat alleen een versleutelde sleutel wordt bewaard.",
-            sheet=sheet,
-        )
+        sink.new("mapping_no_client", sheet=sheet)
         return None
 
     phases = sorted(
@@ -1284,22 +1218,13 @@ def _build_records(
     has_scores = bool(plan["scores"]) or "loose_score" in plan
     phase_col = plan.get("phase")
     if has_scores and not phases and phase_col is None and sheet_mapping.phase is None:
-        sink.new(
-            "mapping_no_phase",
-            "Er zijn scores gekoppeld, maar niet bij welk meetmoment ze horen.",
-            "Koppel een kolom als 'meetmoment', geef per kolomgroep het meetmoment aan, of kies "
-            "één meetmoment voor het hele blad.",
-            sheet=sheet,
-        )
+        sink.new("mapping_no_phase", sheet=sheet)
         return None
     measured = fields.get("measured_on", {})
     if not measured:
         sink.add(
             IntakeError(
                 code="date_not_mapped",
-                reason="Er is geen kolom met de datum van de meting gekoppeld.",
-                action="Koppel de datumkolom als die er is; metingen zonder datum komen niet op "
-                "een tijdlijn.",
                 file=sink.file,
                 sheet=sheet,
                 severity=WARNING,
@@ -1322,9 +1247,6 @@ def _build_records(
         for row in rows.head(listed).to_list():
             sink.new(
                 "client_missing",
-                "Het cliëntnummer ontbreekt.",
-                "Vul het cliëntnummer in, of verwijder de rij als het geen deelnemer is "
-                "(bijvoorbeeld een regel met totalen).",
                 sheet=sheet,
                 row=int(row),
                 column=key_resolved.column.letter,
@@ -1419,14 +1341,11 @@ def _build_records(
         )
         if skipped.len():
             shown = ", ".join(str(r) for r in skipped.head(5).to_list())
-            more = f" en nog {skipped.len() - 5}" if skipped.len() > 5 else ""
             sink.add(
                 IntakeError(
                     code="row_without_measurement",
-                    reason=f"{skipped.len()} rij(en) hebben bij geen enkel meetmoment een "
-                    f"waarde (rij {shown}{more}); die worden overgeslagen.",
-                    action="Controleer of dat klopt, bijvoorbeeld omdat de meting nog moet "
-                    "plaatsvinden.",
+                    params={"count": skipped.len(), "rows": shown, "more": skipped.len() - 5},
+                    key="row_without_measurement_more" if skipped.len() > 5 else "",
                     file=sink.file,
                     sheet=sheet,
                     severity=WARNING,
@@ -1474,8 +1393,6 @@ def _build_records(
         for row in missing["row"].head(listed).to_list():
             sink.new(
                 "phase_missing",
-                "Het meetmoment van deze scores ontbreekt.",
-                "Vul in of dit de 0-meting, een tussenmeting of de eindmeting is.",
                 sheet=sheet,
                 row=int(row),
             )
@@ -1493,8 +1410,6 @@ def _build_records(
             for row in undated["row"].head(listed).to_list():
                 sink.new(
                     "date_missing",
-                    "De datum van deze meting ontbreekt.",
-                    "Vul de datum van de meting in (dd-mm-jjjj).",
                     sheet=sheet,
                     row=int(row),
                 )
@@ -1538,9 +1453,7 @@ def _merge_long_items(
     for row, first, item in dupes.select("row", "__first", "__item").head(listed).iter_rows():
         sink.new(
             "duplicate_item",
-            f"Voor deze deelnemer, dit meetmoment en deze datum staat "
-            f"{instrument.item(item).name.nl} al in rij {first}.",
-            "Verwijder een van beide rijen.",
+            {"item": _text(instrument.item(item).name), "first": first},
             sheet=sheet,
             row=int(row),
         )
@@ -1643,22 +1556,23 @@ def _duplicates(records: pl.DataFrame, sink: _Sink) -> pl.DataFrame:
         .head(listed)
         .iter_rows()
     ):
-        elsewhere = f" van blad '{first_sheet}'" if first_sheet != sheet else ""
-        moment = PHASE_LABELS.get(phase, "meting") if phase else "rij"
-        date_text = f" op {when:%d-%m-%Y}" if when else ""
-        if same:
-            reason = (
-                f"Deze rij is een kopie van rij {first_row}{elsewhere} (zelfde deelnemer, "
-                "meetmoment en datum)."
+        params: dict[str, Any] = {"first_row": first_row}
+        key = "duplicate_row_copy" if same else "duplicate_row_other"
+        if first_sheet != sheet:
+            params["first_sheet"] = first_sheet
+            key += "_sheet"
+        if not same:
+            params["moment"] = (
+                _PHASE_TEXT.get(phase, localized("meting", "measurement"))
+                if phase
+                else localized("rij", "row")
             )
-            action = "Verwijder een van beide rijen."
-        else:
-            reason = (
-                f"Deze deelnemer heeft al een {moment}{date_text} in rij {first_row}{elsewhere}, "
-                "met andere waarden."
+            params["when"] = (
+                localized(f" op {when:%d-%m-%Y}", f" on {when:%d-%m-%Y}")
+                if when
+                else localized("", "")
             )
-            action = "Houd één van beide rijen over, of pas de datum of het meetmoment aan."
-        sink.new("duplicate_row", reason, action, sheet=sheet or None, row=int(row))
+        sink.new("duplicate_row", params, key=key, sheet=sheet or None, row=int(row))
     sink.count_only("duplicate_row", dupes.height - listed)
     later = dupes.get_column("__i")
     return (
@@ -1683,10 +1597,7 @@ def _sensitive_refusals(
         col = next(c for c in layout.columns if c.index == index)
         sink.new(
             "sensitive_column",
-            f"Deze kolom lijkt {SENSITIVE_LABELS[kind]} te bevatten. Die worden niet in "
-            "Proeftuin opgeslagen, dus de import wordt geweigerd.",
-            "Kies bij deze kolom 'hash' (alleen een versleutelde sleutel wordt bewaard) of "
-            "'drop' (weglaten), of haal de kolom uit het bestand.",
+            {"kind": _SENSITIVE_TEXT[kind]},
             sheet=sheet,
             column=col.letter,
             header=col.label,
@@ -1742,19 +1653,10 @@ def dry_run(
     try:
         mapping = _as_mapping(mapping)
     except (ValueError, TypeError, KeyError) as exc:
-        sink.new(
-            "mapping_invalid",
-            f"De koppeling kan niet worden gelezen ({short_value(exc, 80)}).",
-            "Maak de koppeling opnieuw.",
-        )
+        sink.new("mapping_invalid", {"error": short_value(exc, 80)})
         return result(empty, None, 0, None)
     if mapping.instrument and mapping.instrument != instrument.id:
-        sink.new(
-            "mapping_instrument",
-            f"De koppeling is gemaakt voor instrument '{mapping.instrument}', niet voor "
-            f"'{instrument.id}'.",
-            "Kies het juiste instrument of maak een nieuwe koppeling.",
-        )
+        sink.new("mapping_instrument", {"made_for": mapping.instrument, "chosen": instrument.id})
         return result(empty, None, 0, None)
     try:
         book = open_workbook(source, file, limits)
@@ -1771,8 +1673,8 @@ def dry_run(
     except Exception as exc:  # noqa: BLE001 - bad input must never become a server error
         sink.new(
             "internal_error",
-            f"Het bestand kon niet worden verwerkt ({type(exc).__name__}: {short_value(exc, 80)}).",
-            "Neem contact op met de beheerder en stuur het bestand mee.",
+            {"error": f"{type(exc).__name__}: {short_value(exc, 80)}"},
+            key="internal_error_file",
         )
         return result(empty, book.kind, 0, book.sha256)
 
@@ -1800,9 +1702,7 @@ def _dry_run_book(
                 sink.add(
                     IntakeError(
                         code="sheet_not_mapped",
-                        reason=f"Blad '{sheet.name}' staat niet in de koppeling en wordt "
-                        "overgeslagen.",
-                        action="Voeg het blad toe aan de koppeling als het mee moet.",
+                        params={"sheet": sheet.name},
                         file=sink.file,
                         sheet=sheet.name,
                         severity=WARNING,
@@ -1815,32 +1715,19 @@ def _dry_run_book(
         name = sheet.name
         layout = _choose_layout(sheet, vocab, sheet_mapping)
         if layout is None:
-            sink.new(
-                "no_header",
-                "In dit blad is geen regel met kolomnamen gevonden.",
-                "Zorg dat boven de gegevens één regel met kolomnamen staat.",
-                sheet=name,
-            )
+            sink.new("no_header", sheet=name)
             continue
         units: list[int] = []
         frame = _frame(sheet, layout, limits, skipped=units)
         for row in units:
             sink.new(
                 "units_row",
-                "Deze rij beschrijft de kolommen (eenheden zoals '(dd-mm-jjjj)' of '1-5') en "
-                "is overgeslagen.",
-                "Niets te doen; staan hier toch gegevens, zet ze dan in een eigen rij.",
                 sheet=name,
                 row=row,
                 severity=WARNING,
             )
         if frame.height > limits.max_rows:
-            sink.new(
-                "too_many_rows",
-                f"Dit blad heeft meer dan {limits.max_rows} rijen.",
-                "Splits het bestand in kleinere delen en importeer ze na elkaar.",
-                sheet=name,
-            )
+            sink.new("too_many_rows", {"limit": limits.max_rows}, sheet=name)
             continue
         rows_read += frame.height
         resolved = _resolve_columns(sheet_mapping, layout, sink, name)
@@ -1870,11 +1757,7 @@ def _dry_run_book(
         if records is not None:
             collected.append(records)
     if matched == 0 and book.sheets:
-        sink.new(
-            "no_sheet_mapped",
-            "Geen enkel blad uit het bestand staat in de koppeling.",
-            "Kies de bladen die geïmporteerd moeten worden, of maak een nieuwe koppeling.",
-        )
+        sink.new("no_sheet_mapped")
     if not collected:
         return result(pl.DataFrame(schema=schema), book.kind, rows_read, book.sha256)
     columns = list(schema)

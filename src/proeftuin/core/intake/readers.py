@@ -155,11 +155,11 @@ class Workbook:
 def _too_large(size: int, file: str, limits: Limits) -> Exception:
     return refuse(
         "file_too_large",
-        f"Het bestand is {size / (1024 * 1024):.0f} MB; de grens is "
-        f"{limits.max_bytes / (1024 * 1024):.0f} MB.",
-        "Splits het bestand, bijvoorbeeld per jaar of per project, en importeer de delen na "
-        "elkaar.",
         file,
+        {
+            "size": f"{size / (1024 * 1024):.0f} MB",
+            "limit": f"{limits.max_bytes / (1024 * 1024):.0f} MB",
+        },
     )
 
 
@@ -180,12 +180,7 @@ def read_bytes(source: object, file: str, limits: Limits) -> bytes:
             with open(path, "rb") as handle:
                 data = handle.read(limits.max_bytes + 1)
         except OSError as exc:
-            raise refuse(
-                "read_failed",
-                f"Het bestand kan niet worden gelezen ({exc.strerror or exc}).",
-                "Controleer of het bestand bestaat en niet geopend is in een ander programma.",
-                file,
-            ) from exc
+            raise refuse("read_failed", file, {"error": str(exc.strerror or exc)}) from exc
     if len(data) > limits.max_bytes:
         raise _too_large(len(data), file, limits)
     return data
@@ -216,14 +211,7 @@ def open_workbook(source: object, file: str, limits: Limits) -> Workbook:
 
 def too_complex(file: str) -> FileRefused:
     """The refusal when reading a file needs more memory or time than a spreadsheet should."""
-    return refuse(
-        "too_complex",
-        "Het bestand is te groot of te ingewikkeld om te lezen: het vraagt meer geheugen of tijd "
-        "dan een spreadsheet met deelnemersgegevens nodig heeft.",
-        "Kopieer alleen de tabel met gegevens naar een nieuw, leeg bestand en sla dat op als "
-        ".xlsx of .csv; of splits het bestand in kleinere delen.",
-        file,
-    )
+    return refuse("too_complex", file)
 
 
 # --- CSV ----------------------------------------------------------------------------------------
@@ -262,13 +250,7 @@ def decode_csv(data: bytes, file: str) -> tuple[bytes, str]:
 
 
 def _encoding_refusal(file: str) -> Exception:
-    return refuse(
-        "encoding",
-        "De tekens in dit bestand kunnen niet worden gelezen.",
-        "Sla het bestand in Excel op als 'CSV UTF-8 (door komma's gescheiden)' en probeer het "
-        "opnieuw.",
-        file,
-    )
+    return refuse("encoding", file)
 
 
 def _head_records(text: str, delimiter: str, limit: int = HEAD_ROWS) -> list[list[str]]:
@@ -332,12 +314,11 @@ def _open_csv(data: bytes, file: str, limits: Limits) -> Workbook:
     if longest is not None:
         raise refuse(
             "line_too_long",
-            f"Een regel in dit bestand is {longest / 1024:.0f} kB lang; de grens is "
-            f"{limits.max_line_bytes / 1024:.0f} kB. Dit is geen tabel met één deelnemer of "
-            "meting per regel.",
-            "Open het bestand in Excel of LibreOffice, controleer of het scheidingsteken en de "
-            "regeleinden kloppen, en sla het opnieuw op als CSV.",
             file,
+            {
+                "size": f"{longest / 1024:.0f} kB",
+                "limit": f"{limits.max_line_bytes / 1024:.0f} kB",
+            },
         )
     text = _head_text(body)
     delimiter = sniff_delimiter(text)
@@ -348,9 +329,9 @@ def _open_csv(data: bytes, file: str, limits: Limits) -> Workbook:
     if width > limits.max_columns:
         raise refuse(
             "too_many_columns",
-            f"Het bestand heeft {width} kolommen; de grens is {limits.max_columns}.",
-            "Verwijder de kolommen die niet geïmporteerd hoeven te worden.",
             file,
+            {"columns": width, "limit": limits.max_columns},
+            key="too_many_columns_file",
         )
     sheet = SheetSource(name=None, head=head, _csv=(body, delimiter, width))
     return Workbook(file=file, kind=CSV, sheets=[sheet], encoding=encoding, delimiter=delimiter)
@@ -371,10 +352,7 @@ def _open_zip_workbook(data: bytes, kind: str, file: str, limits: Limits) -> Wor
     worksheets = [m for m in metadata if "WorkSheet" in str(m.typ)]
     if len(worksheets) > limits.max_sheets:
         raise refuse(
-            "too_many_sheets",
-            f"Het bestand heeft {len(worksheets)} bladen; de grens is {limits.max_sheets}.",
-            "Verwijder de bladen die niet geïmporteerd hoeven te worden.",
-            file,
+            "too_many_sheets", file, {"sheets": len(worksheets), "limit": limits.max_sheets}
         )
     formulas = _xlsx_formula_cells(data) if kind == XLSX else {}
     sheets = []
@@ -390,10 +368,9 @@ def _open_zip_workbook(data: bytes, kind: str, file: str, limits: Limits) -> Wor
         except BaseException as exc:  # noqa: BLE001 - calamine panics are BaseExceptions
             raise refuse(
                 "corrupt_file",
-                f"Blad '{meta.name}' kan niet worden gelezen ({type(exc).__name__}).",
-                "Open het bestand in Excel of LibreOffice, sla het opnieuw op en probeer het nog "
-                "eens.",
                 file,
+                {"sheet": meta.name, "error": type(exc).__name__},
+                key="corrupt_sheet",
                 sheet=meta.name,
             ) from exc
         sheet_formulas = formulas.get(meta.name, {})

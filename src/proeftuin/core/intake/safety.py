@@ -28,6 +28,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -73,8 +74,11 @@ class Limits:
     max_seconds: float = 300.0
 
 
-def refuse(code: str, reason: str, action: str, file: str, **where: object) -> FileRefused:
-    return FileRefused(IntakeError(code=code, reason=reason, action=action, file=file, **where))
+def refuse(
+    code: str, file: str, params: dict[str, Any] | None = None, *, key: str = "", **where: Any
+) -> FileRefused:
+    """The refusal of a whole file: ``code`` with ``params``; ``key`` picks its sentences."""
+    return FileRefused(IntakeError(code=code, params=params or {}, file=file, key=key, **where))
 
 
 def _mb(size: int) -> str:
@@ -84,15 +88,10 @@ def _mb(size: int) -> str:
 # --- what kind of file ----------------------------------------------------------------------------
 
 
+#: Leading bytes → the message key saying what the file is instead.
 _BINARY_SIGNATURES = {
-    b"\xd0\xcf\x11\xe0": (
-        "Dit is een oud Excel-bestand (.xls) of een ander Office-bestand.",
-        "Open het in Excel of LibreOffice en sla het op als .xlsx, .ods of .csv.",
-    ),
-    b"%PDF": (
-        "Dit is een PDF, geen spreadsheet.",
-        "Lever de gegevens aan als .xlsx, .ods of .csv.",
-    ),
+    b"\xd0\xcf\x11\xe0": "not_spreadsheet_xls",
+    b"%PDF": "not_spreadsheet_pdf",
 }
 
 
@@ -100,47 +99,28 @@ def detect_kind(data: bytes, file: str, limits: Limits) -> str:
     """``xlsx``, ``ods`` or ``csv`` from the content; refuse anything else (and too-large files)."""
     if len(data) > limits.max_bytes:
         raise refuse(
-            "file_too_large",
-            f"Het bestand is {_mb(len(data))}; de grens is {_mb(limits.max_bytes)}.",
-            "Splits het bestand, bijvoorbeeld per jaar of per project, en importeer de delen na "
-            "elkaar.",
-            file,
+            "file_too_large", file, {"size": _mb(len(data)), "limit": _mb(limits.max_bytes)}
         )
     if not data or data.isspace():
-        raise refuse(
-            "empty_file",
-            "Het bestand is leeg.",
-            "Kies het bestand met de gegevens en probeer het opnieuw.",
-            file,
-        )
+        raise refuse("empty_file", file)
     if data[:4] == b"PK\x03\x04" or data[:4] == b"PK\x05\x06":
         return check_zip(data, file, limits)
-    for signature, (reason, action) in _BINARY_SIGNATURES.items():
+    for signature, key in _BINARY_SIGNATURES.items():
         if data.startswith(signature):
-            raise refuse("not_spreadsheet", reason, action, file)
+            raise refuse("not_spreadsheet", file, key=key)
     head = data[:8192]
     utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
     if not utf16 and b"\x00" in head:
-        raise refuse(
-            "not_spreadsheet",
-            "Dit bestand is geen spreadsheet en geen tekstbestand (CSV).",
-            "Lever de gegevens aan als .xlsx, .ods of .csv.",
-            file,
-        )
+        raise refuse("not_spreadsheet", file, key="not_spreadsheet_binary")
     return CSV
 
 
 # --- zip containers -----------------------------------------------------------------------------
 
 
-def _zip_refusal(reason: str, file: str) -> FileRefused:
-    return refuse(
-        "zip_refused",
-        reason,
-        "Open het bestand in Excel of LibreOffice, controleer de inhoud en sla het opnieuw op; "
-        "lukt dat niet, lever dan een CSV-bestand aan.",
-        file,
-    )
+def _zip_refusal(key: str, file: str, **params: Any) -> FileRefused:
+    """A zip container refused: ``key`` (``zip_members``, ``zip_bomb``…) says why."""
+    return refuse("zip_refused", file, params, key=key)
 
 
 def check_zip(data: bytes, file: str, limits: Limits) -> str:
@@ -155,49 +135,27 @@ def check_zip(data: bytes, file: str, limits: Limits) -> str:
 
 def corrupt(file: str, exc: BaseException) -> FileRefused:
     """The refusal for a damaged archive or a file no reader understands."""
-    return refuse(
-        "corrupt_file",
-        f"Het bestand is beschadigd of geen geldig spreadsheetbestand ({type(exc).__name__}).",
-        "Open het in Excel of LibreOffice, sla het opnieuw op en probeer het nog eens; lukt dat "
-        "niet, lever dan een CSV-bestand aan.",
-        file,
-    )
+    return refuse("corrupt_file", file, {"error": type(exc).__name__})
 
 
 def _check_zip(data: bytes, file: str, limits: Limits) -> str:
     archive = zipfile.ZipFile(io.BytesIO(data))
     infos = archive.infolist()
     if len(infos) > limits.max_zip_members:
-        raise _zip_refusal(
-            f"Het bestand bestaat uit {len(infos)} onderdelen; een spreadsheet heeft er veel minder.",
-            file,
-        )
+        raise _zip_refusal("zip_members", file, members=len(infos))
     declared = 0
     for info in infos:
         if info.flag_bits & 0x1:
-            raise refuse(
-                "encrypted_file",
-                "Het bestand is beveiligd met een wachtwoord.",
-                "Haal de beveiliging eraf (in Excel: Bestand > Info > Werkmap beveiligen) en "
-                "probeer het opnieuw.",
-                file,
-            )
+            raise refuse("encrypted_file", file)
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise _zip_refusal("Het bestand gebruikt een onbekende manier van inpakken.", file)
+            raise _zip_refusal("zip_method", file)
         declared += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > 1024 * 1024 and ratio > limits.max_ratio:
-            raise _zip_refusal(
-                f"Een onderdeel van het bestand pakt {ratio:.0f} keer uit tot "
-                f"{_mb(info.file_size)}; dat past niet bij een spreadsheet (mogelijk een "
-                "'zipbom').",
-                file,
-            )
+            raise _zip_refusal("zip_ratio", file, ratio=f"{ratio:.0f}", size=_mb(info.file_size))
     if declared > limits.max_uncompressed_bytes:
         raise _zip_refusal(
-            f"Uitgepakt zou het bestand {_mb(declared)} zijn; de grens is "
-            f"{_mb(limits.max_uncompressed_bytes)}.",
-            file,
+            "zip_declared", file, size=_mb(declared), limit=_mb(limits.max_uncompressed_bytes)
         )
     kind = _zip_kind(archive, infos, file)
     _measure_members(data, infos, file, limits)
@@ -213,12 +171,12 @@ def _zip_kind(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], file: str)
         if info.file_size <= 200 and archive.read("mimetype").strip() == ODS_MIMETYPE:
             return ODS
     if "word/document.xml" in names or "ppt/presentation.xml" in names:
-        reason = "Dit is een Word- of PowerPoint-bestand, geen spreadsheet."
+        key = "not_spreadsheet_office"
     elif "mimetype" in names:
-        reason = "Dit is een OpenDocument-bestand, maar geen rekenblad (.ods)."
+        key = "not_spreadsheet_opendocument"
     else:
-        reason = "Dit is een zip-bestand, geen spreadsheet."
-    raise refuse("not_spreadsheet", reason, "Lever de gegevens aan als .xlsx, .ods of .csv.", file)
+        key = "not_spreadsheet_zip"
+    raise refuse("not_spreadsheet", file, key=key)
 
 
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
@@ -234,7 +192,7 @@ def _measure_members(
         offset = info.header_offset
         header = bytes(view[offset : offset + _LOCAL_HEADER.size])
         if len(header) < _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
-            raise _zip_refusal("De inhoudsopgave van het bestand klopt niet.", file)
+            raise _zip_refusal("zip_directory", file)
         fields = _LOCAL_HEADER.unpack(header)
         start = offset + _LOCAL_HEADER.size + fields[-2] + fields[-1]
         raw = view[start : start + info.compress_size]
@@ -245,16 +203,10 @@ def _measure_members(
         if actual < 0:
             raise corrupt(file, zlib.error("invalid deflate data"))
         if actual != info.file_size:
-            raise _zip_refusal(
-                "Een onderdeel van het bestand is groter dan het bestand zelf aangeeft "
-                "(mogelijk een 'zipbom').",
-                file,
-            )
+            raise _zip_refusal("zip_size_mismatch", file)
         budget -= actual
         if budget < 0:
-            raise _zip_refusal(
-                f"Uitgepakt is het bestand groter dan {_mb(limits.max_uncompressed_bytes)}.", file
-            )
+            raise _zip_refusal("zip_inflated", file, limit=_mb(limits.max_uncompressed_bytes))
 
 
 def _inflated_size(raw: memoryview, cap: int) -> int:

@@ -16,6 +16,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from proeftuin.common import intake_text
 from proeftuin.core import intake
 from proeftuin.monitoring import importer, recording, services
 from proeftuin.monitoring.models import MappingTemplate
@@ -93,7 +94,7 @@ class Command(BaseCommand):
             chosen = services.instrument(instrument)
             suggestion = services.suggest(path, chosen, filename=path.name)
             for error in suggestion.errors:
-                self.stderr.write(f"{error.severity}: {error}")
+                self.stderr.write(f"{error.severity}: {intake_text.described(error)}")
             if not suggestion.ok:
                 raise CommandError(
                     f"{path.name} kan niet worden gelezen; er is geen koppeling geschreven."
@@ -110,7 +111,7 @@ class Command(BaseCommand):
         bar.update(30)
         problems, error_count = importer.all_errors(result)
         for problem in problems:
-            self.stderr.write(f"{problem.severity}: {problem}")
+            self.stderr.write(f"{problem.severity}: {intake_text.described(problem)}")
         if error_count:
             bar.close()
             raise CommandError(
@@ -124,7 +125,10 @@ class Command(BaseCommand):
         planned = importer.plan(obj, list(result.iter_records()))
         changes = importer.date_change_errors(result, planned.date_changes)
         for change in changes:
-            self.stderr.write(f"{'bevestigd' if confirm_date_changes else 'let op'}: {change}")
+            self.stderr.write(
+                f"{'bevestigd' if confirm_date_changes else 'let op'}: "
+                f"{intake_text.described(change)}"
+            )
         if changes and not confirm_date_changes:
             bar.close()
             raise CommandError(

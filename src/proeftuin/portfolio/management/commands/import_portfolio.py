@@ -11,6 +11,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from proeftuin.accounts.models import User
+from proeftuin.common import intake_text
 from proeftuin.core import portfolio_exchange as core
 from proeftuin.core.access import Capability
 from proeftuin.portfolio import exchange
@@ -48,7 +49,7 @@ class Command(BaseCommand):
         imp.result = {**outcome.to_dict(), "committed": committed}
         imp.save()
         for problem in outcome.problems:
-            self.stderr.write(str(problem))
+            self.stderr.write(intake_text.described(problem))
         self.stdout.write(
             f"nieuw: {outcome.created}, bijgewerkt: {outcome.updated}, al gelijk: {outcome.unchanged}"
         )
