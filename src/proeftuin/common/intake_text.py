@@ -31,6 +31,43 @@ GROUPED = frozenset({"cells", "max_cells"})
 
 #: Message key → (reason, action), Dutch source text with ``%(name)s`` parameters.
 MESSAGES: dict[str, tuple[Any, Any]] = {
+    # The neighbourhood statistics (wijkcijfers, core.neighbourhoods.reading).
+    "area_no_sheet": (
+        _lazy("Het bestand heeft geen blad."),
+        _lazy("Kies een ander bestand."),
+    ),
+    "area_no_code_column": (
+        _lazy("Geen kolom gekoppeld aan de gebiedscode."),
+        _lazy("Kies bij de kolommen welke de code van het gebied bevat."),
+    ),
+    "area_no_name_column": (
+        _lazy("Geen kolom gekoppeld aan de naam van het gebied."),
+        _lazy("Kies bij de kolommen welke de naam van het gebied bevat."),
+    ),
+    "area_no_year_column": (
+        _lazy("Geen kolom met het jaar en geen jaar gekozen."),
+        _lazy("Koppel de kolom met het jaar, of kies één jaar voor het hele bestand."),
+    ),
+    "area_no_indicator": (
+        _lazy("Geen enkele indicator gekoppeld."),
+        _lazy("Koppel ten minste één kolom aan een indicator."),
+    ),
+    "area_bad_code": (
+        _lazy("Geen geldige gebiedscode: '%(value)s'."),
+        _lazy("Gebruik de CBS-code (GM, WK of BU met cijfers) of de eigen code van de gemeente."),
+    ),
+    "area_no_year": (
+        _lazy("Geen jaar gevonden."),
+        _lazy("Vul het jaar in (bijvoorbeeld 2024)."),
+    ),
+    "area_duplicate": (
+        _lazy("%(code)s %(year)s staat er twee keer in."),
+        _lazy("Laat één regel per gebied en jaar staan."),
+    ),
+    "area_not_a_number": (
+        _lazy("Geen getal: '%(value)s'."),
+        _lazy("Vul een getal in, of een punt (.) als de waarde onbekend is."),
+    ),
     "file_too_large": (
         _lazy("Het bestand is %(size)s; de grens is %(limit)s."),
         _lazy(

@@ -129,8 +129,11 @@ def test_reading_a_cbs_style_file_suggests_a_mapping_and_lists_every_problem():
     problems = {(p.file, p.row, p.column, p.header) for p in result.problems}
     assert ("kerncijfers.csv", 4, "D", "Gemiddeld inkomen per inwoner") in problems  # "veel"
     assert ("kerncijfers.csv", 5, "A", "Codering") in problems
-    assert all(p.is_error and p.code and p.action for p in result.problems)
-    assert "rij 4, kolom D (Gemiddeld inkomen per inwoner)" in str(result.problems[0])
+    from proeftuin.common import intake_text
+
+    assert all(p.is_error and p.code and intake_text.action(p) for p in result.problems)
+    assert "rij 4, kolom D (Gemiddeld inkomen per inwoner)" in intake_text.where(result.problems[0])
+    assert intake_text.reason(result.problems[0]) == "Geen getal: 'veel'."
     oost = [f for f in result.figures if f.code == "WK000101"]
     assert {f.indicator: f.value for f in oost} == {"income": 25.1, "crime": None}
 
@@ -138,7 +141,11 @@ def test_reading_a_cbs_style_file_suggests_a_mapping_and_lists_every_problem():
 def test_a_missing_mapping_is_a_problem_before_any_row():
     sheet = reading.read_sheet(CSV.encode("utf-8"), "kerncijfers.csv")
     result = reading.dry_run(sheet, {"Codering": "code"}, SET)
-    assert {p.code for p in result.problems} >= {"no_name_column", "no_year", "no_indicator"}
+    assert {p.code for p in result.problems} >= {
+        "area_no_name_column",
+        "area_no_year_column",
+        "area_no_indicator",
+    }
     assert all(p.file == "kerncijfers.csv" and p.row is None for p in result.problems)
     assert result.figures == []
 

@@ -66,7 +66,7 @@ def read_sheet(data: bytes, filename: str) -> Sheet:
     """The first sheet: the first row with at least two filled cells is the header."""
     book = open_workbook(data, filename, LIMITS)
     if not book.sheets:
-        raise refuse("empty", "Het bestand heeft geen blad.", "Kies een ander bestand.", filename)
+        raise refuse("area_no_sheet", filename)
     sheet = book.sheets[0]
     header_at = next(
         (i for i, row in enumerate(sheet.head) if sum(not is_blank(c) for c in row) >= 2), 0
@@ -85,8 +85,7 @@ def read_sheet(data: bytes, filename: str) -> Sheet:
 def _problem(
     sheet: Sheet,
     code: str,
-    reason: str,
-    action: str,
+    params: dict | None = None,
     *,
     row: int | None = None,
     header: str | None = None,
@@ -98,8 +97,7 @@ def _problem(
         column = column_letter(sheet.headers.index(header))
     return IntakeError(
         code=code,
-        reason=reason,
-        action=action,
+        params=params or {},
         file=sheet.file,
         sheet=sheet.name,
         row=row,
@@ -154,34 +152,13 @@ def dry_run(
         target: sheet.headers.index(h) for h, target in mapping.items() if h in sheet.headers
     }
     ids = {i.id for i in indicator_set.indicators}
-    for needed, label in ((CODE, "code"), (NAME, "naam")):
+    for needed in (CODE, NAME):
         if needed not in columns:
-            result.problems.append(
-                _problem(
-                    sheet,
-                    f"no_{needed}_column",
-                    f"Geen kolom gekoppeld aan {label}.",
-                    f"Kies bij de kolommen welke de {label} van het gebied bevat.",
-                )
-            )
+            result.problems.append(_problem(sheet, f"area_no_{needed}_column"))
     if YEAR not in columns and year is None:
-        result.problems.append(
-            _problem(
-                sheet,
-                "no_year",
-                "Geen kolom met het jaar en geen jaar gekozen.",
-                "Koppel de kolom met het jaar, of kies één jaar voor het hele bestand.",
-            )
-        )
+        result.problems.append(_problem(sheet, "area_no_year_column"))
     if not ids & set(columns):
-        result.problems.append(
-            _problem(
-                sheet,
-                "no_indicator",
-                "Geen enkele indicator gekoppeld.",
-                "Koppel ten minste één kolom aan een indicator.",
-            )
-        )
+        result.problems.append(_problem(sheet, "area_no_indicator"))
     if result.problems:
         return result
     seen: set[tuple[str, int]] = set()
@@ -196,10 +173,8 @@ def dry_run(
             result.problems.append(
                 _problem(
                     sheet,
-                    "bad_area_code",
-                    f"Geen geldige gebiedscode: {short_value(code)!r}.",
-                    "Gebruik de CBS-code (GM, WK of BU met cijfers) of de eigen code van de "
-                    "gemeente.",
+                    "area_bad_code",
+                    {"value": short_value(code)},
                     row=row_number,
                     header=code_header,
                 )
@@ -213,9 +188,7 @@ def dry_run(
             result.problems.append(
                 _problem(
                     sheet,
-                    "no_year",
-                    "Geen jaar gevonden.",
-                    "Vul het jaar in (bijvoorbeeld 2024).",
+                    "area_no_year",
                     row=row_number,
                     header=sheet.headers[columns[YEAR]] if YEAR in columns else None,
                 )
@@ -225,9 +198,8 @@ def dry_run(
             result.problems.append(
                 _problem(
                     sheet,
-                    "duplicate_area",
-                    f"{code} {row_year} staat er twee keer in.",
-                    "Laat één regel per gebied en jaar staan.",
+                    "area_duplicate",
+                    {"code": code, "year": row_year},
                     row=row_number,
                     header=code_header,
                 )
@@ -246,9 +218,8 @@ def dry_run(
                     result.problems.append(
                         _problem(
                             sheet,
-                            "not_a_number",
-                            f"Geen getal: {short_value(raw)!r}.",
-                            "Vul een getal in, of een punt (.) als de waarde onbekend is.",
+                            "area_not_a_number",
+                            {"value": short_value(raw)},
                             row=row_number,
                             header=header,
                             value=raw,
