@@ -467,3 +467,47 @@ def test_the_browser_language_cookie_does_not_change_the_api_language(users, for
     http.cookies["django_language"] = "en"
     body = assert_problem(http.get(f"{V1}/{foreign_project.pk}"), 404)
     assert body["title"] == "Niet gevonden"
+
+
+# Black-box findings of session 3 -----------------------------------------------------------------
+
+
+def test_a_body_over_the_request_limit_is_a_problem_too(users, own_project, settings):
+    """A body over PROEFTUIN_MAX_REQUEST_BYTES was refused before the API with an HTML page."""
+    settings.PROEFTUIN_MAX_REQUEST_BYTES = 1024
+    _t, http = token_for(users[("own", "beleidsadviseur")])
+    url = f"{V1}/{own_project.pk}"
+    etag = http.get(url)["ETag"]
+    body = '{"naam": "' + "x" * 2048 + '"}'
+    response = http.patch(url, body, content_type="application/json", HTTP_IF_MATCH=etag)
+    assert_problem(response, 413)
+    # The screens keep their page.
+    page = Client().post("/projecten/", {"x": "y" * 2048})
+    assert page.status_code == 413 and page["Content-Type"].startswith("text/html")
+
+
+def test_a_weak_etag_never_matches(users, own_project):
+    """If-Match compares strongly (RFC 9110 §13.1.1): W/"1" is not a match for "1"."""
+    _t, http = token_for(users[("own", "beleidsadviseur")])
+    url = f"{V1}/{own_project.pk}"
+    etag = http.get(url)["ETag"]
+    weak = http.patch(
+        url, {"naam": "A"}, content_type="application/json", HTTP_IF_MATCH=f"W/{etag}"
+    )
+    assert_problem(weak, 412)
+    strong = http.patch(url, {"naam": "A"}, content_type="application/json", HTTP_IF_MATCH=etag)
+    assert strong.status_code == 200  # positive control
+
+
+def test_the_bearer_scheme_is_case_insensitive(users, own_project):
+    """RFC 9110 §11.1: the authentication scheme is case-insensitive."""
+    _token, secret = tokens.issue(
+        users[("own", "beleidsadviseur")],
+        name="K",
+        role="beleidsadviseur",
+        scopes=["portfolio:lezen"],
+        days=30,
+    )
+    for scheme in ("Bearer", "bearer", "BEARER"):
+        response = Client(HTTP_AUTHORIZATION=f"{scheme} {secret}").get(f"{V1}/{own_project.pk}")
+        assert response.status_code == 200, (scheme, response.content)

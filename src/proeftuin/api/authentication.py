@@ -23,7 +23,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
         if not header:
             return None
         keyword, _sep, token = header.partition(" ")
-        if keyword != self.keyword:
+        if keyword.lower() != self.keyword.lower():  # the scheme is case-insensitive (RFC 9110)
             return None
         token = token.strip()
         if not token.startswith(PREFIX) or token.count("_") < 2:

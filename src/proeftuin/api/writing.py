@@ -18,10 +18,14 @@ from .problems import PreconditionFailed
 
 
 def expected_version(request, validated: dict) -> int | None:
-    """The version the client read: If-Match (an ETag, weak or strong) or the ``versie`` field."""
+    """The version the client read: If-Match (a strong ETag) or the ``versie`` field.
+
+    If-Match compares strongly (RFC 9110 §13.1.1): a weak tag ``W/"3"`` never matches."""
     header = request.headers.get("If-Match", "").strip()
     if header:
-        tag = header.removeprefix("W/").strip('"')
+        if header.startswith("W/"):
+            raise PreconditionFailed
+        tag = header.strip('"')
         try:
             return int(tag)
         except ValueError:

@@ -79,6 +79,22 @@ class RequestBodyLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
+        if length > limit and request.path.startswith("/api/"):
+            # The API answers in problem+json, in the language Accept-Language asks for.
+            from django.http import JsonResponse
+
+            from proeftuin.api.problems import API_VERSION, CONTENT_TYPE, problem
+
+            with translation.override(api_language(request.headers.get("Accept-Language", ""))):
+                body = problem(
+                    413,
+                    translation.gettext("De body is groter dan %(limit)s MB.")
+                    % {"limit": limit // (1024 * 1024) or 1},
+                    instance=request.path,
+                )
+            response = JsonResponse(body, status=413, content_type=CONTENT_TYPE)
+            response["API-Version"] = API_VERSION
+            return response
         if length > limit:
             from django.shortcuts import render
 
