@@ -19,7 +19,7 @@ help:
 	@echo "make lint   - ruff check and format check"
 	@echo "make bench  - run the benchmarks in bench/"
 	@echo "make bench-load [LOAD_SECONDS=600] - 25 users against gunicorn, SQLite and PostgreSQL"
-	@echo "make e2e-stress [E2E_RUNS=3] - the browser tests E2E_RUNS times in a row under a CPU load"
+	@echo "make e2e-stress [E2E_RUNS=3] [E2E_DATABASE=sqlite|postgres://...] - the browser tests E2E_RUNS times in a row under a CPU load"
 	@echo "make bench-pages [PAGES_PROJECTS='100 1000'] [PAGES_SECONDS=120] - 25 users, every main page"
 	@echo "make fuzz   - fuzz the spreadsheet intake with FUZZ_FILES (10000) generated files"
 
@@ -117,10 +117,12 @@ bench-load: install
 	$(BIN)/python bench/bench_load.py --seconds $(LOAD_SECONDS)
 
 # The browser tests E2E_RUNS times in a row, no retry, with every core kept busy (stress-ng or a
-# Python busy loop): on SQLite, and on PostgreSQL when DATABASE_URL is set.
+# Python busy loop): on E2E_DATABASE ('sqlite' or a PostgreSQL URL; default DATABASE_URL when
+# set, else SQLite).
 E2E_RUNS ?= 3
+E2E_DATABASE ?=
 e2e-stress: install browser
-	$(BIN)/python bench/e2e_stress.py --runs $(E2E_RUNS)
+	$(BIN)/python bench/e2e_stress.py --runs $(E2E_RUNS) $(if $(E2E_DATABASE),--database $(E2E_DATABASE))
 PAGES_PROJECTS ?= 100 1000
 PAGES_SECONDS ?= 120
 bench-pages: install

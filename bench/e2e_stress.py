@@ -6,8 +6,11 @@ busy-loop process per core) while it runs ``pytest tests/e2e`` ``--runs`` times,
 other, with no rerun plug-in and no retry. It prints the load average and the pass/fail counts of
 each run, and exits non-zero if any run failed::
 
-    .venv/bin/python bench/e2e_stress.py --runs 3                  # SQLite
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mine .venv/bin/python bench/e2e_stress.py
+    .venv/bin/python bench/e2e_stress.py --runs 3                  # SQLite (in memory)
+    .venv/bin/python bench/e2e_stress.py --database postgres://postgres@127.0.0.1:5432/mine
+
+Without ``--database`` the tests use ``DATABASE_URL`` when it is set, else SQLite; ``--database
+sqlite`` forces SQLite. For PostgreSQL pytest-django creates and drops ``test_<name>``.
 
 Nothing here measures time for a verdict: a run passes when pytest says so.
 """
@@ -65,7 +68,7 @@ def stop_load(handles: list) -> None:
             h.join(30)
 
 
-def run_once(n: int, pytest_args: list[str]) -> tuple[bool, str]:
+def run_once(n: int, pytest_args: list[str], env: dict[str, str]) -> tuple[bool, str]:
     cmd = [
         str(Path(sys.executable).parent / "pytest"),
         "-q",
@@ -77,7 +80,9 @@ def run_once(n: int, pytest_args: list[str]) -> tuple[bool, str]:
     # The whole output goes to a file as it comes, so a long run can be followed (tail -f).
     log = Path(tempfile.gettempdir()) / f"e2e-stress-{os.getpid()}-run{n}.log"
     with log.open("w", encoding="utf-8") as sink:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT)  # noqa: S603
+        proc = subprocess.Popen(  # noqa: S603
+            cmd, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT, env=env
+        )
         try:
             proc.wait()
         finally:
@@ -101,15 +106,24 @@ def main() -> int:
     parser.add_argument(
         "--load", type=int, default=os.cpu_count() or 2, help="busy processes (default: one a core)"
     )
+    parser.add_argument(
+        "--database",
+        help="'sqlite', or a PostgreSQL URL (default: DATABASE_URL when set, else SQLite)",
+    )
     parser.add_argument("pytest_args", nargs="*", help="passed on to pytest (after --)")
     args = parser.parse_args()
+    env = dict(os.environ)
+    if args.database == "sqlite":
+        env.pop("DATABASE_URL", None)
+    elif args.database:
+        env["DATABASE_URL"] = args.database
     if not Path(CHROMIUM).exists():
         # The browser fixture would skip every test, and a run of skips proves nothing.
         print(f"{CHROMIUM} not found: run `make browser` first.")
         return 2
     # A plain `kill` stops the load and the test run too (the finally blocks run).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    database = os.environ.get("DATABASE_URL", "SQLite (in memory)")
+    database = env.get("DATABASE_URL", "SQLite (in memory)")
     database = re.sub(r"//[^@/]*@", "//", database)  # never print a password
     what, handles = start_load(args.load) if args.load else ("no extra load", [])
     print(f"e2e stress: {args.runs} run(s) on {database} with {what}", flush=True)
@@ -119,7 +133,7 @@ def main() -> int:
             before = os.getloadavg()[0]
             started = time.monotonic()
             stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-            ok, summary = run_once(n, args.pytest_args)
+            ok, summary = run_once(n, args.pytest_args, env)
             after = os.getloadavg()
             results.append(ok)
             print(

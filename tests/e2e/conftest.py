@@ -14,6 +14,7 @@ from pathlib import Path
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
+import demo_snapshot  # noqa: E402
 import pytest  # noqa: E402
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright  # noqa: E402
 
@@ -127,7 +128,7 @@ def page(context: BrowserContext, problems: BrowserProblems) -> Page:
 
 @pytest.fixture(scope="session")
 def _demo_snapshot() -> dict:
-    """Where a copy of the generated demo database is kept between tests (SQLite only)."""
+    """The generated demo database, kept between tests (see demo_snapshot.py)."""
     return {}
 
 
@@ -135,27 +136,24 @@ def _demo_snapshot() -> dict:
 def demo(transactional_db, _demo_snapshot) -> dict:
     """Gemeente Voorbeeldstad: 15 projects, partners and the seven demo users.
 
-    Live-server tests run transactionally, so the database is emptied after every test. On the
-    in-memory SQLite test database the first generated copy is kept with SQLite's backup API and
-    copied back for the next tests, which is much faster than generating again; other databases
-    generate every time.
+    Live-server tests run transactionally, so the database is emptied after every test. The first
+    test generates the demo; on SQLite in memory and on PostgreSQL a copy of the database is kept
+    (demo_snapshot.py) and put back for the next tests, which is much faster than generating
+    again. Other databases generate every time.
     """
-    import sqlite3
-
+    from django.contrib.contenttypes.models import ContentType
     from django.db import connection
 
     from proeftuin.demo.generator import generate
 
-    in_memory_sqlite = connection.vendor == "sqlite" and connection.is_in_memory_db()
-    if in_memory_sqlite and "copy" in _demo_snapshot:
-        connection.ensure_connection()
-        _demo_snapshot["copy"].backup(connection.connection)
+    if "copy" in _demo_snapshot:
+        _demo_snapshot["copy"].restore(connection)
+        # The flush made the content types again with other ids; the copy has the demo's.
+        ContentType.objects.clear_cache()
         return _demo_snapshot["summary"]
     summary = generate(projects=15, seed=2026)
-    if in_memory_sqlite:
-        copy = sqlite3.connect(":memory:", check_same_thread=False)
-        connection.connection.backup(copy)
-        _demo_snapshot.update(copy=copy, summary=summary)
+    if demo_snapshot.supported(connection):
+        _demo_snapshot.update(copy=demo_snapshot.take(connection), summary=summary)
     return summary
 
 

@@ -28,9 +28,10 @@ def complete_pairs(pk: int) -> int:
     ).count()
 
 
-def effect_n(page: Page) -> str:
+def effect_n(page: Page):
+    """The cell with the number of pairs behind the domain's effect (a locator: wait on it)."""
     row = page.locator("table.pt-mon-effects").first.get_by_role("row", name=re.compile(DOMAIN))
-    return row.locator("td").first.inner_text()
+    return row.locator("td").first
 
 
 def score(page: Page, domain: str, index: int) -> None:
@@ -152,7 +153,7 @@ def test_professional_records_a_trajectory_and_the_figures_update(
     if after >= 10:
         wait_for_chart(page)
         expect(page.locator("table.pt-mon-effects").first).to_contain_text(DOMAIN)
-        assert effect_n(page) == str(after)
+        expect(effect_n(page)).to_have_text(str(after))
     else:  # still below the threshold: the domain must not appear at all
         expect(page.locator("table.pt-mon-effects").first).not_to_contain_text(DOMAIN)
     assert_accessible(page)

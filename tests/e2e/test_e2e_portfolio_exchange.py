@@ -51,7 +51,7 @@ def new_adviser(transactional_db, settings):
 
 
 def test_a_new_user_imports_43_pilots_and_downloads_the_portfolio(
-    page: Page, new_adviser, assert_accessible, problems, tmp_path
+    page: Page, new_adviser, assert_accessible, problems, tmp_path, slow_timeout
 ):
     page.goto("/account/inloggen/")
     page.get_by_label("Gebruikersnaam").fill(new_adviser.username)
@@ -70,14 +70,17 @@ def test_a_new_user_imports_43_pilots_and_downloads_the_portfolio(
         "project.municipality_code"
     )
     assert_accessible(page)
+    # The check and the import are jobs that run in the request (43 rows): slow work.
     page.get_by_role("button", name="Koppeling opslaan en controleren").click()
-    expect(page.get_by_role("status")).to_contain_text("De controle vond geen problemen.")
+    expect(page.get_by_role("status")).to_contain_text(
+        "De controle vond geen problemen.", timeout=slow_timeout
+    )
     page.get_by_role("button", name="Importeren").click()
-    expect(page.get_by_role("status")).to_contain_text("Import klaar.")
+    expect(page.get_by_role("status")).to_contain_text("Import klaar.", timeout=slow_timeout)
     page.get_by_role("link", name="Naar het portfolio").click()
     expect(page.locator(".pt-count")).to_contain_text("43 projecten")
 
-    with page.expect_download() as download:
+    with page.expect_download(timeout=slow_timeout) as download:
         page.get_by_role("link", name="Download dit overzicht als Excel-bestand (XLSX)").click()
     path = tmp_path / "portfolio.xlsx"
     download.value.save_as(path)
