@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from integration_support import login
+from integration_support import login, make_project
 from test_monitoring_builders import add_trajectory
 
 from proeftuin.core.instruments import LIFE_DOMAINS
@@ -187,7 +187,6 @@ def _queries(http, url) -> int:
 def test_screens_and_exports_use_queries_independent_of_domains_and_breakdowns(
     users, own_org, path, django_assert_max_num_queries
 ):
-    from conftest import make_project
 
     narrow = make_project(own_org, name="Smal")
     wide = make_project(own_org, name="Breed")
@@ -206,7 +205,6 @@ def test_screens_and_exports_use_queries_independent_of_domains_and_breakdowns(
 def test_the_api_effects_use_queries_independent_of_domains_and_breakdowns(
     users, own_org, django_assert_max_num_queries
 ):
-    from conftest import make_project
 
     narrow = make_project(own_org, name="Smal")
     wide = make_project(own_org, name="Breed")
