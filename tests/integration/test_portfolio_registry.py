@@ -97,8 +97,15 @@ def test_a_wrong_cbs_list_changes_nothing_and_names_the_line(users, own_org, cli
         {"file": _csv(CBS + "WK059900;Rotterdam;Wijk\n")},
     )
     assert response.status_code == 200
-    assert "Regel 5" in response.content.decode()
+    assert "Regel 5: WK059900 hoort niet bij gemeente GM0363." in response.content.decode()
     assert not Neighbourhood.objects.filter(organisation=own_org).exists()
+    # In English too (the core returns a code, Django words it).
+    http.cookies["django_language"] = "en"
+    response = http.post(
+        f"/projecten/gemeenten/{amsterdam.pk}/import/",
+        {"file": _csv(CBS + "WK059900;Rotterdam;Wijk\n")},
+    )
+    assert "Line 5: WK059900 does not belong to municipality GM0363." in response.content.decode()
 
 
 def test_another_tenants_registry_is_404(users, foreign_org, client_for):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 WIJK = re.compile(r"^WK\d{6}$")
 BUURT = re.compile(r"^BU\d{8}$")
@@ -42,10 +42,13 @@ class Area:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """A row that could not be read: its line number in the file and what is wrong."""
+    """A row that could not be read: its line number in the file, what is wrong as a code
+    (``empty``, ``no_name_column``, ``no_code``, ``other_municipality``, ``no_name``,
+    ``duplicate``) and the values the sentence names. The Django layer words it."""
 
     line: int
-    message: str
+    code: str
+    params: dict[str, str] = field(default_factory=dict, hash=False)
 
 
 def parent_wijk(buurt_code: str) -> str:
@@ -64,11 +67,11 @@ def read(text: str, gemeente_code: str) -> tuple[list[Area], list[Problem]]:
     delimiter = ";" if sample.count(";") >= sample.count(",") else ","
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     if not rows:
-        return [], [Problem(1, "Het bestand is leeg.")]
+        return [], [Problem(1, "empty")]
     header = [h.strip().lower() for h in rows[0]]
     name_col = next((i for i, h in enumerate(header) if h in NAME_HEADERS), None)
     if name_col is None:
-        return [], [Problem(1, "Geen kolom met de naam gevonden (bijvoorbeeld 'naam' of 'regio').")]
+        return [], [Problem(1, "no_name_column")]
     number = gemeente_code[2:]
     areas: dict[str, Area] = {}
     problems: list[Problem] = []
@@ -82,17 +85,19 @@ def read(text: str, gemeente_code: str) -> tuple[list[Area], list[Problem]]:
         if code is None:
             if any(GEMEENTE.match(c.upper()) for c in cells):
                 continue
-            problems.append(Problem(line, "Geen wijkcode (WK + 6 cijfers) of buurtcode (BU + 8)."))
+            problems.append(Problem(line, "no_code"))
             continue
         if code[2:6] != number:
-            problems.append(Problem(line, f"{code} hoort niet bij gemeente {gemeente_code}."))
+            problems.append(
+                Problem(line, "other_municipality", {"code": code, "municipality": gemeente_code})
+            )
             continue
         name = cells[name_col] if name_col < len(cells) else ""
         if not name:
-            problems.append(Problem(line, f"{code} heeft geen naam."))
+            problems.append(Problem(line, "no_name", {"code": code}))
             continue
         if code in areas:
-            problems.append(Problem(line, f"{code} staat twee keer in het bestand."))
+            problems.append(Problem(line, "duplicate", {"code": code}))
             continue
         kind = "wijk" if code.startswith("WK") else "buurt"
         areas[code] = Area(code, name[:100], kind, parent_wijk(code) if kind == "buurt" else "")

@@ -15,6 +15,7 @@ from django.db.models import Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from proeftuin.core.access import Capability
@@ -104,7 +105,7 @@ def municipality_import(request, municipality_pk: int):
                 % {"new": result.created, "upd": result.updated, "same": result.unchanged},
             )
             return redirect("portfolio:municipality", municipality_pk=item.pk)
-        problems = result.problems
+        problems = [(p.line, area_problem_text(p)) for p in result.problems]
     return render(
         request,
         "portfolio/municipality.html",
@@ -190,3 +191,19 @@ def new_for_old_edit(request, entry_pk: int):
         messages.success(request, _("Opgeslagen."))
         return redirect("portfolio:new_for_old")
     return render(request, "portfolio/registry_form.html", {"form": form, "title": str(item)})
+
+
+#: What is wrong with a row of a CBS list of wijken and buurten (codes of core.cbs_areas).
+AREA_PROBLEMS = {
+    "empty": _lazy("Het bestand is leeg."),
+    "no_name_column": _lazy("Geen kolom met de naam gevonden (bijvoorbeeld 'naam' of 'regio')."),
+    "no_code": _lazy("Geen wijkcode (WK + 6 cijfers) of buurtcode (BU + 8)."),
+    "other_municipality": _lazy("%(code)s hoort niet bij gemeente %(municipality)s."),
+    "no_name": _lazy("%(code)s heeft geen naam."),
+    "duplicate": _lazy("%(code)s staat twee keer in het bestand."),
+}
+
+
+def area_problem_text(problem) -> str:
+    """One problem of the CBS list in the reader's language."""
+    return str(AREA_PROBLEMS.get(problem.code, problem.code)) % problem.params

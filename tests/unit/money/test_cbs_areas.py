@@ -29,7 +29,8 @@ def test_rows_of_another_municipality_and_rows_without_a_code_are_named_by_line(
     areas, problems = cbs_areas.read(text, "GM0363")
     assert areas == []
     assert [p.line for p in problems] == [2, 3, 4]
-    assert "GM0363" in problems[0].message
+    assert [p.code for p in problems] == ["other_municipality", "no_code", "no_name"]
+    assert problems[0].params == {"code": "WK059900", "municipality": "GM0363"}
 
 
 def test_a_file_without_a_name_column_is_refused():
