@@ -28,7 +28,10 @@ def adviser(users):
 @pytest.fixture
 def partner(own_org):
     return PartnerOrganisation.objects.create(
-        organisation=own_org, name="Woningcorporatie Thuis", kind="woningcorporatie", identity=own_org
+        organisation=own_org,
+        name="Woningcorporatie Thuis",
+        kind="woningcorporatie",
+        identity=own_org,
     )
 
 
@@ -101,7 +104,9 @@ def test_an_action_cannot_have_both_a_user_and_a_partner_as_owner(users, own_pro
     plan = ContinuationPlan.objects.create(project=own_project)
     with pytest.raises(IntegrityError), transaction.atomic():
         PlanAction.objects.create(
-            plan=plan, text="Twee eigenaars", owner_user=users[("own", "projectleider")],
+            plan=plan,
+            text="Twee eigenaars",
+            owner_user=users[("own", "projectleider")],
             owner_partner=partner,
         )
 
@@ -109,8 +114,12 @@ def test_an_action_cannot_have_both_a_user_and_a_partner_as_owner(users, own_pro
 def test_machine_accounts_and_inactive_users_are_no_owners(adviser, users, own_project):
     """Black-box finding: the owner list offered API machine accounts, revoked tokens too."""
     issuer = users[("own", "beheerder")]
-    live, _secret = tokens.issue(issuer, name="Koppeling", role=issuer.role, scopes=["portfolio:lezen"], days=30)
-    revoked, _secret = tokens.issue(issuer, name="Oud", role=issuer.role, scopes=["portfolio:lezen"], days=30)
+    live, _secret = tokens.issue(
+        issuer, name="Koppeling", role=issuer.role, scopes=["portfolio:lezen"], days=30
+    )
+    revoked, _secret = tokens.issue(
+        issuer, name="Oud", role=issuer.role, scopes=["portfolio:lezen"], days=30
+    )
     revoked.revoked_at = timezone.now()
     revoked.save()
     gone = users[("own", "professional")]
@@ -158,9 +167,7 @@ def test_the_creator_is_reminded_of_a_partners_action(partner_action, settings):
     assert "Woningcorporatie Thuis" in message.body
 
 
-def test_the_calendar_shows_a_partners_action_with_the_partners_name(
-    partner_action, users, client
-):
+def test_the_calendar_shows_a_partners_action_with_the_partners_name(partner_action, users, client):
     http = login(users[("own", "projectleider")])  # sees the plan, did not create the action
     url = http.post("/agenda/").context["new_url"].removeprefix("http://testserver")
     cal = Calendar.from_ical(client.get(url).content)

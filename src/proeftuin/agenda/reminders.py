@@ -73,7 +73,9 @@ def _candidates(today: date, days: int) -> list[ActionDue]:
         if recipient is None or (partner and recipient not in active):
             continue
         project = a.plan.project
-        due.append(ActionDue(a.pk, recipient, a.due_date, a.text, project.name, project.pk, partner))
+        due.append(
+            ActionDue(a.pk, recipient, a.due_date, a.text, project.name, project.pk, partner)
+        )
     return due
 
 

@@ -63,9 +63,7 @@ class PlanActionForm(VersionedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["text"].error_messages["required"] = _("Beschrijf de actie.")
         users, partners = owners if owners is not None else ([], [])
-        self._owners = {f"user:{u.pk}": u for u in users} | {
-            f"partner:{p.pk}": p for p in partners
-        }
+        self._owners = {f"user:{u.pk}": u for u in users} | {f"partner:{p.pk}": p for p in partners}
         field = self.fields["owner_choice"]
         field.help_text = _(
             "Een collega krijgt een herinnering per e-mail; voor een partner krijgt wie de actie "

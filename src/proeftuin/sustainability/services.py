@@ -34,7 +34,6 @@ from proeftuin.core.frameworks import (
     get_frameworks,
     load_frameworks,
 )
-
 from proeftuin.portfolio.registry import PartnerOrganisation
 
 from .models import ContinuationPlan, PlanAction
