@@ -79,6 +79,8 @@ def test_a_partner_owns_an_action_and_shows_everywhere(adviser, own_project, par
     assert action.owner_label == "Woningcorporatie Thuis"
     page = adviser.get(f"/verduurzaming/{own_project.pk}/").content.decode()
     assert "Woningcorporatie Thuis" in page
+    report = adviser.get(f"/rapporten/project/{own_project.pk}.html").content.decode()
+    assert "<td>Woningcorporatie Thuis</td>" in report
     # The edit form shows the partner chosen, and switching to "nobody" clears it.
     edit = adviser.get(f"/verduurzaming/{own_project.pk}/acties/{action.pk}/bewerken/")
     assert edit.context["form"]["owner_choice"].value() == f"partner:{partner.pk}"
