@@ -62,7 +62,7 @@ class PlanActionForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args, owners=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["text"].error_messages["required"] = _("Beschrijf de actie.")
-        users, partners = owners if owners is not None else ([], [])
+        users, partners = (list(o) for o in owners) if owners is not None else ([], [])
         self._owners = {f"user:{u.pk}": u for u in users} | {f"partner:{p.pk}": p for p in partners}
         field = self.fields["owner_choice"]
         field.help_text = _(
