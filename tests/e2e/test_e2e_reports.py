@@ -72,7 +72,7 @@ def test_an_action_gets_an_owner_and_a_status(
     pk = project_pk(PROJECT)
     page.goto(f"/verduurzaming/{pk}/acties/nieuw/")
     page.get_by_label("Actie").fill("Gesprek met de woningcorporatie")
-    owner = page.get_by_label("Eigenaar (gebruiker)")
+    owner = page.get_by_label("Eigenaar", exact=True)
     expect(owner).to_be_visible()
     owner.select_option(index=1)
     page.get_by_label("Status").select_option("bezig")

@@ -39,7 +39,7 @@ def test_an_action_gets_a_user_owner_a_due_date_and_a_status(adviser, users, own
         action_url(own_project),
         {
             "text": "Gesprek met de wethouder",
-            "owner_user": owner.pk,
+            "owner_choice": f"user:{owner.pk}",
             "owner": "",
             "due_date": (TODAY + timedelta(days=10)).isoformat(),
             "status": "bezig",
@@ -56,7 +56,7 @@ def test_an_action_gets_a_user_owner_a_due_date_and_a_status(adviser, users, own
     edit = adviser.get(action_url(own_project, action))
     response = adviser.post(
         action_url(own_project, action),
-        form_data(edit, owner_user="", owner="Woningcorporatie Thuis", status="vervallen"),
+        form_data(edit, owner_choice="", owner="Woningcorporatie Thuis", status="vervallen"),
     )
     assert response.status_code == 302
     action.refresh_from_db()
@@ -69,10 +69,10 @@ def test_a_user_of_another_tenant_cannot_own_an_action(adviser, users, own_proje
     stranger = users[("foreign", "projectleider")]
     response = adviser.post(
         action_url(own_project),
-        {"text": "Iets", "owner_user": stranger.pk, "status": "open"},
+        {"text": "Iets", "owner_choice": f"user:{stranger.pk}", "status": "open"},
     )
     assert response.status_code == 200
-    assert response.context["form"].errors["owner_user"]
+    assert response.context["form"].errors["owner_choice"]
     assert not PlanAction.objects.filter(plan__project=own_project).exists()
 
 

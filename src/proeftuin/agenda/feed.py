@@ -104,7 +104,7 @@ def build_calendar(user, today: date) -> bytes:
         status__in=OPEN_STATUSES,
         due_date__isnull=False,
         due_date__gte=since,
-    ).select_related("plan__project", "owner_user")
+    ).select_related("plan__project", "owner_user", "owner_partner")
     for action in actions:
         project = action.plan.project
         owner = action.owner_label

@@ -4,6 +4,9 @@
 docs/operations.md). It is idempotent per day: an owner who already got today's message gets no
 second one, however often the command runs. Only actions on projects the owner may still see
 are named, and only owners with an e-mail address and an active account are written to.
+
+A partner from the registry has no account and the registry holds no e-mail address: a
+partner's action is reminded to the person who created it (the first person in its history).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -35,18 +39,44 @@ class Outcome:
     no_address: int
 
 
+def _creators(action_ids: list[int]) -> dict[int, int]:
+    """Action id → the user who created it: the earliest history row that names a person."""
+    creators: dict[int, int] = {}
+    rows = (
+        PlanAction.history.filter(id__in=action_ids, history_user__isnull=False)
+        .order_by("history_date", "history_id")
+        .values_list("id", "history_user_id")
+    )
+    for action_id, user_id in rows:
+        creators.setdefault(action_id, user_id)
+    return creators
+
+
 def _candidates(today: date, days: int) -> list[ActionDue]:
     rows = PlanAction.objects.filter(
+        Q(owner_user__isnull=False, owner_user__is_active=True) | Q(owner_partner__isnull=False),
         status__in=OPEN_STATUSES,
         due_date__isnull=False,
-        owner_user__isnull=False,
-        owner_user__is_active=True,
         plan__project__archived_at__isnull=True,
-    ).select_related("plan__project")
-    return [
-        ActionDue(a.pk, a.owner_user_id, a.due_date, a.text, a.plan.project.name, a.plan.project_id)
-        for a in rows
-    ]
+    ).select_related("plan__project", "owner_partner")
+    rows = list(rows)
+    creators = _creators([a.pk for a in rows if a.owner_user_id is None])
+    active = set(
+        get_user_model()
+        .objects.filter(pk__in=creators.values(), is_active=True)
+        .values_list("pk", flat=True)
+    )
+    due = []
+    for a in rows:
+        partner = a.owner_partner.name if a.owner_user_id is None else ""
+        recipient = a.owner_user_id if not partner else creators.get(a.pk)
+        if recipient is None or (partner and recipient not in active):
+            continue
+        project = a.plan.project
+        due.append(
+            ActionDue(a.pk, recipient, a.due_date, a.text, project.name, project.pk, partner)
+        )
+    return due
 
 
 def _message(user, reminder: Reminder, today: date) -> tuple[str, str]:

@@ -9,7 +9,7 @@ class PlanActionInline(admin.TabularInline):
     extra = 0
     # ``done`` and ``done_on`` follow the status (see ``PlanAction.save``).
     exclude = ("done", "done_on", "version")
-    raw_id_fields = ("owner_user",)
+    raw_id_fields = ("owner_user", "owner_partner")
 
 
 @admin.register(ContinuationPlan)

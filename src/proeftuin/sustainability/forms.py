@@ -47,19 +47,49 @@ class PlanForm(VersionedFormMixin, forms.ModelForm):
 
 
 class PlanActionForm(VersionedFormMixin, forms.ModelForm):
+    """An action with its owner: a colleague or a partner from the registry, in one grouped select.
+
+    ``owners`` is (users, partners) from :func:`~.services.owner_choices`; anyone outside it,
+    e.g. another tenant's partner, is refused as an invalid choice."""
+
+    owner_choice = forms.ChoiceField(label=_("Eigenaar"), required=False)
+
     class Meta:
         model = PlanAction
-        fields = ["text", "owner_user", "owner", "due_date", "status"]
+        fields = ["text", "owner_choice", "owner", "due_date", "status"]
         widgets = {"due_date": DateInput(), "text": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, owners=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["text"].error_messages["required"] = _("Beschrijf de actie.")
-        owner_user = self.fields["owner_user"]
-        # Only colleagues of the own tenant or of the project's owner; anyone else is refused.
-        owner_user.queryset = owners if owners is not None else owner_user.queryset.none()
-        owner_user.label_from_instance = lambda u: u.get_full_name() or u.username
-        owner_user.empty_label = _("Niemand (of een partner hieronder)")
+        users, partners = (list(o) for o in owners) if owners is not None else ([], [])
+        self._owners = {f"user:{u.pk}": u for u in users} | {f"partner:{p.pk}": p for p in partners}
+        field = self.fields["owner_choice"]
+        field.help_text = _(
+            "Een collega krijgt een herinnering per e-mail; voor een partner krijgt wie de actie "
+            "aanmaakte die herinnering."
+        )
+        field.choices = [
+            ("", _("Niemand")),
+            (
+                _("Collega's"),
+                [(f"user:{u.pk}", u.get_full_name() or u.username) for u in users],
+            ),
+            (_("Partners"), [(f"partner:{p.pk}", p.name) for p in partners]),
+        ]
+        action = self.instance
+        if action.owner_user_id:
+            field.initial = f"user:{action.owner_user_id}"
+        elif action.owner_partner_id:
+            field.initial = f"partner:{action.owner_partner_id}"
+
+    def clean_owner_choice(self) -> str:
+        choice = self.cleaned_data.get("owner_choice") or ""
+        owner = self._owners.get(choice)
+        # The select refuses unknown values already; this keeps the instance in step with it.
+        self.instance.owner_user = owner if choice.startswith("user:") else None
+        self.instance.owner_partner = owner if choice.startswith("partner:") else None
+        return choice
 
     def clean_text(self) -> str:
         text = self.cleaned_data["text"].strip()

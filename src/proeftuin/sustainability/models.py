@@ -92,8 +92,9 @@ OPEN_STATUSES = (ActionStatus.OPEN, ActionStatus.BUSY)
 class PlanAction(VersionedModel):
     """A concrete next step of the plan; from the advisor (with its rule) or added by hand.
 
-    The owner is a user of the tenant (who gets reminders by e-mail) or, for a partner without an
-    account, a name. ``done`` mirrors ``status == klaar`` (kept for ordering and older readers).
+    The owner is a user of the tenant (who gets reminders by e-mail) or a partner from the tenant's
+    registry (never both; its action's creator gets the reminders), and optionally a name for
+    someone without an account. ``done`` mirrors ``status == klaar`` (kept for ordering).
     """
 
     plan = models.ForeignKey(ContinuationPlan, on_delete=models.CASCADE, related_name="actions")
@@ -107,11 +108,21 @@ class PlanAction(VersionedModel):
         verbose_name=_("eigenaar (gebruiker)"),
         help_text=_("Deze persoon krijgt een herinnering per e-mail."),
     )
+    owner_partner = models.ForeignKey(
+        "portfolio.PartnerOrganisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="plan_actions",
+        verbose_name=_("eigenaar (partner)"),
+    )
     owner = models.CharField(
-        _("of: partner of andere eigenaar"),
+        _("of: een andere eigenaar"),
         max_length=200,
         blank=True,
-        help_text=_("Een organisatie of persoon zonder account. Die krijgt geen herinnering."),
+        help_text=_(
+            "Een organisatie of persoon die niet in de lijst staat. Die krijgt geen herinnering."
+        ),
     )
     due_date = models.DateField(_("uiterlijk"), null=True, blank=True)
     status = models.CharField(
@@ -129,6 +140,13 @@ class PlanAction(VersionedModel):
 
     class Meta:
         ordering = ["done", "position", "pk"]
+        constraints = [
+            # The owner is a user or a partner from the registry, never both.
+            models.CheckConstraint(
+                condition=models.Q(owner_user__isnull=True) | models.Q(owner_partner__isnull=True),
+                name="plan_action_one_owner",
+            )
+        ]
         verbose_name = _("actie")
         verbose_name_plural = _("acties")
 
@@ -153,5 +171,8 @@ class PlanAction(VersionedModel):
         if self.owner_user_id:
             user = self.owner_user
             name = user.get_full_name() or user.username
+            return f"{name} ({self.owner})" if self.owner else name
+        if self.owner_partner_id:
+            name = self.owner_partner.name
             return f"{name} ({self.owner})" if self.owner else name
         return self.owner

@@ -19,7 +19,7 @@ def build_section(project, today: date) -> dict[str, Any]:
     return {
         "advice": result.advice,
         "plan": plan,
-        "actions": list(plan.actions.select_related("owner_user")) if plan else [],
+        "actions": list(plan.actions.select_related("owner_user", "owner_partner")) if plan else [],
         "route_name": names.get(plan.route, plan.route) if plan and plan.route else "",
         "strategy_names": [names.get(s, s) for s in plan.strategies] if plan else [],
         "has_scan": result.summary is not None,

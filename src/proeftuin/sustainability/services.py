@@ -34,6 +34,7 @@ from proeftuin.core.frameworks import (
     get_frameworks,
     load_frameworks,
 )
+from proeftuin.portfolio.registry import PartnerOrganisation
 
 from .models import ContinuationPlan, PlanAction
 
@@ -195,13 +196,18 @@ def adopt_advice(project, advice: Advice, lang: str) -> tuple[ContinuationPlan, 
 
 
 def owner_choices(request, project):
-    """Users who may own an action of ``project``: active users of the editor's organisation and
-    of the project's owner (the tenant). Partners without an account are named in free text."""
+    """Who may own an action of ``project``, scoped to the editor's organisation and the project's
+    owner (the tenant): their active people (never an API token's machine account) and the
+    partners in their registries. Returns (users, partners)."""
     from django.contrib.auth import get_user_model
 
     organisations = {project.owner_id, request.user.organisation_id} - {None}
-    return (
+    users = (
         get_user_model()
-        .objects.filter(organisation_id__in=organisations, is_active=True)
+        .objects.filter(organisation_id__in=organisations, is_active=True, api_token__isnull=True)
         .order_by("first_name", "last_name", "username")
     )
+    partners = PartnerOrganisation.objects.filter(organisation_id__in=organisations).order_by(
+        "name", "pk"
+    )
+    return users, partners

@@ -88,7 +88,7 @@ def plan(request, pk: int):
     names = option_names(result.framework, _lang())
     dimension_names = {d.id: d.name.get(_lang()) for d in result.framework.dimensions}
     deadline = result.advice.deadline
-    actions = list(saved.actions.select_related("owner_user")) if saved else []
+    actions = list(saved.actions.select_related("owner_user", "owner_partner")) if saved else []
     in_plan = {(a.source_rule, a.text) for a in actions}
     advice_steps = [
         {
