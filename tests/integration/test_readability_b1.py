@@ -68,6 +68,9 @@ def screens(db):
         "portfolio": "/projecten/",
         "project page": f"/projecten/{project.pk}/",
         "advisor": f"/verduurzaming/{project.pk}/",
+        "social value (MKBA)": f"/waarde/{project.pk}/",
+        "tel en vertel": f"/tel-en-vertel/project/{project.pk}/",
+        "funding cliff": "/projecten/financieringsklif/",
         "self-report": f"/tel-en-vertel/zelf/{token}/",
     }
     pages = {}
@@ -80,15 +83,15 @@ def screens(db):
 
 
 def test_the_main_screens_read_at_b1(screens):
-    """Each screen with body text of its own reads at B1, and so do all four together (a screen
+    """Each screen with body text of its own reads at B1, and so do all of them together (a screen
     made of labels and data, such as the project page's overview, has little prose to measure)."""
     measured = {name: texts for name, texts in screens.items() if len(texts) >= 3}
-    assert len(measured) >= 3, (
+    assert len(measured) >= 4, (
         f"too little body text found: { {n: len(t) for n, t in screens.items()} }"
     )
     failing = {}
     everything = [text for texts in screens.values() for text in texts]
-    for name, texts in [*measured.items(), ("all four screens", everything)]:
+    for name, texts in [*measured.items(), ("all screens together", everything)]:
         found = readability.measure(texts)
         if not found.is_b1:
             hardest = sorted(texts, key=lambda t: readability.measure(t).ease)[:5]

@@ -66,7 +66,7 @@ def burden_labels() -> dict[str, str]:
     return {
         "professionals": _("Aantal betrokken hulpverleners"),
         "organisations": _("Aantal betrokken organisaties"),
-        "heavy_measures": _("Aantal zware middelen (OTS, uithuisplaatsing, huisuitzetting)"),
+        "heavy_measures": _("Aantal zware middelen (OTS, uit huis plaatsen, uit huis zetten)"),
     }
 
 

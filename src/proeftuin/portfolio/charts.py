@@ -58,7 +58,7 @@ def cliff_chart(rows: list[dict[str, Any]], today: date) -> dict[str, Any]:
         labels={
             "title": _("Financieringsklif: incidenteel geld dat de komende 24 maanden stopt"),
             "description": _(
-                "Per project de einddatum van incidentele financiering, met het bedrag per jaar."
+                "Per project: wanneer het tijdelijke geld stopt, en hoeveel geld per jaar dat is."
             ),
             "end": _("Einddatum"),
             "per_year": _("€ per jaar"),
