@@ -5,6 +5,7 @@ Modules:
 - ``analytics``: the public API: maintain the pairs table (``pairs_from_measurements``,
   ``upsert_pairs``, ``refresh_pairs``) and report on it (``effect_report``, ``burden_report``,
   ``process_indicators``);
+- ``process``: the neighbourhood-team process indicators (re-exported by ``analytics``);
 - ``pairing``: the pair definition (baseline → end by moment, or first → latest known);
 - ``stats``: Student's t quantiles without SciPy and paired-t figures from integer sums;
 - ``suppression``: the small-cell threshold (default 10, never below 5);
