@@ -314,8 +314,8 @@ def test_the_rate_limit_and_unknown_link_pages_speak_both_languages(measurement)
     anonymous = Client(REMOTE_ADDR="198.51.100.11")
     unknown = anonymous.get(f"/tel-en-vertel/zelf/{'y' * 22}/").content.decode()
     assert "Deze link bestaat niet" in unknown and "This link does not exist" in unknown
-    for n in range(rules.MAX_FAILURES):
-        anonymous.get(f"/tel-en-vertel/zelf/{'y' * 20}{n}/")
+    for n in range(rules.MAX_UNKNOWN_PER_CLIENT):
+        anonymous.get(f"/tel-en-vertel/zelf/{'y' * 20}{n:03d}/")
     limited = anonymous.get(f"/tel-en-vertel/zelf/{'y' * 30}/")
     assert limited.status_code == 429
     html = limited.content.decode()
