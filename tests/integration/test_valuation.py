@@ -761,16 +761,9 @@ def test_demo_gives_three_projects_a_chain_with_honestly_labelled_prices(db):
     assert not Project.objects.get(name="Herstelacademie").value_effects.exists()
 
 
-def test_observed_effect_takes_its_size_from_tel_en_vertel_and_respects_suppression(db):
-    """Issue 5 §4: monitoring feeds the chain, marked observed, with its uncertainty; a group
-    below the small-cell threshold feeds nothing (the typed numbers stay)."""
-    from proeftuin.demo.generator import generate
-    from proeftuin.monitoring import analytics
-    from proeftuin.portfolio.models import Project
-
-    generate(projects=15, seed=2026)
-    project = Project.objects.get(name="Eén gezin, één plan")
-    effect = Effect.objects.create(
+def _fewer_professionals_observed(project) -> Effect:
+    """An effect whose size Tel en vertel observes: fewer professionals per family."""
+    return Effect.objects.create(
         project=project,
         indicator="Minder hulpverleners aan tafel",
         size_kind="quantity",
@@ -780,6 +773,18 @@ def test_observed_effect_takes_its_size_from_tel_en_vertel_and_respects_suppress
         basis="observed",
         observed_measure="professionals",
     )
+
+
+def test_observed_effect_takes_its_size_from_tel_en_vertel_and_respects_suppression(db):
+    """Issue 5 §4: monitoring feeds the chain, marked observed, with its uncertainty; a group
+    below the small-cell threshold feeds nothing (the typed numbers stay)."""
+    from proeftuin.demo.generator import generate
+    from proeftuin.monitoring import analytics
+    from proeftuin.portfolio.models import Project
+
+    generate(projects=15, seed=2026)
+    project = Project.objects.get(name="Eén gezin, één plan")
+    effect = _fewer_professionals_observed(project)
     BenefitShare.objects.create(effect=effect, party_name="Gemeente", domain="wmo", share=1.0)
     observed = observed_inputs(project)
     assert set(observed) == {effect.pk}
@@ -909,16 +914,7 @@ def test_an_observed_tel_en_vertel_effect_shows_a_funder_the_release_not_live_fi
 
     generate(projects=15, seed=2026)
     project = Project.objects.get(name="Eén gezin, één plan")
-    effect = Effect.objects.create(
-        project=project,
-        indicator="Minder hulpverleners aan tafel",
-        size_kind="quantity",
-        size_likely=0.5,
-        participants_likely=100,
-        price_key="hulpverlener_gezin_jaar",
-        basis="observed",
-        observed_measure="professionals",
-    )
+    effect = _fewer_professionals_observed(project)
     assert releases.latest_release(project) is not None  # the demo makes a first release
     frozen = observed_inputs(project, live=False)[effect.pk]
     assert observed_inputs(project, live=True)[effect.pk] == frozen  # same data, same figure

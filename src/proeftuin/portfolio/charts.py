@@ -67,3 +67,19 @@ def cliff_chart(rows: list[dict[str, Any]], today: date) -> dict[str, Any]:
             "stream": _("Stroom"),
         },
     )
+
+
+def cliff_timeline(project, streams, core, today: date, horizon_end: date) -> list[dict[str, Any]]:
+    """The cliff chart's rows of one project: each incidental stream that ends between today and
+    the horizon, with its amount per year (the screen and the portfolio report draw the same)."""
+    return [
+        {
+            "project": project.name,
+            "stream": stream.label,
+            "funder": stream.funder.name,
+            "end": stream.end_date.isoformat(),
+            "per_year": round(float(c.annual_rate()), 2),
+        }
+        for stream, c in zip(streams, core, strict=True)
+        if not c.structural and stream.end_date and today <= stream.end_date <= horizon_end
+    ]

@@ -22,7 +22,7 @@ from proeftuin.core import money
 from proeftuin.core.access import Capability
 
 from .access import require, visible_project
-from .charts import cliff_chart
+from .charts import cliff_chart, cliff_timeline
 from .listing import filtered_portfolio
 from .models import CLOSED_STATUSES, FundingStream, Project
 from .registry_views import new_for_old_total
@@ -255,17 +255,7 @@ def _cliff_rows(request, today: date) -> tuple[list[dict], list[dict]]:
                 **{f"m{c.months}": c.annual_amount_lost for c in cliffs},
             }
         )
-        for stream, c in zip(streams, core, strict=True):
-            if not c.structural and stream.end_date and today <= stream.end_date <= horizon_end:
-                timeline.append(
-                    {
-                        "project": project.name,
-                        "stream": stream.label,
-                        "funder": stream.funder.name,
-                        "end": stream.end_date.isoformat(),
-                        "per_year": round(float(c.annual_rate()), 2),
-                    }
-                )
+        timeline += cliff_timeline(project, streams, core, today, horizon_end)
     return rows, timeline
 
 

@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from proeftuin.core import funding as funding_core
-from proeftuin.portfolio.charts import cliff_chart
+from proeftuin.portfolio.charts import cliff_chart, cliff_timeline
 from proeftuin.portfolio.models import CLOSED_STATUSES, Project
 
 from .charts import to_svg
@@ -72,17 +72,7 @@ def portfolio_context(user, today: date | None = None) -> dict[str, Any]:
             totals[cliff.months] += cliff.annual_amount_lost
         cliff_rows.append({"project": project, "cliffs": cliffs, "first_end": cliffs[-1].first_end})
         horizon_end = funding_core.add_months(today, HORIZONS[-1])
-        for stream, c in zip(streams, core, strict=True):
-            if not c.structural and stream.end_date and today <= stream.end_date <= horizon_end:
-                timeline.append(
-                    {
-                        "project": project.name,
-                        "stream": stream.label,
-                        "funder": stream.funder.name,
-                        "end": stream.end_date.isoformat(),
-                        "per_year": round(float(c.annual_rate()), 2),
-                    }
-                )
+        timeline += cliff_timeline(project, streams, core, today, horizon_end)
     cliff_rows.sort(key=lambda r: r["first_end"] or date.max)
     spec = cliff_chart(timeline, today) if timeline else None
     return {
