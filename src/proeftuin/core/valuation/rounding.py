@@ -31,7 +31,9 @@ def safe_round(
         return None
     sign = 1 if direction == "at_least" else -1
     steps = break_even / step
-    nudge = 1e-9 * max(1.0, abs(steps))  # 11.999999999 or 12.000000001 cases start at 12
+    # 11.999999999 or 12.000000001 cases start at 12; capped at a thousandth of a step, so a huge
+    # value (a scale of 10¹⁴) is never started thousands of steps on the unsafe side.
+    nudge = min(1e-9 * max(1.0, abs(steps)), 1e-3)
     decimals = max(0, -math.floor(math.log10(step))) if step < 1 else 0
     first = math.ceil(steps - nudge) if sign > 0 else math.floor(steps + nudge)
     plain = math.ceil(steps) if sign > 0 else math.floor(steps)
