@@ -169,6 +169,47 @@ def test_the_creator_is_reminded_of_a_partners_action(partner_action, settings):
     assert "Woningcorporatie Thuis" in message.body
 
 
+def remind_projectleider(users) -> str:
+    """Run today's reminders; return the address the own projectleider's mail went to."""
+    leader = users[("own", "projectleider")]
+    leader.email = "lea@voorbeeldstad.nl"
+    leader.save()
+    out = io.StringIO()
+    call_command("remind", "--days", "7", stdout=out)
+    assert "sent=1" in out.getvalue(), out.getvalue()
+    (message,) = mail.outbox
+    assert "Woningen aanpassen" in message.body
+    assert "Woningcorporatie Thuis" in message.body
+    return message.to[0]
+
+
+def test_a_partners_action_without_a_known_creator_goes_to_the_projectleider(
+    own_project, partner, users, settings
+):
+    """Made by an import or a script (no person in its history): someone must still hear of it."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    plan = ContinuationPlan.objects.create(project=own_project)
+    action = PlanAction.objects.create(
+        plan=plan,
+        text="Woningen aanpassen",
+        owner_partner=partner,
+        due_date=TODAY + timedelta(days=3),
+        status="open",
+    )
+    assert not action.history.filter(history_user__isnull=False).exists()
+    assert remind_projectleider(users) == "lea@voorbeeldstad.nl"
+
+
+def test_a_partners_action_whose_creator_left_goes_to_the_projectleider(
+    partner_action, users, settings
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    creator = users[("own", "beleidsadviseur")]
+    creator.is_active = False
+    creator.save()
+    assert remind_projectleider(users) == "lea@voorbeeldstad.nl"
+
+
 def test_the_calendar_shows_a_partners_action_with_the_partners_name(partner_action, users, client):
     http = login(users[("own", "projectleider")])  # sees the plan, did not create the action
     url = http.post("/agenda/").context["new_url"].removeprefix("http://testserver")

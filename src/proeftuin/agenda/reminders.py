@@ -6,7 +6,9 @@ second one, however often the command runs. Only actions on projects the owner m
 are named, and only owners with an e-mail address and an active account are written to.
 
 A partner from the registry has no account and the registry holds no e-mail address: a
-partner's action is reminded to the person who created it (the first person in its history).
+partner's action is reminded to the person who created it (the first person in its history). When
+no active creator is known (an import or a script made it, or the creator left), the projectleiders
+of the project's owner hear of it instead: a partner's action must not go unreminded.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from proeftuin.core.access import Role
 from proeftuin.core.agenda import ActionDue, Reminder, reminders
 from proeftuin.portfolio.models import Project
 from proeftuin.sustainability.models import OPEN_STATUSES, PlanAction
@@ -66,17 +69,47 @@ def _candidates(today: date, days: int) -> list[ActionDue]:
         .objects.filter(pk__in=creators.values(), is_active=True)
         .values_list("pk", flat=True)
     )
+    leaders = _projectleiders(
+        {
+            a.plan.project.owner_id
+            for a in rows
+            if a.owner_user_id is None and creators.get(a.pk) not in active
+        }
+    )
     due = []
     for a in rows:
-        partner = a.owner_partner.name if a.owner_user_id is None else ""
-        recipient = a.owner_user_id if not partner else creators.get(a.pk)
-        if recipient is None or (partner and recipient not in active):
-            continue
         project = a.plan.project
-        due.append(
-            ActionDue(a.pk, recipient, a.due_date, a.text, project.name, project.pk, partner)
+        partner = a.owner_partner.name if a.owner_user_id is None else ""
+        if not partner:
+            recipients = [a.owner_user_id]
+        elif creators.get(a.pk) in active:
+            recipients = [creators[a.pk]]
+        else:
+            recipients = leaders.get(project.owner_id, [])
+        due.extend(
+            ActionDue(a.pk, r, a.due_date, a.text, project.name, project.pk, partner)
+            for r in recipients
         )
     return due
+
+
+def _projectleiders(organisations: set[int]) -> dict[int, list[int]]:
+    """Organisation id → its active projectleiders (whose role is not waiting for approval)."""
+    leaders: dict[int, list[int]] = {}
+    rows = (
+        get_user_model()
+        .objects.filter(
+            organisation_id__in=organisations,
+            role=Role.PROJECTLEIDER,
+            role_pending=False,
+            is_active=True,
+        )
+        .order_by("pk")
+        .values_list("organisation_id", "pk")
+    )
+    for organisation, user in rows:
+        leaders.setdefault(organisation, []).append(user)
+    return leaders
 
 
 def _message(user, reminder: Reminder, today: date) -> tuple[str, str]:

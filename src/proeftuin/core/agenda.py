@@ -21,7 +21,8 @@ class ActionDue:
     text: str
     project: str
     project_id: int
-    #: A partner's action goes to its creator (``owner_id``); the partner's name says whose it is.
+    #: A partner's action goes to its creator, else to the projectleiders (``owner_id``); the
+    #: partner's name says whose it is.
     partner: str = ""
 
 
