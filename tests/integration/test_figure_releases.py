@@ -69,3 +69,18 @@ def test_the_release_holds_no_participant_identifier(own_project):
     for trajectory in own_project.trajectories.select_related("participant"):
         assert trajectory.participant.pseudonym not in text
         assert f"'participant_id': {trajectory.participant_id}" not in text
+
+
+def test_the_person_digest_reads_the_same_pair_columns():
+    """A new pair column must not enter the digests unnoticed: every person would look changed."""
+    assert releases.DIGESTED_PAIR_COLUMNS == (
+        "trajectory_id",
+        "series",
+        "instrument",
+        "domain",
+        "neighbourhood",
+        "age_group",
+        "period",
+        "baseline_score",
+        "latest_score",
+    )
