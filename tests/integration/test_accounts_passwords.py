@@ -141,3 +141,18 @@ def test_password_reset_reveals_nothing_for_unknown_addresses(db):
     assert response.status_code == 302
     assert response["Location"] == "/account/wachtwoord-vergeten/verstuurd/"
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("path", "heading", "expired", "again"),
+    [
+        ("wachtwoord-herstellen", "Nieuw wachtwoord kiezen", "ouder dan een uur", True),
+        ("uitnodiging", "Welkom bij Proeftuin", "Vraag de beheerder", False),
+    ],
+)
+def test_a_spent_link_says_so_in_its_own_words(db, path, heading, expired, again):
+    """A reset and an invitation share one page; each keeps its own heading and advice."""
+    html = Client().get(f"/account/{path}/MQ/bogus-token/", follow=True).content.decode()
+    assert f"<h1>{heading}</h1>" in html and f"<title>{heading} · Proeftuin" in html
+    assert expired in html
+    assert ("Nieuwe link aanvragen" in html) is again
