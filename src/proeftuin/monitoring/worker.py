@@ -147,8 +147,8 @@ def _fail(job_id: int, message: str) -> None:
 
 
 def _warm_up_reports() -> None:
-    """The first PDF report after a start would also pay for WeasyPrint's import and fonts
-    (about half a CPU second): pay it now, while nobody waits. Never stops the worker."""
+    """The first PDF report after a start would also pay for starting vl-convert and WeasyPrint's
+    import and fonts (about a CPU second): pay it now, while nobody waits. Never stops the worker."""
     from proeftuin.reporting.report import warm_up_pdf
 
     try:

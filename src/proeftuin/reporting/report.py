@@ -21,7 +21,7 @@ from django.utils import timezone
 from proeftuin.core import funding as funding_core
 from proeftuin.portfolio.charts import funding_chart
 
-from . import sections
+from . import charts, sections
 from .charts import to_svg
 
 if TYPE_CHECKING:
@@ -133,8 +133,10 @@ def html_to_pdf(html: str) -> bytes:
 
 
 def warm_up_pdf() -> None:
-    """Render a one-line PDF, so the first report after a start does not also pay for importing
-    WeasyPrint, reading the stylesheet, fontconfig and loading the fonts (the worker calls it)."""
+    """Render a one-line PDF and a small chart, so the first report after a start does not also
+    pay for importing WeasyPrint, the stylesheet, fontconfig, the fonts and starting vl-convert
+    (the worker calls it at start)."""
+    charts.warm_up()
     html_to_pdf('<!DOCTYPE html><html lang="nl"><body><h1>Proeftuin</h1><p>1 €</p></body></html>')
 
 
