@@ -147,11 +147,15 @@ def _fail(job_id: int, message: str) -> None:
 
 
 def _warm_up_reports() -> None:
-    """The first PDF report after a start would also pay for starting vl-convert and WeasyPrint's
-    import and fonts (about a CPU second): pay it now, while nobody waits. Never stops the worker."""
+    """The first report after a start would also pay for importing every view (the report links
+    to pages: ``reverse`` loads the URLconf), starting vl-convert and WeasyPrint's import and fonts
+    (together about 2 CPU seconds): pay it now, while nobody waits. Never stops the worker."""
+    from django.urls import get_resolver
+
     from proeftuin.reporting.report import warm_up_pdf
 
     try:
+        get_resolver().url_patterns  # noqa: B018 - the import is the point
         warm_up_pdf()
     except Exception:
         logger.exception("warming up the PDF report failed; the first report will be slower")
