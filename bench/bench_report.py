@@ -10,8 +10,8 @@ cached: every further report of the same figures). For the PDF it prints the spl
 - layout: WeasyPrint's layout (``HTML.render``: CSS, tables, line breaking),
 - draw: writing the PDF (``Document.write_pdf``: text, the SVG charts).
 
-It first prints what a process start costs: the worker's ``warm_up_pdf`` (WeasyPrint's import,
-fonts, the stylesheet) and the first report after it, with nothing cached.
+It first prints what a process start costs: the worker's warm-up (the URLconf, vl-convert,
+WeasyPrint's import, fonts and stylesheet) and the first report after it, with nothing cached.
 
 with wall-clock and CPU seconds, and the machine's load average before and after: on a shared
 machine the wall clock mostly measures the other processes, the CPU seconds much less so::
@@ -75,6 +75,7 @@ def main() -> None:
     from django.utils.translation import override
     from weasyprint import HTML
 
+    from proeftuin.monitoring import worker
     from proeftuin.portfolio.models import Project
     from proeftuin.reporting import report
 
@@ -107,11 +108,11 @@ def main() -> None:
         return data
 
     with override("nl"):
-        # A process start: what the worker pays once (warm_up_pdf), then the first report
+        # A process start: what the worker pays once (its warm-up), then the first report
         # (charts not cached yet); neither is counted in the cold/warm figures below.
         cache.clear()
         t0 = clock()
-        report.warm_up_pdf()
+        worker._warm_up_reports()
         record("worker start", t0, clock())
         t0 = clock()
         pdf_once("first")
