@@ -158,3 +158,27 @@ def test_a_foreign_tenant_cannot_start_a_pdf_job(own_project, users):
 def test_an_unknown_format_is_404(own_project, users):
     http = login(users[("own", "beleidsadviseur")])
     assert http.post(f"/rapporten/project/{own_project.pk}/maken/xls/").status_code == 404
+
+
+def test_the_pdf_keeps_its_title_and_language_with_the_shared_stylesheet(own_project):
+    """Two PDFs in one process (stylesheet and fonts reused) carry the same title and language."""
+    from proeftuin.reporting.report import render_report_pdf, warm_up_pdf
+
+    warm_up_pdf()
+    for _ in range(2):
+        reader = PdfReader(io.BytesIO(render_report_pdf(own_project)))
+        assert reader.metadata.title == f"Rapportage: {own_project.name}"
+        assert reader.trailer["/Root"]["/Lang"] == "nl"
+        assert own_project.name in reader.pages[0].extract_text()
+
+
+def test_a_failing_warm_up_does_not_stop_the_worker(monkeypatch, caplog):
+    from proeftuin.monitoring import worker
+    from proeftuin.reporting import report
+
+    def broken() -> None:
+        raise OSError("no fonts")
+
+    monkeypatch.setattr(report, "warm_up_pdf", broken)
+    worker._warm_up_reports()
+    assert "warming up the PDF report failed" in caplog.text

@@ -637,6 +637,28 @@ def test_report_section_in_html_has_summary_tornado_and_cofunding(own_project, c
     assert html.count('src="data:image/svg+xml;base64,') >= 2
 
 
+def test_a_report_reads_the_chain_once(own_project, chain, monkeypatch):
+    """The MKBA section and the advisor's facts (continuation section) share one read."""
+    from proeftuin.reporting.report import render_report_html
+    from proeftuin.valuation import convert, services
+
+    reads = []
+    real = convert.load
+
+    def counting(project, **kwargs):
+        reads.append(project.pk)
+        return real(project, **kwargs)
+
+    monkeypatch.setattr(convert, "load", counting)
+    html = render_report_html(own_project, for_pdf=True)
+    assert "Maatschappelijke waarde (indicatieve MKBA)" in html
+    assert reads == [own_project.pk]
+    # Outside a report nothing is kept: a page always reads the current chain.
+    services.analyse(own_project)
+    services.analyse(own_project)
+    assert len(reads) == 3
+
+
 def test_report_leaves_the_section_out_without_a_chain(own_project):
     from proeftuin.reporting.report import render_report_html
 

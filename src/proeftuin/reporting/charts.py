@@ -44,3 +44,11 @@ def to_svg(spec: dict[str, Any], width: int = 640) -> str:
         svg = vlc.vegalite_to_svg(vl_spec=fixed)
         cache.set(key, svg, TIMEOUT)
     return svg
+
+
+def warm_up() -> None:
+    """Start vl-convert's JavaScript engine: its first chart in a process costs about 0.8 CPU
+    seconds more than the next (measured in ``bench/bench_report.py``); nothing is cached."""
+    vlc.vegalite_to_svg(
+        vl_spec={"data": {"values": [{"a": 1}]}, "mark": "point", "encoding": {"x": {"field": "a"}}}
+    )

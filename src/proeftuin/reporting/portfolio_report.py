@@ -20,6 +20,7 @@ from proeftuin.portfolio.charts import cliff_chart, cliff_timeline
 from proeftuin.portfolio.models import CLOSED_STATUSES, Project
 
 from .charts import to_svg
+from .report import html_to_pdf
 
 HORIZONS = (6, 12, 24)
 
@@ -92,9 +93,4 @@ def render_portfolio_html(user, *, for_pdf: bool = False, today: date | None = N
 
 
 def render_portfolio_pdf(user, *, today: date | None = None) -> bytes:
-    from weasyprint import CSS, HTML
-
-    from .report import REPORT_CSS
-
-    html = render_portfolio_html(user, for_pdf=True, today=today)
-    return HTML(string=html, base_url=None).write_pdf(stylesheets=[CSS(filename=str(REPORT_CSS))])
+    return html_to_pdf(render_portfolio_html(user, for_pdf=True, today=today))

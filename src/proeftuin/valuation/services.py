@@ -27,6 +27,7 @@ from proeftuin.core.valuation import (
     tornado_model,
 )
 from proeftuin.core.valuation.pricelist import PriceListLoadError
+from proeftuin.reporting.sections import once_per_report
 
 from . import convert
 from .convert import ProjectValuation
@@ -82,7 +83,10 @@ def load(project, *, live: bool = False) -> tuple[ProjectValuation | None, Probl
     ``live`` only for a reader with participant-level access (observed figures live, logged);
     every other caller gets the released figures."""
     try:
-        return convert.load(project, live=live), None
+        valuation = once_per_report(
+            ("valuation.chain", project.pk, live), lambda: convert.load(project, live=live)
+        )
+        return valuation, None
     except PriceListLoadError as exc:
         return None, Problem(
             _(
