@@ -54,7 +54,7 @@ def _released(projects: list[Project]) -> dict[int, releases.ReleasedFigures | r
         .values_list("pk", "project_id")
     ):
         latest.setdefault(project_id, pk)
-    chosen = {r.project_id: r for r in FigureRelease.objects.filter(pk__in=latest.values())}
+    chosen = {r.project_id: r for r in releases.displayed_releases().filter(pk__in=latest.values())}
     return {
         p.pk: releases.ReleasedFigures(chosen[p.pk]) if p.pk in chosen else releases.NoFigures()
         for p in projects
