@@ -78,3 +78,46 @@ def test_the_person_digest_reads_the_same_pair_columns():
         "trajectory_id series instrument domain neighbourhood age_group period"
         " baseline_score latest_score"
     )
+
+
+def test_a_shown_release_is_parsed_once_and_a_new_release_is_read_at_once(own_project):
+    """A release never changes, so its parsed figures are cached by id (for every worker alike);
+    the write path (a new release) shows at once because the page then reads another id."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    fill(own_project, 12)
+    first = releases.create_release(own_project)
+    instrument = releases.LiveFigures([own_project.pk]).instruments_in_use()[0]
+    before = releases.released_figures(own_project).effect_output(instrument).total
+    with CaptureQueriesContext(connection) as ctx:
+        shown = releases.released_figures(own_project)
+        again = shown.effect_output(instrument).total
+        assert shown.burden() == releases.ReleasedFigures(first).burden()
+    assert again == before
+    # One query for the latest release (without its JSON columns); the figures from the cache.
+    assert len(ctx.captured_queries) == 1, [q["sql"] for q in ctx.captured_queries]
+    assert "person_digests" not in ctx.captured_queries[0]["sql"]
+    fill(own_project, 12)
+    releases.create_release(own_project)
+    after = releases.released_figures(own_project).effect_output(instrument).total
+    assert after != before
+    assert after == releases.LiveFigures([own_project.pk]).effect_output(instrument).total
+
+
+def test_a_reused_release_id_never_meets_old_cached_figures(own_project):
+    """The creation time is part of the key: a primary key handed out again (a fresh test
+    database, a restored backup) is another release."""
+    from datetime import timedelta
+
+    fill(own_project, 12)
+    release = releases.create_release(own_project)
+    instrument = releases.LiveFigures([own_project.pk]).instruments_in_use()[0]
+    old = releases.released_figures(own_project).effect_output(instrument).total
+    fill(own_project, 12)
+    FigureRelease.objects.filter(pk=release.pk).update(
+        figures=releases.current_figures(own_project),
+        created_at=release.created_at + timedelta(seconds=1),
+    )
+    new = releases.released_figures(own_project).effect_output(instrument).total
+    assert new != old

@@ -250,3 +250,19 @@ def test_portfolio_wide_pages_do_not_grow_with_the_portfolio(users, own_org):
     }
     assert not grown, grown
     assert all(size < 200_000 for size in large.values()), large
+
+
+@pytest.mark.django_db
+def test_a_project_page_asks_for_write_access_once(users, own_project):
+    """The Tel en vertel tab asked the database three times whether the user may write to the
+    project (the buttons, the participant link, the release button); now once per request."""
+    for _ in range(3):
+        add_trajectory(own_project, {"housing": 1}, {"housing": 3})
+    http = login(users[("own", "projectleider")])
+    for path in (f"/tel-en-vertel/project/{own_project.pk}/", f"/projecten/{own_project.pk}/"):
+        http.get(path)
+        _n, sql = queries(http, path)
+        asked = [q for q in sql if "portfolio_projectgrant" in q and "SELECT 1 AS" in q]
+        assert len(asked) == 1, (path, asked)
+        streams = [q for q in sql if 'FROM "portfolio_fundingstream"' in q]
+        assert len(streams) <= 1, (path, streams)

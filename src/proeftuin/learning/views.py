@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from proeftuin.common.versioning import StaleEdit
 from proeftuin.core.access import Capability
 from proeftuin.core.learning.catalogue import catalogue
-from proeftuin.portfolio.access import require, visible_project
+from proeftuin.portfolio.access import require, visible_project, writable
 from proeftuin.portfolio.models import Project
 from proeftuin.portfolio.views import project_context
 
@@ -29,8 +29,8 @@ TAB = "leren"
 
 
 def _can_edit(request, project: Project) -> bool:
-    writable = Project.objects.writable_by(request.user).filter(pk=project.pk).exists()
-    return request.user.can(Capability.EDIT, write_access=writable)
+    may_write = writable(request, project)
+    return request.user.can(Capability.EDIT, write_access=may_write)
 
 
 def close_out_rows(close_out: CloseOut | None) -> list[dict]:

@@ -13,12 +13,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 
 from proeftuin.core.access import Capability
-from proeftuin.portfolio.access import require, visible_project
+from proeftuin.portfolio.access import require, visible_project, writable
 from proeftuin.portfolio.models import Project
-
-
-def writable(request, project: Project) -> bool:
-    return Project.objects.writable_by(request.user).filter(pk=project.pk).exists()
 
 
 def may_see_participants(request, project: Project) -> bool:

@@ -19,9 +19,11 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict, fields
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -84,15 +86,50 @@ class LiveFigures:
         return analytics.process(self.ids, by, every)
 
 
+#: How long a release's parsed figures stay in Django's cache (a release never changes; the
+#: limit only keeps a shared cache from filling up with releases nobody reads any more).
+RELEASE_CACHE_SECONDS = 7 * 24 * 3600
+_MISSING = object()
+
+
+def displayed_releases():
+    """Releases to show: without their two large JSON columns (the figures come from the cache,
+    see :class:`ReleasedFigures`; the person digests only matter when making the next one)."""
+    return FigureRelease.objects.defer("figures", "person_digests")
+
+
 class ReleasedFigures:
-    """The figures of one release, as they were on ``stand``."""
+    """The figures of one release, as they were on ``stand``.
+
+    A release is immutable (nothing updates a ``FigureRelease``), so its figures, and every
+    report parsed from them, are cached by the release's id and creation time: correct for every
+    worker without invalidation. The creation time is in the key so that a primary key handed out
+    again (a test database, a restored backup) never meets an old entry.
+    """
 
     released = True
 
     def __init__(self, release: FigureRelease) -> None:
         self.release = release
         self.stand = release.released_on
-        self.data = release.figures
+
+    def _cached(self, part: str, compute):
+        key = f"proeftuin:release:{self.release.pk}:{self.release.created_at.timestamp()}:{part}"
+        value = cache.get(key, _MISSING)
+        if value is _MISSING:
+            value = compute()
+            cache.set(key, value, RELEASE_CACHE_SECONDS)
+        return value
+
+    @cached_property
+    def data(self) -> dict[str, Any]:
+        """The stored figures (JSON), read from the database only when the cache lacks them."""
+        if "figures" not in self.release.get_deferred_fields():
+            return self.release.figures
+        return self._cached(
+            "figures",
+            lambda: FigureRelease.objects.values_list("figures", flat=True).get(pk=self.release.pk),
+        )
 
     @property
     def pair_definition(self) -> core.PairDefinition:
@@ -107,21 +144,34 @@ class ReleasedFigures:
         return [known[i] for i in self.data.get("effects", {}) if i in known]
 
     def effect_output(self, instrument: Instrument) -> analytics.EffectOutput:
-        stored = self.data.get("effects", {}).get(instrument.id)
-        if stored is None:
-            return NoFigures().effect_output(instrument)
-        return analytics.EffectOutput(
-            total=report_from_json(stored["total"]),
-            splits={k: report_from_json(v) for k, v in stored["splits"].items()},
-        )
+        def parse() -> analytics.EffectOutput | None:
+            stored = self.data.get("effects", {}).get(instrument.id)
+            if stored is None:
+                return None
+            return analytics.EffectOutput(
+                total=report_from_json(stored["total"]),
+                splits={k: report_from_json(v) for k, v in stored["splits"].items()},
+            )
+
+        output = self._cached(f"effects:{instrument.id}", parse)
+        return NoFigures().effect_output(instrument) if output is None else output
 
     def burden(self) -> core.EffectReport:
-        stored = self.data.get("burden")
-        return report_from_json(stored) if stored else NoFigures().burden()
+        def parse() -> core.EffectReport | None:
+            stored = self.data.get("burden")
+            return report_from_json(stored) if stored else None
+
+        report = self._cached("burden", parse)
+        return NoFigures().burden() if report is None else report
 
     def process(self, by: Sequence[str], every: str) -> core.ProcessReport | None:
-        stored = self.data.get("process", {}).get(_process_name(tuple(by), every))
-        return process_from_json(stored) if stored else None
+        name = _process_name(tuple(by), every)
+
+        def parse() -> core.ProcessReport | None:
+            stored = self.data.get("process", {}).get(name)
+            return process_from_json(stored) if stored else None
+
+        return self._cached(f"process:{name}", parse)
 
     def case_summary(self) -> Summary | None:
         """The sum over case timelines as released (releases from before it existed: none)."""
@@ -183,7 +233,7 @@ def figures_for(request, project) -> Figures:
 
 
 def released_figures(project) -> ReleasedFigures | NoFigures:
-    release = latest_release(project)
+    release = displayed_releases().filter(project=project).order_by("-released_on", "-pk").first()
     return ReleasedFigures(release) if release else NoFigures()
 
 

@@ -17,6 +17,19 @@ def visible_project(request, pk: int) -> Project:
     )
 
 
+def writable(request, project: Project) -> bool:
+    """Whether the user's organisation may change ``project`` (the owner, or an edit grant).
+
+    Asked once per request, user and project however many parts of a page ask (the Tel en
+    vertel tab asked three times); a new request asks the database again.
+    """
+    memo = request.__dict__.setdefault("_proeftuin_writable", {})
+    key = (request.user.pk, project.pk)
+    if key not in memo:
+        memo[key] = Project.objects.writable_by(request.user).filter(pk=project.pk).exists()
+    return memo[key]
+
+
 def require(request, capability: Capability, project: Project | None = None) -> None:
     """Raise 403 unless the user's role has ``capability`` (and write access to ``project``)."""
     user = request.user
@@ -25,7 +38,7 @@ def require(request, capability: Capability, project: Project | None = None) -> 
         if capability in (Capability.SHARE, Capability.ARCHIVE):
             write_access = project.owner_id == user.organisation_id
         else:
-            write_access = Project.objects.writable_by(user).filter(pk=project.pk).exists()
+            write_access = writable(request, project)
     if not user.can(capability, write_access=write_access):
         raise PermissionDenied
 
@@ -33,11 +46,11 @@ def require(request, capability: Capability, project: Project | None = None) -> 
 def permissions_for(request, project: Project) -> dict[str, bool]:
     """What the template may offer on this project (buttons shown only when they would work)."""
     user = request.user
-    writable = Project.objects.writable_by(user).filter(pk=project.pk).exists()
+    may_write = writable(request, project)
     owner = project.owner_id == user.organisation_id
     return {
-        "can_edit": user.can(Capability.EDIT, write_access=writable),
-        "can_decide": user.can(Capability.DECIDE, write_access=writable),
+        "can_edit": user.can(Capability.EDIT, write_access=may_write),
+        "can_decide": user.can(Capability.DECIDE, write_access=may_write),
         "can_archive": user.can(Capability.ARCHIVE, write_access=owner),
         "can_share": user.can(Capability.SHARE, write_access=owner),
     }

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,14 +30,25 @@ from .registry_views import new_for_old_total
 BUDGET_PAGE_SIZE = 50
 
 
+def _stream_list(*, funders: bool = False) -> Prefetch:
+    """Every project's streams as a plain list (``stream_list``) in one query.
+
+    ``to_attr`` matters at 1,000 projects: a plain ``prefetch_related`` builds a related
+    manager's queryset per project, which cost more than the sums themselves.
+    """
+    streams = FundingStream.objects.select_related("funder") if funders else None
+    return Prefetch("funding_streams", queryset=streams, to_attr="stream_list")
+
+
 def _budget(request, today: date) -> money.Budget:
     projects = list(
         Project.objects.visible_to(request.user)
         .filter(archived_at__isnull=True)
-        .prefetch_related("funding_streams")
+        .only("pk", "name")
+        .prefetch_related(_stream_list())
         .order_by("name", "pk")
     )
-    pairs = [(p.name, [s.as_core() for s in p.funding_streams.all()]) for p in projects]
+    pairs = [(p.name, [s.as_core() for s in p.stream_list]) for p in projects]
     years = money.year_range([s for _n, streams in pairs for s in streams], today)
     return money.budget(pairs, years)
 
@@ -235,14 +246,14 @@ def _cliff_rows(request, today: date) -> tuple[list[dict], list[dict]]:
         .filter(Exists(ending), archived_at__isnull=True)
         .exclude(status__in=CLOSED_STATUSES)
         .only("pk", "name", "status", "archived_at")
-        .prefetch_related("funding_streams", "funding_streams__funder")
+        .prefetch_related(_stream_list(funders=True))
     )
     q = request.GET.get("q", "").strip()
     if q:
         projects = projects.filter(name__icontains=q)
     rows, timeline = [], []
     for project in projects:
-        streams = list(project.funding_streams.all())
+        streams = project.stream_list
         core = [s.as_core() for s in streams]
         cliffs = funding_core.funding_cliffs(core, today, CLIFF_HORIZONS)
         if not cliffs[-1].streams:

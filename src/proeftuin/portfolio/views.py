@@ -163,6 +163,7 @@ def project_archive(request, pk: int):
 def project_detail(request, pk: int):
     project = visible_project(request, pk)
     today = timezone.localdate()
+    streams = project.core_streams()  # once for both the cliffs and the share
     return _render_tab(
         request,
         "portfolio/tab_overview.html",
@@ -173,8 +174,8 @@ def project_detail(request, pk: int):
             goals=project.goals.filter(retired=False),
             decisions=project.decisions.all()[:3],
             coverage=project.coalition_coverage(today),
-            cliffs=project.funding_cliffs(today),
-            incidental_share=funding_core.incidental_share(project.core_streams(), today),
+            cliffs=funding_core.funding_cliffs(streams, today),
+            incidental_share=funding_core.incidental_share(streams, today),
         ),
     )
 

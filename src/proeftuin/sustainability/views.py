@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from proeftuin.common.versioning import StaleEdit
 from proeftuin.core.access import Capability
 from proeftuin.core.advisor.recommend import KEEP_EMBEDDED, NOT_YET, UNDECIDED
-from proeftuin.portfolio.access import require, visible_project
+from proeftuin.portfolio.access import require, visible_project, writable
 from proeftuin.portfolio.models import Project
 from proeftuin.portfolio.views import project_context
 
@@ -49,8 +49,8 @@ def _action_of(project: Project, action_pk: int) -> PlanAction:
 
 
 def _can_plan(request, project: Project) -> bool:
-    writable = Project.objects.writable_by(request.user).filter(pk=project.pk).exists()
-    return request.user.can(Capability.PLAN, write_access=writable)
+    may_write = writable(request, project)
+    return request.user.can(Capability.PLAN, write_access=may_write)
 
 
 def _scan_rows(result) -> list[dict]:

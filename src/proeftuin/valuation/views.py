@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from proeftuin.administration.pickers import pickable_organisations
 from proeftuin.common.exports import download
 from proeftuin.core.access import Capability
-from proeftuin.portfolio.access import require, visible_project
+from proeftuin.portfolio.access import require, visible_project, writable
 from proeftuin.portfolio.models import Project
 from proeftuin.portfolio.views import project_context
 
@@ -63,9 +63,9 @@ QUICK_FORMS = {
 
 def _access(request, project: Project) -> dict[str, bool]:
     user = request.user
-    writable = Project.objects.writable_by(user).filter(pk=project.pk).exists()
+    may_write = writable(request, project)
     return {
-        "can_value": user.can(Capability.VALUE, write_access=writable),
+        "can_value": user.can(Capability.VALUE, write_access=may_write),
         "can_export": user.can(Capability.EXPORT),
     }
 

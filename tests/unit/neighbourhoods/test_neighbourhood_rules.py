@@ -155,3 +155,29 @@ def test_the_dry_run_reports_progress_up_to_100():
     seen: list[int] = []
     reading.dry_run(sheet, reading.suggest_mapping(sheet.headers, SET), SET, progress=seen.append)
     assert seen[0] == 0 and seen[-1] == 100 and seen == sorted(seen)
+
+
+def test_the_indicator_sets_are_cached_and_a_changed_file_is_noticed(tmp_path):
+    """The portfolio reads the set on every request: parsed once, read again when a file
+    changes (the stamps of the files are the key, as for the frameworks)."""
+    import os
+
+    import yaml
+
+    from proeftuin.core.neighbourhoods.indicators import (
+        ENV_VAR,
+        get_indicator_sets,
+        shipped_dir,
+    )
+
+    environ = {ENV_VAR: str(tmp_path)}
+    first, second = get_indicator_sets(environ), get_indicator_sets(environ)
+    assert first["ten_in_five"] is second["ten_in_five"]  # served from the cache
+    assert first is not second  # callers get their own dict
+    data = yaml.safe_load((shipped_dir() / "ten_in_five.yaml").read_text(encoding="utf-8"))
+    data["alarm_at"] = 4
+    path = tmp_path / "ten_in_five.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))
+    assert get_indicator_sets(environ)["ten_in_five"].alarm_at == 4
+    assert get_indicator_sets({})["ten_in_five"].alarm_at == 5
