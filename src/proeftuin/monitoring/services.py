@@ -238,15 +238,16 @@ def insert_new_pairs(
     form), so nothing is read back. No lock and no delete: these trajectories are new in this
     transaction, so nobody else sees them and they have no pairs yet."""
     frame_t = pairs_frames.trajectory_attributes(trajectories)
-    if frame_t.height == 0:
-        return
     measurements = pairs_frames.score_measurements(scores)
     counts = pairs_frames.session_counts(sessions)
 
     def only(frame: pl.DataFrame):
         return lambda ids: frame.filter(pl.col("trajectory_id").is_in(ids))
 
-    _insert_pairs(frame_t, only(measurements), only(counts), batch_id)
+    # In chunks, as a refresh: the pairing's intermediate frames stay small.
+    for start in range(0, frame_t.height, CHUNK):
+        part = frame_t.slice(start, CHUNK)
+        _insert_pairs(part, only(measurements), only(counts), batch_id)
 
 
 def _insert_pairs(frame_t: pl.DataFrame, scores, sessions, batch_id: int | None) -> None:
