@@ -272,3 +272,44 @@ def test_a_merge_step_takes_as_many_queries_for_many_rows_as_for_few(
         assert stats["measurements_created"] == 2 * people
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("definition", ["baseline_end", "first_latest"])
+def test_a_merge_steps_pairs_are_what_a_full_refresh_makes(own_project, definition):
+    # Finding (issue 14 item 5): the pairs refresh of a merge step read every row it had just
+    # written back by COPY (13 of 97 s). It now derives them from the rows it holds; under
+    # either pair definition they must be what reading the rows back gives.
+    from proeftuin.monitoring import recording
+
+    recording.set_pair_definition(own_project, definition, by=None)
+    _staged(own_project, _records())
+    merged = _snapshot(own_project)["pairs"]
+    assert merged
+    services.refresh_project_pairs(own_project)
+    assert _snapshot(own_project)["pairs"] == merged
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the set-based merge is PostgreSQL's")
+def test_the_rows_a_merge_step_hands_to_the_pairs_are_the_rows_it_wrote(own_project, monkeypatch):
+    from proeftuin.monitoring import pairs_frames
+
+    handed = []
+    original = services.insert_new_pairs
+
+    def capture(trajectories, scores, sessions, batch_id):
+        handed.append((trajectories, scores, sessions))
+        original(trajectories, scores, sessions, batch_id=batch_id)
+
+    monkeypatch.setattr(services, "insert_new_pairs", capture)
+    _staged(own_project, _records())
+    [(trajectories, scores, sessions)] = handed
+    ids = trajectories["trajectory_id"].to_list()
+
+    def rows(frame):
+        return sorted(frame.rows(), key=str)
+
+    assert rows(pairs_frames.trajectory_attributes(trajectories)) == rows(
+        pairs_frames.trajectory_frame(ids)
+    )
+    assert rows(pairs_frames.score_measurements(scores)) == rows(pairs_frames.score_frame(ids))
+    assert rows(pairs_frames.session_counts(sessions)) == rows(pairs_frames.session_frame(ids))

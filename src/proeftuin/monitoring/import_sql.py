@@ -16,8 +16,9 @@ model instances:
   (:mod:`.history`), so nothing is read back into Python.
 
 Stories and heavy measures go to the caller's ``deferred`` collector, as in every staged step.
-The pairs are refreshed by the caller (:func:`.services.refresh_pairs`, which reads and writes by
-``COPY`` on PostgreSQL). SQLite keeps the stepwise path of :mod:`.import_writer`.
+The rows the pairs refresh would read back are handed to the caller as frames instead
+(``stats["pair_rows"]``, for :func:`.services.insert_new_pairs`; decision 0099). SQLite keeps
+the stepwise path of :mod:`.import_writer`.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+import polars as pl
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +36,7 @@ from django.utils.translation import gettext as _
 from proeftuin.common.bulk import copy_model_rows, insert_rows, next_ids
 from proeftuin.core.instruments import Instrument
 
+from . import pairs_frames
 from .history import insert_with_history, write_history
 from .importer import FLAGS, MEASUREMENT_FIELDS, ImportFailed, existing_trajectory, trajectory_key
 from .models import Measurement, Participant, Score, Trajectory
@@ -138,8 +141,9 @@ def write_new(
     )
     defaults = {f: Participant._meta.get_field(f).get_default() for f in participant_columns[3:]}
     participant_rows = []
+    stored: dict[str, dict[str, Any]] = {}
     for key in keys:
-        values = {**defaults, **attrs[key]}
+        values = stored[key] = {**defaults, **attrs[key]}
         participant_rows.append(
             (
                 participant_ids[key],
@@ -207,7 +211,9 @@ def write_new(
     write_history(Measurement, measurement_ids, history_type="+", user=user, reason=REASON)
     stats["measurements_created"] += len(new)
 
-    stats["scores_created"] += _write_scores(new, user)
+    staged = _score_rows(new)
+    stats["scores_created"] += _write_scores(staged, user)
+    stats["pair_rows"] = _pair_rows(project, created, stored, new, staged, instrument, blank)
     deferred.stories.extend(
         (t.pk, measurements[key].pk, r["measured_on"], r["story"], bool(r.get("consent")))
         for t, key, r in stories
@@ -218,14 +224,13 @@ def write_new(
     stats["trajectory_ids"] = sorted(trajectory_ids)
 
 
-def _write_scores(measurements: list[_Measurement], user) -> int:
-    """The scores of new measurements: one staging row per measurement (items and values as
-    arrays), expanded in the database by one statement that writes their history rows too.
-    Returns how many were written."""
-    # Items (joined by the unit separator) and values (by commas; empty: onbekend) as text,
-    # split in SQL:
-    # psycopg dumps Python lists in Python, which cost more than the rest of the step.
-    rows = [
+def _score_rows(measurements: list[_Measurement]) -> list[tuple[int, str, str]]:
+    """One staging row per measurement with scores: its id, the items joined by the unit
+    separator and the values by commas (empty: onbekend).
+
+    Text, split in SQL: psycopg dumps Python lists in Python, which cost more than the rest of
+    the step."""
+    return [
         (
             m.pk,
             SEPARATOR.join(m.scores),
@@ -234,6 +239,11 @@ def _write_scores(measurements: list[_Measurement], user) -> int:
         for m in measurements
         if m.scores
     ]
+
+
+def _write_scores(rows: list[tuple[int, str, str]], user) -> int:
+    """The scores of new measurements (rows from :func:`_score_rows`), expanded in the database
+    by one statement that writes their history rows too. Returns how many were written."""
     if not rows:
         return 0
     with connection.cursor() as cursor:
@@ -253,6 +263,71 @@ def _write_scores(measurements: list[_Measurement], user) -> int:
         user=user,
         reason=REASON,
     )
+
+
+def _pair_rows(project, created, participants, measurements, staged, instrument, blank):
+    """What the pairs refresh would read back of this step's rows (frames in the forms of
+    :mod:`.pairs_frames`), built from the rows just written instead (decision 0099)."""
+    trajectories = pl.DataFrame(
+        [
+            (
+                t.pk,
+                project.pk,
+                t.started_on,
+                participants[t.participant_key]["neighbourhood"],
+                participants[t.participant_key]["birth_year"],
+                participants[t.participant_key]["age_group"],
+            )
+            for t in created
+        ],
+        schema=pairs_frames.TRAJECTORY_ROWS,
+        orient="row",
+    )
+    sessions = pl.DataFrame(
+        [
+            (
+                m.pk,
+                m.trajectory.pk,
+                m.measured_on,
+                m.moment,
+                *({**blank, **m.values}[name] for name in MEASUREMENT_FIELDS),
+            )
+            for m in measurements
+        ],
+        schema=pairs_frames.SESSION_ROWS,
+        orient="row",
+    )
+    # The scores as the staging rows hold them, split and expanded by polars as SQL does.
+    scores = (
+        pl.DataFrame(
+            staged,
+            schema={"measurement_id": pl.Int64, "items": pl.String, "vals": pl.String},
+            orient="row",
+        )
+        .join(
+            sessions.select("measurement_id", "trajectory_id", "measured_on", "moment"),
+            on="measurement_id",
+        )
+        .with_columns(
+            pl.col("items").str.split(SEPARATOR).alias("item"),
+            pl.col("vals").str.split(",").alias("score"),
+        )
+        .explode("item", "score")
+        .select(
+            "trajectory_id",
+            pl.lit(instrument.id, pl.String).alias("instrument"),
+            "item",
+            "measured_on",
+            pl.when(pl.col("score") == "")
+            .then(None)
+            .otherwise(pl.col("score"))
+            .cast(pl.Int64)
+            .alias("score"),
+            "measurement_id",
+            "moment",
+        )
+    )
+    return trajectories, scores, sessions
 
 
 def _json(value) -> str | None:

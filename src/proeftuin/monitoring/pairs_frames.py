@@ -55,6 +55,36 @@ def _age_groups(frame: pl.DataFrame) -> pl.Expr:
     )
 
 
+#: The rows each reader takes from the database, in this order; a merge step of an import builds
+#: the same rows from what it has just written (:func:`.import_sql.write_new`), without reading.
+TRAJECTORY_ROWS = {
+    "trajectory_id": pl.Int64,
+    "project_id": pl.Int64,
+    "started_on": pl.Date,
+    "neighbourhood": pl.String,
+    "birth_year": pl.Int64,
+    "age_group": pl.String,
+}
+SCORE_ROWS = {
+    "trajectory_id": pl.Int64,
+    "instrument": pl.String,
+    "item": pl.String,
+    "measured_on": pl.Date,
+    "score": pl.Int64,
+    "measurement_id": pl.Int64,
+    "moment": pl.String,
+}
+SESSION_ROWS = {
+    "measurement_id": pl.Int64,
+    "trajectory_id": pl.Int64,
+    "measured_on": pl.Date,
+    "moment": pl.String,
+    "professionals": pl.Int64,
+    "organisations": pl.Int64,
+    **dict.fromkeys(Measurement.HEAVY_FIELDS, pl.Boolean),
+}
+
+
 def trajectory_frame(ids: list[int]) -> pl.DataFrame:
     """The grouping attributes copied onto each pair: project, neighbourhood, age group (from
     the birth year at the start, else the stored group), period (the start's quarter)."""
@@ -69,15 +99,13 @@ def trajectory_frame(ids: list[int]) -> pl.DataFrame:
             "participant__birth_year",
             "participant__age_group",
         ),
-        {
-            "trajectory_id": pl.Int64,
-            "project_id": pl.Int64,
-            "started_on": pl.Date,
-            "neighbourhood": pl.String,
-            "birth_year": pl.Int64,
-            "age_group": pl.String,
-        },
+        TRAJECTORY_ROWS,
     )
+    return trajectory_attributes(frame)
+
+
+def trajectory_attributes(frame: pl.DataFrame) -> pl.DataFrame:
+    """:func:`trajectory_frame` of rows in :data:`TRAJECTORY_ROWS` form."""
     if frame.height == 0:
         return pl.DataFrame(schema=TRAJECTORY_SCHEMA)
     return frame.select(
@@ -101,16 +129,13 @@ def score_frame(ids: list[int]) -> pl.DataFrame:
             "measurement_id",
             "measurement__moment",
         ),
-        {
-            "trajectory_id": pl.Int64,
-            "instrument": pl.String,
-            "item": pl.String,
-            "measured_on": pl.Date,
-            "score": pl.Int64,
-            "measurement_id": pl.Int64,
-            "moment": pl.String,
-        },
+        SCORE_ROWS,
     )
+    return score_measurements(frame)
+
+
+def score_measurements(frame: pl.DataFrame) -> pl.DataFrame:
+    """:func:`score_frame` of rows in :data:`SCORE_ROWS` form."""
     return frame.select(
         "trajectory_id",
         pl.concat_str("instrument", pl.lit("/"), "item").alias("domain"),
@@ -136,21 +161,19 @@ def session_frame(ids: list[int]) -> pl.DataFrame:
             "organisations",
             *flags,
         ),
-        {
-            "measurement_id": pl.Int64,
-            "trajectory_id": pl.Int64,
-            "measured_on": pl.Date,
-            "moment": pl.String,
-            "professionals": pl.Int64,
-            "organisations": pl.Int64,
-            **dict.fromkeys(flags, boolean),
-        },
+        {**SESSION_ROWS, **dict.fromkeys(flags, boolean)},
     )
     if boolean is pl.String:
         frame = frame.with_columns(
             pl.when(pl.col(f).is_null()).then(None).otherwise(pl.col(f) == "t").alias(f)
             for f in flags
         )
+    return session_counts(frame)
+
+
+def session_counts(frame: pl.DataFrame) -> pl.DataFrame:
+    """:func:`session_frame` of rows in :data:`SESSION_ROWS` form."""
+    flags = list(Measurement.HEAVY_FIELDS)
     known = pl.sum_horizontal(pl.col(f).cast(pl.Int64) for f in flags)
     any_known = pl.any_horizontal(pl.col(f).is_not_null() for f in flags)
     return frame.select(

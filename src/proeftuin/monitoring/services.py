@@ -227,24 +227,52 @@ def _refresh_chunk(ids: list[int], batch_id: int | None = None) -> None:
     frame_t = pairs_frames.trajectory_frame(ids)
     if frame_t.height == 0:
         return
+    _insert_pairs(frame_t, pairs_frames.score_frame, pairs_frames.session_frame, batch_id)
+
+
+def insert_new_pairs(
+    trajectories: pl.DataFrame, scores: pl.DataFrame, sessions: pl.DataFrame, batch_id: int
+) -> None:
+    """The pairs of trajectories a merge step of an import has just created, from the rows it
+    wrote (frames in :data:`.pairs_frames.TRAJECTORY_ROWS`, ``SCORE_ROWS`` and ``SESSION_ROWS``
+    form), so nothing is read back. No lock and no delete: these trajectories are new in this
+    transaction, so nobody else sees them and they have no pairs yet."""
+    frame_t = pairs_frames.trajectory_attributes(trajectories)
+    measurements = pairs_frames.score_measurements(scores)
+    counts = pairs_frames.session_counts(sessions)
+
+    def only(frame: pl.DataFrame):
+        return lambda ids: frame.filter(pl.col("trajectory_id").is_in(ids))
+
+    # In chunks, as a refresh: the pairing's intermediate frames stay small.
+    for start in range(0, frame_t.height, CHUNK):
+        part = frame_t.slice(start, CHUNK)
+        _insert_pairs(part, only(measurements), only(counts), batch_id)
+
+
+def _insert_pairs(frame_t: pl.DataFrame, scores, sessions, batch_id: int | None) -> None:
+    """Derive and insert the pairs of the trajectories in ``frame_t``; ``scores`` and
+    ``sessions`` give the shaped rows of a list of trajectory ids."""
     definitions = pair_definitions(frame_t["project_id"].unique().to_list())
     frames: list[pl.DataFrame] = []
     for definition in sorted(set(definitions.values())):
         projects = [pk for pk, d in definitions.items() if d == definition]
         part = frame_t.filter(pl.col("project_id").is_in(projects))
-        frames += _derive(part["trajectory_id"].to_list(), part, definition)
+        ids = part["trajectory_id"].to_list()
+        frames += _derive(part, definition, scores(ids), sessions(ids))
     pairs_frames.insert_pairs(frames, batch_id)
 
 
 def _derive(
-    ids: list[int], frame_t: pl.DataFrame, definition: core.PairDefinition
+    frame_t: pl.DataFrame,
+    definition: core.PairDefinition,
+    measurements: pl.DataFrame,
+    sessions: pl.DataFrame,
 ) -> list[pl.DataFrame]:
     frames: list[pl.DataFrame] = []
-    measurements = pairs_frames.score_frame(ids)
     if measurements.height:
         pairs = core.pairs_by_definition(measurements, frame_t, definition)
         frames.append(pairs_frames.pair_frame(pairs, Pair.Series.DOMAIN))
-    sessions = pairs_frames.session_frame(ids)
     if sessions.height:
         burden = core.pairs_by_definition(core.burden_measurements(sessions), frame_t, definition)
         frames.append(pairs_frames.pair_frame(burden, Pair.Series.BURDEN))

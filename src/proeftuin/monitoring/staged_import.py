@@ -133,7 +133,11 @@ def _merge(project, chunk, instrument, planned, user, batch, deferred, stats, me
         written = import_writer.write_records(
             project, chunk, instrument, planned, user=user, batch=batch, deferred=deferred
         )
-        services.refresh_pairs(written.pop("trajectory_ids"), batch_id=batch.pk)
+        ids, rows = written.pop("trajectory_ids"), written.pop("pair_rows", None)
+        if rows is None:
+            services.refresh_pairs(ids, batch_id=batch.pk)
+        else:  # PostgreSQL's set-based step: the pairs of the rows it has just written
+            services.insert_new_pairs(*rows, batch_id=batch.pk)
         _add(stats, written)
 
 
