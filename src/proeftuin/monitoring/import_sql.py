@@ -17,7 +17,7 @@ model instances:
 
 Stories and heavy measures go to the caller's ``deferred`` collector, as in every staged step.
 The rows the pairs refresh would read back are handed to the caller as frames instead
-(``stats["pair_rows"]``, for :func:`.services.insert_new_pairs`; decision 0099). SQLite keeps
+(``stats["pair_rows"]``, for :func:`.services.insert_new_pairs`; decision 0028). SQLite keeps
 the stepwise path of :mod:`.import_writer`.
 """
 
@@ -267,7 +267,7 @@ def _write_scores(rows: list[tuple[int, str, str]], user) -> int:
 
 def _pair_rows(project, created, participants, measurements, staged, instrument, blank):
     """What the pairs refresh would read back of this step's rows (frames in the forms of
-    :mod:`.pairs_frames`), built from the rows just written instead (decision 0099)."""
+    :mod:`.pairs_frames`), built from the rows just written instead (decision 0028)."""
     trajectories = pl.DataFrame(
         [
             (
