@@ -5,10 +5,13 @@ with domains × breakdowns."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
@@ -283,3 +286,19 @@ def test_the_api_effects_use_queries_independent_of_domains_and_breakdowns(
     for dimension in ("wijk", "leeftijd", "periode"):
         with django_assert_max_num_queries(small):
             http.get(url.format(pk=wide.pk) + f"?uitsplitsing={dimension}")
+
+
+def test_the_pairs_keep_their_trajectorys_participant_and_the_migration_fills_it(own_project):
+    """The person on a pair is derived: refresh_pairs writes it, the data migration copies it
+    from the trajectory for the pairs written before."""
+    trajectories = [add_trajectory(own_project, {"housing": 2}, {"housing": 3}) for _ in range(3)]
+    pairs = Pair.all_objects.filter(trajectory__in=trajectories)
+    assert pairs.count() >= 3
+    assert all(p.participant_id == p.trajectory.participant_id for p in pairs)
+    other = Participant.objects.create(organisation_id=own_project.owner_id, pseudonym="SQL-other")
+    pairs.update(participant=other)
+    migration = importlib.import_module(
+        "proeftuin.monitoring.migrations.0014_pair_participant_for_the_effect_sums"
+    )
+    migration.fill(apps, SimpleNamespace(connection=connection))
+    assert all(p.participant_id == p.trajectory.participant_id for p in pairs.all())

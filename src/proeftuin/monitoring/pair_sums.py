@@ -1,18 +1,16 @@
 """The sums behind the effect figures, aggregated in the database (issue 14, item 1).
 
-One query per output: the maintained pairs of the chosen projects, series and instrument are
-narrowed to one pair per person and domain (a window function over the persons with more than
-one trajectory, the rule of :func:`proeftuin.core.monitoring.disclosure.one_pair_per_person`), and
-one ``GROUP BY`` over every key column of the output and the two scores returns the joint
-histogram: pair rows and distinct persons per cell. No pair row leaves the database; the core sums
-the cells per table (the total and each breakdown) and turns the sums into figures
-(:mod:`proeftuin.core.monitoring.sums`), and the disclosure gate protects them
+One GROUP BY per output: the maintained pairs of the chosen projects, series and instrument are
+narrowed to one pair per person and domain (the rule of
+:func:`proeftuin.core.monitoring.disclosure.one_pair_per_person`; the person is the participant
+kept on the pair, so no join), and one ``GROUP BY`` over the key columns of the output and the
+two scores returns the joint histogram: pair rows and persons per cell. Only a person with more
+than one trajectory in the projects can have two pairs of one domain: a cheap query first asks
+whether there is one, and only their pairs then go through a window function. No pair row leaves
+the database; the core sums the cells per table (the total and each breakdown) and turns the
+sums into figures (:mod:`proeftuin.core.monitoring.sums`), and the disclosure gate protects them
 (:func:`proeftuin.core.monitoring.disclosure.protected_effect_sums`). The index
 ``pair_sums_covering`` serves the query.
-
-The same SQL runs on SQLite (3.30 or later: ``NULLS LAST``) and PostgreSQL. The pairs are selected
-through the ORM (``Pair.objects``: scoped to the projects, without unpublished import batches),
-so the visibility rules stay in one place.
 """
 
 from __future__ import annotations
