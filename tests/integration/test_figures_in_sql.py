@@ -5,9 +5,13 @@ with domains × breakdowns."""
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Sequence
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
@@ -39,7 +43,14 @@ trajectory = st.fixed_dictionaries(
 )
 
 
-def write_pairs(project: Project, trajectories: list[dict], instrument: str) -> None:
+def write_pairs(
+    project: Project,
+    trajectories: list[dict],
+    instrument: str,
+    projects: Sequence[Project] = (),
+) -> None:
+    """The pairs of these trajectories; with ``projects``, trajectory ``t`` is in
+    ``projects[t["project"]]`` (a person may then have trajectories in several)."""
     persons = {}
     for i in sorted({t["person"] for t in trajectories}):
         persons[i] = Participant.objects.create(
@@ -47,17 +58,19 @@ def write_pairs(project: Project, trajectories: list[dict], instrument: str) -> 
         )
     pairs = []
     for number, t in enumerate(trajectories):
+        in_project = projects[t["project"]] if projects else project
         row = Trajectory.objects.create(
             participant=persons[t["person"]],
-            project=project,
+            project=in_project,
             started_on=date(2025, 1, 6) + timedelta(days=number),
         )
         on = None if t["start"] is None else date(2025, 1, 6) + timedelta(days=t["start"])
         for domain, (b, a) in t["scores"].items():
             pairs.append(
                 Pair(
-                    project=project,
+                    project=in_project,
                     trajectory=row,
+                    participant=row.participant,
                     series=Pair.Series.DOMAIN,
                     instrument=instrument,
                     domain=domain,
@@ -114,6 +127,57 @@ def test_figures_from_the_database_equal_the_figures_from_the_pairs(
         transaction.set_rollback(True)
 
 
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    st.lists(
+        st.fixed_dictionaries({"project": st.integers(0, 1)}).flatmap(
+            lambda p: trajectory.map(lambda t: {**t, **p})
+        ),
+        min_size=1,
+        max_size=60,
+    ),
+    st.booleans(),
+)
+def test_persons_counted_as_rows_equal_the_distinct_persons(
+    own_project, own_org, trajectories, everyone_once
+):
+    """Rows per cell count the persons once one pair per person and domain is kept (no
+    DISTINCT): per domain and breakdown, and per project and domain over two projects, with
+    persons who have several trajectories in one project or one in each, or (``everyone_once``)
+    nobody with more than one trajectory (the pairs are then kept without the window)."""
+    if everyone_once:
+        trajectories = [{**t, "person": i} for i, t in enumerate(trajectories)]
+    instrument = services.instruments()[LIFE_DOMAINS]
+    with transaction.atomic():
+        other = make_project(own_org, name="Tweede")
+        write_pairs(own_project, trajectories, instrument.id, projects=(own_project, other))
+        both = [own_project.pk, other.pk]
+        for by, breakdowns in ((("domain",), analytics.DIMENSIONS), (("project_id", "domain"), ())):
+            total, splits = pair_sums.group_sums(
+                both, by, breakdowns, instrument_id=instrument.id, levels=instrument.scale.values
+            )
+            frame = analytics.pairs_frame(both, Pair.Series.DOMAIN, instrument.id)
+            kept = disclosure.one_pair_per_person(frame, within=[c for c in by if c != "domain"])
+            expected = {}
+            for row in kept.iter_rows(named=True):
+                if row["baseline_score"] is None or row["latest_score"] is None:
+                    continue
+                for table, keys in (("", by), *((c, (c, *by)) for c in breakdowns)):
+                    cell = (table, *(row[k] for k in keys))
+                    expected.setdefault(cell, set()).add(row["participant_id"])
+            found = {}
+            for table, sums_ in (("", total), *splits.items()):
+                for key, persons in zip(sums_.keys, sums_.persons, strict=True):
+                    if persons:
+                        found[(table, *key)] = int(persons)
+            assert found == {cell: len(people) for cell, people in expected.items()}
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
 def django_settings(settings):
     return settings
@@ -136,7 +200,9 @@ def test_one_query_per_output_whatever_the_breakdowns(own_project, django_assert
         ],
         instrument.id,
     )
-    with django_assert_num_queries(1):
+    # Whether anyone has several trajectories (then their pairs go through the window), and the
+    # GROUP BY.
+    with django_assert_num_queries(2):
         pair_sums.group_sums(
             [own_project.pk],
             ("domain",),
@@ -220,3 +286,19 @@ def test_the_api_effects_use_queries_independent_of_domains_and_breakdowns(
     for dimension in ("wijk", "leeftijd", "periode"):
         with django_assert_max_num_queries(small):
             http.get(url.format(pk=wide.pk) + f"?uitsplitsing={dimension}")
+
+
+def test_the_pairs_keep_their_trajectorys_participant_and_the_migration_fills_it(own_project):
+    """The person on a pair is derived: refresh_pairs writes it, the data migration copies it
+    from the trajectory for the pairs written before."""
+    trajectories = [add_trajectory(own_project, {"housing": 2}, {"housing": 3}) for _ in range(3)]
+    pairs = Pair.all_objects.filter(trajectory__in=trajectories)
+    assert pairs.count() >= 3
+    assert all(p.participant_id == p.trajectory.participant_id for p in pairs)
+    other = Participant.objects.create(organisation_id=own_project.owner_id, pseudonym="SQL-other")
+    pairs.update(participant=other)
+    migration = importlib.import_module(
+        "proeftuin.monitoring.migrations.0015_pair_participant_for_the_effect_sums"
+    )
+    migration.fill(apps, SimpleNamespace(connection=connection))
+    assert all(p.participant_id == p.trajectory.participant_id for p in pairs.all())

@@ -266,22 +266,26 @@ def process(project_ids: Sequence[int], by: Sequence[str] = (), every: str = "ye
     return None if output is None else output[(tuple(by), every)]
 
 
+PROCESS_SCHEMA = {
+    "participant_id": pl.Int64,
+    "started_on": pl.Date,
+    "ended_on": pl.Date,
+    "registered_on": pl.Date,
+    "end_reason": pl.String,
+    "continues_without_help": pl.Boolean,
+    "referred": pl.Boolean,
+    "neighbourhood": pl.String,
+}
+
+
 def process_output(project_ids: Sequence[int]):
-    """The four linked process tables (year, quarter × project, neighbourhood), protected."""
-    rows = {
-        "participant_id": [],
-        "started_on": [],
-        "ended_on": [],
-        "registered_on": [],
-        "end_reason": [],
-        "continues_without_help": [],
-        "referred": [],
-        "neighbourhood": [],
-    }
-    for t in (
-        Trajectory.objects.filter(project_id__in=list(project_ids))
-        .select_related("participant")
-        .only(
+    """The four linked process tables (year, quarter × project, neighbourhood), protected.
+
+    The trajectories' columns come in one query as tuples straight into a frame (no model
+    instances: 10,000 trajectories are a few milliseconds of Python that way)."""
+    rows = list(
+        Trajectory.objects.filter(project_id__in=list(project_ids)).values_list(
+            "participant_id",
             "started_on",
             "ended_on",
             "registered_on",
@@ -290,33 +294,17 @@ def process_output(project_ids: Sequence[int]):
             "referred",
             "participant__neighbourhood",
         )
-    ):
-        rows["participant_id"].append(t.participant_id)
-        rows["started_on"].append(t.started_on)
-        rows["ended_on"].append(t.ended_on)
-        # A registration after the start would be an input error; leave the waiting time out.
-        registered = (
-            t.registered_on if t.registered_on and t.registered_on <= t.started_on else None
-        )
-        rows["registered_on"].append(registered)
-        rows["end_reason"].append(t.end_reason or None)
-        rows["continues_without_help"].append(t.continues_without_help)
-        rows["referred"].append(t.referred)
-        rows["neighbourhood"].append(t.participant.neighbourhood or "")
-    if not rows["started_on"]:
+    )
+    if not rows:
         return None
-    frame = pl.DataFrame(
-        rows,
-        schema={
-            "participant_id": pl.Int64,
-            "started_on": pl.Date,
-            "ended_on": pl.Date,
-            "registered_on": pl.Date,
-            "end_reason": pl.String,
-            "continues_without_help": pl.Boolean,
-            "referred": pl.Boolean,
-            "neighbourhood": pl.String,
-        },
+    frame = pl.DataFrame(rows, schema=PROCESS_SCHEMA, orient="row")
+    frame = frame.with_columns(
+        # A registration after the start would be an input error; leave the waiting time out.
+        pl.when(pl.col("registered_on") <= pl.col("started_on"))
+        .then(pl.col("registered_on"))
+        .alias("registered_on"),
+        pl.when(pl.col("end_reason") != "").then(pl.col("end_reason")).alias("end_reason"),
+        pl.col("neighbourhood").fill_null(""),
     )
     # An end before the start is an input error; such a trajectory counts as still running.
     frame = frame.with_columns(

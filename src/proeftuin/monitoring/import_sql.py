@@ -213,7 +213,9 @@ def write_new(
 
     staged = _score_rows(new)
     stats["scores_created"] += _write_scores(staged, user)
-    stats["pair_rows"] = _pair_rows(project, created, stored, new, staged, instrument, blank)
+    stats["pair_rows"] = _pair_rows(
+        project, created, participant_ids, stored, new, staged, instrument, blank
+    )
     deferred.stories.extend(
         (t.pk, measurements[key].pk, r["measured_on"], r["story"], bool(r.get("consent")))
         for t, key, r in stories
@@ -265,7 +267,7 @@ def _write_scores(rows: list[tuple[int, str, str]], user) -> int:
     )
 
 
-def _pair_rows(project, created, participants, measurements, staged, instrument, blank):
+def _pair_rows(project, created, ids, participants, measurements, staged, instrument, blank):
     """What the pairs refresh would read back of this step's rows (frames in the forms of
     :mod:`.pairs_frames`), built from the rows just written instead (decision 0028)."""
     trajectories = pl.DataFrame(
@@ -273,6 +275,7 @@ def _pair_rows(project, created, participants, measurements, staged, instrument,
             (
                 t.pk,
                 project.pk,
+                ids[t.participant_key],
                 t.started_on,
                 participants[t.participant_key]["neighbourhood"],
                 participants[t.participant_key]["birth_year"],

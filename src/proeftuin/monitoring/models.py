@@ -426,7 +426,8 @@ class Pair(models.Model):
 
     ``series`` is ``domain`` for the instrument's life domains and ``burden`` for the numbers of
     professionals, organisations and heavy measures (the ``domain`` column then names which).
-    Written only by :func:`proeftuin.monitoring.services.refresh_pairs`.
+    Written only by :func:`proeftuin.monitoring.services.refresh_pairs` (``participant`` is the
+    trajectory's, copied there).
     """
 
     class Series(models.TextChoices):
@@ -438,6 +439,11 @@ class Pair(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+", db_index=False)
     trajectory = models.ForeignKey(
         Trajectory, on_delete=models.CASCADE, related_name="pairs", db_index=False
+    )
+    # The trajectory's participant, copied so the effect sums need no join to the trajectories
+    # (one pair per person; issue 14 item 1). Derived: written with the pair, never edited.
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="+", db_index=False
     )
     series = models.CharField(max_length=10, choices=Series.choices)
     instrument = models.CharField(max_length=64, blank=True)
@@ -476,6 +482,7 @@ class Pair(models.Model):
                     "period",
                     "baseline_score",
                     "latest_score",
+                    "participant",
                     "trajectory",
                     "import_batch",
                 ],

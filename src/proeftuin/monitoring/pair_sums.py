@@ -1,18 +1,16 @@
 """The sums behind the effect figures, aggregated in the database (issue 14, item 1).
 
-One query per output: the maintained pairs of the chosen projects, series and instrument are
-narrowed to one pair per person and domain (a window function over the persons with more than
-one trajectory, the rule of :func:`proeftuin.core.monitoring.disclosure.one_pair_per_person`), and
-one ``GROUP BY`` over every key column of the output and the two scores returns the joint
-histogram: pair rows and distinct persons per cell. No pair row leaves the database; the core sums
-the cells per table (the total and each breakdown) and turns the sums into figures
-(:mod:`proeftuin.core.monitoring.sums`), and the disclosure gate protects them
+One GROUP BY per output: the maintained pairs of the chosen projects, series and instrument are
+narrowed to one pair per person and domain (the rule of
+:func:`proeftuin.core.monitoring.disclosure.one_pair_per_person`; the person is the participant
+kept on the pair, so no join), and one ``GROUP BY`` over the key columns of the output and the
+two scores returns the joint histogram: pair rows and persons per cell. Only a person with more
+than one trajectory in the projects can have two pairs of one domain: a cheap query first asks
+whether there is one, and only their pairs then go through a window function. No pair row leaves
+the database; the core sums the cells per table (the total and each breakdown) and turns the
+sums into figures (:mod:`proeftuin.core.monitoring.sums`), and the disclosure gate protects them
 (:func:`proeftuin.core.monitoring.disclosure.protected_effect_sums`). The index
 ``pair_sums_covering`` serves the query.
-
-The same SQL runs on SQLite (3.30 or later: ``NULLS LAST``) and PostgreSQL. The pairs are selected
-through the ORM (``Pair.objects``: scoped to the projects, without unpublished import batches),
-so the visibility rules stay in one place.
 """
 
 from __future__ import annotations
@@ -52,20 +50,22 @@ def pairs_query(
     instrument_id: str | None,
     within: Sequence[str],
     *,
+    columns: Sequence[str] = tuple(KEY_TYPES),
     ranked: bool = True,
 ) -> QuerySet:
-    """The visible pairs, each with its person and, per person and domain (and ``within``), its
-    rank: 1 for the most recent complete pair, else the most recent."""
+    """The visible pairs' ``columns``, scores and person (the participant kept on the pair, so
+    no join) and, per person and domain (and ``within``), their rank: 1 for the most recent
+    complete pair, else the most recent."""
     qs = _visible_pairs(project_ids, series, instrument_id)
+    person = F("participant_id")
+    qs = qs.values(*columns, "baseline_score", "latest_score").annotate(person=person)
+    if not ranked:
+        return qs
     complete = Case(
         When(baseline_score__isnull=False, latest_score__isnull=False, then=Value(1)),
         default=Value(0),
         output_field=IntegerField(),
     )
-    person = F("trajectory__participant_id")
-    qs = qs.values(*KEY_TYPES, "baseline_score", "latest_score").annotate(person=person)
-    if not ranked:
-        return qs
     return qs.annotate(
         pair_rank=Window(
             RowNumber(),
@@ -79,37 +79,41 @@ def pairs_query(
     )
 
 
-def _kept_sql(
-    project_ids: Sequence[int],
-    series: str,
-    instrument_id: str | None,
-    within: Sequence[str],
-    per_person: bool,
-) -> tuple[str, list]:
-    """``WITH kept AS (...)``: one pair per person and domain (and ``within``).
-
-    Only a person with more than one trajectory in these projects can have two pairs of one
-    domain, so only their pairs go through the window (a sort); the others are kept as they are.
-    """
-    columns = ", ".join(KEY_TYPES)
-    select = f"SELECT {columns}, person, baseline_score AS b, latest_score AS a FROM "  # noqa: S608
-    if not per_person:
-        sql, params = pairs_query(
-            project_ids, series, instrument_id, within, ranked=False
-        ).query.sql_with_params()
-        return f"WITH kept AS ({select}({sql}) plain)", list(params)
-    several = (
+def several_trajectories(project_ids: Sequence[int]) -> QuerySet:
+    """The persons with more than one trajectory in these projects: only they can have two
+    pairs of one domain (all trajectories, so a superset of those with visible pairs)."""
+    return (
         Trajectory.all_objects.filter(project_id__in=list(project_ids))
         .values("participant_id")
         .annotate(trajectories=Count("id"))
         .filter(trajectories__gt=1)
         .values("participant_id")
     )
-    single = pairs_query(project_ids, series, instrument_id, within, ranked=False).exclude(
-        trajectory__participant_id__in=several
-    )
-    multiple = pairs_query(project_ids, series, instrument_id, within).filter(
-        trajectory__participant_id__in=several
+
+
+def _kept_sql(
+    project_ids: Sequence[int],
+    series: str,
+    instrument_id: str | None,
+    within: Sequence[str],
+    columns: Sequence[str],
+    per_person: bool,
+) -> tuple[str, list]:
+    """``WITH kept AS (...)``: one pair per person and domain (and ``within``).
+
+    Only a person with more than one trajectory in these projects can have two pairs of one
+    domain, so only their pairs go through the window (a sort); the others are kept as they are.
+    When nobody has several (one cheap query says so), the pairs are kept as they are."""
+    names = ", ".join(columns)
+    select = f"SELECT {names}, person, baseline_score AS b, latest_score AS a FROM "  # noqa: S608
+    plain = pairs_query(project_ids, series, instrument_id, within, columns=columns, ranked=False)
+    several = several_trajectories(project_ids)
+    if not per_person or not several.exists():
+        sql, params = plain.query.sql_with_params()
+        return f"WITH kept AS ({select}({sql}) plain)", list(params)
+    single = plain.exclude(participant_id__in=several)
+    multiple = pairs_query(project_ids, series, instrument_id, within, columns=columns).filter(
+        participant_id__in=several
     )
     single_sql, single_params = single.query.sql_with_params()
     multiple_sql, multiple_params = multiple.query.sql_with_params()
@@ -134,7 +138,8 @@ def group_sums(
     """The sums per ``by`` and per (column, *by) for each of ``breakdowns``, from one query.
 
     The database returns the joint histogram of the kept pairs over every key column of the
-    output and the baseline and latest score: pair rows and distinct persons per cell. That is
+    output (and only those) and the baseline and latest score: pair rows and distinct persons
+    per cell. That is
     one pass over the pairs whatever the number of tables; the core sums the cells up per table
     (:func:`proeftuin.core.monitoring.sums.from_histogram`)."""
     by = tuple(by)
@@ -144,10 +149,13 @@ def group_sums(
     if unknown:
         raise ValueError(f"cannot group the pairs by {sorted(unknown)}")
     within = [c for c in by if c != "domain"]
-    kept, params = _kept_sql(project_ids, series, instrument_id, within, per_person)
+    kept, params = _kept_sql(project_ids, series, instrument_id, within, columns, per_person)
     grouping = ", ".join([*columns, "b", "a"])
+    # After one pair per person and domain (and ``within``, part of every table), a person has
+    # at most one row in a cell that is per domain: the rows are the persons, no DISTINCT.
+    persons = "COUNT(*)" if per_person and "domain" in columns else "COUNT(DISTINCT person)"
     sql = (
-        f"{kept} SELECT {grouping}, COUNT(*), COUNT(DISTINCT person) "  # noqa: S608 - column names from KEY_TYPES
+        f"{kept} SELECT {grouping}, COUNT(*), {persons} "  # noqa: S608 - column names from KEY_TYPES
         f"FROM kept GROUP BY {grouping}"
     )
     with connection.cursor() as cursor:

@@ -31,10 +31,12 @@ PAIR_COLUMNS = (
     "baseline_score",
     "latest_on",
     "latest_score",
+    "participant_id",
 )
 TRAJECTORY_SCHEMA = {
     "trajectory_id": pl.Int64,
     "project_id": pl.Int64,
+    "participant_id": pl.Int64,
     "neighbourhood": pl.String,
     "age_group": pl.String,
     "period": pl.Date,
@@ -60,6 +62,7 @@ def _age_groups(frame: pl.DataFrame) -> pl.Expr:
 TRAJECTORY_ROWS = {
     "trajectory_id": pl.Int64,
     "project_id": pl.Int64,
+    "participant_id": pl.Int64,
     "started_on": pl.Date,
     "neighbourhood": pl.String,
     "birth_year": pl.Int64,
@@ -86,14 +89,16 @@ SESSION_ROWS = {
 
 
 def trajectory_frame(ids: list[int]) -> pl.DataFrame:
-    """The grouping attributes copied onto each pair: project, neighbourhood, age group (from
-    the birth year at the start, else the stored group), period (the start's quarter)."""
+    """The attributes copied onto each pair: project, participant (the person the effect sums
+    count), neighbourhood, age group (from the birth year at the start, else the stored group),
+    period (the start's quarter)."""
     frame = read_frame(
         Trajectory.objects.filter(pk__in=ids)
         .order_by("pk")
         .values_list(
             "pk",
             "project_id",
+            "participant_id",
             "started_on",
             "participant__neighbourhood",
             "participant__birth_year",
@@ -111,6 +116,7 @@ def trajectory_attributes(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(
         "trajectory_id",
         "project_id",
+        "participant_id",
         pl.col("neighbourhood").fill_null(""),
         _age_groups(frame).alias("age_group"),
         pl.col("started_on").dt.truncate("1q").alias("period"),
