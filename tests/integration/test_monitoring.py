@@ -656,6 +656,7 @@ def test_erasing_a_participant_removes_their_data_and_history(users, own_project
     assert not Measurement.history.filter(trajectory_id=trajectory.pk).exists()
     assert not Score.history.filter(measurement_id__in=[measurement.pk, follow_up.pk]).exists()
     assert not Measurement.history.filter(id=follow_up.pk).exists()
+    assert not Pair.all_objects.filter(participant_id=participant.pk).exists()
     assert not Pair.objects.filter(trajectory_id=trajectory.pk).exists()
     entry = AccessLog.objects.get(action=AccessLog.Action.ERASE)
     assert entry.project == own_project and "1 traject" in entry.detail

@@ -210,6 +210,27 @@ def test_a_partners_action_whose_creator_left_goes_to_the_projectleider(
     assert remind_projectleider(users) == "lea@voorbeeldstad.nl"
 
 
+def test_a_partners_action_whose_creator_moved_away_goes_to_the_projectleider(
+    partner_action, users, foreign_org, settings
+):
+    """The creator is still active but in another organisation: they no longer see the plan."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    creator = users[("own", "beleidsadviseur")]
+    creator.organisation = foreign_org
+    creator.save()
+    assert remind_projectleider(users) == "lea@voorbeeldstad.nl"
+
+
+def test_a_partners_action_whose_creator_has_no_address_goes_to_the_projectleider(
+    partner_action, users, settings
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    creator = users[("own", "beleidsadviseur")]
+    creator.email = ""
+    creator.save()
+    assert remind_projectleider(users) == "lea@voorbeeldstad.nl"
+
+
 def test_the_calendar_shows_a_partners_action_with_the_partners_name(partner_action, users, client):
     http = login(users[("own", "projectleider")])  # sees the plan, did not create the action
     url = http.post("/agenda/").context["new_url"].removeprefix("http://testserver")

@@ -7,8 +7,9 @@ are named, and only owners with an e-mail address and an active account are writ
 
 A partner from the registry has no account and the registry holds no e-mail address: a
 partner's action is reminded to the person who created it (the first person in its history). When
-no active creator is known (an import or a script made it, or the creator left), the projectleiders
-of the project's owner hear of it instead: a partner's action must not go unreminded.
+no creator can be written to about it (an import or a script made it, or the creator left, moved to
+another organisation or has no e-mail address), the projectleiders of the project's owner hear of
+it instead: a partner's action must not go unreminded.
 """
 
 from __future__ import annotations
@@ -64,17 +65,9 @@ def _candidates(today: date, days: int) -> list[ActionDue]:
     ).select_related("plan__project", "owner_partner")
     rows = list(rows)
     creators = _creators([a.pk for a in rows if a.owner_user_id is None])
-    active = set(
-        get_user_model()
-        .objects.filter(pk__in=creators.values(), is_active=True)
-        .values_list("pk", flat=True)
-    )
+    reachable = _reachable_creators(rows, creators)
     leaders = _projectleiders(
-        {
-            a.plan.project.owner_id
-            for a in rows
-            if a.owner_user_id is None and creators.get(a.pk) not in active
-        }
+        {a.plan.project.owner_id for a in rows if a.owner_user_id is None and a.pk not in reachable}
     )
     due = []
     for a in rows:
@@ -82,7 +75,7 @@ def _candidates(today: date, days: int) -> list[ActionDue]:
         partner = a.owner_partner.name if a.owner_user_id is None else ""
         if not partner:
             recipients = [a.owner_user_id]
-        elif creators.get(a.pk) in active:
+        elif a.pk in reachable:
             recipients = [creators[a.pk]]
         else:
             recipients = leaders.get(project.owner_id, [])
@@ -91,6 +84,27 @@ def _candidates(today: date, days: int) -> list[ActionDue]:
             for r in recipients
         )
     return due
+
+
+def _reachable_creators(rows: list[PlanAction], creators: dict[int, int]) -> set[int]:
+    """The partner actions whose creator can be written to about them: an active account with
+    an e-mail address that still sees the project (else the projectleiders are, not no one)."""
+    projects: dict[int, set[int]] = {}
+    for a in rows:
+        if a.pk in creators:
+            projects.setdefault(creators[a.pk], set()).add(a.plan.project_id)
+    users = get_user_model().objects.filter(pk__in=projects, is_active=True).exclude(email="")
+    seen = {
+        user.pk: set(
+            Project.objects.visible_to(user)
+            .filter(pk__in=projects[user.pk])
+            .values_list("pk", flat=True)
+        )
+        for user in users
+    }
+    return {
+        a.pk for a in rows if a.pk in creators and a.plan.project_id in seen.get(creators[a.pk], ())
+    }
 
 
 def _projectleiders(organisations: set[int]) -> dict[int, list[int]]:

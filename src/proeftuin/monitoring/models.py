@@ -441,9 +441,16 @@ class Pair(models.Model):
         Trajectory, on_delete=models.CASCADE, related_name="pairs", db_index=False
     )
     # The trajectory's participant, copied so the effect sums need no join to the trajectories
-    # (one pair per person; issue 14 item 1). Derived: written with the pair, never edited.
+    # (one pair per person; issue 14 item 1). Derived: written with the pair, never edited. No
+    # constraint and no index of its own: the trajectory's key already removes the pair with its
+    # person, and a constraint without an index would make every deleted participant scan the
+    # pairs (a discarded import deletes a whole batch of them).
     participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, related_name="+", db_index=False
+        Participant,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     series = models.CharField(max_length=10, choices=Series.choices)
     instrument = models.CharField(max_length=64, blank=True)

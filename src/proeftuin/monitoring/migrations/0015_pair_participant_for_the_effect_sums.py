@@ -34,9 +34,10 @@ class Migration(migrations.Migration):
             model_name="pair",
             name="participant",
             field=models.ForeignKey(
+                db_constraint=False,
                 db_index=False,
                 null=True,
-                on_delete=django.db.models.deletion.CASCADE,
+                on_delete=django.db.models.deletion.DO_NOTHING,
                 related_name="+",
                 to="monitoring.participant",
             ),
@@ -46,8 +47,9 @@ class Migration(migrations.Migration):
             model_name="pair",
             name="participant",
             field=models.ForeignKey(
+                db_constraint=False,
                 db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
+                on_delete=django.db.models.deletion.DO_NOTHING,
                 related_name="+",
                 to="monitoring.participant",
             ),
