@@ -27,6 +27,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+import proeftuin
 from proeftuin.core import monitoring as core
 from proeftuin.core.cases.costing import Summary
 from proeftuin.core.instruments import Instrument
@@ -115,7 +116,10 @@ class ReleasedFigures:
         self.stand = release.released_on
 
     def _cached(self, part: str, compute):
-        key = f"proeftuin:release:{self.release.pk}:{self.release.created_at.timestamp()}:{part}"
+        # The code's version too: a shared cache outlives an upgrade, and what it holds are
+        # objects of this version's core (pickled).
+        stamp = f"{self.release.pk}:{self.release.created_at.timestamp()}:{proeftuin.__version__}"
+        key = f"proeftuin:release:{stamp}:{part}"
         value = cache.get(key, _MISSING)
         if value is _MISSING:
             value = compute()
