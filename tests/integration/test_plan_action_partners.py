@@ -200,33 +200,23 @@ def test_a_partners_action_without_a_known_creator_goes_to_the_projectleider(
     assert remind_projectleider(users) == "lea@voorbeeldstad.nl"
 
 
-def test_a_partners_action_whose_creator_left_goes_to_the_projectleider(
-    partner_action, users, settings
+@pytest.mark.parametrize(
+    "change",
+    ["left", "moved_away", "no_address"],
+)
+def test_a_partners_action_whose_creator_cannot_be_written_to_goes_to_the_projectleider(
+    change, partner_action, users, foreign_org, settings
 ):
+    """The creator left, moved to another organisation (so no longer sees the plan), or has no
+    e-mail address: the projectleiders hear of it instead of no one."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     creator = users[("own", "beleidsadviseur")]
-    creator.is_active = False
-    creator.save()
-    assert remind_projectleider(users) == "lea@voorbeeldstad.nl"
-
-
-def test_a_partners_action_whose_creator_moved_away_goes_to_the_projectleider(
-    partner_action, users, foreign_org, settings
-):
-    """The creator is still active but in another organisation: they no longer see the plan."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    creator = users[("own", "beleidsadviseur")]
-    creator.organisation = foreign_org
-    creator.save()
-    assert remind_projectleider(users) == "lea@voorbeeldstad.nl"
-
-
-def test_a_partners_action_whose_creator_has_no_address_goes_to_the_projectleider(
-    partner_action, users, settings
-):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    creator = users[("own", "beleidsadviseur")]
-    creator.email = ""
+    if change == "left":
+        creator.is_active = False
+    elif change == "moved_away":
+        creator.organisation = foreign_org
+    else:
+        creator.email = ""
     creator.save()
     assert remind_projectleider(users) == "lea@voorbeeldstad.nl"
 
