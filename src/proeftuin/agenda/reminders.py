@@ -94,17 +94,19 @@ def _reachable_creators(rows: list[PlanAction], creators: dict[int, int]) -> set
         if a.pk in creators:
             projects.setdefault(creators[a.pk], set()).add(a.plan.project_id)
     users = get_user_model().objects.filter(pk__in=projects, is_active=True).exclude(email="")
-    seen = {
-        user.pk: set(
-            Project.objects.visible_to(user)
-            .filter(pk__in=projects[user.pk])
-            .values_list("pk", flat=True)
-        )
-        for user in users
-    }
+    seen = {user.pk: _visible_projects(user, projects[user.pk]) for user in users}
     return {
         a.pk for a in rows if a.pk in creators and a.plan.project_id in seen.get(creators[a.pk], ())
     }
+
+
+def _visible_projects(user, among: set[int] | None = None) -> set[int]:
+    """The ids of the projects (of ``among``, if given) that ``user`` may see today: an owner
+    or creator who lost access to a project is not written to about it."""
+    projects = Project.objects.visible_to(user)
+    if among is not None:
+        projects = projects.filter(pk__in=among)
+    return set(projects.values_list("pk", flat=True))
 
 
 def _projectleiders(organisations: set[int]) -> dict[int, list[int]]:
@@ -156,7 +158,7 @@ def send_reminders(
     messages: list[tuple[str, str]] = []
     for reminder in reminders(_candidates(today, days), today, days):
         user = users.get(pk=reminder.owner_id)
-        visible = set(Project.objects.visible_to(user).values_list("pk", flat=True))
+        visible = _visible_projects(user)
         scoped = Reminder(
             reminder.owner_id,
             tuple(a for a in reminder.overdue if a.project_id in visible),
