@@ -153,17 +153,21 @@ def group_sums(
     grouping = ", ".join([*columns, "b", "a"])
     selected = ", ".join([*(_selected(c) for c in columns), "b", "a"])
     # After one pair per person and domain (and ``within``, part of every table), a person has
-    # at most one row in a cell that is per domain: the rows are the persons, no DISTINCT.
-    persons = "COUNT(*)" if per_person and "domain" in columns else "COUNT(DISTINCT person)"
+    # at most one row in a cell that is per domain: the rows are the persons, no DISTINCT (and
+    # the count is selected once).
+    rows_are_persons = per_person and "domain" in columns
+    persons = "" if rows_are_persons else ", COUNT(DISTINCT person)"
     sql = (
-        f"{kept} SELECT {selected}, COUNT(*), {persons} "  # noqa: S608 - column names from KEY_TYPES
+        f"{kept} SELECT {selected}, COUNT(*){persons} "  # noqa: S608 - column names from KEY_TYPES
         f"FROM kept GROUP BY {grouping}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
     width = len(columns)
-    cells = list(zip(*fetched, strict=True)) if fetched else [()] * (width + 4)
+    cells = list(zip(*fetched, strict=True)) if fetched else [()] * (width + 4 - rows_are_persons)
+    if rows_are_persons:
+        cells.append(cells[-1])
     # Each key column factorised once for all the tables (few distinct values); a date column
     # comes as text and its distinct values are parsed once.
     keys = {
