@@ -151,27 +151,44 @@ def group_sums(
     within = [c for c in by if c != "domain"]
     kept, params = _kept_sql(project_ids, series, instrument_id, within, columns, per_person)
     grouping = ", ".join([*columns, "b", "a"])
+    selected = ", ".join([*(_selected(c) for c in columns), "b", "a"])
     # After one pair per person and domain (and ``within``, part of every table), a person has
-    # at most one row in a cell that is per domain: the rows are the persons, no DISTINCT.
-    persons = "COUNT(*)" if per_person and "domain" in columns else "COUNT(DISTINCT person)"
+    # at most one row in a cell that is per domain: the rows are the persons, no DISTINCT (and
+    # the count is selected once).
+    rows_are_persons = per_person and "domain" in columns
+    persons = "" if rows_are_persons else ", COUNT(DISTINCT person)"
     sql = (
-        f"{kept} SELECT {grouping}, COUNT(*), {persons} "  # noqa: S608 - column names from KEY_TYPES
+        f"{kept} SELECT {selected}, COUNT(*){persons} "  # noqa: S608 - column names from KEY_TYPES
         f"FROM kept GROUP BY {grouping}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
     width = len(columns)
-    cells = list(zip(*fetched, strict=True)) if fetched else [()] * (width + 4)
-    keys = {column: list(cells[i]) for i, column in enumerate(columns)}
-    for column in DATE_KEYS:
-        if column in keys:
-            keys[column] = [
-                date.fromisoformat(v) if isinstance(v, str) else v for v in keys[column]
-            ]
+    cells = list(zip(*fetched, strict=True)) if fetched else [()] * (width + 4 - rows_are_persons)
+    if rows_are_persons:
+        cells.append(cells[-1])
+    # Each key column factorised once for all the tables (few distinct values); a date column
+    # comes as text and its distinct values are parsed once.
+    keys = {
+        column: sums.key_column(cells[i], _parse_date if column in DATE_KEYS else None)
+        for i, column in enumerate(columns)
+    }
     histogram = sums.cells(*cells[width : width + 4])
     built = [
         sums.from_histogram(table, keys, histogram, levels, min_change=min_change)
         for table in tables
     ]
     return built[0], dict(zip(breakdowns, built[1:], strict=True))
+
+
+def _selected(column: str) -> str:
+    """The key column as the histogram query selects it: a date as ISO text on SQLite (no
+    date converter per cell; PostgreSQL's driver reads dates in C)."""
+    if column in DATE_KEYS and connection.vendor == "sqlite":
+        return f"CAST({column} AS TEXT)"
+    return column
+
+
+def _parse_date(value: object) -> object:
+    return date.fromisoformat(value) if isinstance(value, str) else value

@@ -3,6 +3,9 @@ out as from the pairs; secondary suppression from counts equals the one from set
 
 from __future__ import annotations
 
+from datetime import date
+from unittest import mock
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -136,3 +139,137 @@ def test_suppression_from_counts_equals_suppression_from_sets_of_persons(
     assert suppress_partitioned_cells(
         counts, relations, threshold, secondary=secondary
     ) == suppress_linked_cells(persons, relations, threshold, secondary=secondary)
+
+
+def per_cell_from_histogram(by, keys, before, after, rows, persons, levels, *, min_change=1):
+    """The per-cell version of :func:`sums.from_histogram` before it was vectorised (a key tuple
+    and a ``dict.setdefault`` per cell, ``np.add.at`` for the distributions): the oracle."""
+    by = tuple(by)
+    count = len(rows)
+    b = np.array([0 if v is None else v for v in before], dtype=np.int64)
+    a = np.array([0 if v is None else v for v in after], dtype=np.int64)
+    b_known = np.array([v is not None for v in before], dtype=bool)
+    a_known = np.array([v is not None for v in after], dtype=bool)
+    weight = np.array(rows, dtype=np.int64)
+    people = np.array(persons, dtype=np.int64)
+    key_tuples = list(zip(*(keys[c] for c in by), strict=True)) if by else [()] * count
+    index: dict[tuple, int] = {}
+    codes = np.array([index.setdefault(k, len(index)) for k in key_tuples], dtype=np.int64)
+    groups = len(index)
+    seen = np.concatenate([b[b_known], a[a_known]])
+    level_values = sums.check_levels(
+        levels, int(seen.min()) if seen.size else None, int(seen.max()) if seen.size else None
+    )
+    complete = b_known & a_known
+    d = a - b
+
+    def total(values, mask=None):
+        chosen = complete if mask is None else complete & mask
+        return np.bincount(codes[chosen], weights=values[chosen], minlength=groups).astype(np.int64)
+
+    columns = {
+        "rows": np.bincount(codes, weights=weight, minlength=groups).astype(np.int64),
+        "n": total(weight),
+        "persons": total(people),
+        "sum_before": total(weight * b),
+        "sum_after": total(weight * a),
+        "sum_d": total(weight * d),
+        "sum_d2": total(weight * d * d),
+        "n_up": total(weight, d >= min_change),
+        "n_down": total(weight, d <= -min_change),
+        "n_any_before": total(weight, b > 0),
+        "n_any_after": total(weight, a > 0),
+    }
+    dist_before = dist_after = None
+    if len(level_values) <= sums.MAX_LEVELS:
+        low = int(level_values[0])
+        dist_before = np.zeros((groups, len(level_values)), dtype=np.int64)
+        dist_after = np.zeros((groups, len(level_values)), dtype=np.int64)
+        np.add.at(dist_before, (codes[complete], b[complete] - low), weight[complete])
+        np.add.at(dist_after, (codes[complete], a[complete] - low), weight[complete])
+    found = list(index)
+    order = sorted(range(groups), key=lambda i: sums._order(found[i]))
+    return {
+        "keys": tuple(found[i] for i in order),
+        "levels": level_values,
+        "before": None if dist_before is None else dist_before[order],
+        "after": None if dist_after is None else dist_after[order],
+        **{name: values[order] for name, values in columns.items()},
+    }
+
+
+KEY_VALUES = {
+    "project_id": st.integers(1, 4),
+    "domain": st.sampled_from(["housing", "finances", "health"]),
+    "neighbourhood": st.sampled_from(["Noord", "Oost", "", None]),
+    "period": st.one_of(st.none(), st.dates(date(2024, 1, 1), date(2026, 12, 31))),
+}
+cell_scores = st.one_of(st.none(), st.integers(0, 6), st.integers(1, 3))
+
+
+@st.composite
+def histograms(draw):
+    """A joint histogram: key columns (with missing values), scores (some unknown), rows and
+    persons per cell, and the tables to sum it into."""
+    names = draw(st.lists(st.sampled_from(sorted(KEY_VALUES)), unique=True, max_size=4))
+    count = draw(st.integers(0, 40))
+    keys = {
+        name: draw(st.lists(KEY_VALUES[name], min_size=count, max_size=count)) for name in names
+    }
+    before = draw(st.lists(cell_scores, min_size=count, max_size=count))
+    after = draw(st.lists(cell_scores, min_size=count, max_size=count))
+    rows = draw(st.lists(st.integers(1, 9), min_size=count, max_size=count))
+    persons = [draw(st.integers(1, r)) for r in rows]
+    tables = draw(st.lists(st.permutations(names).map(tuple), min_size=1, max_size=3))
+    tables = [t[: draw(st.integers(0, len(t)))] for t in tables]
+    return keys, before, after, rows, persons, tables
+
+
+@settings(max_examples=300, deadline=None)
+@given(histograms(), st.sampled_from([None, range(0, 7), range(0, 40)]), st.integers(1, 2))
+def test_the_vectorised_histogram_sums_equal_the_per_cell_sums(histogram, levels, min_change):
+    keys, before, after, rows, persons, tables = histogram
+    factorised = {name: sums.key_column(values) for name, values in keys.items()}
+    cells = sums.cells(before, after, rows, persons)
+    for by in tables:
+        expected = per_cell_from_histogram(
+            by, keys, before, after, rows, persons, levels, min_change=min_change
+        )
+        for given_keys, combined in ((keys, sums.MAX_COMBINED), (factorised, 1)):
+            # (combined=1: the codes of the columns never fit one integer, rows of codes sorted)
+            with mock.patch.object(sums, "MAX_COMBINED", combined):
+                got = sums.from_histogram(by, given_keys, cells, levels, min_change=min_change)
+            assert got.by == by
+            assert got.keys == expected["keys"]
+            assert [type(v) for k in got.keys for v in k] == [
+                type(v) for k in expected["keys"] for v in k
+            ]
+            for name in (*sums.COUNTS, "levels", "before", "after"):
+                want, have = expected[name], getattr(got, name)
+                if want is None:
+                    assert have is None, name
+                else:
+                    assert have.dtype == np.int64 or name == "levels", name
+                    np.testing.assert_array_equal(have, want, err_msg=name)
+
+
+def test_a_date_column_sent_as_text_is_parsed_once_per_distinct_value():
+    parsed = []
+
+    def parse(value):
+        parsed.append(value)
+        return None if value is None else date.fromisoformat(value)
+
+    column = sums.key_column(["2025-04-01", None, "2025-01-01", "2025-04-01"] * 50, parse)
+    assert column.values == (date(2025, 1, 1), date(2025, 4, 1), None)
+    assert column.codes.tolist() == [1, 2, 0, 1] * 50
+    assert sorted(parsed, key=str) == ["2025-01-01", "2025-04-01", None]
+
+
+def test_cells_read_unknown_scores_as_unknown_without_a_step_per_value():
+    cells = sums.cells((3, None, 0), (None, 5, 2), (4, 1, 2), (3, 1, 2))
+    assert cells.b.tolist() == [3, 0, 0] and cells.b_known.tolist() == [True, False, True]
+    assert cells.a.tolist() == [0, 5, 2] and cells.a_known.tolist() == [False, True, True]
+    assert cells.rows.dtype == cells.persons.dtype == cells.b.dtype == np.int64
+    empty = sums.cells((), (), (), ())
+    assert empty.b.shape == empty.rows.shape == (0,)

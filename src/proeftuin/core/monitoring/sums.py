@@ -22,7 +22,8 @@ No Django and no Polars here: plain Python and NumPy.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +43,8 @@ COUNTS = (
     "n_any_after",
 )
 MAX_LEVELS = 32  # as the engine: no distributions for wider scales
+#: Key combinations that still fit one integer code per cell (see :func:`_groups`).
+MAX_COMBINED = 2**62
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,26 +178,99 @@ class Cells:
     persons: np.ndarray
 
 
+def _scores(values: Sequence[int | None]) -> tuple[np.ndarray, np.ndarray]:
+    """The scores as integers (0 where unknown) and whether each is known, without a Python
+    step per value: NumPy reads ``None`` as NaN in a float array (scores are small integers,
+    exact as floats)."""
+    floats = np.asarray(values, dtype=np.float64)
+    known = ~np.isnan(floats)
+    return np.where(known, floats, 0).astype(np.int64), known
+
+
 def cells(
     before: Sequence[int | None],
     after: Sequence[int | None],
     rows: Sequence[int],
     persons: Sequence[int],
 ) -> Cells:
-    count = len(rows)
+    b, b_known = _scores(before)
+    a, a_known = _scores(after)
     return Cells(
-        b=np.fromiter((0 if v is None else int(v) for v in before), dtype=np.int64, count=count),
-        a=np.fromiter((0 if v is None else int(v) for v in after), dtype=np.int64, count=count),
-        b_known=np.fromiter((v is not None for v in before), dtype=bool, count=count),
-        a_known=np.fromiter((v is not None for v in after), dtype=bool, count=count),
-        rows=np.fromiter((int(r) for r in rows), dtype=np.int64, count=count),
-        persons=np.fromiter((int(p) for p in persons), dtype=np.int64, count=count),
+        b=b,
+        a=a,
+        b_known=b_known,
+        a_known=a_known,
+        rows=np.asarray(rows, dtype=np.int64).reshape(-1),
+        persons=np.asarray(persons, dtype=np.int64).reshape(-1),
     )
+
+
+def _value_order(value: Any) -> tuple:
+    """One value's place in the key order (:func:`_order`): by value, missing values last."""
+    return (value is None, "" if value is None else value)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyColumn:
+    """A key column of a histogram, factorised: cell ``i`` has the value ``values[codes[i]]``,
+    and ``values`` are distinct and in key order (missing values last), so the codes sort as
+    the values do."""
+
+    codes: np.ndarray
+    values: tuple[Any, ...]
+
+
+def key_column(values: Sequence[Any], parse: Callable[[Any], Any] | None = None) -> KeyColumn:
+    """``values`` factorised (:class:`KeyColumn`). ``parse`` turns each *distinct* value into
+    the key's value (a date sent as text is parsed once, not once per cell)."""
+    raw = list(dict.fromkeys(values))
+    parsed = raw if parse is None else [parse(v) for v in raw]
+    distinct = sorted(dict.fromkeys(parsed), key=_value_order)
+    position = {value: i for i, value in enumerate(distinct)}
+    index = {r: position[p] for r, p in zip(raw, parsed, strict=True)}
+    codes = np.fromiter(map(index.__getitem__, values), dtype=np.int64, count=len(values))
+    return KeyColumn(codes=codes, values=tuple(distinct))
+
+
+def _objects(values: Sequence[Any]) -> np.ndarray:
+    array = np.empty(len(values), dtype=object)
+    array[:] = list(values)
+    return array
+
+
+def _groups(by: Sequence[str], columns: Sequence[KeyColumn], count: int):
+    """The groups of ``by`` over the cells: the group of each cell (numbered in key order) and
+    the key of each group. The codes of the columns combine into one number per cell whose
+    order is the key order (mixed radix), and ``np.unique`` numbers them."""
+    if not count:
+        return np.zeros(0, dtype=np.int64), ()
+    if not by:
+        return np.zeros(count, dtype=np.int64), ((),)
+    sizes = [len(column.values) for column in columns]
+    if math.prod(sizes) < MAX_COMBINED:
+        combined = np.zeros(count, dtype=np.int64)
+        for column, size in zip(columns, sizes, strict=True):
+            combined = combined * size + column.codes
+        found, codes = np.unique(combined, return_inverse=True)
+        digits = []
+        for size in reversed(sizes):
+            digits.append(found % size)
+            found = found // size
+        digits.reverse()
+    else:  # too many combinations for one integer: sort the rows of codes instead
+        stacked = np.stack([column.codes for column in columns], axis=1)
+        found, codes = np.unique(stacked, axis=0, return_inverse=True)
+        digits = list(found.T)
+    values = [
+        _objects(column.values)[digit].tolist()
+        for column, digit in zip(columns, digits, strict=True)
+    ]
+    return codes.reshape(-1), tuple(zip(*values, strict=True))
 
 
 def from_histogram(
     by: Sequence[str],
-    keys: Mapping[str, Sequence[Any]],
+    keys: Mapping[str, Sequence[Any] | KeyColumn],
     histogram: Cells,
     levels: Sequence[int] | None,
     *,
@@ -204,17 +280,15 @@ def from_histogram(
     score, latest score) with its pair rows and the distinct persons behind them (:func:`cells`).
 
     ``keys`` holds a column per name of ``by`` (and possibly more: the histogram may be finer
-    than ``by``, and is then summed up). Summing persons over finer cells is exact when every
+    than ``by``, and is then summed up), as values per cell or factorised (:func:`key_column`,
+    once for all the tables of an output). Summing persons over finer cells is exact when every
     person is in one cell of a group, as after one pair per person and domain.
     """
     by = tuple(by)
     count = len(histogram.rows)
-    key_tuples = list(zip(*(keys[c] for c in by), strict=True)) if by else [()] * count
-    index: dict[tuple, int] = {}
-    codes = np.fromiter(
-        (index.setdefault(k, len(index)) for k in key_tuples), dtype=np.int64, count=count
-    )
-    groups = len(index)
+    columns = [keys[c] if isinstance(keys[c], KeyColumn) else key_column(keys[c]) for c in by]
+    codes, found = _groups(by, columns, count)
+    groups = len(found)
     b, a = histogram.b, histogram.a
     b_known, a_known = histogram.b_known, histogram.a_known
     weight, people = histogram.rows, histogram.persons
@@ -229,7 +303,7 @@ def from_histogram(
         chosen = complete if mask is None else complete & mask
         return np.bincount(codes[chosen], weights=values[chosen], minlength=groups).astype(np.int64)
 
-    columns = {
+    columns_sums = {
         "rows": np.bincount(codes, weights=weight, minlength=groups).astype(np.int64),
         "n": total(weight),
         "persons": total(people),
@@ -244,19 +318,21 @@ def from_histogram(
     }
     dist_before = dist_after = None
     if len(level_values) <= MAX_LEVELS:
-        low = int(level_values[0])
-        dist_before = np.zeros((groups, len(level_values)), dtype=np.int64)
-        dist_after = np.zeros((groups, len(level_values)), dtype=np.int64)
-        np.add.at(dist_before, (codes[complete], b[complete] - low), weight[complete])
-        np.add.at(dist_after, (codes[complete], a[complete] - low), weight[complete])
-    found = list(index)
-    order = sorted(range(groups), key=lambda i: _order(found[i]))
+        low, width = int(level_values[0]), len(level_values)
+        at, w = codes[complete] * width, weight[complete]
+
+        def distribution(scores: np.ndarray) -> np.ndarray:
+            cell = at + (scores[complete] - low)
+            counts = np.bincount(cell, weights=w, minlength=groups * width)
+            return counts.astype(np.int64).reshape(groups, width)
+
+        dist_before, dist_after = distribution(b), distribution(a)
     return GroupSums(
         by=by,
-        keys=tuple(found[i] for i in order),
+        keys=found,
         levels=level_values,
-        before=None if dist_before is None else dist_before[order],
-        after=None if dist_after is None else dist_after[order],
+        before=dist_before,
+        after=dist_after,
         min_change=min_change,
-        **{name: values[order] for name, values in columns.items()},
+        **columns_sums,
     )
