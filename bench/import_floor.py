@@ -250,7 +250,9 @@ def create_tables(conn, foreign_keys: bool) -> None:
             [f"monitoring_{name}"],
         ).fetchall()
         for constraint, definition, parent in keys:
-            target = parent.replace("monitoring_", "floor_") if parent in IMPORTED else parents[parent]
+            target = (
+                parent.replace("monitoring_", "floor_") if parent in IMPORTED else parents[parent]
+            )
             definition = definition.replace(f"REFERENCES {parent}(", f"REFERENCES {target}(")
             conn.execute(f'ALTER TABLE floor_{name} ADD CONSTRAINT "f_{constraint}" {definition}')
 
@@ -333,7 +335,9 @@ def main() -> None:
         with psycopg.connect(args.database.rsplit("/", 1)[0] + "/postgres", autocommit=True) as c:
             c.execute(f'DROP DATABASE IF EXISTS "{name}"')
     load = os.getloadavg()
-    print(f"\nMachine: {os.cpu_count()} CPUs, load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}")
+    print(
+        f"\nMachine: {os.cpu_count()} CPUs, load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}"
+    )
 
 
 if __name__ == "__main__":
