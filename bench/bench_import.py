@@ -23,6 +23,10 @@ SQLite, how long the import held the write lock at most). ``--commit-database`` 
 measures PostgreSQL too; the machine's load average is printed at the end. To measure the whole
 file: ``--rows 1000000 --commit-rows 1000000``. With ``BENCH_IMPORT_PROFILE=1`` the commit child
 prints a cProfile of the import (to stderr).
+
+After the dry run the child also holds the records as the import does (the frame, and one merge
+step's dicts at a time) and prints that peak; ``BENCH_IMPORT_RECORDS=list`` holds them all as
+dicts instead, as the import did before (issue 14 item 5).
 """
 
 from __future__ import annotations
