@@ -264,7 +264,8 @@ def test_commit_is_atomic(own_project, tmp_path, monkeypatch, failure):
                     record["professionals"] = -1  # CHECK (professionals >= 0) in the database
             yield record
 
-    monkeypatch.setattr(result, "iter_records", broken)
+    # The import reads the records as a sequence (made per merge step): the broken one is in it.
+    monkeypatch.setattr(result, "record_sequence", lambda: list(broken()))
     expected = importer.ImportFailed if failure == "unknown domain" else IntegrityError
     with pytest.raises(expected):
         recording.import_records(own_project, result, instrument)

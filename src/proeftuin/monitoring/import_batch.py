@@ -102,11 +102,13 @@ class VisibleManager(models.Manager.from_queryset(VisibleQuerySet)):
         return super().get_queryset().exclude(import_batch__in=hidden.values("pk"))
 
 
-def batch_field() -> models.ForeignKey:
+def batch_field(*, db_constraint: bool = True) -> models.ForeignKey:
     """The column that marks a row as written by a staged import (null: written otherwise).
 
     A batch is deleted only with its project, which takes the trajectories, measurements and
-    pairs along; a participant (of the organisation) is then just unmarked."""
+    pairs along; a participant (of the organisation) is then just unmarked. The pairs' column
+    has no database constraint (``db_constraint=False``, decision 0099): it is copied from the
+    pair's trajectory, and the purge and the collector remove the pairs."""
     return models.ForeignKey(
         ImportBatch,
         on_delete=models.SET_NULL,
@@ -115,6 +117,7 @@ def batch_field() -> models.ForeignKey:
         editable=False,
         related_name="+",
         db_index=True,
+        db_constraint=db_constraint,
     )
 
 

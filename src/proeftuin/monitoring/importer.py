@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -153,9 +154,18 @@ def _existing_trajectories(project, keys: list[str]) -> dict[str, list[Trajector
     return found
 
 
-def plan(project, records: list[dict[str, Any]]) -> ImportPlan:
+def field_values(records: Sequence[dict[str, Any]], name: str) -> list[Any]:
+    """``record.get(name)`` of every record; from the frame's column when the records are the
+    dry run's :class:`~proeftuin.core.intake.pipeline.Records` (no dict made)."""
+    frame = getattr(records, "frame", None)
+    if frame is not None and name in frame.columns:
+        return records.column(name)
+    return [record.get(name) for record in records]
+
+
+def plan(project, records: Sequence[dict[str, Any]]) -> ImportPlan:
     """What committing ``records`` would do, per measurement; reads, never writes."""
-    keys = sorted({r["participant_key"] for r in records if r.get("participant_key")})
+    keys = sorted({key for key in field_values(records, "participant_key") if key})
     by_participant = _existing_trajectories(project, keys)
     trajectory_ids = [t.pk for ts in by_participant.values() for t in ts]
     measurements: dict[tuple[int, dt.date, str], Measurement] = {}
@@ -171,16 +181,18 @@ def plan(project, records: list[dict[str, Any]]) -> ImportPlan:
             measurement_id__in=measurement_ids[start : start + CHUNK]
         ).values_list("measurement_id", "item", "value"):
             scores[(measurement_id, item)] = value
-    resolved: list[tuple[dict[str, Any], Trajectory | None]] = []
+    # The records may be made on demand (``Records``): hold the trajectories, not the records.
+    trajectories: list[Trajectory | None] = [None] * len(records)
     in_file: set[tuple[int, dt.date, str]] = set()
-    for record in records:
-        key = trajectory_key(record)
-        trajectory = existing_trajectory(by_participant.get(key[0], []), key[1])
-        resolved.append((record, trajectory))
-        if trajectory is not None:
-            in_file.add((trajectory.pk, record["measured_on"], record["phase"]))
-    result = ImportPlan(trajectory_ids={t.pk for _r, t in resolved if t is not None})
-    for record, trajectory in resolved:
+    if by_participant:
+        for index, record in enumerate(records):
+            key = trajectory_key(record)
+            trajectory = existing_trajectory(by_participant.get(key[0], []), key[1])
+            trajectories[index] = trajectory
+            if trajectory is not None:
+                in_file.add((trajectory.pk, record["measured_on"], record["phase"]))
+    result = ImportPlan(trajectory_ids={t.pk for t in trajectories if t is not None})
+    for record, trajectory in zip(records, trajectories, strict=True):
         when, phase = record["measured_on"], record["phase"]
         status, moved_from, current = NEW, None, None
         if trajectory is not None:

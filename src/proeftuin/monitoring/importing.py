@@ -400,7 +400,7 @@ def dry_run_summary(project, import_file: ImportFile, instrument):
     result = _dry_run(project, import_file, instrument)
     listed, error_count = importer.all_errors(result)
     ok = error_count == 0 and result.records.height > 0
-    planned = importer.plan(project, list(result.iter_records())) if ok else importer.ImportPlan()
+    planned = importer.plan(project, result.record_sequence()) if ok else importer.ImportPlan()
     return result, listed, error_count, ok, planned
 
 

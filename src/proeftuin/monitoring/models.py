@@ -435,8 +435,12 @@ class Pair(models.Model):
         BURDEN = "burden", _("betrokkenheid en zware middelen")
 
     # No index of their own: the covering index and unique_pair start with these columns
-    # (issue 14 item 5: an import writes about 8 pairs per row).
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # (issue 14 item 5: an import writes about 8 pairs per row). The project, like the batch
+    # below, is the trajectory's, copied: no database constraint (decision 0099); deleting a
+    # project still takes its pairs along (the collector's CASCADE, and the trajectory's).
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     trajectory = models.ForeignKey(
         Trajectory, on_delete=models.CASCADE, related_name="pairs", db_index=False
     )
@@ -462,7 +466,7 @@ class Pair(models.Model):
     baseline_score = models.SmallIntegerField(null=True)
     latest_on = models.DateField(null=True)
     latest_score = models.SmallIntegerField(null=True)
-    import_batch = batch_field()
+    import_batch = batch_field(db_constraint=False)
 
     all_objects = models.Manager()
     objects = VisibleManager()

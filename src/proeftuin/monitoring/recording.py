@@ -443,7 +443,7 @@ def import_records(
         raise importer.ImportFailed(
             intake_text.described(first) if first else _("Het bestand bevat fouten.")
         )
-    records = list(result.iter_records())
+    records = result.record_sequence()  # made per merge step, never all at once
     planned = importer.plan(project, records)  # read-only: no lock held
     if planned.date_changes and not confirm_date_changes:
         first = importer.date_change_errors(result, planned.date_changes)[0]

@@ -20,7 +20,7 @@ Called only by :func:`.recording.import_records` (the one write path).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -51,11 +51,15 @@ Progress = Callable[[int, str], None]
 after_merge_step: Callable[[ImportBatch, int], None] | None = None
 
 
-def split(project, records: list[dict[str, Any]]) -> tuple[list[list[dict]], list[dict]]:
-    """(chunks of records about new participants, records about participants already known).
+def split(project, records: Sequence[dict[str, Any]]) -> tuple[list[list[int]], list[int]]:
+    """(chunks of positions of the records about new participants, positions of the records
+    about participants already known).
 
-    A participant's records stay in one chunk, so each step writes whole trajectories."""
-    keys = sorted({r["participant_key"] for r in records})
+    A participant's records stay in one chunk, so each step writes whole trajectories. Only
+    positions are held: the records are made per step (:func:`_at`), so a file of a million
+    rows is never a million dicts at once (issue 14 item 5)."""
+    values = importer.field_values(records, "participant_key")
+    keys = sorted(set(values))
     known: set[str] = set()
     for start in range(0, len(keys), CHUNK):
         known.update(
@@ -63,16 +67,16 @@ def split(project, records: list[dict[str, Any]]) -> tuple[list[list[dict]], lis
                 organisation_id=project.owner_id, pseudonym__in=keys[start : start + CHUNK]
             ).values_list("pseudonym", flat=True)
         )
-    by_participant: dict[str, list[dict]] = {}
-    later: list[dict] = []
-    for record in records:
-        if record["participant_key"] in known:
-            later.append(record)
+    by_participant: dict[str, list[int]] = {}
+    later: list[int] = []
+    for position, key in enumerate(values):
+        if key in known:
+            later.append(position)
         else:
-            by_participant.setdefault(record["participant_key"], []).append(record)
+            by_participant.setdefault(key, []).append(position)
     size = merge_rows()
-    chunks: list[list[dict]] = []
-    current: list[dict] = []
+    chunks: list[list[int]] = []
+    current: list[int] = []
     for group in by_participant.values():
         if current and len(current) + len(group) > size:
             chunks.append(current)
@@ -83,9 +87,15 @@ def split(project, records: list[dict[str, Any]]) -> tuple[list[list[dict]], lis
     return chunks, later
 
 
+def _at(records: Sequence[dict[str, Any]], positions: list[int]) -> list[dict[str, Any]]:
+    """The records at ``positions``, made now when ``records`` makes them on demand."""
+    take = getattr(records, "take", None)
+    return take(positions) if take is not None else [records[i] for i in positions]
+
+
 def run(
     project,
-    records: list[dict[str, Any]],
+    records: Sequence[dict[str, Any]],
     instrument: Instrument,
     planned: importer.ImportPlan,
     *,
@@ -104,9 +114,11 @@ def run(
     try:
         merged = 0
         total = max(len(records), 1)
-        for chunk in chunks:
+        for positions in chunks:
+            chunk = _at(records, positions)
             merged += len(chunk)
             _merge(project, chunk, instrument, planned, user, batch, deferred, stats, merged)
+            del chunk
             report(int(85 * merged / total), _("Metingen vastleggen"))
             if connection.vendor == "sqlite":
                 # Let a waiting writer in: its busy handler polls in short sleeps, and the next
@@ -116,7 +128,9 @@ def run(
                 after_merge_step(batch, merged)
         report(85, _("Publiceren"))
         stats["records"] = len(records)
-        _publish(project, later, instrument, planned, user, batch, deferred, stats, log)
+        _publish(
+            project, _at(records, later), instrument, planned, user, batch, deferred, stats, log
+        )
     except BaseException:
         discard(batch.pk)
         raise

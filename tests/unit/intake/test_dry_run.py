@@ -483,3 +483,28 @@ def test_quality_of_life_instrument_imports_too():
     result = dry_run(xlsx(rows), suggestion.mapping, instrument, secret=SECRET, today=TODAY)
     assert result.ok, messages(result)
     assert next(result.iter_records())["scores"] == {"deciding_yourself": 2, "being_needed": 1}
+
+
+def test_the_record_sequence_makes_the_same_records_as_iterating(tmp_path):
+    """Issue 14 item 5: the import holds the compact frame and makes dicts per merge step."""
+    path = tmp_path / "r.csv"
+    rows = [
+        f"C{i};03-01-2024;0-meting;{1 + i % 5};{'onbekend' if i % 4 == 0 else 2}" for i in range(23)
+    ]
+    path.write_text("Cliëntnummer;Datum;Meetmoment;Wonen;Financiën\n" + "\n".join(rows) + "\n")
+    result = dry_run(
+        path, suggest_mapping(path, INSTRUMENT).mapping, INSTRUMENT, secret=SECRET, today=TODAY
+    )
+    assert result.ok, result.errors
+    expected = list(result.iter_records())
+    records = result.record_sequence()
+    records.BATCH = 5  # several slices
+    assert len(records) == 23 and list(records) == expected
+    assert records[0] == expected[0] and records[-1] == expected[-1]
+    assert records[3:9] == expected[3:9]
+    assert records.take([7, 2, 19]) == [expected[7], expected[2], expected[19]]
+    assert records.take([]) == []
+    assert records.column("row") == [r["row"] for r in expected]
+    assert any(r["scores"].get("finances") == "onbekend" for r in records)
+    with pytest.raises(IndexError):
+        records[23]

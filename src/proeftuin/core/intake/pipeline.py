@@ -140,10 +140,56 @@ class DryRunResult:
 
     def iter_records(self) -> Iterator[dict[str, Any]]:
         """Records as dicts, scores gathered as ``{"housing": 3, "finances": "onbekend"}``."""
-        score_columns = [c for c in self.records.columns if c.startswith("score__")]
-        for row in self.records.iter_rows(named=True):
+        return iter(Records(self.records))
+
+    def record_sequence(self) -> Records:
+        """The records as a sequence of those dicts, each made when it is asked for (a
+        million of them held at once took over a gigabyte; issue 14 item 5)."""
+        return Records(self.records)
+
+
+class Records(Sequence):
+    """The dry run's records as a read-only sequence of dicts, made on demand from the compact
+    frame: iterating makes them a slice at a time, ``records[i]``, ``records[a:b]`` and
+    :meth:`take` make only the ones asked for. Every call makes new dicts (change them freely)."""
+
+    BATCH = 5_000
+
+    def __init__(self, frame: pl.DataFrame) -> None:
+        self.frame = frame
+        self._scores = [c for c in frame.columns if c.startswith("score__")]
+
+    def __len__(self) -> int:
+        return self.frame.height
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for start in range(0, self.frame.height, self.BATCH):
+            yield from self._dicts(self.frame.slice(start, self.BATCH))
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self.take(range(*index.indices(len(self))))
+        position = index + len(self) if index < 0 else index
+        if not 0 <= position < len(self):
+            raise IndexError(index)
+        return next(self._dicts(self.frame.slice(position, 1)))
+
+    def take(self, positions) -> list[dict[str, Any]]:
+        """The records at ``positions`` (in that order)."""
+        positions = list(positions)
+        if not positions:
+            return []
+        rows = self.frame.select(pl.all().gather(pl.Series(positions, dtype=pl.Int64)))
+        return list(self._dicts(rows))
+
+    def column(self, name: str) -> list[Any]:
+        """One field of every record, without making the records."""
+        return self.frame[name].to_list()
+
+    def _dicts(self, frame: pl.DataFrame) -> Iterator[dict[str, Any]]:
+        for row in frame.iter_rows(named=True):
             scores: dict[str, int | str] = {}
-            for column in score_columns:
+            for column in self._scores:
                 item = column.removeprefix("score__")
                 if row.pop(f"unknown__{item}", False):
                     scores[item] = P.UNKNOWN_WORDS[0]

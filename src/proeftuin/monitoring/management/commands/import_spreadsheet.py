@@ -122,7 +122,7 @@ class Command(BaseCommand):
             MappingTemplate.objects.update_or_create(
                 project=obj, name=save_template, defaults={"instrument": chosen.id, "mapping": data}
             )
-        planned = importer.plan(obj, list(result.iter_records()))
+        planned = importer.plan(obj, result.record_sequence())
         changes = importer.date_change_errors(result, planned.date_changes)
         for change in changes:
             self.stderr.write(
