@@ -363,3 +363,20 @@ def test_production_never_uses_the_development_log_key(tmp_path):
     assert "dev-only" not in key and len(key) == 64
     short = run_django("shell", "-c", shell, PROEFTUIN_ACCESS_LOG_KEY="kort", **env)
     assert short.returncode != 0 and "PROEFTUIN_ACCESS_LOG_KEY" in short.stderr
+
+
+@pytest.mark.parametrize("by", [None, "user"])
+def test_an_erasure_outside_a_request_is_logged_by_its_subject_key(users, own_project, by):
+    """A command, a job or a script erases without a request: the participant row is gone by
+    the time the entry is written, so the entry keeps the subject key and no link (as the
+    request path does), instead of failing on the deleted row."""
+    trajectory = add_trajectory(own_project, {"Wonen": 2}, {"Wonen": 4})
+    person = trajectory.participant
+    expected = audit.subject_key(person.pseudonym)
+    actor = users[("own", "projectleider")] if by == "user" else None
+    recording.erase_participant(own_project, person, by=actor)
+    assert not Participant.objects.filter(pk=person.pk).exists()
+    entry = AccessLog.objects.get(action=AccessLog.Action.ERASE)
+    assert entry.subject == expected and entry.participant_id is None
+    assert entry.operation == AccessLog.Operation.WRITE
+    assert audit.verify() is None

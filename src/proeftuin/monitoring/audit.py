@@ -157,6 +157,18 @@ def fill_entry(entry: AccessLog) -> None:
     context.logged += 1
 
 
+def subject_of(participant, action: str, subject: str = "") -> tuple[Participant | None, str]:
+    """The entry's link to the participant and its subject key. After an erasure the
+    participant row is gone: the key (taken from the pseudonym still in memory) stays, the link
+    does not (every writer of the log, with or without a request)."""
+    if participant is None:
+        return None, subject
+    subject = subject or subject_key(participant.pseudonym)
+    if action == AccessLog.Action.ERASE:
+        return Participant.objects.filter(pk=participant.pk).first(), subject
+    return participant, subject
+
+
 def record(
     request,
     action: str,
@@ -175,12 +187,7 @@ def record(
     if operation is None:
         method = getattr(request, "method", "GET") if request is not None else "GET"
         operation = AccessLog.Operation.READ if method in ("GET", "HEAD") else "write"
-    if participant is not None and not subject:
-        subject = subject_key(participant.pseudonym)
-    linked = participant
-    if participant is not None and action == AccessLog.Action.ERASE:
-        # After an erasure the participant row may be gone; the subject key stays.
-        linked = Participant.objects.filter(pk=participant.pk).first()
+    linked, subject = subject_of(participant, action, subject)
     return AccessLog.objects.create(
         user=user,
         username=user.get_username() if user is not None else "",

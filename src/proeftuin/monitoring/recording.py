@@ -28,7 +28,7 @@ from proeftuin.core import selfreport
 from proeftuin.core.instruments import Instrument
 from proeftuin.core.intake import DryRunResult
 
-from . import importer, services, staged_import
+from . import audit, importer, services, staged_import
 from .history import write_history
 from .models import (
     AccessLog,
@@ -78,6 +78,7 @@ class Actor:
         if self.request is not None:
             services.log_access(self.request, action, project, participant, detail=detail)
             return
+        participant, subject = audit.subject_of(participant, action)
         user = self.user
         organisation = self.organisation
         if user is not None and not organisation and getattr(user, "organisation_id", None):
@@ -89,6 +90,7 @@ class Actor:
             action=action,
             project=project,
             participant=participant,
+            subject=subject,
             detail=detail[:300],
             operation=operation,
         )
