@@ -1,4 +1,4 @@
-"""Decision 0099: the pair's ``project`` and ``import_batch`` keep no database constraint.
+"""Decision 0029: the pair's ``project`` and ``import_batch`` keep no database constraint.
 
 They are copied from the pair's trajectory, and every path that deletes a project, discards an
 import batch, deletes a trajectory or erases a participant must still take the pairs along

@@ -107,7 +107,7 @@ def batch_field(*, db_constraint: bool = True) -> models.ForeignKey:
 
     A batch is deleted only with its project, which takes the trajectories, measurements and
     pairs along; a participant (of the organisation) is then just unmarked. The pairs' column
-    has no database constraint (``db_constraint=False``, decision 0099): it is copied from the
+    has no database constraint (``db_constraint=False``, decision 0029): it is copied from the
     pair's trajectory, and the purge and the collector remove the pairs."""
     return models.ForeignKey(
         ImportBatch,

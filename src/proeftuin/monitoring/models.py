@@ -436,7 +436,7 @@ class Pair(models.Model):
 
     # No index of their own: the covering index and unique_pair start with these columns
     # (issue 14 item 5: an import writes about 8 pairs per row). The project, like the batch
-    # below, is the trajectory's, copied: no database constraint (decision 0099); deleting a
+    # below, is the trajectory's, copied: no database constraint (decision 0029); deleting a
     # project still takes its pairs along (the collector's CASCADE, and the trajectory's).
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
