@@ -171,6 +171,27 @@ def worker(n: int, projects: int, repeats: int, raw: bool, pandas: bool = True) 
         if raw
         else None
     )
+    # What the app's path cannot go below on this machine (issue 14 item 1): the test for
+    # persons with several trajectories alone, counting the very pairs the GROUP BY reads (the
+    # same filter, no grouping), and a bare COUNT(*) over the whole pair table.
+    from proeftuin.monitoring import pair_sums
+    from proeftuin.monitoring.models import Pair
+
+    def bare_count():
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {Pair._meta.db_table}")  # noqa: S608
+            return cursor.fetchone()
+
+    floor = {
+        "several": _timed(lambda: pair_sums.several_trajectories(project_ids).exists(), repeats),
+        "count_visible": _timed(
+            lambda: pair_sums._visible_pairs(
+                project_ids, Pair.Series.DOMAIN, instrument.id
+            ).count(),
+            repeats,
+        ),
+        "count_all": _timed(bare_count, repeats),
+    }
     groups = len(app().groups)
     return {
         "vendor": connection.vendor,
@@ -179,6 +200,7 @@ def worker(n: int, projects: int, repeats: int, raw: bool, pandas: bool = True) 
         "app": app_s,
         "previous": previous_s,
         "pandas_pairs": same,
+        "floor": floor,
         "pandas_raw": raw_s,
         "groups": groups,
         "domains": len(instrument.items),
@@ -308,6 +330,13 @@ def main(argv: list[str] | None = None) -> int:
             )
         else:
             print("  pandas over the raw measurements: not run (--no-raw)")
+        floor = r["floor"]
+        for key, text in (
+            ("several", "of which: anyone with several trajectories?"),
+            ("count_visible", "floor: COUNT(*) of the same pairs, no grouping"),
+            ("count_all", "floor: bare COUNT(*) of the whole pair table"),
+        ):
+            print(f"  {text:50} {floor[key][0] * 1000:8.0f} ms (best {floor[key][1] * 1000:.0f})")
         met = "met" if app <= target else "NOT met"
         print(f"  target ≤ {target * 1000:.0f} ms: {met}")
     load_after = os.getloadavg()
