@@ -97,7 +97,7 @@ def _timed(fn, repeats: int) -> tuple[float, float]:
     return statistics.median(times), min(times)
 
 
-def worker(n: int, projects: int, repeats: int, raw: bool) -> dict:
+def worker(n: int, projects: int, repeats: int, raw: bool, pandas: bool = True) -> dict:
     """Runs inside the process whose DATABASE_URL names the database to measure."""
     import warnings
 
@@ -114,12 +114,16 @@ def worker(n: int, projects: int, repeats: int, raw: bool) -> dict:
 
     call_command("migrate", "--noinput", "-v", "0")
     t0 = time.perf_counter()
-    project_ids, instrument = effect_db_load.load(n, projects, seed=7, raw=raw)
-    load_s = time.perf_counter() - t0
-    with connection.cursor() as cursor:
-        # PostgreSQL: VACUUM sets the visibility map, so the covering index can be read without
-        # the table (an index-only scan); autovacuum would do so some time after a bulk load.
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    loaded = effect_db_load.loaded(n, projects, raw=raw)
+    if loaded is None:
+        project_ids, instrument = effect_db_load.load(n, projects, seed=7, raw=raw)
+        load_s = time.perf_counter() - t0
+        with connection.cursor() as cursor:
+            # VACUUM too (PostgreSQL): it sets the visibility map an index-only scan needs.
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    else:
+        project_ids, instrument = loaded  # a kept database with this data: reused as it is
+        load_s = None
     connection.ensure_connection()
     dbapi = connection.connection
     if projects == 1:
@@ -151,9 +155,13 @@ def worker(n: int, projects: int, repeats: int, raw: bool) -> dict:
         if previous() != app():
             raise AssertionError("the database sums and the pairs in memory disagree")
         previous_s = _timed(previous, repeats)
-    same = _timed(
-        lambda: _pandas_pairs(dbapi, connection.vendor, project_ids, instrument.id),
-        max(1, repeats // 2),
+    same = (
+        _timed(
+            lambda: _pandas_pairs(dbapi, connection.vendor, project_ids, instrument.id),
+            max(1, repeats // 2),
+        )
+        if pandas
+        else None
     )
     raw_s = (
         _timed(
@@ -163,6 +171,27 @@ def worker(n: int, projects: int, repeats: int, raw: bool) -> dict:
         if raw
         else None
     )
+    # What the app's path cannot go below on this machine (issue 14 item 1): the test for
+    # persons with several trajectories alone, counting the very pairs the GROUP BY reads (the
+    # same filter, no grouping), and a bare COUNT(*) over the whole pair table.
+    from proeftuin.monitoring import pair_sums
+    from proeftuin.monitoring.models import Pair
+
+    def bare_count():
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {Pair._meta.db_table}")  # noqa: S608
+            return cursor.fetchone()
+
+    floor = {
+        "several": _timed(lambda: pair_sums.several_trajectories(project_ids).exists(), repeats),
+        "count_visible": _timed(
+            lambda: pair_sums._visible_pairs(
+                project_ids, Pair.Series.DOMAIN, instrument.id
+            ).count(),
+            repeats,
+        ),
+        "count_all": _timed(bare_count, repeats),
+    }
     groups = len(app().groups)
     return {
         "vendor": connection.vendor,
@@ -171,6 +200,7 @@ def worker(n: int, projects: int, repeats: int, raw: bool) -> dict:
         "app": app_s,
         "previous": previous_s,
         "pandas_pairs": same,
+        "floor": floor,
         "pandas_raw": raw_s,
         "groups": groups,
         "domains": len(instrument.items),
@@ -196,6 +226,7 @@ def _run(database_url: str, args, var_dir: str) -> dict:
             "--repeats",
             str(args.repeats),
             *(["--no-raw"] if args.no_raw else []),
+            *(["--no-pandas"] if args.no_pandas else []),
         ],
         env=env,
         stdout=subprocess.PIPE,
@@ -213,31 +244,55 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-raw", action="store_true", help="skip pandas over the raw measurements"
     )
+    parser.add_argument(
+        "--no-pandas", action="store_true", help="skip pandas over the same pairs too"
+    )
+    parser.add_argument(
+        "--keep-database",
+        metavar="NAME",
+        help="keep the loaded data and reuse it when present: the PostgreSQL database NAME next "
+        "to BENCH_POSTGRES_URL's, and the SQLite file NAME.sqlite3 in the current directory "
+        "(a 1M load is paid once); without it, throwaway databases",
+    )
+    parser.add_argument(
+        "--only", choices=("sqlite", "postgresql"), help="measure one database only"
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        result = worker(args.trajectories, args.projects, args.repeats, not args.no_raw)
+        result = worker(
+            args.trajectories, args.projects, args.repeats, not args.no_raw, not args.no_pandas
+        )
         print(json.dumps(result))
         return 0
     load_before = os.getloadavg()
     results = []
+    keep = args.keep_database
+    if keep and not keep.replace("_", "").isalnum():
+        parser.error("--keep-database: letters, digits and _ only")
     with tempfile.TemporaryDirectory(prefix="bench-effect-") as var_dir:
-        sqlite = f"sqlite:///{Path(var_dir) / 'bench.sqlite3'}"
-        results.append(_run(sqlite, args, var_dir))
+        if args.only != "postgresql":
+            where = Path(f"{keep}.sqlite3").resolve() if keep else Path(var_dir) / "bench.sqlite3"
+            results.append(_run(f"sqlite:///{where}", args, var_dir))
         pg = os.environ.get("BENCH_POSTGRES_URL")
-        if pg:
+        if pg and args.only != "sqlite":
             import psycopg
 
-            name = f"bench_effect_{os.getpid()}"
+            name = keep or f"bench_effect_{os.getpid()}"
             base, _slash, _db = pg.rpartition("/")
             with psycopg.connect(pg, autocommit=True) as admin:
-                admin.execute(f"CREATE DATABASE {name}")
+                exists = admin.execute(
+                    "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+                ).fetchone()
+                if not exists:
+                    admin.execute(f"CREATE DATABASE {name}")
             try:
                 results.append(_run(f"{base}/{name}", args, var_dir))
             finally:
-                with psycopg.connect(pg, autocommit=True) as admin:
-                    admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        else:
+                if not keep:
+                    with psycopg.connect(pg, autocommit=True) as admin:
+                        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        elif args.only != "sqlite":
             print("(set BENCH_POSTGRES_URL to measure PostgreSQL too)")
     print(
         f"\nEffect figures over {args.trajectories:,} trajectories in {args.projects:,} "
@@ -246,8 +301,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     target = TARGET_ONE_PROJECT_S if args.projects == 1 else TARGET_MUNICIPAL_S
     for r in results:
-        app, same = r["app"][0], r["pandas_pairs"][0]
-        print(f"\n{r['vendor']} (loading the data took {r['load_s']:.0f} s, {r['groups']} groups)")
+        app = r["app"][0]
+        loading = (
+            "a kept database, reused"
+            if r["load_s"] is None
+            else f"loading the data took {r['load_s']:.0f} s"
+        )
+        print(f"\n{r['vendor']} ({loading}, {r['groups']} groups)")
         print(f"  app: {r['label']:44} {app * 1000:8.0f} ms (best {r['app'][1] * 1000:.0f})")
         if r.get("previous"):
             before = r["previous"][0]
@@ -255,9 +315,14 @@ def main(argv: list[str] | None = None) -> int:
                 f"  before: every pair through the ORM {'':13} {before * 1000:8.0f} ms  "
                 f"ratio {before / app:5.2f}×"
             )
-        print(
-            f"  pandas over the same pairs {'':22} {same * 1000:8.0f} ms  ratio {same / app:5.2f}×"
-        )
+        if r["pandas_pairs"]:
+            same = r["pandas_pairs"][0]
+            print(
+                f"  pandas over the same pairs {'':22} {same * 1000:8.0f} ms  "
+                f"ratio {same / app:5.2f}×"
+            )
+        else:
+            print("  pandas over the same pairs: not run (--no-pandas)")
         if r["pandas_raw"]:
             raw = r["pandas_raw"][0]
             print(
@@ -265,6 +330,13 @@ def main(argv: list[str] | None = None) -> int:
             )
         else:
             print("  pandas over the raw measurements: not run (--no-raw)")
+        floor = r["floor"]
+        for key, text in (
+            ("several", "of which: anyone with several trajectories?"),
+            ("count_visible", "floor: COUNT(*) of the same pairs, no grouping"),
+            ("count_all", "floor: bare COUNT(*) of the whole pair table"),
+        ):
+            print(f"  {text:50} {floor[key][0] * 1000:8.0f} ms (best {floor[key][1] * 1000:.0f})")
         met = "met" if app <= target else "NOT met"
         print(f"  target ≤ {target * 1000:.0f} ms: {met}")
     load_after = os.getloadavg()

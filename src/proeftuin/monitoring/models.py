@@ -498,7 +498,23 @@ class Pair(models.Model):
                     "import_batch",
                 ],
                 name="pair_sums_covering",
-            )
+            ),
+            # The municipal report per project × domain (analytics.effects(by=project_id)):
+            # exactly its columns, in its group order, so it streams without the table and
+            # without a sort. Its keys repeat (a cell per project, domain and score pair), which
+            # PostgreSQL deduplicates: 101 MB for 13M pairs against 1.6 GB for the index above.
+            models.Index(
+                fields=[
+                    "project",
+                    "series",
+                    "instrument",
+                    "domain",
+                    "baseline_score",
+                    "latest_score",
+                    "import_batch",
+                ],
+                name="pair_sums_by_project",
+            ),
         ]
 
     def __str__(self) -> str:
