@@ -178,3 +178,24 @@ def test_the_funding_cliff_reads_only_the_streams_it_counts(
     assert row["first_end"] == today + timedelta(90)
     drawn = {v["stream"] for v in response.context["chart_spec"]["data"]["values"]}
     assert drawn == {"Klif"}
+
+
+def test_the_portfolio_list_finds_the_cliff_date_per_row_without_grouping_the_portfolio(
+    users, own_org, client_for, django_assert_num_queries
+):
+    """Issue 14: the cliff date (first end of incidental money still ahead) is a subquery per
+    row of the page, not an aggregate that groups every visible project before the LIMIT."""
+    today = timezone.localdate()
+    project = make_project(own_org, name="Twee stromen")
+    FundingStream.objects.filter(project=project).update(end_date=today + timedelta(days=100))
+    year_ago = today - timedelta(days=365)
+    _stream(project, label="Al voorbij", amount="1000", start=year_ago, end=today - timedelta(1))
+    _stream(project, label="Eerst", amount="1000", start=year_ago, end=today + timedelta(40))
+    _stream(project, label="Vast", amount="1000", start=year_ago, end=None, kind="structureel")
+    http = client_for(users[("own", "beleidsadviseur")])
+    http.get("/projecten/")  # warm: the session and the user load once
+    with django_assert_num_queries(13) as queries:
+        response = http.get("/projecten/")
+    [row] = [r for r in response.context["rows"] if r["project"].pk == project.pk]
+    assert row["project"].cliff_date == today + timedelta(40)
+    assert not [q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"]]
