@@ -17,7 +17,8 @@ independently of each other, the usual model of a person at a screen, with many 
 the odd long read, instead of 25 users clicking in lockstep as a fixed or uniform wait would
 drift into. ``--think 0`` keeps the saturation run: every reader asks for the next page as soon
 as the last one arrives, so the server is always full and, by Little's law, latency is about
-users / throughput: it measures the queue, not a page.
+users / throughput: it measures the queue, not a page. ``--think 3 0`` runs both, one after the
+other against the same demo and server.
 
 **The PDF report** goes the way the UI makes it (``reporting/views.py``): the reader POSTs the
 job start with its CSRF token (*report job start*, a redirect), loads the job page (*report job
@@ -30,7 +31,7 @@ It prints p50/p95/p99 and the size (KB) per page per database and size, the grow
 and p95 from the smallest to the largest size, the throughput and the load average::
 
     .venv/bin/python bench/bench_pages.py [--projects 100 1000] [--seconds 120] [--users 25]
-                                          [--think 3]
+                                          [--think 3 [0]]
     make bench-pages
 
 The demo generator has no participant-count option: its Tel en vertel data (the monitoring
@@ -200,7 +201,7 @@ class Reader(_LoadUser):
             self.pause()
 
 
-def run_once(label: str, database_url: str | None, n: int, args: argparse.Namespace) -> dict:
+def run_once(label: str, database_url: str | None, n: int, args: argparse.Namespace) -> list[dict]:
     with tempfile.TemporaryDirectory(prefix="bench-pages-") as var:
         env = {
             **os.environ,
@@ -284,28 +285,42 @@ def run_once(label: str, database_url: str | None, n: int, args: argparse.Namesp
                         sizes[page] = len(body if isinstance(body, bytes) else body.encode())
             if warm.errors:
                 print("  warm-up errors:", *warm.examples, sep="\n  ")
-            print(
-                f"== {label}, {n} projects: {args.users} users for {args.seconds} s, "
-                f"think time {args.think} s (exponential mean)",
-                flush=True,
-            )
-            load_before = os.getloadavg()
-            sampler = LoadSampler()
-            sampler.start()
-            stats = Stats()
-            started = time.monotonic()
-            until = started + args.seconds
-            users = [
-                Reader(base, INFO, stats, until, i, ids["projects"], ids["monitored"], args.think)
-                for i in range(args.users)
-            ]
-            for user in users:
-                user.start()
-            for user in users:
-                user.join(args.seconds + 600)
-            elapsed = time.monotonic() - started
-            sampler.stop()
-            load_after = os.getloadavg()
+            runs = []
+            for think in args.think:  # one after the other on the same demo and server
+                print(
+                    f"== {label}, {n} projects: {args.users} users for {args.seconds} s, "
+                    f"think time {think} s (exponential mean)",
+                    flush=True,
+                )
+                load_before = os.getloadavg()
+                sampler = LoadSampler()
+                sampler.start()
+                stats = Stats()
+                started = time.monotonic()
+                until = started + args.seconds
+                users = [
+                    Reader(base, INFO, stats, until, i, ids["projects"], ids["monitored"], think)
+                    for i in range(args.users)
+                ]
+                for user in users:
+                    user.start()
+                for user in users:
+                    user.join(args.seconds + 600)
+                sampler.stop()
+                runs.append(
+                    {
+                        "label": label,
+                        "projects": n,
+                        "think": think,
+                        "stats": stats,
+                        "load": (load_before, os.getloadavg()),
+                        "load_samples": sampler.summary(),
+                        "elapsed": time.monotonic() - started,
+                        "loaded_s": loaded_s,
+                        "visible": len(ids["projects"]),
+                        "sizes": sizes,
+                    }
+                )
         finally:
             for process in (server, worker):
                 process.terminate()
@@ -313,17 +328,7 @@ def run_once(label: str, database_url: str | None, n: int, args: argparse.Namesp
                     process.wait(timeout=60)
                 except subprocess.TimeoutExpired:
                     process.kill()
-    return {
-        "label": label,
-        "projects": n,
-        "stats": stats,
-        "load": (load_before, load_after),
-        "load_samples": sampler.summary(),
-        "elapsed": elapsed,
-        "loaded_s": loaded_s,
-        "visible": len(ids["projects"]),
-        "sizes": sizes,
-    }
+    return runs
 
 
 def quantiles(times: list[float]) -> tuple[float, float, float]:
@@ -345,7 +350,8 @@ def report(results: list[dict]) -> None:
         total = sum(len(stats.times.get(page, [])) for page in pages)
         worst = max(quantiles(stats.times[p])[1] for p in pages if stats.times.get(p))
         print(
-            f"\n{r['label']}, {r['projects']} projects ({r['visible']} of them the adviser's; "
+            f"\n{r['label']}, {r['projects']} projects, think time {r['think']} s "
+            f"({r['visible']} of them the adviser's; "
             f"demo loaded in {r['loaded_s']:.0f} s): "
             f"{total} requests in {r['elapsed']:.0f} s ({total / r['elapsed']:.1f} req/s), "
             f"{sum(stats.errors.values())} errors; load average "
@@ -368,15 +374,16 @@ def report(results: list[dict]) -> None:
         )
         for example in stats.examples[:5]:
             print("  error:", example)
-    by_db: dict[str, list[dict]] = {}
+    by_db: dict[tuple[str, float], list[dict]] = {}
     for r in results:
-        by_db.setdefault(r["label"], []).append(r)
-    for label, runs in by_db.items():
+        by_db.setdefault((r["label"], r["think"]), []).append(r)
+    for (label, think), runs in by_db.items():
         if len(runs) < 2:
             continue
         small, large = runs[0], runs[-1]
         print(
-            f"\n{label}: growth from {small['projects']} to {large['projects']} projects "
+            f"\n{label}, think time {think} s: growth from {small['projects']} to "
+            f"{large['projects']} projects "
             f"(×{large['projects'] / small['projects']:.1f} projects), p50 and p95"
         )
         for page in [*_pages(), PDF_LINE]:
@@ -391,7 +398,11 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--users", type=int, default=25)
     parser.add_argument(
-        "--think", type=float, default=3.0, help="mean think time in s (exponential); 0: saturate"
+        "--think",
+        type=float,
+        nargs="+",
+        default=[3.0],
+        help="mean think time in s (exponential); 0: saturate; several: one run each",
     )
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
@@ -403,11 +414,11 @@ def main() -> int:
     pg = os.environ.get("BENCH_POSTGRES_URL")
     for n in args.projects:
         if args.only != "postgres":
-            results.append(run_once("SQLite", None, n, args))
+            results += run_once("SQLite", None, n, args)
         if pg and args.only != "sqlite":
             url, name = _postgres_database(pg)
             try:
-                results.append(run_once("PostgreSQL", url, n, args))
+                results += run_once("PostgreSQL", url, n, args)
             finally:
                 _drop_postgres(pg, name)
     if not pg:
