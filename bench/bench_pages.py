@@ -1,17 +1,37 @@
-"""Page-load benchmark (issue 14 item 4): 25 users on a realistic mix of every main page.
+"""Page-load benchmark (issue 14 items 2 and 4): 25 users on a realistic mix of every main page.
 
 For each portfolio size (``--projects``, default 100 and 1000) and each database (SQLite, and
 PostgreSQL when ``BENCH_POSTGRES_URL`` is set) the run loads the demo with
 ``generate_demo --projects N`` into a fresh ``PROEFTUIN_VAR_DIR`` (or a throwaway PostgreSQL
 database), starts gunicorn on 127.0.0.1 with the production-like test settings (DEBUG off, as in
-``bench_load.py``), logs ``--users`` threads in as the demo's policy adviser (who sees every
-project of the municipality) and lets them read for ``--seconds``: the portfolio list, the
-funding cliff, the assessments matrix, the effects page, the project page and its tabs (goals,
-funding, Tel en vertel) and the PDF report, each user with its own session, think time 0.
-It prints p50/p95/p99 and the HTML size (KB) per page per database and size, the growth factor of p50 and p95 from the
-smallest to the largest size, and the load average::
+``bench_load.py``) and, next to it, one ``proeftuin worker`` (the background jobs, as
+``proeftuin serve`` and the systemd units run it), logs ``--users`` threads in as the demo's
+policy adviser (who sees every project of the municipality) and lets them read for
+``--seconds``: the portfolio list, the funding cliff, the assessments matrix, the effects page,
+the project page and its tabs (goals, funding, Tel en vertel) and the PDF report.
+
+**Think time.** Between two pages a reader waits ``--think`` seconds on average (default 3 s, a
+brisk office user who glances at a page and clicks on). The wait is drawn from an exponential
+distribution, cut off at ten times the mean (as TPC-W does): a user's clicks then arrive
+independently of each other, the usual model of a person at a screen, with many quick clicks and
+the odd long read, instead of 25 users clicking in lockstep as a fixed or uniform wait would
+drift into. ``--think 0`` keeps the saturation run: every reader asks for the next page as soon
+as the last one arrives, so the server is always full and, by Little's law, latency is about
+users / throughput: it measures the queue, not a page. ``--think 3 0`` runs both, one after the
+other against the same demo and server.
+
+**The PDF report** goes the way the UI makes it (``reporting/views.py``): the reader POSTs the
+job start with its CSRF token (*report job start*, a redirect), loads the job page (*report job
+page*), polls the htmx status partial every second as ``hx-trigger="every 1s"`` does (*report
+job status*) until the job is done, and downloads the file (*report file*). Those four are pages
+like any other and count for the per-page p95; the whole, from the POST to the last byte of the
+file, is the line *PDF report (job, start → file)*, against its own target of 3 s.
+
+It prints p50/p95/p99 and the size (KB) per page per database and size, the growth factor of p50
+and p95 from the smallest to the largest size, the throughput and the load average::
 
     .venv/bin/python bench/bench_pages.py [--projects 100 1000] [--seconds 120] [--users 25]
+                                          [--think 3 [0]]
     make bench-pages
 
 The demo generator has no participant-count option: its Tel en vertel data (the monitoring
@@ -31,6 +51,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -39,6 +62,7 @@ from bench_load import (  # noqa: E402
     BIN,
     ROOT,
     Forms,
+    LoadSampler,
     Stats,
     _django,
     _drop_postgres,
@@ -73,16 +97,51 @@ MIX = [
     ("goals tab", 12, "/projecten/{pk}/doelen/"),
     ("funding tab", 12, "/projecten/{pk}/financiering/"),
     ("Tel en vertel tab", 10, "/tel-en-vertel/project/{mpk}/"),
-    ("PDF report", 2, "/rapporten/project/{pk}.pdf"),
+    ("PDF report", 2, None),  # the job: start, job page, status polls, file (see Reader.pdf)
 ]
+#: The requests of one PDF job, each a page of its own in the table.
+JOB_PAGES = ["report job start", "report job page", "report job status", "report file"]
+#: The whole job as the user waits for it, from the POST to the file.
+PDF_LINE = "PDF report (job, start → file)"
+PDF_TARGET_S = 3.0
+#: The page polls every second (``hx-trigger="every 1s"`` in ``reporting/_job_status.html``).
+POLL_S = 1.0
+#: A reader gives up on a job after this long (counted as an error).
+JOB_TIMEOUT_S = 120.0
 
 
 class Reader(_LoadUser):
     """A logged-in user who reads pages of the mix until the clock runs out."""
 
-    def __init__(self, base, info, stats, until, seed, projects, monitored) -> None:
+    def __init__(self, base, info, stats, until, seed, projects, monitored, think=0.0) -> None:
         super().__init__(base, info, stats, until, seed)
-        self.projects, self.monitored = projects, monitored
+        self.projects, self.monitored, self.think = projects, monitored, think
+
+    location: str | None = None
+
+    def request(self, page, path, data=None, htmx=False, raw=False):  # noqa: ANN001, ANN201, FBT002
+        """``bench_load.User.request``, keeping a redirect's target and, with ``raw``, the bytes."""
+        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        req = urllib.request.Request(self.base + path, data=body)  # noqa: S310 - 127.0.0.1
+        if htmx:
+            req.add_header("HX-Request", "true")
+        csrf = next((c.value for c in self.jar if c.name == "csrftoken"), None)
+        if csrf and body is not None:
+            req.add_header("X-CSRFToken", csrf)
+        start = time.perf_counter()
+        status, content, error, self.location = 0, b"", None, None
+        try:
+            with self.http.open(req, timeout=120) as response:
+                status, content = response.status, response.read()
+        except urllib.error.HTTPError as exc:
+            status, content = exc.code, exc.read()
+            self.location = exc.headers.get("Location")
+            if status not in (301, 302, 303):
+                error = f"HTTP {status} {path}"
+        except (OSError, TimeoutError) as exc:
+            error = f"{type(exc).__name__}: {exc} {path}"
+        self.stats.record(page, time.perf_counter() - start, error)
+        return status, content if raw else content.decode("utf-8", "replace")
 
     def login(self) -> bool:
         _status, html = self.request("login", "/account/inloggen/")
@@ -91,23 +150,58 @@ class Reader(_LoadUser):
         status, _ = self.request("login", "/account/inloggen/", fields)
         return status == 302
 
+    def pause(self) -> None:
+        """Think time: exponential with mean ``think``, cut off at ten times the mean."""
+        if self.think > 0:
+            wait = min(self.rng.expovariate(1 / self.think), 10 * self.think)
+            time.sleep(max(0.0, min(wait, self.until - time.monotonic())))
+
+    def pdf(self, pk: int) -> bytes:
+        """The report as the UI makes it: POST the job, open its page, poll, fetch the file."""
+        start = time.perf_counter()
+        status, _ = self.request("report job start", f"/rapporten/project/{pk}/maken/pdf/", {})
+        job_url = self.location
+        if status != 302 or not job_url:
+            self.stats.record(PDF_LINE, None, f"job start answered {status}")
+            return b""
+        _status, html = self.request("report job page", job_url)
+        deadline = time.monotonic() + JOB_TIMEOUT_S
+        while "/bestand/" not in html:
+            if 'role="alert"' in html:
+                self.stats.record(PDF_LINE, None, f"job failed {job_url}")
+                return b""
+            if time.monotonic() > deadline:
+                self.stats.record(PDF_LINE, None, f"job not done after {JOB_TIMEOUT_S:.0f} s")
+                return b""
+            time.sleep(POLL_S)
+            _status, html = self.request("report job status", job_url, htmx=True)
+        status, body = self.request("report file", f"{job_url}bestand/", raw=True)
+        self.stats.record(PDF_LINE, time.perf_counter() - start, None if status == 200 else "file")
+        return body
+
+    def read(self, page: str, pk: int, mpk: int):
+        if page == "PDF report":
+            return 200, self.pdf(pk)
+        path = next(p for name, _w, p in MIX if name == page)
+        return self.request(page, path.format(pk=pk, mpk=mpk))
+
     def run(self) -> None:
         if not self.login():
             self.stats.record("login", 0.0, "login failed")
             return
         pages = [m[0] for m in MIX]
         weights = [m[1] for m in MIX]
-        paths = {m[0]: m[2] for m in MIX}
         while time.monotonic() < self.until:
             page = self.rng.choices(pages, weights)[0]
-            path = paths[page].format(
-                pk=self.rng.choice(self.projects),
-                mpk=self.rng.choice(self.monitored or self.projects),
+            self.read(
+                page,
+                self.rng.choice(self.projects),
+                self.rng.choice(self.monitored or self.projects),
             )
-            self.request(page, path)
+            self.pause()
 
 
-def run_once(label: str, database_url: str | None, n: int, args: argparse.Namespace) -> dict:
+def run_once(label: str, database_url: str | None, n: int, args: argparse.Namespace) -> list[dict]:
     with tempfile.TemporaryDirectory(prefix="bench-pages-") as var:
         env = {
             **os.environ,
@@ -152,6 +246,13 @@ def run_once(label: str, database_url: str | None, n: int, args: argparse.Namesp
             env=env,
             stderr=subprocess.DEVNULL,
         )
+        # The background worker, as `proeftuin serve` starts it next to the web server.
+        worker = subprocess.Popen(  # noqa: S603 - our own worker
+            [sys.executable, "-m", "django", "worker"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             deadline = time.monotonic() + 120
             while True:
@@ -165,47 +266,69 @@ def run_once(label: str, database_url: str | None, n: int, args: argparse.Namesp
             base = f"http://127.0.0.1:{port}"
             warm = Stats()
             sizes: dict[str, int] = {}
-            for page, _weight, path in MIX:  # every worker imports its views before the clock
+            first = ids["projects"][0]
+            mfirst = ids["monitored"][0] if ids["monitored"] else first
+            for page, _weight, _path in MIX:  # every worker imports its views before the clock
                 for _ in range(args.workers):
-                    user = Reader(base, INFO, warm, 0, 0, ids["projects"], ids["monitored"])
+                    user = Reader(
+                        base,
+                        INFO,
+                        warm,
+                        time.monotonic() + 600,
+                        0,
+                        ids["projects"],
+                        ids["monitored"],
+                    )
                     if user.login():
-                        _status, body = user.request(
-                            page,
-                            path.format(
-                                pk=ids["projects"][0],
-                                mpk=ids["monitored"][0] if ids["monitored"] else ids["projects"][0],
-                            ),
-                        )
-                        # The first page as a reader gets it (the PDF's size is not HTML).
-                        sizes[page] = len(body.encode("utf-8"))
-            print(f"== {label}, {n} projects: {args.users} users for {args.seconds} s", flush=True)
-            load_before = os.getloadavg()
-            stats = Stats()
-            until = time.monotonic() + args.seconds
-            users = [
-                Reader(base, INFO, stats, until, i, ids["projects"], ids["monitored"])
-                for i in range(args.users)
-            ]
-            for user in users:
-                user.start()
-            for user in users:
-                user.join(args.seconds + 600)
-            load_after = os.getloadavg()
+                        _status, body = user.read(page, first, mfirst)
+                        # The first page as a reader gets it (for the PDF: the file).
+                        sizes[page] = len(body if isinstance(body, bytes) else body.encode())
+            if warm.errors:
+                print("  warm-up errors:", *warm.examples, sep="\n  ")
+            runs = []
+            for think in args.think:  # one after the other on the same demo and server
+                print(
+                    f"== {label}, {n} projects: {args.users} users for {args.seconds} s, "
+                    f"think time {think} s (exponential mean)",
+                    flush=True,
+                )
+                load_before = os.getloadavg()
+                sampler = LoadSampler()
+                sampler.start()
+                stats = Stats()
+                started = time.monotonic()
+                until = started + args.seconds
+                users = [
+                    Reader(base, INFO, stats, until, i, ids["projects"], ids["monitored"], think)
+                    for i in range(args.users)
+                ]
+                for user in users:
+                    user.start()
+                for user in users:
+                    user.join(args.seconds + 600)
+                sampler.stop()
+                runs.append(
+                    {
+                        "label": label,
+                        "projects": n,
+                        "think": think,
+                        "stats": stats,
+                        "load": (load_before, os.getloadavg()),
+                        "load_samples": sampler.summary(),
+                        "elapsed": time.monotonic() - started,
+                        "loaded_s": loaded_s,
+                        "visible": len(ids["projects"]),
+                        "sizes": sizes,
+                    }
+                )
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                server.kill()
-    return {
-        "label": label,
-        "projects": n,
-        "stats": stats,
-        "load": (load_before, load_after),
-        "loaded_s": loaded_s,
-        "visible": len(ids["projects"]),
-        "sizes": sizes,
-    }
+            for process in (server, worker):
+                process.terminate()
+                try:
+                    process.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+    return runs
 
 
 def quantiles(times: list[float]) -> tuple[float, float, float]:
@@ -215,43 +338,58 @@ def quantiles(times: list[float]) -> tuple[float, float, float]:
     return q[49], q[94], q[98]
 
 
+def _pages() -> list[str]:
+    """The rows of the table: the mix's pages, the PDF as the requests of its job."""
+    return [m[0] for m in MIX if m[0] != "PDF report"] + JOB_PAGES
+
+
 def report(results: list[dict]) -> None:
     for r in results:
         stats: Stats = r["stats"]
-        total = sum(len(v) for k, v in stats.times.items() if k != "login")
+        pages = _pages()
+        total = sum(len(stats.times.get(page, [])) for page in pages)
+        worst = max(quantiles(stats.times[p])[1] for p in pages if stats.times.get(p))
         print(
-            f"\n{r['label']}, {r['projects']} projects ({r['visible']} of them the adviser's; "
+            f"\n{r['label']}, {r['projects']} projects, think time {r['think']} s "
+            f"({r['visible']} of them the adviser's; "
             f"demo loaded in {r['loaded_s']:.0f} s): "
-            f"{total} requests, {sum(stats.errors.values())} errors; load average "
-            f"{r['load'][0][0]:.1f} → {r['load'][1][0]:.1f} on {os.cpu_count()} CPUs"
+            f"{total} requests in {r['elapsed']:.0f} s ({total / r['elapsed']:.1f} req/s), "
+            f"{sum(stats.errors.values())} errors; load average "
+            f"{r['load'][0][0]:.1f} → {r['load'][1][0]:.1f} (sampled: {r['load_samples']}) "
+            f"on {os.cpu_count()} CPUs"
         )
-        print(f"{'page':<22}{'n':>6}{'err':>5}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'KB':>8}")
-        for page, _w, _p in MIX:
+        print(f"{'page':<32}{'n':>6}{'err':>5}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'KB':>8}")
+        sizes = {**r["sizes"], "report file": r["sizes"].get("PDF report", 0)}
+        for page in [*pages, PDF_LINE]:
             times = stats.times.get(page, [])
             p50, p95, p99 = quantiles(times)
             print(
-                f"{page:<22}{len(times):>6}{stats.errors[page]:>5}"
+                f"{page:<32}{len(times):>6}{stats.errors[page]:>5}"
                 f"{p50 * 1000:>9.0f}{p95 * 1000:>9.0f}{p99 * 1000:>9.0f}"
-                f"{r['sizes'].get(page, 0) / 1024:>8.0f}"
+                f"{sizes.get(page, 0) / 1024:>8.0f}"
             )
-        print(f"target: every page p95 ≤ {TARGET_MS[r['label']]} ms at 25 users on 1,000 projects")
+        print(
+            f"target: every page p95 ≤ {TARGET_MS[r['label']]} ms at 25 users on 1,000 projects "
+            f"(worst here {worst * 1000:.0f} ms); the PDF job ≤ {PDF_TARGET_S:.0f} s"
+        )
         for example in stats.examples[:5]:
             print("  error:", example)
-    by_db: dict[str, list[dict]] = {}
+    by_db: dict[tuple[str, float], list[dict]] = {}
     for r in results:
-        by_db.setdefault(r["label"], []).append(r)
-    for label, runs in by_db.items():
+        by_db.setdefault((r["label"], r["think"]), []).append(r)
+    for (label, think), runs in by_db.items():
         if len(runs) < 2:
             continue
         small, large = runs[0], runs[-1]
         print(
-            f"\n{label}: growth from {small['projects']} to {large['projects']} projects "
+            f"\n{label}, think time {think} s: growth from {small['projects']} to "
+            f"{large['projects']} projects "
             f"(×{large['projects'] / small['projects']:.1f} projects), p50 and p95"
         )
-        for page, _w, _p in MIX:
+        for page in [*_pages(), PDF_LINE]:
             a = quantiles(small["stats"].times.get(page, []))
             b = quantiles(large["stats"].times.get(page, []))
-            print(f"  {page:<22} ×{b[0] / a[0]:6.1f}  ×{b[1] / a[1]:6.1f}")
+            print(f"  {page:<32} ×{b[0] / a[0]:6.1f}  ×{b[1] / a[1]:6.1f}")
 
 
 def main() -> int:
@@ -259,6 +397,13 @@ def main() -> int:
     parser.add_argument("--projects", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--users", type=int, default=25)
+    parser.add_argument(
+        "--think",
+        type=float,
+        nargs="+",
+        default=[3.0],
+        help="mean think time in s (exponential); 0: saturate; several: one run each",
+    )
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--only", choices=["sqlite", "postgres"], help="run one database only")
@@ -269,11 +414,11 @@ def main() -> int:
     pg = os.environ.get("BENCH_POSTGRES_URL")
     for n in args.projects:
         if args.only != "postgres":
-            results.append(run_once("SQLite", None, n, args))
+            results += run_once("SQLite", None, n, args)
         if pg and args.only != "sqlite":
             url, name = _postgres_database(pg)
             try:
-                results.append(run_once("PostgreSQL", url, n, args))
+                results += run_once("PostgreSQL", url, n, args)
             finally:
                 _drop_postgres(pg, name)
     if not pg:

@@ -50,6 +50,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--profile", type=int, default=0, metavar="N")
     parser.add_argument("--only", nargs="*", help="page names to run (default: all)")
+    parser.add_argument(
+        "--sort", default="cumulative", help="pstats order of --profile (e.g. tottime)"
+    )
     args = parser.parse_args()
 
     import django
@@ -107,7 +110,7 @@ def main() -> int:
         )
         if profiler:
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.profile)
+            pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.profile)
             print(out.getvalue())
     print(f"load average at the end {os.getloadavg()[0]:.1f}")
     return 0

@@ -152,3 +152,50 @@ def test_the_portfolio_shows_money_made_structural_by_the_ledger(
     # A project leader may read the ledger but not write it.
     leader = client_for(users[("own", "projectleider")])
     assert leader.post("/projecten/nieuw-voor-oud/", {}).status_code == 403
+
+
+def test_the_funding_cliff_reads_only_the_streams_it_counts(
+    users, own_org, own_project, client_for, django_assert_num_queries
+):
+    """Issue 14: the cliff reads a project's incidental streams ending within 24 months only
+    (and their funder in the same query); the rest of its money changes nothing on the page."""
+    today = timezone.localdate()
+    FundingStream.objects.filter(project=own_project).delete()
+    year_ago = today - timedelta(days=365)
+    _stream(own_project, label="Klif", amount="120000", start=year_ago, end=today + timedelta(90))
+    _stream(own_project, label="Later", amount="99000", start=year_ago, end=today + timedelta(900))
+    _stream(own_project, label="Voorbij", amount="77000", start=year_ago, end=today - timedelta(1))
+    _stream(own_project, label="Vast", amount="50000", start=year_ago, end=None, kind="structureel")
+    http = client_for(users[("own", "beleidsadviseur")])
+    http.get("/projecten/financieringsklif/")  # warm: the session and the user load once
+    # Session, user, organisation, projects, their streams with funders, the new-for-old total:
+    # a deferred column read per stream would show here as one more query per stream.
+    with django_assert_num_queries(6):
+        response = http.get("/projecten/financieringsklif/")
+    [row] = [r for r in response.context["rows"] if r["project"].pk == own_project.pk]
+    assert [s.label for s in row["project"].stream_list] == ["Klif"]
+    assert [c.streams for c in row["cliffs"]] == [("Klif",), ("Klif",), ("Klif",)]
+    assert row["first_end"] == today + timedelta(90)
+    drawn = {v["stream"] for v in response.context["chart_spec"]["data"]["values"]}
+    assert drawn == {"Klif"}
+
+
+def test_the_portfolio_list_finds_the_cliff_date_per_row_without_grouping_the_portfolio(
+    users, own_org, client_for, django_assert_num_queries
+):
+    """Issue 14: the cliff date (first end of incidental money still ahead) is a subquery per
+    row of the page, not an aggregate that groups every visible project before the LIMIT."""
+    today = timezone.localdate()
+    project = make_project(own_org, name="Twee stromen")
+    FundingStream.objects.filter(project=project).update(end_date=today + timedelta(days=100))
+    year_ago = today - timedelta(days=365)
+    _stream(project, label="Al voorbij", amount="1000", start=year_ago, end=today - timedelta(1))
+    _stream(project, label="Eerst", amount="1000", start=year_ago, end=today + timedelta(40))
+    _stream(project, label="Vast", amount="1000", start=year_ago, end=None, kind="structureel")
+    http = client_for(users[("own", "beleidsadviseur")])
+    http.get("/projecten/")  # warm: the session and the user load once
+    with django_assert_num_queries(13) as queries:
+        response = http.get("/projecten/")
+    [row] = [r for r in response.context["rows"] if r["project"].pk == project.pk]
+    assert row["project"].cliff_date == today + timedelta(40)
+    assert not [q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"]]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import F, Min, Prefetch, Q
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 
 from proeftuin.core import funding as funding_core
 
@@ -36,13 +36,18 @@ def filtered_portfolio(request, today: date) -> tuple[PortfolioFilterForm, objec
     projects = (
         Project.objects.visible_to(user)
         .select_related("owner", "municipality")
+        # A subquery, not Min() over a join: the join grouped every visible project (all their
+        # columns) before the page's LIMIT, 22 ms of the list's ~80 at 1,000 projects (issue 14);
+        # the subquery runs for the rows of the page only (or the ones filtered on it).
         .annotate(
-            cliff_date=Min(
-                "funding_streams__end_date",
-                filter=Q(
-                    funding_streams__kind=FundingStream.Kind.INCIDENTAL,
-                    funding_streams__end_date__gte=today,
-                ),
+            cliff_date=Subquery(
+                FundingStream.objects.filter(
+                    project_id=OuterRef("pk"),
+                    kind=FundingStream.Kind.INCIDENTAL,
+                    end_date__gte=today,
+                )
+                .order_by("end_date")
+                .values("end_date")[:1]
             )
         )
     )
