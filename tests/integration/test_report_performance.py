@@ -182,3 +182,20 @@ def test_a_failing_warm_up_does_not_stop_the_worker(monkeypatch, caplog):
     monkeypatch.setattr(report, "warm_up_pdf", broken)
     worker._warm_up_reports()
     assert "warming up the PDF report failed" in caplog.text
+
+
+def test_a_report_waits_less_than_a_second_for_the_worker_and_the_page(
+    own_project, users, settings, tmp_path
+):
+    """Someone waits for a report: an idle worker picks a job up within a quarter of a second,
+    and the progress page asks twice a second (each was a second: up to two seconds of a
+    report's wait were polling)."""
+    from django.core.management import load_command_class
+
+    settings.MEDIA_ROOT = tmp_path
+    parser = load_command_class("proeftuin.monitoring", "worker").create_parser("", "worker")
+    assert parser.parse_args([]).interval <= 0.25
+    http = login(users[("own", "beleidsadviseur")])
+    response = http.post(f"/rapporten/project/{own_project.pk}/maken/pdf/")
+    status = http.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
+    assert 'hx-trigger="every 500ms"' in status

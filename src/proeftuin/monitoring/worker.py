@@ -161,10 +161,15 @@ def _warm_up_reports() -> None:
         logger.exception("warming up the PDF report failed; the first report will be slower")
 
 
+#: Seconds between polls of an idle worker: a report is made while someone waits for it, so a
+#: job should not sit a second in the queue (issue 14 item 3); an empty poll is one small query.
+POLL_SECONDS = 0.25
+
+
 def run(
     *,
     worker_id: str,
-    interval: float = 1.0,
+    interval: float = POLL_SECONDS,
     sweep_every: float = 3600.0,
     recover_every: float = 60.0,
     batch: bool = False,

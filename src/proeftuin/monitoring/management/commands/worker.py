@@ -14,7 +14,12 @@ class Command(BaseCommand):
     help = "Run the background worker (imports, recovery after a restart, sweep of old uploads)."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=worker.POLL_SECONDS,
+            help="seconds between polls of an idle worker",
+        )
         parser.add_argument(
             "--sweep-every", type=float, default=3600.0, help="seconds between upload sweeps"
         )
