@@ -380,3 +380,22 @@ def test_an_erasure_outside_a_request_is_logged_by_its_subject_key(users, own_pr
     assert entry.subject == expected and entry.participant_id is None
     assert entry.operation == AccessLog.Operation.WRITE
     assert audit.verify() is None
+
+
+def test_an_erasure_keeps_the_link_to_a_participant_an_unpublished_import_marks(own_project):
+    """The participant stays (a trajectory in another project) but is marked by an import
+    still merging, which the default manager hides: the entry must still link to them."""
+    from conftest import make_project
+
+    from proeftuin.monitoring.models import ImportBatch, Trajectory
+
+    other = make_project(own_project.owner, "Een tweede proeftuin")
+    trajectory = add_trajectory(own_project, {"Wonen": 2}, {"Wonen": 4})
+    person = trajectory.participant
+    Trajectory.objects.create(participant=person, project=other, started_on=trajectory.started_on)
+    batch = ImportBatch.objects.create(project=other)  # merging: not published
+    Participant.all_objects.filter(pk=person.pk).update(import_batch=batch)
+    recording.erase_participant(own_project, person)
+    entry = AccessLog.objects.get(action=AccessLog.Action.ERASE)
+    assert entry.participant_id == person.pk
+    assert entry.subject == audit.subject_key(person.pseudonym)

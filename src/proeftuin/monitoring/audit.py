@@ -165,7 +165,7 @@ def subject_of(participant, action: str, subject: str = "") -> tuple[Participant
         return None, subject
     subject = subject or subject_key(participant.pseudonym)
     if action == AccessLog.Action.ERASE:
-        return Participant.objects.filter(pk=participant.pk).first(), subject
+        return Participant.all_objects.filter(pk=participant.pk).first(), subject
     return participant, subject
 
 

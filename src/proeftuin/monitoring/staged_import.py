@@ -88,7 +88,11 @@ def split(project, records: Sequence[dict[str, Any]]) -> tuple[list[list[int]], 
 
 
 def _at(records: Sequence[dict[str, Any]], positions: list[int]) -> list[dict[str, Any]]:
-    """The records at ``positions``, made now when ``records`` makes them on demand."""
+    """The records at ``positions``, made now when ``records`` makes them on demand.
+
+    The publishing step takes the rows about participants already known all at once, so a file
+    of only known people still holds all its records as dicts there (the merge steps before it
+    hold one step's)."""
     take = getattr(records, "take", None)
     return take(positions) if take is not None else [records[i] for i in positions]
 

@@ -503,6 +503,14 @@ def test_the_record_sequence_makes_the_same_records_as_iterating(tmp_path):
     assert records[0] == expected[0] and records[-1] == expected[-1]
     assert records[3:9] == expected[3:9]
     assert records.take([7, 2, 19]) == [expected[7], expected[2], expected[19]]
+    # And what the file says, written out (not through the same class as both sides above).
+    assert [r["row"] for r in records] == list(range(2, 25))
+    assert [r["scores"] for r in records] == [
+        {"housing": 1 + i % 5, "finances": "onbekend" if i % 4 == 0 else 2} for i in range(23)
+    ]
+    assert {(r["phase"], r["measured_on"]) for r in records} == {("baseline", dt.date(2024, 1, 3))}
+    assert len({r["participant_key"] for r in records}) == 23
+    assert all(r["neighbourhood"] is None and r["trajectory_end"] is None for r in records)
     assert records.take([]) == []
     assert records.column("row") == [r["row"] for r in expected]
     assert any(r["scores"].get("finances") == "onbekend" for r in records)
