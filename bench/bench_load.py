@@ -279,7 +279,13 @@ class User(threading.Thread):
         self.ratings: dict[str, str] = {}
         self.score: str | None = None
 
-    def request(self, page: str, path: str, data: dict | None = None, htmx: bool = False):
+    #: The target of the last response when it was a redirect.
+    location: str | None = None
+
+    def request(
+        self, page: str, path: str, data: dict | None = None, htmx: bool = False, raw: bool = False
+    ):
+        """One timed request; the body as text, or as bytes with ``raw``."""
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
         req = urllib.request.Request(self.base + path, data=body)  # noqa: S310 - 127.0.0.1
         if htmx:
@@ -288,24 +294,25 @@ class User(threading.Thread):
         if csrf and body is not None:
             req.add_header("X-CSRFToken", csrf)
         start = time.perf_counter()
-        status, text, error = 0, "", None
+        status, content, error, self.location = 0, b"", None, None
         try:
             with self.http.open(req, timeout=120) as response:
-                status, text = response.status, response.read().decode("utf-8", "replace")
+                status, content = response.status, response.read()
         except urllib.error.HTTPError as exc:
-            status = exc.code
-            text = exc.read().decode("utf-8", "replace")
+            status, content = exc.code, exc.read()
+            self.location = exc.headers.get("Location")
             if status not in (301, 302, 303):
                 error = f"HTTP {status} {path}"
         except (OSError, TimeoutError) as exc:
             error = f"{type(exc).__name__}: {exc} {path}"
         self.stats.record(page, time.perf_counter() - start, error)
-        return status, text
+        return status, content if raw else content.decode("utf-8", "replace")
 
-    def login(self) -> bool:
+    def login(self, username: str | None = None, password: str = PASSWORD) -> bool:
         _status, html = self.request("login", "/account/inloggen/")
         form = Forms.find(html, "") or {"fields": {}}
-        fields = {**form["fields"], "username": self.info["username"], "password": PASSWORD}
+        username = username or self.info["username"]
+        fields = {**form["fields"], "username": username, "password": password}
         status, _ = self.request("login", "/account/inloggen/", fields)
         return status == 302
 
