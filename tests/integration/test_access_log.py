@@ -385,7 +385,7 @@ def test_an_erasure_outside_a_request_is_logged_by_its_subject_key(users, own_pr
 def test_an_erasure_keeps_the_link_to_a_participant_an_unpublished_import_marks(own_project):
     """The participant stays (a trajectory in another project) but is marked by an import
     still merging, which the default manager hides: the entry must still link to them."""
-    from conftest import make_project
+    from integration_support import make_project
 
     from proeftuin.monitoring.models import ImportBatch, Trajectory
 

@@ -271,7 +271,7 @@ def test_a_report_job_follows_the_language_and_shows_progress_while_queued(
     job = Job.objects.get(project=own_project, kind="rapport")
     assert job.status == "queued" and job.result["language"] == "en"
     page = http.get(response["Location"]).content.decode()
-    assert 'hx-trigger="every 1s"' in page  # the page polls until the worker is done
+    assert 'hx-trigger="every 500ms"' in page  # the page polls until the worker is done
     assert "/bestand/" not in page
     assert (
         http.get(f"/rapporten/project/{own_project.pk}/taken/{job.pk}/bestand/").status_code == 404
