@@ -75,6 +75,16 @@ TABLES = [
 IMPORTED = {f"monitoring_{name}" for name in TABLES}
 
 
+def _as_history(frame: pl.DataFrame, ids: pl.Series) -> pl.DataFrame:
+    """The columns simple-history adds to a row's copy: one "+" row per new row."""
+    return frame.with_columns(
+        history_id=ids,
+        history_date=pl.lit(NOW),
+        history_change_reason=pl.lit("import"),
+        history_type=pl.lit("+"),
+    )
+
+
 def _dates(rng, n: int) -> pl.Series:
     return pl.Series(np.datetime64("2022-01-01") + rng.integers(0, 900, n)).cast(pl.Date)
 
@@ -128,12 +138,7 @@ def frames(table: str, rows: int, rng) -> list[pl.DataFrame]:
             if table == "trajectory":
                 frame = frame.with_columns(version=0, import_batch_id=1)
             else:
-                frame = frame.with_columns(
-                    history_id=ids,
-                    history_date=pl.lit(NOW),
-                    history_change_reason=pl.lit("import"),
-                    history_type=pl.lit("+"),
-                )
+                frame = _as_history(frame, ids)
         elif table in ("measurement", "historicalmeasurement"):
             frame = pl.DataFrame(
                 {
@@ -149,12 +154,7 @@ def frames(table: str, rows: int, rng) -> list[pl.DataFrame]:
             if table == "measurement":
                 frame = frame.with_columns(version=0, updated_at=pl.lit(NOW), import_batch_id=1)
             else:
-                frame = frame.with_columns(
-                    history_id=ids,
-                    history_date=pl.lit(NOW),
-                    history_change_reason=pl.lit("import"),
-                    history_type=pl.lit("+"),
-                )
+                frame = _as_history(frame, ids)
         elif table in ("score", "historicalscore"):
             index = ids - 1
             frame = pl.DataFrame(
@@ -168,12 +168,7 @@ def frames(table: str, rows: int, rng) -> list[pl.DataFrame]:
             if table == "score":
                 frame = frame.with_columns(updated_at=pl.lit(NOW))
             else:
-                frame = frame.with_columns(
-                    history_id=ids,
-                    history_date=pl.lit(NOW),
-                    history_change_reason=pl.lit("import"),
-                    history_type=pl.lit("+"),
-                )
+                frame = _as_history(frame, ids)
         else:  # pair
             index = ids - 1
             per = len(ITEMS) + len(BURDEN)
