@@ -29,6 +29,7 @@ from proeftuin.portfolio.models import Project
 from .audit_models import AccessLogChain, AccessLogQuerySet, ChainedEntry  # noqa: F401
 from .case_models import CaseEvent  # noqa: F401
 from .import_batch import ImportBatch, VisibleManager, batch_field  # noqa: F401
+from .pair_cell_models import PairCell, ParticipantTrajectories, ProjectPairCell  # noqa: F401
 from .selfreport_models import Rating, SelfReportFailure, SelfReportLink  # noqa: F401
 
 
@@ -498,22 +499,6 @@ class Pair(models.Model):
                     "import_batch",
                 ],
                 name="pair_sums_covering",
-            ),
-            # The municipal report per project × domain (analytics.effects(by=project_id)):
-            # exactly its columns, in its group order, so it streams without the table and
-            # without a sort. Its keys repeat (a cell per project, domain and score pair), which
-            # PostgreSQL deduplicates: 101 MB for 13M pairs against 1.6 GB for the index above.
-            models.Index(
-                fields=[
-                    "project",
-                    "series",
-                    "instrument",
-                    "domain",
-                    "baseline_score",
-                    "latest_score",
-                    "import_batch",
-                ],
-                name="pair_sums_by_project",
             ),
         ]
 

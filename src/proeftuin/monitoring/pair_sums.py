@@ -1,16 +1,20 @@
 """The sums behind the effect figures, aggregated in the database (issue 14, item 1).
 
-One GROUP BY per output: the maintained pairs of the chosen projects, series and instrument are
-narrowed to one pair per person and domain (the rule of
-:func:`proeftuin.core.monitoring.disclosure.one_pair_per_person`; the person is the participant
-kept on the pair, so no join), and one ``GROUP BY`` over the key columns of the output and the
-two scores returns the joint histogram: pair rows and persons per cell. Only a person with more
-than one trajectory in the projects can have two pairs of one domain: a cheap query first asks
-whether there is one, and only their pairs then go through a window function. No pair row leaves
-the database; the core sums the cells per table (the total and each breakdown) and turns the
-sums into figures (:mod:`proeftuin.core.monitoring.sums`), and the disclosure gate protects them
-(:func:`proeftuin.core.monitoring.disclosure.protected_effect_sums`). The index
-``pair_sums_covering`` serves the query.
+One query per output returns the joint histogram of the output's key columns and the two
+scores: pairs and persons per cell. It reads the **cells** the triggers keep
+(:mod:`.pair_cell_models`, decision 0030), not the pairs: a few thousand rows for a large
+project instead of 130,000 pairs. A cell counts each pair as a person, which is true for
+everyone with one trajectory in the chosen projects (one pair per domain). Only a person with
+several trajectories there (the trajectory counts say who, without scanning the trajectories)
+can have two pairs of one domain; for them the query takes their pairs out of the cells again
+and puts back one pair per person and domain (the rule of
+:func:`proeftuin.core.monitoring.disclosure.one_pair_per_person`, a window over their pairs
+only). No pair row leaves the database; the core sums the cells per table (the total and each
+breakdown) and turns the sums into figures (:mod:`proeftuin.core.monitoring.sums`), and the
+disclosure gate protects them (:func:`proeftuin.core.monitoring.disclosure.protected_effect_sums`).
+
+An output without the domain among its columns (none of the app's) is counted from the pairs,
+as before the cells: the index ``pair_sums_covering`` serves that.
 """
 
 from __future__ import annotations
@@ -19,12 +23,12 @@ from collections.abc import Sequence
 from datetime import date
 
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, QuerySet, Value, When, Window
+from django.db.models import Case, Count, F, IntegerField, QuerySet, Sum, Value, When, Window
 from django.db.models.functions import RowNumber
 
 from proeftuin.core.monitoring import sums
 
-from .models import Pair, Trajectory
+from .models import Pair, PairCell, ParticipantTrajectories, ProjectPairCell, Trajectory
 
 # Every column a table of an output may be grouped by (the values are their SQL types).
 KEY_TYPES = {
@@ -81,13 +85,79 @@ def pairs_query(
 
 def several_trajectories(project_ids: Sequence[int]) -> QuerySet:
     """The persons with more than one trajectory in these projects: only they can have two
-    pairs of one domain (all trajectories, so a superset of those with visible pairs)."""
+    pairs of one domain (all trajectories, so a superset of those with visible pairs). Only
+    persons whose trajectory count is above one are looked at (a partial index), so this does
+    not scan the projects' trajectories."""
+    repeaters = ParticipantTrajectories.objects.filter(trajectories__gt=1).values("participant_id")
     return (
-        Trajectory.all_objects.filter(project_id__in=list(project_ids))
+        Trajectory.all_objects.filter(
+            project_id__in=list(project_ids), participant_id__in=repeaters
+        )
         .values("participant_id")
         .annotate(trajectories=Count("id"))
         .filter(trajectories__gt=1)
         .values("participant_id")
+    )
+
+
+#: The key columns of the per-project cells; an output within them reads those.
+PROJECT_CELL_KEYS = frozenset({"project_id", "domain"})
+
+
+def _cells_sql(
+    project_ids: Sequence[int],
+    series: str,
+    instrument_id: str | None,
+    within: Sequence[str],
+    columns: Sequence[str],
+    per_person: bool,
+) -> tuple[str, list]:
+    """The histogram from the cells: ``columns``, ``b``, ``a``, pairs and persons per cell.
+
+    Everyone with one trajectory in these projects is in the cells once per domain, so a cell's
+    count is both its pairs and its persons. A person with several has their raw pairs taken
+    out and their kept pairs (one per person and domain when ``per_person``) put back."""
+    model = ProjectPairCell if set(columns) <= PROJECT_CELL_KEYS else PairCell
+    cells = model.objects.filter(project_id__in=list(project_ids), series=series)
+    if instrument_id is not None:
+        cells = cells.filter(instrument=instrument_id)
+    cells = cells.values(*columns, "baseline_score", "latest_score").annotate(n=Sum("pairs"))
+    names = ", ".join(columns)
+    scores = "baseline_score AS b, latest_score AS a"
+    sql, params = cells.query.sql_with_params()
+    parts = [f"SELECT {names}, {scores}, n AS pairs, n AS persons FROM ({sql}) cells"]  # noqa: S608
+    params = list(params)
+    several = several_trajectories(project_ids)
+    if several.exists():
+        theirs = Trajectory.all_objects.filter(
+            project_id__in=list(project_ids), participant_id__in=several
+        ).values("pk")
+        raw = (
+            _visible_pairs(project_ids, series, instrument_id)
+            .filter(trajectory_id__in=theirs)
+            .values(*columns, "baseline_score", "latest_score")
+            .annotate(n=Count("pk"))
+        )
+        kept = pairs_query(
+            project_ids, series, instrument_id, within, columns=columns, ranked=per_person
+        ).filter(trajectory_id__in=theirs)
+        raw_sql, raw_params = raw.query.sql_with_params()
+        kept_sql, kept_params = kept.query.sql_with_params()
+        rank = " WHERE pair_rank = 1" if per_person else ""
+        parts += [
+            f"SELECT {names}, {scores}, -n, -n FROM ({raw_sql}) raw",  # noqa: S608
+            f"SELECT {names}, {scores}, COUNT(*), COUNT(DISTINCT person) "  # noqa: S608
+            f"FROM ({kept_sql}) kept{rank} GROUP BY {names}, baseline_score, latest_score",
+        ]
+        params += [*raw_params, *kept_params]
+    selected = ", ".join([*(_selected(c) for c in columns), "b", "a"])
+    grouping = ", ".join([*columns, "b", "a"])
+    union = " UNION ALL ".join(parts)
+    return (
+        f"SELECT {selected}, CAST(SUM(pairs) AS BIGINT), CAST(SUM(persons) AS BIGINT) "  # noqa: S608
+        f"FROM ({union}) parts "
+        f"GROUP BY {grouping} HAVING SUM(pairs) <> 0",
+        params,
     )
 
 
@@ -139,9 +209,9 @@ def group_sums(
 
     The database returns the joint histogram of the kept pairs over every key column of the
     output (and only those) and the baseline and latest score: pair rows and distinct persons
-    per cell. That is
-    one pass over the pairs whatever the number of tables; the core sums the cells up per table
-    (:func:`proeftuin.core.monitoring.sums.from_histogram`)."""
+    per cell, from the cells the triggers keep (or the pairs, without the domain among the
+    columns). That is one query whatever the number of tables; the core sums the cells up per
+    table (:func:`proeftuin.core.monitoring.sums.from_histogram`)."""
     by = tuple(by)
     tables = [by, *((column, *by) for column in breakdowns)]
     columns = list(dict.fromkeys(c for keys in tables for c in keys))
@@ -149,18 +219,13 @@ def group_sums(
     if unknown:
         raise ValueError(f"cannot group the pairs by {sorted(unknown)}")
     within = [c for c in by if c != "domain"]
-    kept, params = _kept_sql(project_ids, series, instrument_id, within, columns, per_person)
-    grouping = ", ".join([*columns, "b", "a"])
-    selected = ", ".join([*(_selected(c) for c in columns), "b", "a"])
-    # After one pair per person and domain (and ``within``, part of every table), a person has
-    # at most one row in a cell that is per domain: the rows are the persons, no DISTINCT (and
-    # the count is selected once).
-    rows_are_persons = per_person and "domain" in columns
-    persons = "" if rows_are_persons else ", COUNT(DISTINCT person)"
-    sql = (
-        f"{kept} SELECT {selected}, COUNT(*){persons} "  # noqa: S608 - column names from KEY_TYPES
-        f"FROM kept GROUP BY {grouping}"
-    )
+    if "domain" in columns:
+        sql, params = _cells_sql(project_ids, series, instrument_id, within, columns, per_person)
+        rows_are_persons = False
+    else:
+        sql, params, rows_are_persons = _pairs_sql(
+            project_ids, series, instrument_id, within, columns, per_person
+        )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
@@ -180,6 +245,30 @@ def group_sums(
         for table in tables
     ]
     return built[0], dict(zip(breakdowns, built[1:], strict=True))
+
+
+def _pairs_sql(
+    project_ids: Sequence[int],
+    series: str,
+    instrument_id: str | None,
+    within: Sequence[str],
+    columns: Sequence[str],
+    per_person: bool,
+) -> tuple[str, list, bool]:
+    """The histogram counted from the pairs (an output without the domain among its columns)."""
+    kept, params = _kept_sql(project_ids, series, instrument_id, within, columns, per_person)
+    grouping = ", ".join([*columns, "b", "a"])
+    selected = ", ".join([*(_selected(c) for c in columns), "b", "a"])
+    # After one pair per person and domain (and ``within``, part of every table), a person has
+    # at most one row in a cell that is per domain: the rows are the persons, no DISTINCT (and
+    # the count is selected once).
+    rows_are_persons = per_person and "domain" in columns
+    persons = "" if rows_are_persons else ", COUNT(DISTINCT person)"
+    sql = (
+        f"{kept} SELECT {selected}, COUNT(*){persons} "  # noqa: S608 - column names from KEY_TYPES
+        f"FROM kept GROUP BY {grouping}"
+    )
+    return sql, params, rows_are_persons
 
 
 def _selected(column: str) -> str:

@@ -1,0 +1,329 @@
+# ruff: noqa: S608 - every name in this SQL is a constant of this module, never input
+"""The triggers that keep the derived cell tables (:mod:`.pair_cell_models`) true, and their upkeep.
+
+Why triggers (decision 0030): pairs are written by the pairs refresh, by an import's ``COPY``,
+deleted by the collector's cascades (a project, a trajectory, an erasure), by a discarded
+import's raw ``DELETE`` and by tests' fixtures. A trigger is the one place that sees all of them,
+in the writer's own transaction, so the counts can never drift from the pairs.
+
+- **PostgreSQL**: one trigger per statement with its transition tables: a statement's changed
+  pairs are grouped and *appended* as ``+n``/``-n`` rows. No writer updates a shared row, so 25
+  people saving scores in one project never wait on, or deadlock over, the same cell. A cell is
+  the sum of its rows; :func:`compact` folds the rows of a cell into one (the worker does it
+  every few minutes; a read is right without it).
+- **SQLite**: one trigger per row updates the cell in place (one writer at a time, so no
+  contention), inserting it the first time.
+- **Trajectories per person**: an upsert per person (PostgreSQL: per statement, in id order),
+  so two transactions adding a trajectory for the same person take turns on that row.
+
+A table rebuilt by a migration on SQLite loses its triggers: :func:`missing_triggers` is checked
+by a system check and a test, and :func:`install` (idempotent) puts them back.
+"""
+
+from __future__ import annotations
+
+from django.db import connection, transaction
+
+PAIRS = "monitoring_pair"
+TRAJECTORIES = "monitoring_trajectory"
+COUNTS = "monitoring_participanttrajectories"
+
+#: The derived tables of pair counts and the key columns each is grouped by.
+CELL_TABLES: dict[str, tuple[str, ...]] = {
+    "monitoring_paircell": (
+        "project_id",
+        "series",
+        "instrument",
+        "domain",
+        "neighbourhood",
+        "age_group",
+        "period",
+        "baseline_score",
+        "latest_score",
+        "import_batch_id",
+    ),
+    "monitoring_projectpaircell": (
+        "project_id",
+        "series",
+        "instrument",
+        "domain",
+        "baseline_score",
+        "latest_score",
+        "import_batch_id",
+    ),
+}
+NULLABLE = {"period", "baseline_score", "latest_score", "import_batch_id"}
+
+TRIGGERS = {
+    "sqlite": (
+        "pair_cells_insert",
+        "pair_cells_delete",
+        "pair_cells_update",
+        "trajectory_counts_insert",
+        "trajectory_counts_delete",
+        "trajectory_counts_update",
+    ),
+    "postgresql": (
+        "pair_cells_insert",
+        "pair_cells_delete",
+        "pair_cells_update",
+        "trajectory_counts_insert",
+        "trajectory_counts_delete",
+        "trajectory_counts_update",
+    ),
+}
+
+
+# --- SQLite: a row trigger updates the cell in place -------------------------------------------
+
+
+def _sqlite_change(table: str, keys: tuple[str, ...], row: str, sign: str) -> str:
+    """Add ``sign``1 to the cell of ``row`` (NEW or OLD), creating it when adding."""
+    match = " AND ".join(f"{k} IS {row}.{k}" if k in NULLABLE else f"{k} = {row}.{k}" for k in keys)
+    update = f"UPDATE {table} SET pairs = pairs {sign} 1 WHERE {match};"
+    if sign == "-":
+        return update
+    values = ", ".join(f"{row}.{k}" for k in keys)
+    return (
+        f"{update} INSERT INTO {table} ({', '.join(keys)}, pairs) "
+        f"SELECT {values}, 1 WHERE changes() = 0;"
+    )
+
+
+def _sqlite_count(row: str, sign: str) -> str:
+    if sign == "-":
+        return (
+            f"UPDATE {COUNTS} SET trajectories = trajectories - 1 "
+            f"WHERE participant_id = {row}.participant_id;"
+        )
+    return (
+        f"INSERT INTO {COUNTS} (participant_id, trajectories) VALUES ({row}.participant_id, 1) "
+        "ON CONFLICT (participant_id) DO UPDATE SET trajectories = trajectories + 1;"
+    )
+
+
+def _sqlite_statements() -> list[str]:
+    def cells(row: str, sign: str) -> str:
+        return " ".join(_sqlite_change(t, k, row, sign) for t, k in CELL_TABLES.items())
+
+    return [
+        f"CREATE TRIGGER IF NOT EXISTS pair_cells_insert AFTER INSERT ON {PAIRS} "
+        f"BEGIN {cells('NEW', '+')} END",
+        f"CREATE TRIGGER IF NOT EXISTS pair_cells_delete AFTER DELETE ON {PAIRS} "
+        f"BEGIN {cells('OLD', '-')} END",
+        f"CREATE TRIGGER IF NOT EXISTS pair_cells_update AFTER UPDATE ON {PAIRS} "
+        f"BEGIN {cells('OLD', '-')} {cells('NEW', '+')} END",
+        f"CREATE TRIGGER IF NOT EXISTS trajectory_counts_insert AFTER INSERT ON {TRAJECTORIES} "
+        f"BEGIN {_sqlite_count('NEW', '+')} END",
+        f"CREATE TRIGGER IF NOT EXISTS trajectory_counts_delete AFTER DELETE ON {TRAJECTORIES} "
+        f"BEGIN {_sqlite_count('OLD', '-')} END",
+        f"CREATE TRIGGER IF NOT EXISTS trajectory_counts_update "
+        f"AFTER UPDATE OF participant_id ON {TRAJECTORIES} "
+        f"WHEN OLD.participant_id IS NOT NEW.participant_id "
+        f"BEGIN {_sqlite_count('OLD', '-')} {_sqlite_count('NEW', '+')} END",
+    ]
+
+
+# --- PostgreSQL: a statement trigger appends the statement's changes ---------------------------
+
+
+def _pg_append(table: str, keys: tuple[str, ...], changes: str) -> str:
+    """Append the grouped ``changes`` (a query with the key columns and ``n``) to ``table``."""
+    names = ", ".join(keys)
+    return (
+        f"INSERT INTO {table} ({names}, pairs) "
+        f"SELECT {names}, SUM(n) FROM ({changes}) changed "
+        f"GROUP BY {names} HAVING SUM(n) <> 0;"
+    )
+
+
+def _pg_cells(*sources: tuple[str, int]) -> str:
+    parts = []
+    for table, keys in CELL_TABLES.items():
+        names = ", ".join(keys)
+        changes = " UNION ALL ".join(
+            f"SELECT {names}, {sign} AS n FROM {src}" for src, sign in sources
+        )
+        parts.append(_pg_append(table, keys, changes))
+    return " ".join(parts)
+
+
+def _pg_counts(*sources: tuple[str, int]) -> str:
+    changes = " UNION ALL ".join(
+        f"SELECT participant_id, {sign} AS n FROM {src}" for src, sign in sources
+    )
+    # In id order, so two statements over the same persons take their rows in the same order.
+    return (
+        f"INSERT INTO {COUNTS} AS c (participant_id, trajectories) "
+        f"SELECT participant_id, SUM(n) FROM ({changes}) changed "
+        f"GROUP BY participant_id HAVING SUM(n) <> 0 ORDER BY participant_id "
+        f"ON CONFLICT (participant_id) DO UPDATE SET trajectories = c.trajectories + EXCLUDED.trajectories;"
+    )
+
+
+def _pg_function(name: str, body: str) -> str:
+    return (
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN {body} RETURN NULL; END $$"
+    )
+
+
+def _pg_trigger(name: str, event: str, table: str, referencing: str) -> list[str]:
+    return [
+        f"DROP TRIGGER IF EXISTS {name} ON {table}",
+        f"CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {referencing} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()",
+    ]
+
+
+def _postgresql_statements() -> list[str]:
+    new, old = ("new_rows", 1), ("old_rows", -1)
+    both = "OLD TABLE AS old_rows NEW TABLE AS new_rows"
+    return [
+        _pg_function("pair_cells_insert", _pg_cells(new)),
+        _pg_function("pair_cells_delete", _pg_cells(old)),
+        _pg_function("pair_cells_update", _pg_cells(old, new)),
+        _pg_function("trajectory_counts_insert", _pg_counts(new)),
+        _pg_function("trajectory_counts_delete", _pg_counts(old)),
+        _pg_function("trajectory_counts_update", _pg_counts(old, new)),
+        *_pg_trigger("pair_cells_insert", "INSERT", PAIRS, "NEW TABLE AS new_rows"),
+        *_pg_trigger("pair_cells_delete", "DELETE", PAIRS, "OLD TABLE AS old_rows"),
+        *_pg_trigger("pair_cells_update", "UPDATE", PAIRS, both),
+        *_pg_trigger("trajectory_counts_insert", "INSERT", TRAJECTORIES, "NEW TABLE AS new_rows"),
+        *_pg_trigger("trajectory_counts_delete", "DELETE", TRAJECTORIES, "OLD TABLE AS old_rows"),
+        *_pg_trigger("trajectory_counts_update", "UPDATE", TRAJECTORIES, both),
+    ]
+
+
+# --- installing, checking, rebuilding, compacting -----------------------------------------------
+
+
+def install(using=None) -> None:
+    """Create (or re-create) the triggers; idempotent."""
+    conn = using or connection
+    statements = _postgresql_statements() if conn.vendor == "postgresql" else _sqlite_statements()
+    with conn.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def uninstall(using=None) -> None:
+    conn = using or connection
+    with conn.cursor() as cursor:
+        for name in TRIGGERS[conn.vendor]:
+            table = PAIRS if name.startswith("pair_") else TRAJECTORIES
+            if conn.vendor == "postgresql":
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+                cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
+            else:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def missing_triggers(using=None) -> list[str]:
+    """The triggers that should be there and are not (a table rebuilt on SQLite loses them)."""
+    conn = using or connection
+    with conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgrelid IN "
+                "(%s::regclass, %s::regclass)",
+                [PAIRS, TRAJECTORIES],
+            )
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        present = {row[0] for row in cursor.fetchall()}
+    return [name for name in TRIGGERS[conn.vendor] if name not in present]
+
+
+def _fill_sql(table: str, keys: tuple[str, ...]) -> str:
+    names = ", ".join(keys)
+    return (
+        f"INSERT INTO {table} ({names}, pairs) SELECT {names}, COUNT(*) "
+        f"FROM {PAIRS} GROUP BY {names}"
+    )
+
+
+def _counts_sql() -> str:
+    return (
+        f"INSERT INTO {COUNTS} (participant_id, trajectories) "
+        f"SELECT participant_id, COUNT(*) FROM {TRAJECTORIES} GROUP BY participant_id"
+    )
+
+
+def rebuild(using=None) -> None:
+    """Recount every cell and every person's trajectories from the pairs and trajectories.
+
+    The migration's backfill, and the repair if the counts were ever wrong. On PostgreSQL the
+    tables are locked against writers meanwhile (a writer's statement trigger would otherwise
+    append its change to counts that already hold it)."""
+    conn = using or connection
+    with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {PAIRS}, {TRAJECTORIES} IN SHARE MODE")
+        for table, keys in CELL_TABLES.items():
+            cursor.execute(f"DELETE FROM {table}")
+            cursor.execute(_fill_sql(table, keys))
+        cursor.execute(f"DELETE FROM {COUNTS}")
+        cursor.execute(_counts_sql())
+
+
+def differences(using=None) -> dict[str, int]:
+    """Per derived table, how many cells differ from a recount (0 everywhere: all is well)."""
+    conn = using or connection
+    found = {}
+    with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        for table, keys in CELL_TABLES.items():
+            found[table] = _count_differences(cursor, table, keys, "pairs", PAIRS)
+        found[COUNTS] = _count_differences(
+            cursor, COUNTS, ("participant_id",), "trajectories", TRAJECTORIES
+        )
+    return found
+
+
+def _count_differences(cursor, table: str, keys: tuple[str, ...], value: str, source: str) -> int:
+    names = ", ".join(keys)
+    # A full outer join made of two grouped halves, so it runs on SQLite too.
+    cursor.execute(
+        f"SELECT COUNT(*) FROM (SELECT {names}, SUM(v) AS v FROM ("
+        f"SELECT {names}, {value} AS v FROM {table} UNION ALL "
+        f"SELECT {names}, -COUNT(*) AS v FROM {source} GROUP BY {names}"
+        f") both_sides GROUP BY {names} HAVING SUM(v) <> 0) differing"
+    )
+    return cursor.fetchone()[0]
+
+
+def compact(project_ids=None, using=None) -> int:
+    """Fold each cell's rows into one and drop cells and persons counted zero; returns the rows
+    removed. Safe beside writers: on PostgreSQL one statement deletes the rows it sees and
+    inserts their sums, and rows appended meanwhile are left for the next time."""
+    conn = using or connection
+    removed = 0
+    scope = ""
+    params: list = []
+    if project_ids is not None:
+        ids = sorted({int(i) for i in project_ids})
+        if not ids:
+            return 0
+        scope = f" WHERE project_id IN ({', '.join(['%s'] * len(ids))})"
+        params = ids
+    with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
+        for table, keys in CELL_TABLES.items():
+            names = ", ".join(keys)
+            if conn.vendor == "postgresql":
+                cursor.execute(
+                    f"WITH gone AS (DELETE FROM {table}{scope} RETURNING {names}, pairs), "
+                    f"kept AS (INSERT INTO {table} ({names}, pairs) SELECT {names}, SUM(pairs) "
+                    f"FROM gone GROUP BY {names} HAVING SUM(pairs) <> 0 RETURNING 1) "
+                    f"SELECT (SELECT COUNT(*) FROM gone) - (SELECT COUNT(*) FROM kept)",
+                    params,
+                )
+                removed += cursor.fetchone()[0]
+            else:
+                zero = " AND pairs = 0" if scope else " WHERE pairs = 0"
+                cursor.execute(f"DELETE FROM {table}{scope}{zero}", params)
+                removed += cursor.rowcount
+        cursor.execute(f"DELETE FROM {COUNTS} WHERE trajectories = 0")
+        removed += cursor.rowcount
+    return removed
