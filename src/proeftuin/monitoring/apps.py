@@ -13,10 +13,12 @@ class MonitoringConfig(AppConfig):
         from proeftuin.portfolio import tabs
         from proeftuin.reporting import sections
 
+        from .pair_cell_sql import check_triggers
         from .report import build_section
         from .services import check_instruments
 
         checks.register(check_instruments)
+        checks.register(check_triggers, checks.Tags.database)
 
         tabs.register(tabs.Tab("tel-en-vertel", _("Tel en vertel"), "monitoring:project", 35))
         sections.register(

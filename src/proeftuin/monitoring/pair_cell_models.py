@@ -64,9 +64,11 @@ class PairCell(models.Model):
     import_batch = _batch()
     pairs = models.IntegerField()
 
+    all_objects = models.Manager()
     objects = VisibleManager()
 
     class Meta:
+        base_manager_name = "all_objects"
         default_manager_name = "objects"
         indexes = [
             models.Index(
@@ -103,9 +105,11 @@ class ProjectPairCell(models.Model):
     import_batch = _batch()
     pairs = models.IntegerField()
 
+    all_objects = models.Manager()
     objects = VisibleManager()
 
     class Meta:
+        base_manager_name = "all_objects"
         default_manager_name = "objects"
         indexes = [
             models.Index(

@@ -268,12 +268,11 @@ def rebuild(using=None) -> None:
 
 
 def differences(using=None) -> dict[str, int]:
-    """Per derived table, how many cells differ from a recount (0 everywhere: all is well)."""
+    """Per derived table, how many cells differ from a recount (0 everywhere: all is well).
+    Each table is compared in one statement, so with one snapshot."""
     conn = using or connection
     found = {}
-    with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
-        if conn.vendor == "postgresql":
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+    with conn.cursor() as cursor:
         for table, keys in CELL_TABLES.items():
             found[table] = _count_differences(cursor, table, keys, "pairs", PAIRS)
         found[COUNTS] = _count_differences(
@@ -327,3 +326,56 @@ def compact(project_ids=None, using=None) -> int:
         cursor.execute(f"DELETE FROM {COUNTS} WHERE trajectories = 0")
         removed += cursor.rowcount
     return removed
+
+
+def compact_recent(after_id: int, using=None) -> int:
+    """Compact the projects that gained cell rows with an id above ``after_id`` (the worker's
+    watermark; 0 the first time: every project) and return the new watermark. A row a slower
+    transaction commits below the watermark is compacted with its project's next change; the
+    sums are right either way."""
+    conn = using or connection
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT MAX(id) FROM monitoring_paircell")
+        top = cursor.fetchone()[0] or 0
+        projects: set[int] = set()
+        for table in CELL_TABLES:
+            cursor.execute(f"SELECT DISTINCT project_id FROM {table} WHERE id > %s", [after_id])
+            projects.update(row[0] for row in cursor.fetchall())
+    if projects:
+        compact(projects, using=conn)
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT MAX(id) FROM monitoring_paircell")
+            top = cursor.fetchone()[0] or 0
+    return max(top, after_id)
+
+
+MIGRATION = ("monitoring", "0018_pair_cells_kept_by_triggers")
+
+
+def check_triggers(app_configs=None, databases=None, **kwargs):
+    """System check (database): the triggers exist wherever their migration has run. A table
+    that a later migration rebuilds on SQLite loses its triggers, and the figures would then go
+    stale without a sound."""
+    from django.core.checks import Error
+    from django.db import connections
+    from django.db.migrations.recorder import MigrationRecorder
+
+    errors = []
+    for alias in databases or ():
+        conn = connections[alias]
+        if (
+            not MigrationRecorder(conn)
+            .migration_qs.filter(app=MIGRATION[0], name=MIGRATION[1])
+            .exists()
+        ):
+            continue
+        missing = missing_triggers(conn)
+        if missing:
+            errors.append(
+                Error(
+                    f"The triggers that keep the effect figures' cells are missing: {missing}.",
+                    hint="Run: proeftuin manage pair_cells --rebuild (see decision 0030).",
+                    id="monitoring.E030",
+                )
+            )
+    return errors

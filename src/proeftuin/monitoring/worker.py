@@ -10,6 +10,8 @@ It drives django-tasks-db's own worker one task at a time and does two things be
   before the next attempt) or, after :data:`~.jobs.MAX_ATTEMPTS`, the job fails with a message. A job
   left *Bezig* without any task (from the time imports ran in a web thread) fails too.
 - **The sweep** of uploads that were never imported, every ``sweep_every`` seconds.
+- **Compaction** of the effect figures' cells (:func:`.pair_cell_sql.compact_recent`), every
+  ``compact_every`` seconds: on PostgreSQL each write appends rows to them (decision 0030).
 
 The lock files assume the workers share one machine (and one ``var/``), as this app is deployed.
 """
@@ -31,7 +33,7 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from . import jobs, staged_import
+from . import jobs, pair_cell_sql, staged_import
 from .models import Job
 
 logger = logging.getLogger("proeftuin.monitoring")
@@ -146,6 +148,15 @@ def _fail(job_id: int, message: str) -> None:
         Job.objects.filter(pk=job_id).update(status=Job.Status.FAILED, message=message[:300])
 
 
+def _compact(after_id: int) -> int:
+    """Fold the cells written since the last time; never stops the worker."""
+    try:
+        return pair_cell_sql.compact_recent(after_id)
+    except Exception:
+        logger.exception("compacting the effect figures' cells failed; retried later")
+        return after_id
+
+
 def _warm_up_reports() -> None:
     """The first report after a start would also pay for importing every view (the report links
     to pages: ``reverse`` loads the URLconf), starting vl-convert and WeasyPrint's import and fonts
@@ -171,6 +182,7 @@ def run(
     worker_id: str,
     interval: float = POLL_SECONDS,
     sweep_every: float = 3600.0,
+    compact_every: float = 300.0,
     recover_every: float = 60.0,
     batch: bool = False,
 ) -> None:
@@ -188,7 +200,8 @@ def run(
         excluded_queue_names=[],
     )
     worker.configure_signals()
-    next_recover = next_sweep = 0.0
+    next_recover = next_sweep = next_compact = 0.0
+    compacted_to = 0
     logger.info("worker %s started (pid %s)", worker_id, os.getpid())
     if not batch:
         _warm_up_reports()
@@ -204,6 +217,9 @@ def run(
                 if swept:
                     logger.info("swept %s stale uploads", swept)
                 next_sweep = now + sweep_every
+            if now >= next_compact:
+                compacted_to = _compact(compacted_to)
+                next_compact = now + compact_every
             before = worker._run_tasks
             worker.run()
             ran = worker._run_tasks > before
