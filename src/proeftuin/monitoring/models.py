@@ -29,7 +29,7 @@ from proeftuin.portfolio.models import Project
 from .audit_models import AccessLogChain, AccessLogQuerySet, ChainedEntry  # noqa: F401
 from .case_models import CaseEvent  # noqa: F401
 from .import_batch import ImportBatch, VisibleManager, batch_field  # noqa: F401
-from .pair_cell_models import PairCell, ParticipantTrajectories, ProjectPairCell  # noqa: F401
+from .pair_cell_models import PairCell, ParticipantTrajectories  # noqa: F401
 from .selfreport_models import Rating, SelfReportFailure, SelfReportLink  # noqa: F401
 
 

@@ -50,15 +50,21 @@ def _batch() -> models.ForeignKey:
 
 
 class PairCell(models.Model):
-    """Visible pairs per project, series, instrument, domain, breakdown columns and scores."""
+    """Visible pairs per project, series, instrument, domain, scores, and one breakdown.
+
+    Each pair is counted once per breakdown ``dimension``: once with the dimension ``""`` (the
+    total per domain, and per project and domain for the municipal report), and once under each
+    of its neighbourhood, age group and period (``value``; a period as ISO text, missing as
+    null). An output's tables are the total and one breakdown each, so these marginal counts are
+    all it needs: about a hundred cells per domain and breakdown value, whatever the number of
+    pairs."""
 
     project = _project()
     series = models.CharField(max_length=10)
     instrument = models.CharField(max_length=64)
     domain = models.CharField(max_length=64)
-    neighbourhood = models.CharField(max_length=100)
-    age_group = models.CharField(max_length=10)
-    period = models.DateField(null=True)
+    dimension = models.CharField(max_length=20)
+    value = models.CharField(max_length=100, null=True)
     baseline_score = models.SmallIntegerField(null=True)
     latest_score = models.SmallIntegerField(null=True)
     import_batch = _batch()
@@ -76,10 +82,9 @@ class PairCell(models.Model):
                     "project",
                     "series",
                     "instrument",
+                    "dimension",
                     "domain",
-                    "neighbourhood",
-                    "age_group",
-                    "period",
+                    "value",
                     "baseline_score",
                     "latest_score",
                     "import_batch",
@@ -89,45 +94,7 @@ class PairCell(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.project_id}/{self.domain}: {self.baseline_score}→{self.latest_score} ×{self.pairs}"
-
-
-class ProjectPairCell(models.Model):
-    """The same counts per project and domain only: the municipal report per project reads
-    these (about a hundred cells per project and domain instead of thousands)."""
-
-    project = _project()
-    series = models.CharField(max_length=10)
-    instrument = models.CharField(max_length=64)
-    domain = models.CharField(max_length=64)
-    baseline_score = models.SmallIntegerField(null=True)
-    latest_score = models.SmallIntegerField(null=True)
-    import_batch = _batch()
-    pairs = models.IntegerField()
-
-    all_objects = models.Manager()
-    objects = VisibleManager()
-
-    class Meta:
-        base_manager_name = "all_objects"
-        default_manager_name = "objects"
-        indexes = [
-            models.Index(
-                fields=[
-                    "project",
-                    "series",
-                    "instrument",
-                    "domain",
-                    "baseline_score",
-                    "latest_score",
-                    "import_batch",
-                ],
-                name="project_pair_cell_key",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.project_id}/{self.domain}: {self.baseline_score}→{self.latest_score} ×{self.pairs}"
+        return f"{self.project_id}/{self.domain}/{self.dimension}={self.value}: ×{self.pairs}"
 
 
 class ParticipantTrajectories(models.Model):

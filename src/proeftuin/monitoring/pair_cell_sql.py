@@ -28,31 +28,65 @@ PAIRS = "monitoring_pair"
 TRAJECTORIES = "monitoring_trajectory"
 COUNTS = "monitoring_participanttrajectories"
 
-#: The derived tables of pair counts and the key columns each is grouped by.
-CELL_TABLES: dict[str, tuple[str, ...]] = {
-    "monitoring_paircell": (
-        "project_id",
-        "series",
-        "instrument",
-        "domain",
-        "neighbourhood",
-        "age_group",
-        "period",
-        "baseline_score",
-        "latest_score",
-        "import_batch_id",
-    ),
-    "monitoring_projectpaircell": (
-        "project_id",
-        "series",
-        "instrument",
-        "domain",
-        "baseline_score",
-        "latest_score",
-        "import_batch_id",
-    ),
-}
-NULLABLE = {"period", "baseline_score", "latest_score", "import_batch_id"}
+CELLS = "monitoring_paircell"
+#: The key columns of a cell, in the cells table.
+CELL_KEYS = (
+    "project_id",
+    "series",
+    "instrument",
+    "domain",
+    "dimension",
+    "value",
+    "baseline_score",
+    "latest_score",
+    "import_batch_id",
+)
+NULLABLE = {"value", "baseline_score", "latest_score", "import_batch_id"}
+#: The breakdowns a pair is counted under ("": the total), the pair column that holds its value.
+DIMENSIONS = ("", "neighbourhood", "age_group", "period")
+
+
+def value_sql(dimension: str, row: str, vendor: str) -> str:
+    """The cell's ``value`` for a pair row (``row``: a table alias or NEW/OLD): the pair's
+    value in that dimension as text (a period as ISO text, missing as null)."""
+    if not dimension:
+        return "''"
+    column = f"{row}.{dimension}" if row else dimension
+    if dimension == "period":
+        if vendor == "postgresql":
+            return f"to_char({column}, 'YYYY-MM-DD')"
+        # Stored as ISO text already; the cast drops the declared type, which would make Django's
+        # date converter turn every value of a compound query's column into a date (or None).
+        return f"CAST({column} AS TEXT)"
+    return column
+
+
+def _projection(dimension: str, row: str, vendor: str) -> list[str]:
+    """The key columns of the cell of ``row`` in ``dimension``, as expressions."""
+    prefix = f"{row}." if row else ""
+    exprs = []
+    for key in CELL_KEYS:
+        if key == "dimension":
+            exprs.append(f"'{dimension}'")
+        elif key == "value":
+            exprs.append(value_sql(dimension, row, vendor))
+        else:
+            exprs.append(f"{prefix}{key}")
+    return exprs
+
+
+def _unpivoted(source: str, vendor: str, extra: str = "") -> str:
+    """Every pair of ``source`` once per dimension, with the cell's key columns (and ``extra``)."""
+    return " UNION ALL ".join(
+        "SELECT "
+        + ", ".join(
+            f"{e} AS {k}" for e, k in zip(_projection(d, "", vendor), CELL_KEYS, strict=True)
+        )
+        + extra
+        + f" FROM {source}"
+        for d in DIMENSIONS
+    )
+
 
 TRIGGERS = {
     "sqlite": (
@@ -77,17 +111,22 @@ TRIGGERS = {
 # --- SQLite: a row trigger updates the cell in place -------------------------------------------
 
 
-def _sqlite_change(table: str, keys: tuple[str, ...], row: str, sign: str) -> str:
-    """Add ``sign``1 to the cell of ``row`` (NEW or OLD), creating it when adding."""
-    match = " AND ".join(f"{k} IS {row}.{k}" if k in NULLABLE else f"{k} = {row}.{k}" for k in keys)
-    update = f"UPDATE {table} SET pairs = pairs {sign} 1 WHERE {match};"
-    if sign == "-":
-        return update
-    values = ", ".join(f"{row}.{k}" for k in keys)
-    return (
-        f"{update} INSERT INTO {table} ({', '.join(keys)}, pairs) "
-        f"SELECT {values}, 1 WHERE changes() = 0;"
-    )
+def _sqlite_change(row: str, sign: str) -> str:
+    """Add ``sign``1 to the cells of ``row`` (NEW or OLD), creating them when adding."""
+    statements = []
+    for dimension in DIMENSIONS:
+        exprs = _projection(dimension, row, "sqlite")
+        match = " AND ".join(
+            f"{k} IS {e}" if k in NULLABLE else f"{k} = {e}"
+            for k, e in zip(CELL_KEYS, exprs, strict=True)
+        )
+        statements.append(f"UPDATE {CELLS} SET pairs = pairs {sign} 1 WHERE {match};")
+        if sign == "+":
+            statements.append(
+                f"INSERT INTO {CELLS} ({', '.join(CELL_KEYS)}, pairs) "
+                f"SELECT {', '.join(exprs)}, 1 WHERE changes() = 0;"
+            )
+    return " ".join(statements)
 
 
 def _sqlite_count(row: str, sign: str) -> str:
@@ -103,16 +142,13 @@ def _sqlite_count(row: str, sign: str) -> str:
 
 
 def _sqlite_statements() -> list[str]:
-    def cells(row: str, sign: str) -> str:
-        return " ".join(_sqlite_change(t, k, row, sign) for t, k in CELL_TABLES.items())
-
     return [
         f"CREATE TRIGGER IF NOT EXISTS pair_cells_insert AFTER INSERT ON {PAIRS} "
-        f"BEGIN {cells('NEW', '+')} END",
+        f"BEGIN {_sqlite_change('NEW', '+')} END",
         f"CREATE TRIGGER IF NOT EXISTS pair_cells_delete AFTER DELETE ON {PAIRS} "
-        f"BEGIN {cells('OLD', '-')} END",
+        f"BEGIN {_sqlite_change('OLD', '-')} END",
         f"CREATE TRIGGER IF NOT EXISTS pair_cells_update AFTER UPDATE ON {PAIRS} "
-        f"BEGIN {cells('OLD', '-')} {cells('NEW', '+')} END",
+        f"BEGIN {_sqlite_change('OLD', '-')} {_sqlite_change('NEW', '+')} END",
         f"CREATE TRIGGER IF NOT EXISTS trajectory_counts_insert AFTER INSERT ON {TRAJECTORIES} "
         f"BEGIN {_sqlite_count('NEW', '+')} END",
         f"CREATE TRIGGER IF NOT EXISTS trajectory_counts_delete AFTER DELETE ON {TRAJECTORIES} "
@@ -127,25 +163,16 @@ def _sqlite_statements() -> list[str]:
 # --- PostgreSQL: a statement trigger appends the statement's changes ---------------------------
 
 
-def _pg_append(table: str, keys: tuple[str, ...], changes: str) -> str:
-    """Append the grouped ``changes`` (a query with the key columns and ``n``) to ``table``."""
-    names = ", ".join(keys)
+def _pg_cells(*sources: tuple[str, int]) -> str:
+    """Append the statement's changes, grouped per cell, to the cells."""
+    changes = " UNION ALL ".join(
+        _unpivoted(source, "postgresql", f", {sign} AS n") for source, sign in sources
+    )
+    names = ", ".join(CELL_KEYS)
     return (
-        f"INSERT INTO {table} ({names}, pairs) "
-        f"SELECT {names}, SUM(n) FROM ({changes}) changed "
+        f"INSERT INTO {CELLS} ({names}, pairs) SELECT {names}, SUM(n) FROM ({changes}) changed "
         f"GROUP BY {names} HAVING SUM(n) <> 0;"
     )
-
-
-def _pg_cells(*sources: tuple[str, int]) -> str:
-    parts = []
-    for table, keys in CELL_TABLES.items():
-        names = ", ".join(keys)
-        changes = " UNION ALL ".join(
-            f"SELECT {names}, {sign} AS n FROM {src}" for src, sign in sources
-        )
-        parts.append(_pg_append(table, keys, changes))
-    return " ".join(parts)
 
 
 def _pg_counts(*sources: tuple[str, int]) -> str:
@@ -235,11 +262,11 @@ def missing_triggers(using=None) -> list[str]:
     return [name for name in TRIGGERS[conn.vendor] if name not in present]
 
 
-def _fill_sql(table: str, keys: tuple[str, ...]) -> str:
-    names = ", ".join(keys)
+def _fill_sql(vendor: str) -> str:
+    names = ", ".join(CELL_KEYS)
     return (
-        f"INSERT INTO {table} ({names}, pairs) SELECT {names}, COUNT(*) "
-        f"FROM {PAIRS} GROUP BY {names}"
+        f"INSERT INTO {CELLS} ({names}, pairs) SELECT {names}, COUNT(*) "
+        f"FROM ({_unpivoted(PAIRS, vendor)}) unpivoted GROUP BY {names}"
     )
 
 
@@ -260,9 +287,8 @@ def rebuild(using=None) -> None:
     with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
         if conn.vendor == "postgresql":
             cursor.execute(f"LOCK TABLE {PAIRS}, {TRAJECTORIES} IN SHARE MODE")
-        for table, keys in CELL_TABLES.items():
-            cursor.execute(f"DELETE FROM {table}")
-            cursor.execute(_fill_sql(table, keys))
+        cursor.execute(f"DELETE FROM {CELLS}")
+        cursor.execute(_fill_sql(conn.vendor))
         cursor.execute(f"DELETE FROM {COUNTS}")
         cursor.execute(_counts_sql())
 
@@ -273,8 +299,8 @@ def differences(using=None) -> dict[str, int]:
     conn = using or connection
     found = {}
     with conn.cursor() as cursor:
-        for table, keys in CELL_TABLES.items():
-            found[table] = _count_differences(cursor, table, keys, "pairs", PAIRS)
+        unpivoted = f"({_unpivoted(PAIRS, conn.vendor)}) unpivoted"
+        found[CELLS] = _count_differences(cursor, CELLS, CELL_KEYS, "pairs", unpivoted)
         found[COUNTS] = _count_differences(
             cursor, COUNTS, ("participant_id",), "trajectories", TRAJECTORIES
         )
@@ -308,7 +334,7 @@ def compact(project_ids=None, using=None) -> int:
         scope = f" WHERE project_id IN ({', '.join(['%s'] * len(ids))})"
         params = ids
     with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
-        for table, keys in CELL_TABLES.items():
+        for table, keys in ((CELLS, CELL_KEYS),):
             names = ", ".join(keys)
             if conn.vendor == "postgresql":
                 cursor.execute(
@@ -338,9 +364,8 @@ def compact_recent(after_id: int, using=None) -> int:
         cursor.execute("SELECT MAX(id) FROM monitoring_paircell")
         top = cursor.fetchone()[0] or 0
         projects: set[int] = set()
-        for table in CELL_TABLES:
-            cursor.execute(f"SELECT DISTINCT project_id FROM {table} WHERE id > %s", [after_id])
-            projects.update(row[0] for row in cursor.fetchall())
+        cursor.execute(f"SELECT DISTINCT project_id FROM {CELLS} WHERE id > %s", [after_id])
+        projects.update(row[0] for row in cursor.fetchall())
     if projects:
         compact(projects, using=conn)
         with conn.cursor() as cursor:

@@ -28,7 +28,8 @@ from django.db.models.functions import RowNumber
 
 from proeftuin.core.monitoring import sums
 
-from .models import Pair, PairCell, ParticipantTrajectories, ProjectPairCell, Trajectory
+from . import pair_cell_sql
+from .models import Pair, PairCell, ParticipantTrajectories, Trajectory
 
 # Every column a table of an output may be grouped by (the values are their SQL types).
 KEY_TYPES = {
@@ -100,8 +101,13 @@ def several_trajectories(project_ids: Sequence[int]) -> QuerySet:
     )
 
 
-#: The key columns of the per-project cells; an output within them reads those.
-PROJECT_CELL_KEYS = frozenset({"project_id", "domain"})
+def _dimension(table: Sequence[str]) -> str | None:
+    """The breakdown of a table the cells hold (``""``: none), or None when they cannot serve it
+    (no domain, or more than one breakdown column)."""
+    rest = [c for c in table if c not in ("project_id", "domain")]
+    if "domain" not in table or len(rest) > 1:
+        return None
+    return rest[0] if rest else ""
 
 
 def _cells_sql(
@@ -109,56 +115,104 @@ def _cells_sql(
     series: str,
     instrument_id: str | None,
     within: Sequence[str],
-    columns: Sequence[str],
+    groups: Sequence[str],
+    dimensions: Sequence[str],
     per_person: bool,
 ) -> tuple[str, list]:
-    """The histogram from the cells: ``columns``, ``b``, ``a``, pairs and persons per cell.
+    """The histograms from the cells: ``dimension``, ``value``, ``groups`` (the project and the
+    domain), ``b``, ``a``, pairs and persons per cell of each breakdown in ``dimensions``.
 
     Everyone with one trajectory in these projects is in the cells once per domain, so a cell's
     count is both its pairs and its persons. A person with several has their raw pairs taken
     out and their kept pairs (one per person and domain when ``per_person``) put back."""
-    model = ProjectPairCell if set(columns) <= PROJECT_CELL_KEYS else PairCell
-    cells = model.objects.filter(project_id__in=list(project_ids), series=series)
+    vendor = connection.vendor
+    cells = PairCell.objects.filter(
+        project_id__in=list(project_ids), series=series, dimension__in=list(dimensions)
+    )
     if instrument_id is not None:
         cells = cells.filter(instrument=instrument_id)
-    cells = cells.values(*columns, "baseline_score", "latest_score").annotate(n=Sum("pairs"))
-    names = ", ".join(columns)
+    cells = cells.values("dimension", "value", *groups, "baseline_score", "latest_score")
+    cells = cells.annotate(n=Sum("pairs"))
+    names = ", ".join(groups)
     scores = "baseline_score AS b, latest_score AS a"
     sql, params = cells.query.sql_with_params()
-    parts = [f"SELECT {names}, {scores}, n AS pairs, n AS persons FROM ({sql}) cells"]  # noqa: S608
+    parts = [
+        f"SELECT dimension, value, {names}, {scores}, n AS pairs, n AS persons "  # noqa: S608
+        f"FROM ({sql}) cells"
+    ]
     params = list(params)
     several = several_trajectories(project_ids)
     if several.exists():
         theirs = Trajectory.all_objects.filter(
             project_id__in=list(project_ids), participant_id__in=several
         ).values("pk")
-        raw = (
-            _visible_pairs(project_ids, series, instrument_id)
-            .filter(trajectory_id__in=theirs)
-            .values(*columns, "baseline_score", "latest_score")
-            .annotate(n=Count("pk"))
-        )
+        columns = [*groups, *(d for d in dimensions if d)]
+        raw = pairs_query(
+            project_ids, series, instrument_id, within, columns=columns, ranked=False
+        ).filter(trajectory_id__in=theirs)
         kept = pairs_query(
             project_ids, series, instrument_id, within, columns=columns, ranked=per_person
         ).filter(trajectory_id__in=theirs)
         raw_sql, raw_params = raw.query.sql_with_params()
         kept_sql, kept_params = kept.query.sql_with_params()
         rank = " WHERE pair_rank = 1" if per_person else ""
-        parts += [
-            f"SELECT {names}, {scores}, -n, -n FROM ({raw_sql}) raw",  # noqa: S608
-            f"SELECT {names}, {scores}, COUNT(*), COUNT(DISTINCT person) "  # noqa: S608
-            f"FROM ({kept_sql}) kept{rank} GROUP BY {names}, baseline_score, latest_score",
-        ]
-        params += [*raw_params, *kept_params]
-    selected = ", ".join([*(_selected(c) for c in columns), "b", "a"])
-    grouping = ", ".join([*columns, "b", "a"])
+        for dimension in dimensions:
+            value = pair_cell_sql.value_sql(dimension, "", vendor)
+            # A constant is no GROUP BY key (PostgreSQL refuses a string there).
+            by_value = f"{value}, " if dimension else ""
+            parts += [
+                f"SELECT '{dimension}', {value}, {names}, {scores}, -1, -1 "  # noqa: S608
+                f"FROM ({raw_sql}) raw",
+                f"SELECT '{dimension}', {value}, {names}, {scores}, COUNT(*), "  # noqa: S608
+                f"COUNT(DISTINCT person) FROM ({kept_sql}) kept{rank} "
+                f"GROUP BY {by_value}{names}, baseline_score, latest_score",
+            ]
+            params += [*raw_params, *kept_params]
+    grouping = f"dimension, value, {names}, b, a"
     union = " UNION ALL ".join(parts)
     return (
-        f"SELECT {selected}, CAST(SUM(pairs) AS BIGINT), CAST(SUM(persons) AS BIGINT) "  # noqa: S608
-        f"FROM ({union}) parts "
-        f"GROUP BY {grouping} HAVING SUM(pairs) <> 0",
+        f"SELECT {grouping}, CAST(SUM(pairs) AS BIGINT), CAST(SUM(persons) AS BIGINT) "  # noqa: S608
+        f"FROM ({union}) parts GROUP BY {grouping} HAVING SUM(pairs) <> 0",
         params,
     )
+
+
+def _from_cells(
+    project_ids: Sequence[int],
+    tables: Sequence[tuple[str, ...]],
+    series: str,
+    instrument_id: str | None,
+    within: Sequence[str],
+    levels: Sequence[int] | None,
+    per_person: bool,
+    min_change: int,
+) -> list[sums.GroupSums]:
+    """Each table's sums from its own histogram of the cells (one query for all)."""
+    groups = [c for c in ("project_id", "domain") if any(c in t for t in tables)]
+    dimensions = sorted({_dimension(t) for t in tables})
+    sql, params = _cells_sql(
+        project_ids, series, instrument_id, within, groups, dimensions, per_person
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    by_dimension: dict[str, list[tuple]] = {d: [] for d in dimensions}
+    for row in fetched:
+        by_dimension[row[0]].append(row)
+    width = len(groups)
+    built = []
+    for table in tables:
+        dimension = _dimension(table)
+        rows = by_dimension[dimension]
+        cells = list(zip(*rows, strict=True)) if rows else [()] * (width + 6)
+        keys = {column: cells[2 + i] for i, column in enumerate(groups)}
+        if dimension:
+            keys[dimension] = sums.key_column(
+                cells[1], _parse_date if dimension in DATE_KEYS else None
+            )
+        histogram = sums.cells(*cells[2 + width : 6 + width])
+        built.append(sums.from_histogram(table, keys, histogram, levels, min_change=min_change))
+    return built
 
 
 def _kept_sql(
@@ -219,13 +273,14 @@ def group_sums(
     if unknown:
         raise ValueError(f"cannot group the pairs by {sorted(unknown)}")
     within = [c for c in by if c != "domain"]
-    if "domain" in columns:
-        sql, params = _cells_sql(project_ids, series, instrument_id, within, columns, per_person)
-        rows_are_persons = False
-    else:
-        sql, params, rows_are_persons = _pairs_sql(
-            project_ids, series, instrument_id, within, columns, per_person
+    if all(_dimension(t) is not None for t in tables):
+        built = _from_cells(
+            project_ids, tables, series, instrument_id, within, levels, per_person, min_change
         )
+        return built[0], dict(zip(breakdowns, built[1:], strict=True))
+    sql, params, rows_are_persons = _pairs_sql(
+        project_ids, series, instrument_id, within, columns, per_person
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
