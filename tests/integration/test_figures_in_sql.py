@@ -344,6 +344,6 @@ def test_the_municipal_report_reads_the_cells_not_the_pairs(own_project, own_org
         analytics.effects([own_project.pk, other.pk], instrument, by=("project_id",))
     grouping = queries.captured_queries[-1]["sql"]
     assert "GROUP BY" in grouping
-    assert "monitoring_pair\"" not in grouping and "monitoring_pair " not in grouping, grouping
+    assert 'monitoring_pair"' not in grouping and "monitoring_pair " not in grouping, grouping
     plan = _plan(grouping)
     assert "pair_cell_key" in plan, plan
