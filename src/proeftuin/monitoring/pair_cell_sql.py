@@ -90,6 +90,7 @@ def _unpivoted(source: str, vendor: str, extra: str = "") -> str:
 
 TRIGGERS = {
     "sqlite": (
+        "pair_cell_unique",
         "pair_cells_insert",
         "pair_cells_delete",
         "pair_cells_update",
@@ -111,22 +112,25 @@ TRIGGERS = {
 # --- SQLite: a row trigger updates the cell in place -------------------------------------------
 
 
+#: SQLite: one row per cell, so a pair's four cells are one upsert (a unique index on the key,
+#: missing values made comparable). Not a model constraint: PostgreSQL appends rows per cell.
+SQLITE_UNIQUE = "pair_cell_unique"
+_SQLITE_KEY = (
+    "project_id, series, instrument, dimension, domain, IFNULL(value, ''), "
+    "IFNULL(baseline_score, -1), IFNULL(latest_score, -1), IFNULL(import_batch_id, 0)"
+)
+
+
 def _sqlite_change(row: str, sign: str) -> str:
-    """Add ``sign``1 to the cells of ``row`` (NEW or OLD), creating them when adding."""
-    statements = []
-    for dimension in DIMENSIONS:
-        exprs = _projection(dimension, row, "sqlite")
-        match = " AND ".join(
-            f"{k} IS {e}" if k in NULLABLE else f"{k} = {e}"
-            for k, e in zip(CELL_KEYS, exprs, strict=True)
-        )
-        statements.append(f"UPDATE {CELLS} SET pairs = pairs {sign} 1 WHERE {match};")
-        if sign == "+":
-            statements.append(
-                f"INSERT INTO {CELLS} ({', '.join(CELL_KEYS)}, pairs) "
-                f"SELECT {', '.join(exprs)}, 1 WHERE changes() = 0;"
-            )
-    return " ".join(statements)
+    """Add ``sign``1 to the four cells of ``row`` (NEW or OLD): one upsert."""
+    cells = " UNION ALL ".join(
+        "SELECT " + ", ".join(_projection(d, row, "sqlite")) + f", {sign}1" for d in DIMENSIONS
+    )
+    # "WHERE true": SQLite's parser needs it between a SELECT and ON CONFLICT.
+    return (
+        f"INSERT INTO {CELLS} ({', '.join(CELL_KEYS)}, pairs) SELECT * FROM ({cells}) WHERE true "
+        f"ON CONFLICT ({_SQLITE_KEY}) DO UPDATE SET pairs = pairs + excluded.pairs;"
+    )
 
 
 def _sqlite_count(row: str, sign: str) -> str:
@@ -143,6 +147,7 @@ def _sqlite_count(row: str, sign: str) -> str:
 
 def _sqlite_statements() -> list[str]:
     return [
+        f"CREATE UNIQUE INDEX IF NOT EXISTS {SQLITE_UNIQUE} ON {CELLS} ({_SQLITE_KEY})",
         f"CREATE TRIGGER IF NOT EXISTS pair_cells_insert AFTER INSERT ON {PAIRS} "
         f"BEGIN {_sqlite_change('NEW', '+')} END",
         f"CREATE TRIGGER IF NOT EXISTS pair_cells_delete AFTER DELETE ON {PAIRS} "
@@ -242,12 +247,15 @@ def uninstall(using=None) -> None:
             if conn.vendor == "postgresql":
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
                 cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
+            elif name == SQLITE_UNIQUE:
+                cursor.execute(f"DROP INDEX IF EXISTS {name}")
             else:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
 
 
 def missing_triggers(using=None) -> list[str]:
-    """The triggers that should be there and are not (a table rebuilt on SQLite loses them)."""
+    """The triggers (and SQLite's unique cell index) that should be there and are not (a table
+    rebuilt on SQLite loses them)."""
     conn = using or connection
     with conn.cursor() as cursor:
         if conn.vendor == "postgresql":
@@ -257,7 +265,7 @@ def missing_triggers(using=None) -> list[str]:
                 [PAIRS, TRAJECTORIES],
             )
         else:
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('trigger', 'index')")
         present = {row[0] for row in cursor.fetchall()}
     return [name for name in TRIGGERS[conn.vendor] if name not in present]
 
