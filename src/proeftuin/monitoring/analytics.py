@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 import polars as pl
+from django.db.models import Sum
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -27,7 +28,7 @@ from proeftuin.core.instruments import Instrument
 from proeftuin.core.monitoring import disclosure
 
 from . import pair_sums, services
-from .models import AgeGroup, Pair, Story, Trajectory
+from .models import AgeGroup, Pair, PairCell, Story, Trajectory
 
 DIMENSIONS = ("neighbourhood", "age_group", "period")
 
@@ -150,10 +151,16 @@ def pairs_frame(
 
 
 def instruments_in_use(project_ids: Sequence[int]) -> list[Instrument]:
+    """The instruments with pairs in these projects, from the cells' totals (decision 0030): a
+    few rows per project and domain, where the pairs would be every pair of the projects."""
     ids = (
-        Pair.objects.filter(project_id__in=list(project_ids), series=Pair.Series.DOMAIN)
+        PairCell.objects.filter(
+            project_id__in=list(project_ids), series=Pair.Series.DOMAIN, dimension=""
+        )
+        .values("instrument")
+        .annotate(pairs=Sum("pairs"))
+        .filter(pairs__gt=0)
         .values_list("instrument", flat=True)
-        .distinct()
     )
     known = services.instruments()
     return [known[i] for i in sorted(set(ids)) if i in known]
