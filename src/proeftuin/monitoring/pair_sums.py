@@ -135,39 +135,40 @@ def _cells_sql(
     cells = cells.annotate(n=Sum("pairs"))
     names = ", ".join(groups)
     scores = "baseline_score AS b, latest_score AS a"
-    sql, params = cells.query.sql_with_params()
-    parts = [
-        f"SELECT dimension, value, {names}, {scores}, n AS pairs, n AS persons "  # noqa: S608
-        f"FROM ({sql}) cells"
-    ]
-    params = list(params)
+    select = f"SELECT dimension, value, {names}, {scores}, n AS pairs, n AS persons FROM "  # noqa: S608
     several = several_trajectories(project_ids)
-    if several.exists():
-        theirs = Trajectory.all_objects.filter(
-            project_id__in=list(project_ids), participant_id__in=several
-        ).values("pk")
-        columns = [*groups, *(d for d in dimensions if d)]
-        raw = pairs_query(
-            project_ids, series, instrument_id, within, columns=columns, ranked=False
-        ).filter(trajectory_id__in=theirs)
-        kept = pairs_query(
-            project_ids, series, instrument_id, within, columns=columns, ranked=per_person
-        ).filter(trajectory_id__in=theirs)
-        raw_sql, raw_params = raw.query.sql_with_params()
-        kept_sql, kept_params = kept.query.sql_with_params()
-        rank = " WHERE pair_rank = 1" if per_person else ""
-        for dimension in dimensions:
-            value = pair_cell_sql.value_sql(dimension, "", vendor)
-            # A constant is no GROUP BY key (PostgreSQL refuses a string there).
-            by_value = f"{value}, " if dimension else ""
-            parts += [
-                f"SELECT '{dimension}', {value}, {names}, {scores}, -1, -1 "  # noqa: S608
-                f"FROM ({raw_sql}) raw",
-                f"SELECT '{dimension}', {value}, {names}, {scores}, COUNT(*), "  # noqa: S608
-                f"COUNT(DISTINCT person) FROM ({kept_sql}) kept{rank} "
-                f"GROUP BY {by_value}{names}, baseline_score, latest_score",
-            ]
-            params += [*raw_params, *kept_params]
+    if not several.exists():
+        # The common case: the cells are the histogram (one aggregation, no union).
+        sql, params = cells.exclude(n=0).query.sql_with_params()
+        return f"{select}({sql}) cells", list(params)
+    sql, params = cells.query.sql_with_params()
+    parts = [f"{select}({sql}) cells"]
+    params = list(params)
+    theirs = Trajectory.all_objects.filter(
+        project_id__in=list(project_ids), participant_id__in=several
+    ).values("pk")
+    columns = [*groups, *(d for d in dimensions if d)]
+    raw = pairs_query(
+        project_ids, series, instrument_id, within, columns=columns, ranked=False
+    ).filter(trajectory_id__in=theirs)
+    kept = pairs_query(
+        project_ids, series, instrument_id, within, columns=columns, ranked=per_person
+    ).filter(trajectory_id__in=theirs)
+    raw_sql, raw_params = raw.query.sql_with_params()
+    kept_sql, kept_params = kept.query.sql_with_params()
+    rank = " WHERE pair_rank = 1" if per_person else ""
+    for dimension in dimensions:
+        value = pair_cell_sql.value_sql(dimension, "", vendor)
+        # A constant is no GROUP BY key (PostgreSQL refuses a string there).
+        by_value = f"{value}, " if dimension else ""
+        parts += [
+            f"SELECT '{dimension}', {value}, {names}, {scores}, -1, -1 "  # noqa: S608
+            f"FROM ({raw_sql}) raw",
+            f"SELECT '{dimension}', {value}, {names}, {scores}, COUNT(*), "  # noqa: S608
+            f"COUNT(DISTINCT person) FROM ({kept_sql}) kept{rank} "
+            f"GROUP BY {by_value}{names}, baseline_score, latest_score",
+        ]
+        params += [*raw_params, *kept_params]
     grouping = f"dimension, value, {names}, b, a"
     union = " UNION ALL ".join(parts)
     return (
