@@ -124,7 +124,8 @@ def _cells_sql(
 
     Everyone with one trajectory in these projects is in the cells once per domain, so a cell's
     count is both its pairs and its persons. A person with several has their raw pairs taken
-    out and their kept pairs (one per person and domain when ``per_person``) put back."""
+    out and their kept pairs (one per person and domain) put back. Without ``per_person`` a
+    trajectory counts as a person, so the cells are the answer."""
     vendor = connection.vendor
     cells = PairCell.objects.filter(
         project_id__in=list(project_ids), series=series, dimension__in=list(dimensions)
@@ -137,8 +138,10 @@ def _cells_sql(
     scores = "baseline_score AS b, latest_score AS a"
     select = f"SELECT dimension, value, {names}, {scores}, n AS pairs, n AS persons FROM "  # noqa: S608
     several = several_trajectories(project_ids)
-    if not several.exists():
-        # The common case: the cells are the histogram (one aggregation, no union).
+    if not per_person or not several.exists():
+        # The cells are the histogram (one aggregation, no union): nobody has two pairs of a
+        # domain, or (the attack tests' positive control) every trajectory counts as a person,
+        # as the in-memory path counts them.
         sql, params = cells.exclude(n=0).query.sql_with_params()
         return f"{select}({sql}) cells", list(params)
     sql, params = cells.query.sql_with_params()
@@ -151,12 +154,11 @@ def _cells_sql(
     raw = pairs_query(
         project_ids, series, instrument_id, within, columns=columns, ranked=False
     ).filter(trajectory_id__in=theirs)
-    kept = pairs_query(
-        project_ids, series, instrument_id, within, columns=columns, ranked=per_person
-    ).filter(trajectory_id__in=theirs)
+    kept = pairs_query(project_ids, series, instrument_id, within, columns=columns).filter(
+        trajectory_id__in=theirs
+    )
     raw_sql, raw_params = raw.query.sql_with_params()
     kept_sql, kept_params = kept.query.sql_with_params()
-    rank = " WHERE pair_rank = 1" if per_person else ""
     for dimension in dimensions:
         value = pair_cell_sql.value_sql(dimension, "", vendor)
         # A constant is no GROUP BY key (PostgreSQL refuses a string there).
@@ -165,7 +167,7 @@ def _cells_sql(
             f"SELECT '{dimension}', {value}, {names}, {scores}, -1, -1 "  # noqa: S608
             f"FROM ({raw_sql}) raw",
             f"SELECT '{dimension}', {value}, {names}, {scores}, COUNT(*), "  # noqa: S608
-            f"COUNT(DISTINCT person) FROM ({kept_sql}) kept{rank} "
+            f"COUNT(DISTINCT person) FROM ({kept_sql}) kept WHERE pair_rank = 1 "
             f"GROUP BY {by_value}{names}, baseline_score, latest_score",
         ]
         params += [*raw_params, *kept_params]
