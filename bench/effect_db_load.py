@@ -108,7 +108,25 @@ def _drop_wide_indexes(connection, table: str) -> list[str]:
     return [definition for _name, definition in found]
 
 
-def load(n: int, projects: int, seed: int, *, raw: bool) -> tuple[list[int], object]:
+def owners(n: int, projects: int, repeat_share: float) -> list[int]:
+    """Which participant (an index below the number of participants) each of ``n``
+    trajectories belongs to: the last ``repeat_share`` of them are second trajectories of
+    earlier participants, so those people have several (the effect figures read their pairs
+    again). Never two trajectories of one person in one project on one start day."""
+    repeats = int(n * repeat_share)
+    people = n - repeats
+    owner = list(range(people))
+    for i in range(people, n):
+        j = (i * 7919) % people
+        while j % projects == i % projects and j % 300 == i % 300:
+            j = (j + 1) % people
+        owner.append(j)
+    return owner
+
+
+def load(
+    n: int, projects: int, seed: int, *, raw: bool, repeat_share: float = 0.0
+) -> tuple[list[int], object]:
     """Load the data; returns the project ids and the instrument."""
     from django.db import connection, transaction
 
@@ -139,8 +157,10 @@ def load(n: int, projects: int, seed: int, *, raw: bool) -> tuple[list[int], obj
         names, defaults = _columns(Participant, {"organisation_id": org.pk, "created_at": now})
         at = {c: i for i, c in enumerate(names)}
 
+        owner = owners(n, projects, repeat_share)
+
         def participants():
-            for i in range(n):
+            for i in range(max(owner) + 1 if owner else 0):
                 row = list(defaults)
                 row[at["pseudonym"]] = f"B{i:08d}"
                 row[at["neighbourhood"]] = HOODS[i % len(HOODS)]
@@ -153,9 +173,9 @@ def load(n: int, projects: int, seed: int, *, raw: bool) -> tuple[list[int], obj
         at = {c: i for i, c in enumerate(names)}
 
         def trajectories():
-            for i, person in enumerate(people):
+            for i in range(n):
                 row = list(defaults)
-                row[at["participant_id"]] = person
+                row[at["participant_id"]] = people[owner[i]]
                 row[at["project_id"]] = project_ids[i % projects]
                 row[at["started_on"]] = start + timedelta(days=i % 300)
                 yield tuple(row)
@@ -171,7 +191,7 @@ def load(n: int, projects: int, seed: int, *, raw: bool) -> tuple[list[int], obj
         quarter = [date(2025, 1 + 3 * (d // 91 % 4), 1) for d in range(300)]
         project_of = np.array(project_ids, dtype=np.int64)
         trajectory_of = np.array(tids, dtype=np.int64)
-        participant_of = np.array(people, dtype=np.int64)
+        participant_of = np.array([people[o] for o in owner], dtype=np.int64)
 
         def pairs():
             """Column lists per chunk, zipped into rows (no per-row Python work but the zip)."""

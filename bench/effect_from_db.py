@@ -97,7 +97,9 @@ def _timed(fn, repeats: int) -> tuple[float, float]:
     return statistics.median(times), min(times)
 
 
-def worker(n: int, projects: int, repeats: int, raw: bool, pandas: bool = True) -> dict:
+def worker(
+    n: int, projects: int, repeats: int, raw: bool, pandas: bool = True, repeat_share: float = 0.0
+) -> dict:
     """Runs inside the process whose DATABASE_URL names the database to measure."""
     import warnings
 
@@ -116,7 +118,9 @@ def worker(n: int, projects: int, repeats: int, raw: bool, pandas: bool = True) 
     t0 = time.perf_counter()
     loaded = effect_db_load.loaded(n, projects, raw=raw)
     if loaded is None:
-        project_ids, instrument = effect_db_load.load(n, projects, seed=7, raw=raw)
+        project_ids, instrument = effect_db_load.load(
+            n, projects, seed=7, raw=raw, repeat_share=repeat_share
+        )
         load_s = time.perf_counter() - t0
         with connection.cursor() as cursor:
             # VACUUM too (PostgreSQL): it sets the visibility map an index-only scan needs.
@@ -227,6 +231,8 @@ def _run(database_url: str, args, var_dir: str) -> dict:
             str(args.repeats),
             *(["--no-raw"] if args.no_raw else []),
             *(["--no-pandas"] if args.no_pandas else []),
+            "--repeat-share",
+            str(args.repeat_share),
         ],
         env=env,
         stdout=subprocess.PIPE,
@@ -257,11 +263,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", choices=("sqlite", "postgresql"), help="measure one database only"
     )
+    parser.add_argument(
+        "--repeat-share",
+        type=float,
+        default=0.0,
+        help="share of the trajectories that are a person's second (default 0: one each); "
+        "a kept database is reused with the share it was loaded with",
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         result = worker(
-            args.trajectories, args.projects, args.repeats, not args.no_raw, not args.no_pandas
+            args.trajectories,
+            args.projects,
+            args.repeats,
+            not args.no_raw,
+            not args.no_pandas,
+            args.repeat_share,
         )
         print(json.dumps(result))
         return 0
@@ -296,7 +314,8 @@ def main(argv: list[str] | None = None) -> int:
             print("(set BENCH_POSTGRES_URL to measure PostgreSQL too)")
     print(
         f"\nEffect figures over {args.trajectories:,} trajectories in {args.projects:,} "
-        f"project(s) × {results[0]['domains']} domains, "
+        f"project(s) × {results[0]['domains']} domains, {args.repeat_share:.0%} of them a "
+        "person's second, "
         f"read from the database (median / best of {args.repeats})"
     )
     target = TARGET_ONE_PROJECT_S if args.projects == 1 else TARGET_MUNICIPAL_S

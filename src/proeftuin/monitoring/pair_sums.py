@@ -22,13 +22,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+import polars as pl
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, QuerySet, Sum, Value, When, Window
 from django.db.models.functions import RowNumber
 
-from proeftuin.core.monitoring import sums
+from proeftuin.core.monitoring import disclosure, sums
 
-from . import pair_cell_sql
 from .models import Pair, PairCell, ParticipantTrajectories, Trajectory
 
 # Every column a table of an output may be grouped by (the values are their SQL types).
@@ -114,70 +114,85 @@ def _cells_sql(
     project_ids: Sequence[int],
     series: str,
     instrument_id: str | None,
-    within: Sequence[str],
     groups: Sequence[str],
     dimensions: Sequence[str],
-    per_person: bool,
 ) -> tuple[str, list]:
-    """The histograms from the cells: ``dimension``, ``value``, ``groups`` (the project and the
-    domain), ``b``, ``a``, pairs and persons per cell of each breakdown in ``dimensions``.
-
-    Everyone with one trajectory in these projects is in the cells once per domain, so a cell's
-    count is both its pairs and its persons. A person with several has their raw pairs taken
-    out and their kept pairs (one per person and domain) put back. Without ``per_person`` a
-    trajectory counts as a person, so the cells are the answer."""
-    vendor = connection.vendor
+    """The cells of the breakdowns in ``dimensions``: ``dimension``, ``value``, ``groups`` (the
+    project and the domain), the two scores and the pairs, summed over their rows (PostgreSQL
+    appends rows per cell) and without the cells counted zero."""
     cells = PairCell.objects.filter(
         project_id__in=list(project_ids), series=series, dimension__in=list(dimensions)
     )
     if instrument_id is not None:
         cells = cells.filter(instrument=instrument_id)
     cells = cells.values("dimension", "value", *groups, "baseline_score", "latest_score")
-    cells = cells.annotate(n=Sum("pairs"))
-    names = ", ".join(groups)
-    scores = "baseline_score AS b, latest_score AS a"
-    select = f"SELECT dimension, value, {names}, {scores}, n AS pairs, n AS persons FROM "  # noqa: S608
-    several = several_trajectories(project_ids)
-    if not per_person or not several.exists():
-        # The cells are the histogram (one aggregation, no union): nobody has two pairs of a
-        # domain, or (the attack tests' positive control) every trajectory counts as a person,
-        # as the in-memory path counts them.
-        sql, params = cells.exclude(n=0).query.sql_with_params()
-        return f"{select}({sql}) cells", list(params)
-    sql, params = cells.query.sql_with_params()
-    parts = [f"{select}({sql}) cells"]
-    params = list(params)
+    sql, params = cells.annotate(n=Sum("pairs")).exclude(n=0).query.sql_with_params()
+    return sql, list(params)
+
+
+#: The columns of a pair the correction for persons with several trajectories reads.
+THEIR_PAIRS = {
+    "project_id": pl.Int64,
+    "participant_id": pl.Int64,
+    "trajectory_id": pl.Int64,
+    "domain": pl.String,
+    "neighbourhood": pl.String,
+    "age_group": pl.String,
+    "period": pl.String,
+    "baseline_on": pl.String,
+    "baseline_score": pl.Int64,
+    "latest_score": pl.Int64,
+}
+
+
+def _their_pairs(
+    project_ids: Sequence[int], series: str, instrument_id: str | None, several: QuerySet
+) -> pl.DataFrame:
+    """The visible pairs of the persons with several trajectories in these projects, dates as
+    ISO text (no converter per value; ISO text sorts as the dates do)."""
     theirs = Trajectory.all_objects.filter(
         project_id__in=list(project_ids), participant_id__in=several
     ).values("pk")
-    columns = [*groups, *(d for d in dimensions if d)]
-    raw = pairs_query(
-        project_ids, series, instrument_id, within, columns=columns, ranked=False
-    ).filter(trajectory_id__in=theirs)
-    kept = pairs_query(project_ids, series, instrument_id, within, columns=columns).filter(
-        trajectory_id__in=theirs
+    pairs = _visible_pairs(project_ids, series, instrument_id).filter(trajectory_id__in=theirs)
+    sql, params = pairs.values(*THEIR_PAIRS).query.sql_with_params()
+    text = (
+        "to_char({0}, 'YYYY-MM-DD')" if connection.vendor == "postgresql" else "CAST({0} AS TEXT)"
     )
-    raw_sql, raw_params = raw.query.sql_with_params()
-    kept_sql, kept_params = kept.query.sql_with_params()
+    selected = ", ".join(
+        text.format(c) if THEIR_PAIRS[c] == pl.String and c in DATES else c for c in THEIR_PAIRS
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {selected} FROM ({sql}) theirs", params)  # noqa: S608
+        rows = cursor.fetchall()
+    return pl.DataFrame(rows, schema=THEIR_PAIRS, orient="row")
+
+
+DATES = ("period", "baseline_on")
+
+
+def _correction(
+    their: pl.DataFrame, within: Sequence[str], groups: Sequence[str], dimensions: Sequence[str]
+) -> pl.DataFrame:
+    """Per cell of each breakdown: minus every pair of theirs (the cells count each as a
+    person), plus one pair per person and domain (the rule of
+    :func:`~proeftuin.core.monitoring.disclosure.one_pair_per_person`, the function the
+    in-memory path uses) with its distinct persons."""
+    kept = disclosure.one_pair_per_person(their, within=list(within))
+    scores = ["baseline_score", "latest_score"]
+    columns = ["dimension", "value", *groups, *scores, "pairs", "persons"]
+    parts = []
     for dimension in dimensions:
-        value = pair_cell_sql.value_sql(dimension, "", vendor)
-        # A constant is no GROUP BY key (PostgreSQL refuses a string there).
-        by_value = f"{value}, " if dimension else ""
+        keys = [(pl.col(dimension) if dimension else pl.lit("")).alias("value"), *groups, *scores]
+        label = pl.lit(dimension).alias("dimension")
+        count = pl.len().cast(pl.Int64)
+        persons = pl.col("participant_id").n_unique().cast(pl.Int64)
+        minus = their.group_by(keys).agg(pairs=-count, persons=-count)
+        plus = kept.group_by(keys).agg(pairs=count, persons=persons)
         parts += [
-            f"SELECT '{dimension}', {value}, {names}, {scores}, -1, -1 "  # noqa: S608
-            f"FROM ({raw_sql}) raw",
-            f"SELECT '{dimension}', {value}, {names}, {scores}, COUNT(*), "  # noqa: S608
-            f"COUNT(DISTINCT person) FROM ({kept_sql}) kept WHERE pair_rank = 1 "
-            f"GROUP BY {by_value}{names}, baseline_score, latest_score",
+            minus.with_columns(label).select(columns),
+            plus.with_columns(label).select(columns),
         ]
-        params += [*raw_params, *kept_params]
-    grouping = f"dimension, value, {names}, b, a"
-    union = " UNION ALL ".join(parts)
-    return (
-        f"SELECT {grouping}, CAST(SUM(pairs) AS BIGINT), CAST(SUM(persons) AS BIGINT) "  # noqa: S608
-        f"FROM ({union}) parts GROUP BY {grouping} HAVING SUM(pairs) <> 0",
-        params,
-    )
+    return pl.concat(parts, how="vertical_relaxed")
 
 
 def _from_cells(
@@ -190,30 +205,50 @@ def _from_cells(
     per_person: bool,
     min_change: int,
 ) -> list[sums.GroupSums]:
-    """Each table's sums from its own histogram of the cells (one query for all)."""
+    """Each table's sums from its own histogram of the cells (one query, and one more for
+    the persons with several trajectories, if any).
+
+    Everyone with one trajectory in these projects is in the cells once per domain, so a cell's
+    count is both its pairs and its persons. Persons with several trajectories there (the
+    trajectory counts say who, cheaply) have their pairs read and corrected
+    (:func:`_correction`). Without ``per_person`` (the attack tests' positive control) a
+    trajectory counts as a person, as in the in-memory path, so the cells are the answer."""
     groups = [c for c in ("project_id", "domain") if any(c in t for t in tables)]
     dimensions = sorted({_dimension(t) for t in tables})
-    sql, params = _cells_sql(
-        project_ids, series, instrument_id, within, groups, dimensions, per_person
-    )
+    sql, params = _cells_sql(project_ids, series, instrument_id, groups, dimensions)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
-    by_dimension: dict[str, list[tuple]] = {d: [] for d in dimensions}
-    for row in fetched:
-        by_dimension[row[0]].append(row)
-    width = len(groups)
+    scores = ["baseline_score", "latest_score"]
+    columns = ["dimension", "value", *groups, *scores]
+    schema = {
+        "dimension": pl.String,
+        "value": pl.String,
+        **{c: pl.Int64 if c == "project_id" else pl.String for c in groups},
+        **dict.fromkeys(scores, pl.Int64),
+        "pairs": pl.Int64,
+    }
+    cells = pl.DataFrame(fetched, schema=schema, orient="row")
+    cells = cells.with_columns(persons=pl.col("pairs"))
+    several = several_trajectories(project_ids)
+    if per_person and several.exists():
+        their = _their_pairs(project_ids, series, instrument_id, several)
+        both = pl.concat([cells, _correction(their, within, groups, dimensions)])
+        cells = (
+            both.group_by(columns)
+            .agg(pl.col("pairs").sum(), pl.col("persons").sum())
+            .filter(pl.col("pairs") != 0)
+        )
     built = []
     for table in tables:
         dimension = _dimension(table)
-        rows = by_dimension[dimension]
-        cells = list(zip(*rows, strict=True)) if rows else [()] * (width + 6)
-        keys = {column: cells[2 + i] for i, column in enumerate(groups)}
+        rows = cells.filter(pl.col("dimension") == dimension)
+        keys = {column: rows[column].to_list() for column in groups}
         if dimension:
             keys[dimension] = sums.key_column(
-                cells[1], _parse_date if dimension in DATE_KEYS else None
+                rows["value"].to_list(), _parse_date if dimension in DATE_KEYS else None
             )
-        histogram = sums.cells(*cells[2 + width : 6 + width])
+        histogram = sums.cells(*(rows[c].to_list() for c in (*scores, "pairs", "persons")))
         built.append(sums.from_histogram(table, keys, histogram, levels, min_change=min_change))
     return built
 
