@@ -1,20 +1,19 @@
 """The sums behind the effect figures, aggregated in the database (issue 14, item 1).
 
-One query per output returns the joint histogram of the output's key columns and the two
-scores: pairs and persons per cell. It reads the **cells** the triggers keep
-(:mod:`.pair_cell_models`, decision 0030), not the pairs: a few thousand rows for a large
-project instead of 130,000 pairs. A cell counts each pair as a person, which is true for
-everyone with one trajectory in the chosen projects (one pair per domain). Only a person with
-several trajectories there (the trajectory counts say who, without scanning the trajectories)
-can have two pairs of one domain; for them the query takes their pairs out of the cells again
-and puts back one pair per person and domain (the rule of
-:func:`proeftuin.core.monitoring.disclosure.one_pair_per_person`, a window over their pairs
-only). No pair row leaves the database; the core sums the cells per table (the total and each
-breakdown) and turns the sums into figures (:mod:`proeftuin.core.monitoring.sums`), and the
-disclosure gate protects them (:func:`proeftuin.core.monitoring.disclosure.protected_effect_sums`).
+An output's histograms (pairs and persons per cell of its key columns and the two scores) come
+from the **cells** the triggers keep (:mod:`.pair_cell_models`, decision 0030), not from the
+pairs: a few thousand rows for a large project instead of 130,000 pairs, in one query. A cell
+counts each pair as a person, which is true for everyone with one trajectory in the chosen
+projects (one pair per domain). Only a person with several trajectories there (the trajectory
+counts say who, without scanning the trajectories) can have two pairs of one domain: their
+pairs alone are read, taken out of the cells again, and one pair per person and domain is put
+back (the core's :func:`proeftuin.core.monitoring.disclosure.one_pair_per_person`, the rule
+the in-memory path applies). The core sums the cells per table (the total and each breakdown)
+and turns the sums into figures (:mod:`proeftuin.core.monitoring.sums`), and the disclosure
+gate protects them (:func:`proeftuin.core.monitoring.disclosure.protected_effect_sums`).
 
-An output without the domain among its columns (none of the app's) is counted from the pairs,
-as before the cells: the index ``pair_sums_covering`` serves that.
+An output whose tables are not the domain plus at most one breakdown (none of the app's) is
+counted from the pairs, as before the cells: the index ``pair_sums_covering`` serves that.
 """
 
 from __future__ import annotations
