@@ -197,6 +197,9 @@ def test_a_person_with_several_trajectories_is_found_without_the_trajectories(ow
     several = pair_sums.several_trajectories([own_project.pk, other.pk])
     assert [row["participant_id"] for row in several] == [twice.participant_id]
     assert not pair_sums.several_trajectories([own_project.pk]).exists()
+    # One trajectory in each project: nobody to correct when the figures are per project.
+    both = [own_project.pk, other.pk]
+    assert not pair_sums.several_trajectories(both, per_project=True).exists()
     # Counted once per person in the figures over both projects.
     instrument = services.instruments()[LIFE_DOMAINS]
     total, _ = pair_sums.group_sums(

@@ -83,17 +83,19 @@ def pairs_query(
     )
 
 
-def several_trajectories(project_ids: Sequence[int]) -> QuerySet:
-    """The persons with more than one trajectory in these projects: only they can have two
-    pairs of one domain (all trajectories, so a superset of those with visible pairs). Only
-    persons whose trajectory count is above one are looked at (a partial index), so this does
-    not scan the projects' trajectories."""
+def several_trajectories(project_ids: Sequence[int], *, per_project: bool = False) -> QuerySet:
+    """The persons with more than one trajectory in these projects (``per_project``: in one of
+    them): only they can have two pairs of one domain (in one project, when the figures are
+    per project). All trajectories, so a superset of those with visible pairs. Only persons
+    whose trajectory count is above one are looked at (a partial index), so this does not scan
+    the projects' trajectories."""
     repeaters = ParticipantTrajectories.objects.filter(trajectories__gt=1).values("participant_id")
+    keys = ("participant_id", "project_id") if per_project else ("participant_id",)
     return (
         Trajectory.all_objects.filter(
             project_id__in=list(project_ids), participant_id__in=repeaters
         )
-        .values("participant_id")
+        .values(*keys)
         .annotate(trajectories=Count("id"))
         .filter(trajectories__gt=1)
         .values("participant_id")
@@ -229,7 +231,7 @@ def _from_cells(
     }
     cells = pl.DataFrame(fetched, schema=schema, orient="row")
     cells = cells.with_columns(persons=pl.col("pairs"))
-    several = several_trajectories(project_ids)
+    several = several_trajectories(project_ids, per_project="project_id" in within)
     if per_person and several.exists():
         their = _their_pairs(project_ids, series, instrument_id, several)
         both = pl.concat([cells, _correction(their, within, groups, dimensions)])
