@@ -5,8 +5,9 @@ PostgreSQL when ``BENCH_POSTGRES_URL`` is set) the run loads the demo with
 ``generate_demo --projects N`` into a fresh ``PROEFTUIN_VAR_DIR`` (or a throwaway PostgreSQL
 database, then ``VACUUM ANALYZE`` as autovacuum would), starts gunicorn on 127.0.0.1 with the
 production-like test settings (DEBUG off, as in ``bench_load.py``) and, next to it, one
-``proeftuin worker`` (the background jobs, as ``proeftuin serve`` and the systemd units run it), logs ``--users`` threads in as the demo's
-policy adviser (who sees every project of the municipality) and lets them read for
+``proeftuin worker`` (the background jobs, as ``proeftuin serve`` and the systemd units run
+it), logs ``--users`` threads in as the demo's policy adviser (who sees every project of the
+municipality) and lets them read for
 ``--seconds``: the portfolio list, the funding cliff, the assessments matrix, the effects page,
 the project page and its tabs (goals, funding, Tel en vertel) and the PDF report.
 
