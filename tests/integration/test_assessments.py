@@ -502,6 +502,48 @@ def test_matrix_shows_only_visible_projects(users, own_project, foreign_project,
     )
 
 
+def test_the_matrix_combines_plain_rating_values_into_the_same_cells(
+    users, own_project, shared_project, django_assert_num_queries
+):
+    """Issue 14: the matrix page reads its rows' ratings as (indicator, value) pairs, without a
+    Rating (nor the rater) per rating; the cells are those of the ratings as models."""
+    from django.db.models.signals import post_init
+
+    from proeftuin.assessments.services import combined_ratings
+
+    leader, other = users[("own", "projectleider")], users[("own", "beleidsadviseur")]
+    scans = [start(own_project, leader), start(shared_project, leader, status="definitief")]
+    for i, scan in enumerate(scans):
+        for indicator, values in ((IND, ("groot", "matig")), (IND2, ("", "klein"))):
+            for rater, value in zip((leader, other), values[i:], strict=False):
+                Rating.objects.create(
+                    assessment=scan, indicator_id=indicator, rater=rater, value=value
+                )
+    http = login(users[("own", "onderzoeker")])
+    http.get(f"/beoordelingen/matrix/?kader={FW}")  # warm: the session and the frameworks
+    built = []
+
+    def count(sender, **kwargs):
+        built.append(sender.__name__)
+
+    post_init.connect(count, sender=Rating)
+    try:
+        # Session, user, their second factor, the chosen assessments, the visible count, the
+        # page's assessments with their projects, the page's ratings, the organisation: no query
+        # for the raters.
+        with django_assert_num_queries(8):
+            response = http.get(f"/beoordelingen/matrix/?kader={FW}")
+    finally:
+        post_init.disconnect(count, sender=Rating)
+    assert built == []
+    rows = {r["assessment"].pk: r for r in response.context["rows"]}
+    assert set(rows) == {s.pk for s in scans}
+    for scan in scans:
+        combined = combined_ratings(scan)
+        assert rows[scan.pk]["combined"] == combined
+        assert any(c.known for c in combined.values())
+
+
 def test_exports_escape_formula_like_evidence(users, own_project):
     leader = users[("own", "projectleider")]
     scan = start(own_project, leader)

@@ -49,19 +49,36 @@ def _latest(projects, framework_id: str) -> list[dict]:
     return [chosen for _key, chosen in best.values()]
 
 
-def _rows(chosen: list[dict], framework: Framework) -> list[dict]:
-    """The matrix rows of the chosen assessments, in their order (three queries in all)."""
-    by_pk = {
-        a.pk: a
-        for a in Assessment.objects.filter(pk__in=[c["pk"] for c in chosen])
-        .select_related("project", "project__owner", "organisation")
-        .prefetch_related("ratings", "ratings__rater")
-    }
+def _rows(chosen: list[dict], framework: Framework, *, ratings: bool = False) -> list[dict]:
+    """The matrix rows of the chosen assessments, in their order (three queries in all).
+
+    The page combines each row's (indicator, value) pairs read as plain values; only the export
+    (``ratings``) loads the ratings as models, with their raters and evidence: at 25 rows that
+    was some 800 Rating instances per page (issue 14).
+    """
+    assessments = Assessment.objects.filter(pk__in=[c["pk"] for c in chosen]).select_related(
+        "project", "project__owner", "organisation"
+    )
+    if ratings:
+        assessments = assessments.prefetch_related("ratings", "ratings__rater")
+    by_pk = {a.pk: a for a in assessments}
+    values: dict[int, dict[str, list[str | None]]] = defaultdict(lambda: defaultdict(list))
+    if not ratings:
+        # The order of Rating.Meta (assessment, indicator, rater), as the prefetch reads them.
+        for assessment_id, indicator_id, value in (
+            Rating.objects.filter(assessment_id__in=by_pk)
+            .order_by("assessment_id", "indicator_id", "rater_id")
+            .values_list("assessment_id", "indicator_id", "value")
+        ):
+            values[assessment_id][indicator_id].append(value or None)
     rows = []
     for c in chosen:
         assessment = by_pk[c["pk"]]
         combined = logic.combine_all(
-            framework, services.values_by_indicator(assessment.ratings.all())
+            framework,
+            services.values_by_indicator(assessment.ratings.all())
+            if ratings
+            else values[assessment.pk],
         )
         summary = logic.summarize_combined(framework, combined)
         rows.append(
@@ -109,7 +126,7 @@ def matrix_data(request, framework: Framework, lang: str, *, paged: bool = True)
         chosen.reverse()
     page = listing.page_of(request, chosen, PAGE_SIZE) if paged else None
     return {
-        "rows": _rows(list(page.object_list) if page else chosen, framework),
+        "rows": _rows(list(page.object_list) if page else chosen, framework, ratings=not paged),
         "page": page,
         "count": len(chosen),
         "summary": summary,
