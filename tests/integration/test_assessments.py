@@ -544,6 +544,53 @@ def test_the_matrix_combines_plain_rating_values_into_the_same_cells(
         assert any(c.known for c in combined.values())
 
 
+def test_the_matrix_chooses_each_projects_latest_assessment_in_every_order(users, own_org):
+    """Issue 14: the database chooses each project's assessment (the latest finalised, else the
+    latest open); the same choice as ``latest_assessment``, the same counts and orders."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from proeftuin.assessments.services import latest_assessment
+
+    leader = users[("own", "projectleider")]
+    now = timezone.now()
+    projects = [make_project(own_org, name=f"Matrix {i}") for i in range(6)]
+    for i, project in enumerate(projects):
+        for j in range(i % 4):
+            final = (i + j) % 3 == 0
+            scan = start(
+                project,
+                leader,
+                title=f"Scan {i}.{j}",
+                status="definitief" if final else "open",
+                finalised_at=now - timedelta(days=10 * i + j) if final else None,
+            )
+            # Equal dates on purpose: the higher pk is the later one.
+            Assessment.objects.filter(pk=scan.pk).update(created_at=now - timedelta(days=i % 2))
+    http = login(users[("own", "onderzoeker")])
+    expected = {
+        p.pk: latest_assessment(p, FW) for p in projects if latest_assessment(p, FW) is not None
+    }
+    for query in ("", "&sorteer=datum", "&sorteer=-datum", "&status=open", "&status=definitief"):
+        context = http.get(f"/beoordelingen/matrix/?kader={FW}{query}").context
+        rows = context["rows"]
+        chosen = [
+            e
+            for e in expected.values()
+            if query[8:] not in ("open", "definitief")
+            or e.is_finalised == (query.endswith("definitief"))
+        ]
+        assert {r["project"].pk: r["assessment"].pk for r in rows} == {
+            e.project_id: e.pk for e in chosen
+        }, query
+        assert context["summary"]["finalised"] == sum(e.is_finalised for e in expected.values())
+        assert context["summary"]["assessed"] == len(expected)
+        if "datum" in query:
+            dates = [r["assessment"].finalised_at or r["assessment"].created_at for r in rows]
+            assert dates == sorted(dates, reverse=query.endswith("-datum")), query
+
+
 def test_exports_escape_formula_like_evidence(users, own_project):
     leader = users[("own", "projectleider")]
     scan = start(own_project, leader)
