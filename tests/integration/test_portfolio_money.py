@@ -366,3 +366,35 @@ def test_the_funding_cliff_builds_no_model_per_project_or_stream(
             post_init.disconnect(count, sender=model)
     assert response.context["count"] > 50
     assert built == []
+
+
+def test_the_portfolio_filter_offers_neighbourhoods_without_a_server_side_cursor(
+    users, own_org, foreign_org, shared_project, client_for
+):
+    """Issue 14: the filter's neighbourhoods are the organisation's own and those of the projects
+    it may see, each once, read in one plain query: no join with DISTINCT over every link, and no
+    ``iterator()`` (on PostgreSQL a server-side cursor, three round trips) for a short list."""
+    from unittest import mock
+
+    from django.db.models.query import QuerySet
+
+    from proeftuin.portfolio.models import Neighbourhood, Project
+
+    elders = make_project(foreign_org, name="Alleen elders")
+    shared_hoods = set(shared_project.neighbourhoods.values_list("pk", flat=True))
+    assert shared_hoods
+    http = client_for(users[("own", "beleidsadviseur")])
+    with mock.patch.object(QuerySet, "iterator", side_effect=AssertionError("iterator()")):
+        response = http.get("/projecten/")
+        offered = {
+            value.value
+            for value, _label in response.context["form"]["neighbourhood"].field.choices
+            if value
+        }
+    expected = (
+        set(Neighbourhood.objects.filter(organisation=own_org).values_list("pk", flat=True))
+        | shared_hoods
+    )
+    assert offered == expected
+    assert not offered & set(elders.neighbourhoods.values_list("pk", flat=True))
+    assert Project.objects.filter(pk=shared_project.pk, owner=foreign_org).exists()
