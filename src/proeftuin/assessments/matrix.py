@@ -66,7 +66,7 @@ def _latest(projects, framework_id: str, *, dates: bool = False) -> list[dict]:
 
 
 def _rows(chosen: list[dict], framework: Framework, *, ratings: bool = False) -> list[dict]:
-    """The matrix rows of the chosen assessments, in their order (three queries in all).
+    """The matrix rows of the chosen assessments, in their order (two queries; three to export).
 
     The page combines each row's (indicator, value) pairs read as plain values; only the export
     (``ratings``) loads the ratings as models, with their raters and evidence: at 25 rows that
