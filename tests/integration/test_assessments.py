@@ -502,6 +502,95 @@ def test_matrix_shows_only_visible_projects(users, own_project, foreign_project,
     )
 
 
+def test_the_matrix_combines_plain_rating_values_into_the_same_cells(
+    users, own_project, shared_project, django_assert_num_queries
+):
+    """Issue 14: the matrix page reads its rows' ratings as (indicator, value) pairs, without a
+    Rating (nor the rater) per rating; the cells are those of the ratings as models."""
+    from django.db.models.signals import post_init
+
+    from proeftuin.assessments.services import combined_ratings
+
+    leader, other = users[("own", "projectleider")], users[("own", "beleidsadviseur")]
+    scans = [start(own_project, leader), start(shared_project, leader, status="definitief")]
+    for i, scan in enumerate(scans):
+        for indicator, values in ((IND, ("groot", "matig")), (IND2, ("", "klein"))):
+            for rater, value in zip((leader, other), values[i:], strict=False):
+                Rating.objects.create(
+                    assessment=scan, indicator_id=indicator, rater=rater, value=value
+                )
+    http = login(users[("own", "onderzoeker")])
+    http.get(f"/beoordelingen/matrix/?kader={FW}")  # warm: the session and the frameworks
+    built = []
+
+    def count(sender, **kwargs):
+        built.append(sender.__name__)
+
+    post_init.connect(count, sender=Rating)
+    try:
+        # Session, user, their second factor, the chosen assessments, the visible count, the
+        # page's assessments with their projects, the page's ratings, the organisation: no query
+        # for the raters.
+        with django_assert_num_queries(8):
+            response = http.get(f"/beoordelingen/matrix/?kader={FW}")
+    finally:
+        post_init.disconnect(count, sender=Rating)
+    assert built == []
+    rows = {r["assessment"].pk: r for r in response.context["rows"]}
+    assert set(rows) == {s.pk for s in scans}
+    for scan in scans:
+        combined = combined_ratings(scan)
+        assert rows[scan.pk]["combined"] == combined
+        assert any(c.known for c in combined.values())
+
+
+def test_the_matrix_chooses_each_projects_latest_assessment_in_every_order(users, own_org):
+    """Issue 14: the database chooses each project's assessment (the latest finalised, else the
+    latest open); the same choice as ``latest_assessment``, the same counts and orders."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from proeftuin.assessments.services import latest_assessment
+
+    leader = users[("own", "projectleider")]
+    now = timezone.now()
+    projects = [make_project(own_org, name=f"Matrix {i}") for i in range(6)]
+    for i, project in enumerate(projects):
+        for j in range(i % 4):
+            final = (i + j) % 3 == 0
+            scan = start(
+                project,
+                leader,
+                title=f"Scan {i}.{j}",
+                status="definitief" if final else "open",
+                finalised_at=now - timedelta(days=10 * i + j) if final else None,
+            )
+            # Equal dates on purpose: the higher pk is the later one.
+            Assessment.objects.filter(pk=scan.pk).update(created_at=now - timedelta(days=i % 2))
+    http = login(users[("own", "onderzoeker")])
+    expected = {
+        p.pk: latest_assessment(p, FW) for p in projects if latest_assessment(p, FW) is not None
+    }
+    for query in ("", "&sorteer=datum", "&sorteer=-datum", "&status=open", "&status=definitief"):
+        context = http.get(f"/beoordelingen/matrix/?kader={FW}{query}").context
+        rows = context["rows"]
+        chosen = [
+            e
+            for e in expected.values()
+            if query[8:] not in ("open", "definitief")
+            or e.is_finalised == (query.endswith("definitief"))
+        ]
+        assert {r["project"].pk: r["assessment"].pk for r in rows} == {
+            e.project_id: e.pk for e in chosen
+        }, query
+        assert context["summary"]["finalised"] == sum(e.is_finalised for e in expected.values())
+        assert context["summary"]["assessed"] == len(expected)
+        if "datum" in query:
+            dates = [r["assessment"].finalised_at or r["assessment"].created_at for r in rows]
+            assert dates == sorted(dates, reverse=query.endswith("-datum")), query
+
+
 def test_exports_escape_formula_like_evidence(users, own_project):
     leader = users[("own", "projectleider")]
     scan = start(own_project, leader)

@@ -20,10 +20,12 @@ from proeftuin.core.funding import (
     Stream,
     add_months,
     allocate_by_year,
+    cliff_amounts,
     funding_by_year,
     funding_cliffs,
     incidental_share,
     months_until,
+    rate_per_year,
     totals_by_key,
 )
 
@@ -249,6 +251,26 @@ def test_structural_and_ended_streams_never_make_a_cliff(stream, today):
     ended = Stream(stream.label, stream.amount, stream.start, stream.end, structural=False)
     assert all(
         c.streams == () and c.annual_amount_lost == 0 for c in funding_cliffs([ended], today)
+    )
+
+
+@given(st.lists(any_streams(), max_size=8), dates)
+def test_cliff_amounts_from_end_and_rate_pairs_are_the_cliffs_amounts(streams, today):
+    """Issue 14: the funding cliff page sums (end, rate) pairs read as plain values, without a
+    Stream per stream; to the last digit the same amounts as ``funding_cliffs``."""
+    horizons = (6, 12, 24)
+    pairs = [
+        (s.end, rate_per_year(s.amount, s.start, s.end))
+        for s in streams
+        if not s.structural and s.end is not None
+    ]
+    amounts = cliff_amounts(pairs, today, [add_months(today, h) for h in horizons])
+    assert amounts == [c.annual_amount_lost for c in funding_cliffs(streams, today, horizons)]
+    assert all(
+        rate == s.annual_rate()
+        for s, (_end, rate) in zip(
+            [s for s in streams if not s.structural and s.end is not None], pairs, strict=True
+        )
     )
 
 

@@ -11,6 +11,8 @@ from collections import defaultdict
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, F, Q, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -32,36 +34,67 @@ PAGE_SIZE = 25
 STATUS_FILTERS = ("definitief", "open")
 
 
-def _latest(projects, framework_id: str) -> list[dict]:
+def _latest(projects, framework_id: str, *, dates: bool = False) -> list[dict]:
     """Per project the latest finalised assessment on the framework, else the latest open one.
 
-    One query over the assessments' key columns (no ratings), so choosing, counting, filtering
-    and sorting cost the same whatever page is shown.
+    The database chooses (one query over the assessments' key columns, no ratings), so choosing,
+    counting, filtering and sorting cost the same whatever page is shown. Each chosen row's date
+    (``finalised_at`` of a finalised one, else ``created_at``) is read only to sort on
+    (``dates``): on PostgreSQL Django parses every timestamp in Python, and reading two per
+    assessment to choose in Python cost more than the query at 1,000 projects (issue 14).
     """
-    best: dict[int, tuple] = {}
-    for row in Assessment.objects.filter(project__in=projects, framework_id=framework_id).values(
-        "pk", "project_id", "project__name", "status", "created_at", "finalised_at"
-    ):
-        final = row["status"] == Assessment.Status.FINALISED
-        key = (final, row["finalised_at"] if final else row["created_at"], row["pk"])
-        if row["project_id"] not in best or key > best[row["project_id"]][0]:
-            best[row["project_id"]] = (key, {**row, "final": final, "date": key[1]})
-    return [chosen for _key, chosen in best.values()]
+    final = Q(status=Assessment.Status.FINALISED)
+    when = Case(When(final, then=F("finalised_at")), default=F("created_at"))
+    latest_first = Window(
+        RowNumber(),
+        partition_by=[F("project_id")],
+        order_by=[
+            Case(When(final, then=Value(1)), default=Value(0)).desc(),
+            when.desc(nulls_last=True),
+            F("pk").desc(),
+        ],
+    )
+    fields = ["pk", "project_id", "project__name", "status"] + (["date"] if dates else [])
+    rows = (
+        Assessment.objects.filter(project__in=projects, framework_id=framework_id)
+        .annotate(latest=latest_first, date=when)
+        .filter(latest=1)
+        .order_by()
+        .values(*fields)
+    )
+    return [{**row, "final": row["status"] == Assessment.Status.FINALISED} for row in rows]
 
 
-def _rows(chosen: list[dict], framework: Framework) -> list[dict]:
-    """The matrix rows of the chosen assessments, in their order (three queries in all)."""
-    by_pk = {
-        a.pk: a
-        for a in Assessment.objects.filter(pk__in=[c["pk"] for c in chosen])
-        .select_related("project", "project__owner", "organisation")
-        .prefetch_related("ratings", "ratings__rater")
-    }
+def _rows(chosen: list[dict], framework: Framework, *, ratings: bool = False) -> list[dict]:
+    """The matrix rows of the chosen assessments, in their order (two queries; three to export).
+
+    The page combines each row's (indicator, value) pairs read as plain values; only the export
+    (``ratings``) loads the ratings as models, with their raters and evidence: at 25 rows that
+    was some 800 Rating instances per page (issue 14).
+    """
+    assessments = Assessment.objects.filter(pk__in=[c["pk"] for c in chosen]).select_related(
+        "project", "project__owner", "organisation"
+    )
+    if ratings:
+        assessments = assessments.prefetch_related("ratings", "ratings__rater")
+    by_pk = {a.pk: a for a in assessments}
+    values: dict[int, dict[str, list[str | None]]] = defaultdict(lambda: defaultdict(list))
+    if not ratings:
+        # The order of Rating.Meta (assessment, indicator, rater), as the prefetch reads them.
+        for assessment_id, indicator_id, value in (
+            Rating.objects.filter(assessment_id__in=by_pk)
+            .order_by("assessment_id", "indicator_id", "rater_id")
+            .values_list("assessment_id", "indicator_id", "value")
+        ):
+            values[assessment_id][indicator_id].append(value or None)
     rows = []
     for c in chosen:
         assessment = by_pk[c["pk"]]
         combined = logic.combine_all(
-            framework, services.values_by_indicator(assessment.ratings.all())
+            framework,
+            services.values_by_indicator(assessment.ratings.all())
+            if ratings
+            else values[assessment.pk],
         )
         summary = logic.summarize_combined(framework, combined)
         rows.append(
@@ -90,7 +123,8 @@ def matrix_data(request, framework: Framework, lang: str, *, paged: bool = True)
     q = request.GET.get("q", "").strip()
     if q:
         projects = projects.filter(name__icontains=q)
-    chosen = _latest(projects, framework.id)
+    sort = listing.sorting(request, {"project": _("Project"), "datum": _("Beoordeling")}, "project")
+    chosen = _latest(projects, framework.id, dates=sort.key == "datum")
     visible = projects.count()
     summary = {
         "visible": visible,
@@ -101,7 +135,6 @@ def matrix_data(request, framework: Framework, lang: str, *, paged: bool = True)
     status = request.GET.get("status", "")
     if status in STATUS_FILTERS:
         chosen = [c for c in chosen if c["final"] == (status == "definitief")]
-    sort = listing.sorting(request, {"project": _("Project"), "datum": _("Beoordeling")}, "project")
     chosen.sort(key=_by_name)
     if sort.key == "datum":
         chosen.sort(key=lambda c: c["date"])
@@ -109,7 +142,7 @@ def matrix_data(request, framework: Framework, lang: str, *, paged: bool = True)
         chosen.reverse()
     page = listing.page_of(request, chosen, PAGE_SIZE) if paged else None
     return {
-        "rows": _rows(list(page.object_list) if page else chosen, framework),
+        "rows": _rows(list(page.object_list) if page else chosen, framework, ratings=not paged),
         "page": page,
         "count": len(chosen),
         "summary": summary,

@@ -44,7 +44,14 @@ class Stream:
         """
         if self.end is None:
             return self.amount
-        return self.amount * DAYS_PER_YEAR / Decimal(self.days())
+        return rate_per_year(self.amount, self.start, self.end)
+
+
+def rate_per_year(amount: Decimal, start: date, end: date) -> Decimal:
+    """``amount`` spread evenly over ``start`` … ``end`` (both included, at least one day), per
+    year: :meth:`Stream.annual_rate` of a stream with an end, for callers that hold plain values.
+    """
+    return amount * DAYS_PER_YEAR / Decimal(max((end - start).days + 1, 1))
 
 
 def add_months(day: date, months: int) -> date:
@@ -146,6 +153,25 @@ def funding_cliffs(
             )
         )
     return result
+
+
+def cliff_amounts(
+    ending: Iterable[tuple[date, Decimal]], today: date, until: Sequence[date]
+) -> list[Decimal]:
+    """``annual_amount_lost`` of :func:`funding_cliffs` for each horizon's last day in ``until``,
+    from the (end, :func:`rate_per_year`) pairs of a project's incidental streams, in the same
+    order and so summed to the same digits, without a :class:`Stream` or :class:`Cliff` each.
+
+    Why: the funding cliff page orders and totals every project of a portfolio (issue 14).
+    """
+    sums = [Decimal("0")] * len(until)
+    for end, rate in ending:
+        if end < today:
+            continue
+        for i, last in enumerate(until):
+            if end <= last:
+                sums[i] += rate
+    return sums
 
 
 def incidental_share(streams: Iterable[Stream], today: date) -> Decimal | None:

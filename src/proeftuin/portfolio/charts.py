@@ -69,17 +69,24 @@ def cliff_chart(rows: list[dict[str, Any]], today: date) -> dict[str, Any]:
     )
 
 
+def cliff_point(project: str, stream: str, funder: str, end: date, per_year) -> dict[str, Any]:
+    """One row of the cliff chart: a stream's end and its money per year (Decimal or float)."""
+    return {
+        "project": project,
+        "stream": stream,
+        "funder": funder,
+        "end": end.isoformat(),
+        "per_year": round(float(per_year), 2),
+    }
+
+
 def cliff_timeline(project, streams, core, today: date, horizon_end: date) -> list[dict[str, Any]]:
     """The cliff chart's rows of one project: each incidental stream that ends between today and
     the horizon, with its amount per year (the screen and the portfolio report draw the same)."""
     return [
-        {
-            "project": project.name,
-            "stream": stream.label,
-            "funder": stream.funder.name,
-            "end": stream.end_date.isoformat(),
-            "per_year": round(float(c.annual_rate()), 2),
-        }
+        cliff_point(
+            project.name, stream.label, stream.funder.name, stream.end_date, c.annual_rate()
+        )
         for stream, c in zip(streams, core, strict=True)
         if not c.structural and stream.end_date and today <= stream.end_date <= horizon_end
     ]

@@ -21,14 +21,14 @@ def filtered_portfolio(request, today: date) -> tuple[PortfolioFilterForm, objec
     filtering and sorting by it work across pages.
     """
     user = request.user
-    hoods = (
-        Neighbourhood.objects.filter(
-            Q(organisation_id=user.organisation_id)
-            | Q(projects__in=Project.objects.visible_to(user))
-        )
-        .select_related("municipality")
-        .distinct()
-    )
+    # The organisation's own neighbourhoods and those of the projects it may see: a semi-join,
+    # not a join over every project's links made distinct again over all columns (issue 14).
+    linked = Project.neighbourhoods.through.objects.filter(
+        project__in=Project.objects.visible_to(user)
+    ).values("neighbourhood_id")
+    hoods = Neighbourhood.objects.filter(
+        Q(organisation_id=user.organisation_id) | Q(pk__in=linked)
+    ).select_related("municipality")
     municipalities = Municipality.objects.filter(organisation_id=user.organisation_id)
     form = PortfolioFilterForm(
         request.GET or None, neighbourhoods=hoods, municipalities=municipalities

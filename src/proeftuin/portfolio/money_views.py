@@ -6,11 +6,12 @@ Views only gather rows; the sums come from :mod:`proeftuin.core.money` and the c
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from proeftuin.core import money
 from proeftuin.core.access import Capability
 
 from .access import require, visible_project
-from .charts import cliff_chart, cliff_timeline
+from .charts import cliff_chart, cliff_point
 from .listing import filtered_portfolio
 from .models import CLOSED_STATUSES, FundingStream, Project
 from .registry_views import new_for_old_total
@@ -223,72 +224,84 @@ def project_money_export(request, pk: int):
 
 CLIFF_HORIZONS = (6, 12, 24)
 CLIFF_PAGE_SIZE = 50
-#: What the cliff reads of a stream (``as_core`` and ``cliff_timeline``); the rest stays deferred.
-CLIFF_STREAM_FIELDS = (
-    "project_id",
-    "label",
-    "amount",
-    "start_date",
-    "end_date",
-    "kind",
-    "funder__name",
-    "funder__kind",
-)
+
+
+@dataclass(frozen=True, slots=True)
+class CliffProject:
+    """What a cliff row shows of its project (a link and a name), without a model instance."""
+
+    pk: int
+    name: str
 
 
 def _cliff_rows(request, today: date) -> tuple[list[dict], list[dict]]:
-    """Per project with incidental money ending in 24 months: its cliffs; and the timeline rows.
+    """Per open project with incidental money ending in 24 months: its cliff amounts (the sort
+    keys and the totals) and its streams; and the timeline rows of the chart.
 
-    Three queries whatever the portfolio's size (projects, streams, funders); the cliffs are
-    computed for every project so the totals cover the whole filtered set, but only one page is
-    rendered.
+    One query of plain values, in project order: each visible open project's incidental streams
+    that end within the horizon (the only ones ``funding_cliffs`` and ``cliff_timeline`` count),
+    with the project's and the funder's name. No model instance is built: at 1,000 projects the
+    page built some 2,500 of them per request for totals over the whole portfolio (issue 14).
+    The page's rows get their :class:`~proeftuin.core.funding.Cliff` objects in ``_with_cliffs``.
     """
-    horizon_end = funding_core.add_months(today, CLIFF_HORIZONS[-1])
-    # Only projects with incidental money ending within the horizon (funding_core.ends_within)
-    # are read, with their streams; the database leaves out the rest of the portfolio.
-    ending = FundingStream.objects.filter(
-        project_id=OuterRef("pk"),
-        kind=FundingStream.Kind.INCIDENTAL,
-        end_date__gte=today,
-        end_date__lte=horizon_end,
-    )
-    # Of those projects only the same streams count (funding_cliffs and cliff_timeline leave the
-    # others out): reading just them, and just the columns used, halves the objects built at
-    # 1,000 projects (issue 14).
-    streams = (
-        FundingStream.objects.filter(
-            kind=FundingStream.Kind.INCIDENTAL, end_date__gte=today, end_date__lte=horizon_end
-        )
-        .select_related("funder")
-        .only(*CLIFF_STREAM_FIELDS)
-    )
+    until = [funding_core.add_months(today, h) for h in CLIFF_HORIZONS]
     projects = (
         Project.objects.visible_to(request.user)
-        .filter(Exists(ending), archived_at__isnull=True)
+        .filter(archived_at__isnull=True)
         .exclude(status__in=CLOSED_STATUSES)
-        .only("pk", "name", "status", "archived_at")
-        .prefetch_related(Prefetch("funding_streams", queryset=streams, to_attr="stream_list"))
     )
     q = request.GET.get("q", "").strip()
     if q:
         projects = projects.filter(name__icontains=q)
-    rows, timeline = [], []
-    for project in projects:
-        streams = project.stream_list
-        core = [s.as_core() for s in streams]
-        cliffs = funding_core.funding_cliffs(core, today, CLIFF_HORIZONS)
-        if not cliffs[-1].streams:
-            continue
-        rows.append(
-            {
-                "project": project,
-                "cliffs": cliffs,
-                "first_end": cliffs[-1].first_end,
-                **{f"m{c.months}": c.annual_amount_lost for c in cliffs},
-            }
+    streams = (
+        FundingStream.objects.filter(
+            project__in=projects.values("pk"),
+            kind=FundingStream.Kind.INCIDENTAL,
+            end_date__gte=today,
+            end_date__lte=until[-1],
         )
-        timeline += cliff_timeline(project, streams, core, today, horizon_end)
+        # The order of the streams is a project's own (Meta.ordering), so its sums are the same.
+        .order_by("project__name", "project_id", "end_date", "label")
+        .values_list(
+            "project_id",
+            "project__name",
+            "label",
+            "funder__name",
+            "amount",
+            "start_date",
+            "end_date",
+        )
+    )
+    rows: list[dict] = []
+    timeline: list[dict] = []
+    row: dict = {}
+    for pk, name, label, funder, amount, start, end in streams:
+        rate = funding_core.rate_per_year(amount, start, end)
+        if row.get("pk") != pk:
+            row = {"pk": pk, "project": CliffProject(pk, name), "streams": [], "first_end": end}
+            rows.append(row)
+        row["streams"].append((label, amount, start, end, rate))
+        timeline.append(cliff_point(name, label, funder, end, rate))
+    for row in rows:
+        amounts = funding_core.cliff_amounts(
+            ((end, rate) for _l, _a, _s, end, rate in row["streams"]), today, until
+        )
+        row.update({f"m{h}": amount for h, amount in zip(CLIFF_HORIZONS, amounts, strict=True)})
     return rows, timeline
+
+
+def _with_cliffs(rows: list[dict], today: date) -> list[dict]:
+    """The rows of one page with their cliffs per horizon (amount, streams, first end)."""
+    for row in rows:
+        row["cliffs"] = funding_core.funding_cliffs(
+            [
+                funding_core.Stream(label, amount, start, end)
+                for label, amount, start, end, _rate in row["streams"]
+            ],
+            today,
+            CLIFF_HORIZONS,
+        )
+    return rows
 
 
 @login_required
@@ -320,7 +333,7 @@ def funding_cliffs(request):
         request,
         "portfolio/funding_cliffs.html",
         {
-            "rows": page.object_list,
+            "rows": _with_cliffs(list(page.object_list), today),
             "page": page,
             "count": len(rows),
             "query": listing.query_without_page(request),
