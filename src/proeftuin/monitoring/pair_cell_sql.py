@@ -88,25 +88,16 @@ def _unpivoted(source: str, vendor: str, extra: str = "") -> str:
     )
 
 
-TRIGGERS = {
-    "sqlite": (
-        "pair_cell_unique",
-        "pair_cells_insert",
-        "pair_cells_delete",
-        "pair_cells_update",
-        "trajectory_counts_insert",
-        "trajectory_counts_delete",
-        "trajectory_counts_update",
-    ),
-    "postgresql": (
-        "pair_cells_insert",
-        "pair_cells_delete",
-        "pair_cells_update",
-        "trajectory_counts_insert",
-        "trajectory_counts_delete",
-        "trajectory_counts_update",
-    ),
-}
+_TRIGGERS = (
+    "pair_cells_insert",
+    "pair_cells_delete",
+    "pair_cells_update",
+    "trajectory_counts_insert",
+    "trajectory_counts_delete",
+    "trajectory_counts_update",
+)
+#: What :func:`install` creates per database (SQLite: also the cells' unique index).
+TRIGGERS = {"sqlite": ("pair_cell_unique", *_TRIGGERS), "postgresql": _TRIGGERS}
 
 
 # --- SQLite: a row trigger updates the cell in place -------------------------------------------
