@@ -233,6 +233,15 @@ def test_the_system_check_and_the_command_find_missing_triggers_and_repair_them(
     assert pair_cell_sql.differences() == NOTHING_DIFFERS
 
 
+def test_a_migration_that_drops_the_triggers_gets_them_back(db):
+    """A later migration that rebuilds the pairs table on SQLite drops its triggers; the
+    ``post_migrate`` handler puts them back (here: dropped by hand, then ``migrate``)."""
+    pair_cell_sql.uninstall()
+    assert pair_cell_sql.missing_triggers()
+    call_command("migrate", "monitoring", verbosity=0)
+    assert pair_cell_sql.missing_triggers() == []
+
+
 def test_compaction_folds_the_appended_rows(own_project):
     for i in range(4):
         add_trajectory(own_project, {"housing": 2}, {"housing": 3 + i % 2})

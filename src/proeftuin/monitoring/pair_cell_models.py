@@ -8,8 +8,8 @@ pairs and trajectories tables** (:mod:`.pair_cell_sql`, decision 0030), so every
 (the screens, an import's COPY, a cascade of the collector, a raw ``DELETE``) changes them in
 its own transaction, and a figure reads a few thousand cells instead of the pairs.
 
-Nothing writes these tables but the triggers, the migration's backfill and
-:func:`.pair_cell_sql.rebuild`. On PostgreSQL a statement appends its changes as rows of
+Nothing writes these tables but the triggers, the migration's backfill,
+:func:`.pair_cell_sql.rebuild` and :func:`.pair_cell_sql.compact`. On PostgreSQL a statement appends its changes as rows of
 ``+n``/``-n`` (no two writers ever wait on one cell, so none can deadlock on them); a cell is
 the sum of its rows, and :func:`.pair_cell_sql.compact` folds them together now and then. On
 SQLite (one writer at a time) a row trigger updates the cell in place.

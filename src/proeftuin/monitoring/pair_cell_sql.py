@@ -281,11 +281,14 @@ def rebuild(using=None) -> None:
 
     The migration's backfill, and the repair if the counts were ever wrong. On PostgreSQL the
     tables are locked against writers meanwhile (a writer's statement trigger would otherwise
-    append its change to counts that already hold it)."""
+    append its change to counts that already hold it), and the cells against compaction."""
     conn = using or connection
     with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
         if conn.vendor == "postgresql":
             cursor.execute(f"LOCK TABLE {PAIRS}, {TRAJECTORIES} IN SHARE MODE")
+            # And no compaction meanwhile: its sums, committed after this snapshot, would
+            # survive the delete below and be counted twice (readers still read).
+            cursor.execute(f"LOCK TABLE {CELLS}, {COUNTS} IN EXCLUSIVE MODE")
         cursor.execute(f"DELETE FROM {CELLS}")
         cursor.execute(_fill_sql(conn.vendor))
         cursor.execute(f"DELETE FROM {COUNTS}")
@@ -403,3 +406,18 @@ def check_triggers(app_configs=None, databases=None, **kwargs):
                 )
             )
     return errors
+
+
+def reinstall_after_migrate(sender, using="default", **kwargs) -> None:
+    """``post_migrate``: put the triggers back if a migration rebuilt a table on SQLite (which
+    drops its triggers); idempotent, and nothing before their own migration has run."""
+    from django.db import connections
+    from django.db.migrations.recorder import MigrationRecorder
+
+    conn = connections[using]
+    recorder = MigrationRecorder(conn)
+    if not recorder.has_table():
+        return
+    applied = recorder.migration_qs.filter(app=MIGRATION[0], name=MIGRATION[1]).exists()
+    if applied and missing_triggers(conn):
+        install(conn)

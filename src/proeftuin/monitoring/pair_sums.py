@@ -2,7 +2,8 @@
 
 An output's histograms (pairs and persons per cell of its key columns and the two scores) come
 from the **cells** the triggers keep (:mod:`.pair_cell_models`, decision 0030), not from the
-pairs: a few thousand rows for a large project instead of 130,000 pairs, in one query. A cell
+pairs: a few thousand rows for a large project instead of 130,000 pairs, in one query (two
+more when someone has several trajectories; all three read one snapshot). A cell
 counts each pair as a person, which is true for everyone with one trajectory in the chosen
 projects (one pair per domain). Only a person with several trajectories there (the trajectory
 counts say who, without scanning the trajectories) can have two pairs of one domain: their
@@ -18,11 +19,12 @@ counted from the pairs, as before the cells: the index ``pair_sums_covering`` se
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 
 import polars as pl
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Case, Count, F, IntegerField, QuerySet, Sum, Value, When, Window
 from django.db.models.functions import RowNumber
 
@@ -216,10 +218,61 @@ def _from_cells(
     trajectory counts as a person, as in the in-memory path, so the cells are the answer."""
     groups = [c for c in ("project_id", "domain") if any(c in t for t in tables)]
     dimensions = sorted({_dimension(t) for t in tables})
+    with _one_snapshot():
+        cells, their = _read_cells(
+            project_ids, series, instrument_id, within, groups, dimensions, per_person
+        )
+    return _tables_from_cells(cells, their, tables, within, groups, dimensions, levels, min_change)
+
+
+@contextmanager
+def _one_snapshot() -> Iterator[None]:
+    """The cells, who has several trajectories and their pairs, read as of one moment: else a
+    rescore between the reads could take a person's pairs out of cells that never held them
+    (and count them twice). SQLite: reads in one transaction share a snapshot. PostgreSQL: a
+    repeatable-read transaction, unless the caller's transaction is already open (then its
+    isolation applies)."""
+    if connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
+
+
+def _read_cells(
+    project_ids: Sequence[int],
+    series: str,
+    instrument_id: str | None,
+    within: Sequence[str],
+    groups: Sequence[str],
+    dimensions: Sequence[str],
+    per_person: bool,
+) -> tuple[list[tuple], pl.DataFrame | None]:
+    """The cells' rows, and the pairs of the persons with several trajectories (None: nobody)."""
     sql, params = _cells_sql(project_ids, series, instrument_id, groups, dimensions)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
+    several = several_trajectories(project_ids, per_project="project_id" in within)
+    if not per_person or not several.exists():
+        return fetched, None
+    return fetched, _their_pairs(project_ids, series, instrument_id, several)
+
+
+def _tables_from_cells(
+    fetched: list[tuple],
+    their: pl.DataFrame | None,
+    tables: Sequence[tuple[str, ...]],
+    within: Sequence[str],
+    groups: Sequence[str],
+    dimensions: Sequence[str],
+    levels: Sequence[int] | None,
+    min_change: int,
+) -> list[sums.GroupSums]:
+    """Each table's sums from the cells, corrected for the persons with several trajectories."""
     scores = ["baseline_score", "latest_score"]
     columns = ["dimension", "value", *groups, *scores]
     schema = {
@@ -231,9 +284,7 @@ def _from_cells(
     }
     cells = pl.DataFrame(fetched, schema=schema, orient="row")
     cells = cells.with_columns(persons=pl.col("pairs"))
-    several = several_trajectories(project_ids, per_project="project_id" in within)
-    if per_person and several.exists():
-        their = _their_pairs(project_ids, series, instrument_id, several)
+    if their is not None:
         both = pl.concat([cells, _correction(their, within, groups, dimensions)])
         cells = (
             both.group_by(columns)
