@@ -347,6 +347,43 @@ def file_stamps(paths: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
     )
 
 
+class StampedCache:
+    """One loaded value, kept until the key (file stamps and directories) changes.
+
+    Pages read the frameworks, typologies and indicator sets on every request; parsing and
+    validating their YAML each time cost more than the rest of a page (issue 14). Keyed on
+    :func:`file_stamps`, an added, changed or removed file is read on the next call, without a
+    restart. Two threads that miss at once both load; the last one stored wins, and both values
+    are equal.
+    """
+
+    def __init__(self) -> None:
+        self._entry: tuple[object, Any] | None = None
+
+    def get(self, key: object, load: Callable[[], Any]) -> Any:
+        entry = self._entry
+        if entry is None or entry[0] != key:
+            entry = (key, load())
+            self._entry = entry
+        return entry[1]
+
+    def clear(self) -> None:
+        self._entry = None
+
+
+def directory_stamps(
+    directories: Sequence[Path],
+    env_var: str | None = None,
+    *,
+    error: ErrorClass = DataFileError,
+) -> tuple:
+    """A :class:`StampedCache` key for the YAML files in ``directories``."""
+    files = file_stamps(
+        path for directory in directories for path in yaml_files(directory, env_var, error=error)
+    )
+    return (tuple(str(d) for d in directories), files)
+
+
 # --- loading definitions by id ------------------------------------------------------------------
 
 #: A loaded definition: a dataclass with ``id``, ``path`` and ``overrides`` (Framework, Instrument).

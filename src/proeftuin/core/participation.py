@@ -135,5 +135,15 @@ def load_typologies(environ: Mapping[str, str] | None = None) -> dict[str, Typol
     return load_with_overrides([shipped_dir(), *override_dirs(ENV_VAR, None, environ)], load_dir)
 
 
+_cache = datafiles.StampedCache()
+
+
+def get_typologies(environ: Mapping[str, str] | None = None) -> dict[str, Typology]:
+    """Like :func:`load_typologies`, cached on the files' stamps (a fresh dict per call)."""
+    dirs = [shipped_dir(), *override_dirs(ENV_VAR, None, environ)]
+    key = datafiles.directory_stamps(dirs, ENV_VAR, error=TypologyLoadError)
+    return dict(_cache.get(key, lambda: load_typologies(environ)))
+
+
 def participation_typology() -> Typology:
-    return load_typologies()[PARTICIPATION]
+    return get_typologies()[PARTICIPATION]

@@ -11,7 +11,7 @@ import random
 from datetime import timedelta
 from decimal import Decimal
 
-from proeftuin.core.cases.references import load_references
+from proeftuin.core.cases.references import get_references
 
 from . import case_recording
 from .case_models import CaseEvent
@@ -53,7 +53,7 @@ def generate(seed: int = 2026) -> int:
             },
         )
     rng = random.Random(seed + 1)
-    reference = load_references()["crisis_path"]
+    reference = get_references()["crisis_path"]
     demo = Actor(username="demo", organisation=project.owner.name)
     for trajectory in trajectories:
         start = trajectory.started_on

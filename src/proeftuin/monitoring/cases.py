@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from proeftuin.common.numbers import decimal_text
 from proeftuin.core.cases import costing
 from proeftuin.core.cases.charts import case_timeline_chart
-from proeftuin.core.cases.references import load_references
+from proeftuin.core.cases.references import get_references
 from proeftuin.portfolio.views import project_context
 
 from . import analytics, case_recording
@@ -82,7 +82,7 @@ def _page(request, project, trajectory, form=None):
     core = core_events(events)
     totals = costing.case_totals(core)
     language = analytics.lang()
-    references = load_references()
+    references = get_references()
     rows = [
         {
             "event": e,
@@ -150,7 +150,7 @@ def case_event_delete(request, pk: int, tpk: int, epk: int):
 def case_reference(request, pk: int, tpk: int):
     project = monitor_project(request, pk)
     trajectory = _trajectory(project, tpk)
-    reference = load_references().get(request.POST.get("reference", ""))
+    reference = get_references().get(request.POST.get("reference", ""))
     if reference is None:
         messages.error(request, _("Kies een referentiescenario."))
     else:

@@ -189,3 +189,13 @@ def load_references(
     return load_with_overrides(
         [shipped_dir(), *override_dirs(ENV_VAR, extra_dirs, environ)], _load_directory
     )
+
+
+_cache = datafiles.StampedCache()
+
+
+def get_references(environ: Mapping[str, str] | None = None) -> dict[str, Reference]:
+    """Like :func:`load_references`, cached on the files' stamps (a fresh dict per call)."""
+    dirs = [shipped_dir(), *override_dirs(ENV_VAR, None, environ)]
+    key = datafiles.directory_stamps(dirs, ENV_VAR, error=ReferenceLoadError)
+    return dict(_cache.get(key, lambda: load_references(environ=environ)))

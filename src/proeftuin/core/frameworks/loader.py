@@ -26,6 +26,7 @@ from proeftuin.core import datafiles
 from proeftuin.core.datafiles import (
     DataFileError,
     PathPart,
+    StampedCache,
     check_cited,
     check_unique,
     file_stamps,
@@ -317,7 +318,7 @@ def load_frameworks(
     )
 
 
-_cache: tuple[tuple, dict[str, Framework]] | None = None
+_cache = StampedCache()
 
 
 def get_frameworks(environ: Mapping[str, str] | None = None) -> dict[str, Framework]:
@@ -327,14 +328,9 @@ def get_frameworks(environ: Mapping[str, str] | None = None) -> dict[str, Framew
     so an added, changed or removed file is picked up on the next call without a restart. The
     dict returned is a fresh copy; the Framework objects in it are immutable and shared.
     """
-    global _cache
     dirs = installation_dirs(environ)
     files = file_stamps(
         path for directory in (shipped_dir(), *dirs) for path in framework_files(directory)
     )
     key = (tuple(str(d) for d in dirs), files)
-    cached = _cache
-    if cached is None or cached[0] != key:
-        cached = (key, load_frameworks(environ=environ))
-        _cache = cached
-    return dict(cached[1])
+    return dict(_cache.get(key, lambda: load_frameworks(environ=environ)))

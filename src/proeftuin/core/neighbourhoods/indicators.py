@@ -174,7 +174,7 @@ def load_indicator_sets(environ: Mapping[str, str] | None = None) -> dict[str, I
     return load_with_overrides([shipped_dir(), *override_dirs(ENV_VAR, None, environ)], load_dir)
 
 
-_cache: tuple[tuple, dict[str, IndicatorSet]] | None = None
+_cache = datafiles.StampedCache()
 
 
 def get_indicator_sets(environ: Mapping[str, str] | None = None) -> dict[str, IndicatorSet]:
@@ -184,19 +184,9 @@ def get_indicator_sets(environ: Mapping[str, str] | None = None) -> dict[str, In
     cost more than the rest of the portfolio page. A changed, added or removed file is picked
     up on the next call, as with the frameworks.
     """
-    global _cache
     dirs = [shipped_dir(), *override_dirs(ENV_VAR, None, environ)]
-    files = datafiles.file_stamps(
-        path
-        for directory in dirs
-        for path in datafiles.yaml_files(directory, ENV_VAR, error=IndicatorSetLoadError)
-    )
-    key = (tuple(str(d) for d in dirs), files)
-    cached = _cache
-    if cached is None or cached[0] != key:
-        cached = (key, load_indicator_sets(environ))
-        _cache = cached
-    return dict(cached[1])
+    key = datafiles.directory_stamps(dirs, ENV_VAR, error=IndicatorSetLoadError)
+    return dict(_cache.get(key, lambda: load_indicator_sets(environ)))
 
 
 def default_set() -> IndicatorSet:
