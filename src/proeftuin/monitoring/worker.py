@@ -177,6 +177,11 @@ def _warm_up_reports() -> None:
 POLL_SECONDS = 0.25
 
 
+#: How much the serving worker lowers its CPU priority (``nice``): on a 2-core server a PDF report
+#: holding a core doubled the pages' p95 (issue 14). Jobs still get every idle cycle.
+NICE = 10
+
+
 def run(
     *,
     worker_id: str,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 
 from django.core.management.base import BaseCommand
@@ -31,9 +32,19 @@ class Command(BaseCommand):
         )
         parser.add_argument("--batch", action="store_true", help="stop when the queue is empty")
         parser.add_argument("--worker-id", help="unique per worker (default: host and random)")
+        parser.add_argument(
+            "--nice",
+            type=int,
+            default=worker.NICE,
+            help="lower the serving worker's CPU priority by this much (0: leave it), so pages "
+            "are served before reports and imports",
+        )
 
     def handle(self, *args, **options) -> None:
         worker_id = options["worker_id"] or (f"{socket.gethostname()[:40]}-{get_random_string(12)}")
+        if options["nice"] > 0 and not options["batch"]:
+            # Reports and imports hold a core for seconds; the web server's requests go first.
+            os.nice(options["nice"])
         worker.run(
             worker_id=worker_id,
             interval=options["interval"],
