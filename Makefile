@@ -15,7 +15,7 @@ VENDOR := src/proeftuin/static/vendor
 
 help:
 	@echo "make demo   - install everything, load Gemeente Voorbeeldstad and serve on http://$(HOST):$(PORT)/"
-	@echo "make test   - install what the tests need and run them all (SQLite, then PostgreSQL if reachable)"
+	@echo "make test   - install what the tests need and run them all (SQLite, and PostgreSQL beside it if reachable)"
 	@echo "make lint   - ruff check and format check"
 	@echo "make bench  - run the benchmarks in bench/"
 	@echo "make bench-load [LOAD_SECONDS=600] - 25 users against gunicorn, SQLite and PostgreSQL"
@@ -79,13 +79,21 @@ browser:
 		echo "Installing Debian's chromium for the browser tests..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# With a PostgreSQL server the two suites run side by side, each line marked with its database:
+# about 23 minutes on 2 cores, where one after the other took 50.
 test: install browser
 	$(BIN)/ruff check src tests bench
 	$(BIN)/lint-imports
-	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$DATABASE_URL" ] || (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then \
-		$(MAKE) --no-print-directory test-postgres; \
-	else echo "No PostgreSQL answers on 127.0.0.1:5432 and DATABASE_URL is unset: PostgreSQL run skipped."; fi
+		( $(MAKE) --no-print-directory test-sqlite 2>&1 | sed -u 's/^/[sqlite] /'; \
+		  exit $${PIPESTATUS[0]} ) & lite=$$!; \
+		trap 'kill $$lite 2>/dev/null' INT TERM; \
+		$(MAKE) --no-print-directory test-postgres 2>&1 | sed -u 's/^/[postgresql] /'; \
+		pg=$${PIPESTATUS[0]}; wait $$lite; lite=$$?; \
+		echo "== make test: SQLite exit $$lite, PostgreSQL exit $$pg"; \
+		[ $$lite -eq 0 ] && [ $$pg -eq 0 ]; \
+	else $(MAKE) --no-print-directory test-sqlite && \
+		echo "No PostgreSQL answers on 127.0.0.1:5432 and DATABASE_URL is unset: PostgreSQL run skipped."; fi
 
 test-sqlite:
 	@echo "== Test suite on SQLite =="
