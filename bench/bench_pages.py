@@ -186,6 +186,8 @@ def run_once(label: str, database_url: str | None, n: int, args: argparse.Namesp
         env.pop("DATABASE_URL", None)
         if database_url:
             env["DATABASE_URL"] = database_url
+            # As deployed (settings/base.py): the test settings keep one connection per request.
+            env.setdefault("DATABASE_CONN_MAX_AGE", "60")
         print(f"\n== {label}, {n} projects: migrate and load the demo", flush=True)
         t0 = time.monotonic()
         _django(

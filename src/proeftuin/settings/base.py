@@ -105,10 +105,19 @@ TEMPLATES = [
     },
 ]
 
+_database_url = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'proeftuin.sqlite3'}")
+# PostgreSQL: a worker thread keeps its connection 60 s (checked before reuse). A new one per
+# request cost a server process and cold catalog caches on every page (issue 14); SQLite only
+# opens a file.
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'proeftuin.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        _database_url,
+        conn_max_age=int(
+            os.environ.get(
+                "DATABASE_CONN_MAX_AGE", "60" if _database_url.startswith("postgres") else "0"
+            )
+        ),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -1,5 +1,7 @@
 """Test settings: fast hashing, plain static storage, no lockout leakage between tests."""
 
+import os
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -14,3 +16,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # The API's per-token budget is counted in the process-wide cache: tests that probe many URLs
 # would share it. The throttling test sets its own small rate.
 PROEFTUIN_API_RATE = "100000/minute"
+# One connection per request, as the tests were written for (the live server's threads and the
+# concurrency tests close theirs); the page benchmark sets DATABASE_CONN_MAX_AGE as deployed.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "0"))  # noqa: F405
