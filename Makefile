@@ -85,11 +85,10 @@ test: install browser
 	$(BIN)/ruff check src tests bench
 	$(BIN)/lint-imports
 	@if [ -n "$$DATABASE_URL" ] || (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then \
-		( $(MAKE) --no-print-directory test-sqlite 2>&1 | sed -u 's/^/[sqlite] /'; \
-		  exit $${PIPESTATUS[0]} ) & lite=$$!; \
-		trap 'kill $$lite 2>/dev/null' INT TERM; \
+		$(MAKE) --no-print-directory test-sqlite > >(sed -u 's/^/[sqlite] /') 2>&1 & lite=$$!; \
+		trap 'kill -TERM $$lite 2>/dev/null' INT TERM EXIT; \
 		$(MAKE) --no-print-directory test-postgres 2>&1 | sed -u 's/^/[postgresql] /'; \
-		pg=$${PIPESTATUS[0]}; wait $$lite; lite=$$?; \
+		pg=$${PIPESTATUS[0]}; wait $$lite; lite=$$?; trap - EXIT; \
 		echo "== make test: SQLite exit $$lite, PostgreSQL exit $$pg"; \
 		[ $$lite -eq 0 ] && [ $$pg -eq 0 ]; \
 	else $(MAKE) --no-print-directory test-sqlite && \

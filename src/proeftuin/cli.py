@@ -68,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     worker = sub.add_parser("worker", help="run background jobs: imports and the upload sweep")
     worker.add_argument("--batch", action="store_true", help="stop when the queue is empty")
+    worker.add_argument(
+        "--nice", type=int, help="lower the CPU priority by this much (default 10; 0 leaves it)"
+    )
 
     report = sub.add_parser("report", help="write a project's report as PDF or HTML")
     report.add_argument("project", help="project id or exact name")
@@ -161,7 +164,10 @@ def _run(ns: argparse.Namespace) -> int:
     elif ns.command == "restore":
         _call("restore", ns.archive, *(["--yes"] if ns.yes else []))
     elif ns.command == "worker":
-        _call("worker", *(["--batch"] if ns.batch else []))
+        args = ["worker", *(["--batch"] if ns.batch else [])]
+        if ns.nice is not None:
+            args += ["--nice", str(ns.nice)]
+        _call(*args)
     elif ns.command == "report":
         args = ["project_report", ns.project, "--format", ns.format]
         if ns.output:

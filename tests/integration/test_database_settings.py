@@ -36,6 +36,14 @@ def test_postgresql_keeps_its_connections_with_a_health_check(module, tmp_path):
     assert _read(module, DATABASE_URL=url, PROEFTUIN_VAR_DIR=str(tmp_path)) == [60, True]
 
 
+def test_any_postgresql_url_scheme_counts(tmp_path):
+    url = "postgresql://proeftuin@db.invalid:5432/proeftuin"
+    assert _read("proeftuin.settings.base", DATABASE_URL=url, PROEFTUIN_VAR_DIR=str(tmp_path)) == [
+        60,
+        True,
+    ]
+
+
 def test_sqlite_opens_a_connection_per_request(tmp_path):
     assert _read("proeftuin.settings.base", PROEFTUIN_VAR_DIR=str(tmp_path))[0] == 0
 

@@ -37,3 +37,12 @@ def test_a_batch_run_keeps_the_callers_priority(niced):
     """``worker --batch`` runs inside scripts and tests: their process is not lowered."""
     call_command("worker", "--batch")
     assert niced == []
+
+
+def test_the_proeftuin_command_passes_the_priority_on(niced):
+    """``proeftuin worker --nice 0`` is what the systemd unit in docs/operations.md may say."""
+    from proeftuin import cli
+
+    cli.main(["worker", "--nice", "0"])
+    cli.main(["worker"])
+    assert niced == [worker.NICE]

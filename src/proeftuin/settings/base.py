@@ -109,17 +109,13 @@ _database_url = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'proeftuin
 # PostgreSQL: a worker thread keeps its connection 60 s (checked before reuse). A new one per
 # request cost a server process and cold catalog caches on every page (issue 14); SQLite only
 # opens a file.
-DATABASES = {
-    "default": dj_database_url.parse(
-        _database_url,
-        conn_max_age=int(
-            os.environ.get(
-                "DATABASE_CONN_MAX_AGE", "60" if _database_url.startswith("postgres") else "0"
-            )
-        ),
-        conn_health_checks=True,
+DATABASES = {"default": dj_database_url.parse(_database_url, conn_health_checks=True)}
+DATABASES["default"]["CONN_MAX_AGE"] = int(
+    os.environ.get(
+        "DATABASE_CONN_MAX_AGE",
+        "60" if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" else "0",
     )
-}
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     # WAL lets readers continue while one writer commits. IMMEDIATE takes the write lock when a
