@@ -85,6 +85,7 @@ test: install browser
 	$(BIN)/ruff check src tests bench
 	$(BIN)/lint-imports
 	@if [ -n "$$DATABASE_URL" ] || (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then \
+		export PYTHONUNBUFFERED=1; \
 		$(MAKE) --no-print-directory test-sqlite > >(sed -u 's/^/[sqlite] /') 2>&1 & lite=$$!; \
 		trap 'kill -TERM $$lite 2>/dev/null' INT TERM EXIT; \
 		$(MAKE) --no-print-directory test-postgres 2>&1 | sed -u 's/^/[postgresql] /'; \
