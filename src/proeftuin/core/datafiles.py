@@ -367,9 +367,6 @@ class StampedCache:
             self._entry = entry
         return entry[1]
 
-    def clear(self) -> None:
-        self._entry = None
-
 
 def directory_stamps(
     directories: Sequence[Path],
